@@ -1,0 +1,2 @@
+//! placeholder root; the widget helper writes the real crate overview.
+pub mod model;
