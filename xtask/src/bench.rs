@@ -1,0 +1,190 @@
+//! `cargo xtask bench` and the size budget `cargo xtask test` enforces.
+//!
+//! Sizes are deterministic for a given build, so the budget belongs in the tests; timings are not,
+//! so they are only reported here, never asserted.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::{root, tools, Result};
+
+/// Most a page may download for the whole widget (loader + glue + wasm, CSS inside), gzip -9.
+pub const BUDGET_TOTAL_GZIP: usize = 120 * 1024;
+/// Most the loader may weigh, gzip -9.
+pub const BUDGET_LOADER_GZIP: usize = 4 * 1024;
+
+/// One downloaded artefact and its sizes.
+#[derive(Debug, Clone)]
+pub struct Sizes {
+    /// What it is (loader, glue, ...).
+    pub label: &'static str,
+    /// The file, relative to the workspace root.
+    pub file: String,
+    /// Bytes on disk.
+    pub raw: usize,
+    /// Bytes after gzip -9.
+    pub gzip: usize,
+    /// Bytes after brotli (quality 11).
+    pub brotli: usize,
+    /// Whether it is a separate download (CSS is compiled into the wasm).
+    pub separate: bool,
+}
+
+/// gzip at level 9, as `gzip -9` does.
+pub fn gzip9(data: &[u8]) -> usize {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
+    enc.write_all(data).expect("writing to memory cannot fail");
+    enc.finish().expect("writing to memory cannot fail").len()
+}
+
+/// brotli at quality 11 with a 4 MiB window (what static-file servers precompress with).
+pub fn brotli11(data: &[u8]) -> usize {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &data[..], &mut out, &params).expect("in-memory brotli");
+    out.len()
+}
+
+fn measure(label: &'static str, rel: &str, separate: bool) -> Result<Sizes> {
+    let path = root().join(rel);
+    let data = std::fs::read(&path).map_err(|e| {
+        format!(
+            "cannot read {}: {e} (build first: cargo xtask build)",
+            path.display()
+        )
+    })?;
+    Ok(Sizes {
+        label,
+        file: rel.to_string(),
+        raw: data.len(),
+        gzip: gzip9(&data),
+        brotli: brotli11(&data),
+        separate,
+    })
+}
+
+/// The sizes of the release build in `dist/` plus the stylesheet compiled into the wasm.
+pub fn download_sizes() -> Result<Vec<Sizes>> {
+    let mut rows = vec![
+        measure("loader", "dist/inject.js", true)?,
+        measure("JS glue", "dist/webchat.js", true)?,
+        measure("wasm", "dist/webchat_bg.wasm", true)?,
+    ];
+    let style = root().join("style");
+    let mut css: Vec<_> = std::fs::read_dir(&style)
+        .map_err(|e| format!("cannot list {}: {e}", style.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "css"))
+        .collect();
+    css.sort();
+    for p in css {
+        let rel = p
+            .strip_prefix(root())
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .into_owned();
+        rows.push(measure("CSS (inside the wasm)", &rel, false)?);
+    }
+    Ok(rows)
+}
+
+/// The download table as Markdown.
+pub fn size_table(rows: &[Sizes]) -> String {
+    let mut s =
+        String::from("| part | file | raw bytes | gzip -9 | brotli |\n|---|---|---:|---:|---:|\n");
+    for r in rows {
+        s += &format!(
+            "| {} | `{}` | {} | {} | {} |\n",
+            r.label, r.file, r.raw, r.gzip, r.brotli
+        );
+    }
+    let total = |f: fn(&Sizes) -> usize| rows.iter().filter(|r| r.separate).map(f).sum::<usize>();
+    s += &format!(
+        "| **total download** | loader + glue + wasm | {} | {} ({:.1} KiB) | {} ({:.1} KiB) |\n",
+        total(|r| r.raw),
+        total(|r| r.gzip),
+        total(|r| r.gzip) as f64 / 1024.0,
+        total(|r| r.brotli),
+        total(|r| r.brotli) as f64 / 1024.0,
+    );
+    s
+}
+
+/// Fails when the release build is over the download budget.
+pub fn check_size_budget() -> Result {
+    let rows = download_sizes()?;
+    println!("\n{}", size_table(&rows));
+    let total: usize = rows.iter().filter(|r| r.separate).map(|r| r.gzip).sum();
+    let loader = rows[0].gzip;
+    if loader > BUDGET_LOADER_GZIP {
+        return Err(format!(
+            "size budget: the loader is {loader} B gzip, over {BUDGET_LOADER_GZIP} B"
+        ));
+    }
+    if total > BUDGET_TOTAL_GZIP {
+        return Err(format!(
+            "size budget: the widget downloads {total} B gzip, over {BUDGET_TOTAL_GZIP} B"
+        ));
+    }
+    println!(
+        "size budget ok: {total} B of {BUDGET_TOTAL_GZIP} B gzip; loader {loader} B of {BUDGET_LOADER_GZIP} B"
+    );
+    Ok(())
+}
+
+/// `cargo xtask bench`: release build, then the report.
+pub fn run(_args: &[String]) -> Result {
+    let env = tools::ensure_all(tools::Needs::build())?;
+    crate::run(&env, "trunk", &["build", "--release", "--offline"])?;
+    let rows = download_sizes()?;
+    let mut report = String::from("# Benchmark report\n\n## Download (release build)\n\n");
+    report += &size_table(&rows);
+    let out_dir = root().join("target/bench");
+    std::fs::create_dir_all(&out_dir).map_err(|e| format!("cannot create target/bench: {e}"))?;
+    write_report(&out_dir.join("report.md"), &report)?;
+    println!("\n{report}\nreport written to target/bench/report.md");
+    Ok(())
+}
+
+fn write_report(path: &Path, text: &str) -> Result {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compression_shrinks_repetitive_data_and_brotli_beats_gzip_on_text() {
+        let text = "the quick brown fox jumps over the lazy dog. ".repeat(200);
+        let g = gzip9(text.as_bytes());
+        let b = brotli11(text.as_bytes());
+        assert!(g < text.len() / 10, "gzip {g}");
+        assert!(b <= g, "brotli {b} gzip {g}");
+    }
+
+    #[test]
+    fn the_table_totals_only_separate_downloads() {
+        let row = |label, raw, separate| Sizes {
+            label,
+            file: "f".into(),
+            raw,
+            gzip: raw / 2,
+            brotli: raw / 3,
+            separate,
+        };
+        let table = size_table(&[
+            row("a", 100, true),
+            row("b", 60, true),
+            row("css", 1000, false),
+        ]);
+        assert!(
+            table.contains("| **total download** | loader + glue + wasm | 160 | 80"),
+            "{table}"
+        );
+    }
+}
