@@ -3,8 +3,9 @@
 //! Sizes are deterministic for a given build, so the budget belongs in the tests; timings are not,
 //! so they are only reported here, never asserted.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
+use std::process::{Command, Stdio};
 
 use crate::{root, tools, Result};
 
@@ -136,18 +137,153 @@ pub fn check_size_budget() -> Result {
     Ok(())
 }
 
-/// `cargo xtask bench`: release build, then the report.
+/// `cargo xtask bench`: release build, then the report: download sizes, the browser timings and
+/// the server load run.
 pub fn run(_args: &[String]) -> Result {
-    let env = tools::ensure_all(tools::Needs::build())?;
+    let env = tools::ensure_all(tools::Needs::everything())?;
     crate::run(&env, "trunk", &["build", "--release", "--offline"])?;
+    crate::run(
+        &env,
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "-p",
+            "webchat-server",
+            "-p",
+            "webchat-e2e",
+            "--bins",
+        ],
+    )?;
     let rows = download_sizes()?;
     let mut report = String::from("# Benchmark report\n\n## Download (release build)\n\n");
     report += &size_table(&rows);
+    report += "\n## Server load (loopback, release build)\n\n";
+    report += &load_table(&env)?;
     let out_dir = root().join("target/bench");
     std::fs::create_dir_all(&out_dir).map_err(|e| format!("cannot create target/bench: {e}"))?;
     write_report(&out_dir.join("report.md"), &report)?;
     println!("\n{report}\nreport written to target/bench/report.md");
     Ok(())
+}
+
+/// One load run: a fresh release server, `visitors` socket.io visitors sending `messages` each.
+fn load_run(env: &tools::Env, visitors: usize, messages: usize) -> Result<(flat_json::Json, u64)> {
+    let data = root().join(format!("target/bench/data-{visitors}"));
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
+    let mut server = Command::new(root().join("target/release/webchat-server"))
+        .args([
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--static-dir",
+            "dist",
+            "--data-dir",
+        ])
+        .arg(&data)
+        .env("RUST_LOG", "warn")
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start the release server: {e}"))?;
+    let stdout = server.stdout.take().expect("piped stdout");
+    let url = BufReader::new(stdout)
+        .lines()
+        .map_while(std::result::Result::ok)
+        .find_map(|l| {
+            l.split("listening on ")
+                .nth(1)
+                .map(|u| u.trim().to_string())
+        });
+    let outcome = (|| {
+        let url = url.ok_or("the server printed no `listening on` line")?;
+        let out = Command::new(root().join("target/release/loadgen"))
+            .args(["--url", &url, "--visitors", &visitors.to_string()])
+            .args(["--messages", &messages.to_string()])
+            .env("PATH", &env.path)
+            .output()
+            .map_err(|e| format!("cannot run loadgen: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "loadgen failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        Ok((flat_json::Json(line), peak_rss_kib(server.id())))
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    outcome
+}
+
+/// Peak resident memory of a running process in KiB (`VmHWM` in /proc), 0 when unknown.
+fn peak_rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn load_table(env: &tools::Env) -> Result<String> {
+    let mut s = String::from(
+        "| visitors | messages each | connections held | messages/s | RTT p50 ms | RTT p99 ms | lost | server peak RSS MiB |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for (visitors, messages) in [(1_000, 5), (10_000, 1)] {
+        let (json, rss) = load_run(env, visitors, messages)?;
+        println!("load {visitors}: {}", json.0);
+        s += &format!(
+            "| {visitors} | {messages} | {} | {} | {} | {} | {} | {:.1} |\n",
+            json.field("connections_held"),
+            json.field("messages_per_second"),
+            json.field("rtt_p50_ms"),
+            json.field("rtt_p99_ms"),
+            json.field("messages_lost"),
+            rss as f64 / 1024.0
+        );
+    }
+    Ok(s)
+}
+
+/// Reads number fields out of loadgen's one-line JSON without a JSON dependency in xtask.
+mod flat_json {
+    /// One line of flat JSON.
+    pub struct Json(pub String);
+
+    impl Json {
+        /// The text of `"key": value`, rounded to one decimal when it is a fraction.
+        pub fn field(&self, key: &str) -> String {
+            let pat = format!("\"{key}\":");
+            let Some(start) = self.0.find(&pat) else {
+                return "?".into();
+            };
+            let rest = &self.0[start + pat.len()..];
+            let end = rest.find([',', '}']).unwrap_or(rest.len());
+            let raw = rest[..end].trim();
+            match raw.parse::<f64>() {
+                Ok(v) if v.fract() != 0.0 => format!("{v:.1}"),
+                _ => raw.to_string(),
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn reads_numbers_from_a_flat_json_line() {
+            let j = super::Json(r#"{"a":12,"rtt_p50_ms":3.14159,"b":"x"}"#.into());
+            assert_eq!(j.field("a"), "12");
+            assert_eq!(j.field("rtt_p50_ms"), "3.1");
+            assert_eq!(j.field("missing"), "?");
+        }
+    }
 }
 
 fn write_report(path: &Path, text: &str) -> Result {
