@@ -196,6 +196,14 @@ impl Browser {
         )
     }
 
+    /// Runs an asynchronous `script` whose last argument is the callback that returns its result.
+    pub fn exec_async(&self, script: &str, args: Value) -> Value {
+        post(
+            &format!("{}/execute/async", self.base),
+            &json!({"script": script, "args": args}),
+        )
+    }
+
     /// Polls the JavaScript expression `condition` until it is truthy, failing after [`WAIT`].
     pub fn wait_for(&self, what: &str, condition: &str) -> Value {
         let script = format!("return ({condition});");

@@ -158,6 +158,8 @@ pub fn run(_args: &[String]) -> Result {
     let rows = download_sizes()?;
     let mut report = String::from("# Benchmark report\n\n## Download (release build)\n\n");
     report += &size_table(&rows);
+    report += "\n## Browser timings (headless Chromium, loopback, cold runs)\n\n";
+    report += &timing_table(&env)?;
     report += "\n## Server load (loopback, release build)\n\n";
     report += &load_table(&env)?;
     let out_dir = root().join("target/bench");
@@ -165,6 +167,50 @@ pub fn run(_args: &[String]) -> Result {
     write_report(&out_dir.join("report.md"), &report)?;
     println!("\n{report}\nreport written to target/bench/report.md");
     Ok(())
+}
+
+/// Runs `browserbench` (10 cold runs) and formats min/median/max per figure.
+fn timing_table(env: &tools::Env) -> Result<String> {
+    let dist = root().join("dist");
+    let server = root().join("target/release/webchat-server");
+    let out = Command::new(root().join("target/release/browserbench"))
+        .args(["--runs", "10"])
+        .env("PATH", &env.path)
+        .env("WEBCHAT_DIST", &dist)
+        .env("WEBCHAT_SERVER_BIN", &server)
+        .env("CHROMEDRIVER", &env.chromedriver)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run browserbench: {e}"))?;
+    if !out.status.success() {
+        return Err("browserbench failed (see above)".into());
+    }
+    let line = flat_json::Json(String::from_utf8_lossy(&out.stdout).trim().to_string());
+    println!("browser timings: {}", line.0);
+    let mut s = String::from(
+        "| figure | target | min ms | median ms | max ms | runs |\n|---|---|---:|---:|---:|---:|\n",
+    );
+    for (key, label, target) in [
+        (
+            "script_to_launcher",
+            "script tag → launcher visible",
+            "< 50",
+        ),
+        ("init_to_ready", "`init` → `webchatReady`", "< 150"),
+        ("click_to_composer", "click → composer focused", "< 100"),
+        (
+            "enter_to_reply",
+            "Enter → bot reply rendered (incl. server)",
+            "< 50 + server",
+        ),
+    ] {
+        let [min, med, max] = line.triple(key);
+        s += &format!(
+            "| {label} | {target} | {min} | {med} | {max} | {} |\n",
+            line.field("runs")
+        );
+    }
+    Ok(s)
 }
 
 /// One load run: a fresh release server, `visitors` socket.io visitors sending `messages` each.
@@ -272,6 +318,22 @@ mod flat_json {
                 _ => raw.to_string(),
             }
         }
+
+        /// The three numbers of `"key": [a, b, c]`, each to one decimal, or `?`.
+        pub fn triple(&self, key: &str) -> [String; 3] {
+            let pat = format!("\"{key}\":[");
+            let mut out = [(); 3].map(|_| "?".to_string());
+            if let Some(start) = self.0.find(&pat) {
+                let rest = &self.0[start + pat.len()..];
+                let inner = &rest[..rest.find(']').unwrap_or(rest.len())];
+                for (slot, v) in out.iter_mut().zip(inner.split(',')) {
+                    if let Ok(x) = v.trim().parse::<f64>() {
+                        *slot = format!("{x:.1}");
+                    }
+                }
+            }
+            out
+        }
     }
 
     #[cfg(test)]
@@ -282,6 +344,9 @@ mod flat_json {
             assert_eq!(j.field("a"), "12");
             assert_eq!(j.field("rtt_p50_ms"), "3.1");
             assert_eq!(j.field("missing"), "?");
+            let t = super::Json(r#"{"x":[1,2.25,30.5],"runs":10}"#.into());
+            assert_eq!(t.triple("x"), ["1.0", "2.2", "30.5"]);
+            assert_eq!(t.triple("y"), ["?", "?", "?"]);
         }
     }
 }
