@@ -1,0 +1,243 @@
+//! `webchat-server`: the reference server of the Botpress-v12-compatible webchat.
+//!
+//! It speaks the v12 channel-web HTTP API and socket.io `/guest` namespace (§1), the Converse API (§2)
+//! and a Botpress Messaging style webhook bridge for bring-your-own bots (§3.3), with SQLite storage.
+//! Use [`run`] for the binary, [`start`] to run it in-process (tests), or [`build`] + [`app`] to embed
+//! the router elsewhere.
+
+pub mod auth;
+pub mod bot;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod hooks;
+pub mod ratelimit;
+pub mod realtime;
+pub mod routes;
+pub mod state;
+pub mod store;
+pub mod webhooks;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use socketioxide::layer::SocketIoLayer;
+
+use crate::auth::collaborator::CollaboratorTokens;
+use crate::auth::external::ExternalAuth;
+use crate::auth::password::{PasswordHash, DEFAULT_ITERATIONS};
+use crate::auth::sha256_hex;
+pub use crate::config::Config;
+use crate::state::AppState;
+use crate::store::sqlite::SqliteStore;
+use crate::store::{Client, Store};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Bad configuration (the message names the key).
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    /// The database could not be opened or migrated.
+    #[error("storage: {0}")]
+    Store(#[from] store::StoreError),
+    /// Binding or serving failed.
+    #[error("network: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// How long in-flight requests may take to finish after a shutdown signal.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Opens the store, applies the configuration to it and builds the state and socket.io layer.
+pub async fn build(config: Config) -> Result<(AppState, SocketIoLayer), StartError> {
+    config.validate()?;
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_dir(&config.data_dir)?);
+    let external = ExternalAuth::from_config(&config.file.pro.external_auth, &config.data_dir)?;
+    provision(&config, store.as_ref())?;
+    let secret = match store.kv_get("collaborator_jwt_secret")? {
+        Some(s) => s,
+        None => {
+            let s = auth::random_secret(48);
+            store.kv_set("collaborator_jwt_secret", &s)?;
+            s
+        }
+    };
+    let tokens = CollaboratorTokens::new(secret.as_bytes(), config.file.jwt_token.duration.0);
+    let (layer, io) = realtime::build(config.file.http_server.body_limit.0.max(1_000_000));
+    let state = AppState::new(
+        config,
+        store,
+        io,
+        external,
+        tokens,
+        hooks::Pipeline::default(),
+    );
+    if let (Some(id), false) = (
+        &state.config.file.messaging.client_id,
+        state.config.file.messaging.webhooks.is_empty(),
+    ) {
+        let hooks =
+            routes::messaging::register_webhooks(&state, id, &state.config.file.messaging.webhooks)
+                .map_err(|e| std::io::Error::other(e.message))?;
+        tracing::info!(count = hooks.len(), "webhooks registered from config");
+    }
+    Ok((state, layer))
+}
+
+/// Stores the admin account (hashed) and the configured messaging client.
+fn provision(config: &Config, store: &dyn Store) -> Result<(), StartError> {
+    let a = &config.file.admin;
+    if let Some(email) = &a.email {
+        let email = email.trim().to_ascii_lowercase();
+        let hash = match (&a.password, &a.password_hash) {
+            (Some(p), _) => Some(PasswordHash::create(p, DEFAULT_ITERATIONS).to_string()),
+            (None, Some(h)) => Some(h.clone()),
+            (None, None) => None,
+        };
+        if let Some(h) = hash {
+            store.upsert_admin(&email, &h)?;
+        }
+    } else {
+        tracing::warn!("no admin account configured (admin.email/admin.password); secured Converse is unreachable");
+    }
+    let m = &config.file.messaging;
+    if let (Some(id), Some(token)) = (&m.client_id, &m.client_token) {
+        store.upsert_client(&Client {
+            id: id.clone(),
+            token_hash: sha256_hex(token),
+            bot_id: m.bot_id.clone(),
+        })?;
+    }
+    Ok(())
+}
+
+/// The full HTTP app: routes, socket.io at `/socket.io`, CORS and request tracing.
+pub fn app(state: AppState, socket_layer: SocketIoLayer) -> Router {
+    let cors = routes::cors_layer(&state.config.file.http_server.cors);
+    let mut router = routes::router(state).layer(socket_layer).layer(
+        tower_http::trace::TraceLayer::new_for_http().make_span_with(
+            |req: &axum::http::Request<_>| {
+                // The path only: no query string, no headers (tokens never reach logs).
+                tracing::debug_span!("http", method = %req.method(), path = %req.uri().path())
+            },
+        ),
+    );
+    if let Some(c) = cors {
+        router = router.layer(c);
+    }
+    router
+}
+
+/// A server running in the background (see [`start`]).
+pub struct Running {
+    /// The bound address (the real port when `port` was 0).
+    pub addr: SocketAddr,
+    /// Shared state (store, socket.io handle, ...).
+    pub state: AppState,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Asks for a graceful shutdown and waits for it.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.task.await.map_err(std::io::Error::other)?
+    }
+}
+
+/// Binds `config.host:config.port` and serves in a background task until [`Running::shutdown`].
+pub async fn start(config: Config) -> Result<Running, StartError> {
+    let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
+    let addr = listener.local_addr()?;
+    let (state, layer) = build(config).await?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(serve(listener, state.clone(), layer, async move {
+        let _ = rx.await;
+    }));
+    Ok(Running {
+        addr,
+        state,
+        shutdown: Some(tx),
+        task,
+    })
+}
+
+/// Serves until `shutdown` resolves, then closes every socket.io connection (clients get a server
+/// disconnect) and lets in-flight requests finish, for at most [`DRAIN_TIMEOUT`].
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    layer: SocketIoLayer,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let io = state.io.clone();
+    let router = app(state, layer);
+    let signalled = Arc::new(tokio::sync::Notify::new());
+    let notify = signalled.clone();
+    let graceful = async move {
+        shutdown.await;
+        tracing::info!("shutdown requested: closing sockets and draining requests");
+        notify.notify_one();
+        io.close().await;
+    };
+    let server = axum::serve(listener, router).with_graceful_shutdown(graceful);
+    tokio::select! {
+        res = server => res,
+        _ = async { signalled.notified().await; tokio::time::sleep(DRAIN_TIMEOUT).await } => {
+            tracing::warn!("drain timeout reached; exiting with requests still open");
+            Ok(())
+        }
+    }
+}
+
+/// Runs the server for the binary: binds, prints the contract's startup line on stdout, serves until
+/// SIGINT/SIGTERM, then shuts down gracefully.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let host = config.host.clone();
+    let listener = tokio::net::TcpListener::bind((host.as_str(), config.port)).await?;
+    let addr = listener.local_addr()?;
+    let (state, layer) = build(config).await?;
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "webchat-server listening on http://{}:{}",
+            host,
+            addr.port()
+        )?;
+        out.flush()?;
+    }
+    tracing::info!(%addr, "listening");
+    serve(listener, state, layer, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
