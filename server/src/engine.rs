@@ -55,7 +55,11 @@ pub async fn process(st: &AppState, ev: Incoming) -> StoreResult<Turn> {
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    let mut user_state = ev.user.attributes.clone();
+    // Re-read inside the lock so a concurrent attribute change (customId, language) is not lost.
+    let mut user_state = match st.store.get_user(&ev.user.id)? {
+        Some(u) => u.attributes,
+        None => ev.user.attributes.clone(),
+    };
     let flags = st.hooks.run(&mut HookEvent {
         kind: &kind,
         channel: &ev.channel,
@@ -64,7 +68,7 @@ pub async fn process(st: &AppState, ev: Incoming) -> StoreResult<Turn> {
         user_state: &mut user_state,
     });
     if flags.force_persist_state {
-        user_state = st.store.merge_user_attributes(&ev.user.id, &user_state)?;
+        st.store.set_user_attributes(&ev.user.id, &user_state)?;
     }
     let mut turn = Turn {
         user_state,

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 use socketioxide::extract::SocketRef;
+use socketioxide::handler::ConnectHandler;
 use socketioxide::layer::SocketIoLayer;
 use socketioxide::SocketIo;
 
@@ -35,7 +36,7 @@ pub fn build(max_payload: u64) -> (SocketIoLayer, SocketIo) {
         .ping_interval(std::time::Duration::from_secs(25))
         .ping_timeout(std::time::Duration::from_secs(20))
         .build_layer();
-    io.ns(NAMESPACE, on_connect);
+    io.ns(NAMESPACE, on_connect.with(join_visitor_room));
     (layer, io)
 }
 
@@ -49,15 +50,18 @@ pub fn visitor_from_query(query: Option<&str>) -> Option<String> {
         .filter(|v| !v.is_empty() && v != "undefined")
 }
 
-async fn on_connect(socket: SocketRef) {
-    let visitor = visitor_from_query(socket.req_parts().uri.query());
-    match &visitor {
-        Some(v) => {
-            socket.join(room(v));
-            tracing::debug!(sid = %socket.id, "guest socket connected");
-        }
-        None => tracing::debug!(sid = %socket.id, "guest socket connected without visitorId"),
+/// Connect middleware: joins `visitor:{id}` *before* the CONNECT reply, so the `webSessionId` a client
+/// receives resolves at once.
+async fn join_visitor_room(socket: SocketRef) -> Result<(), std::convert::Infallible> {
+    match visitor_from_query(socket.req_parts().uri.query()) {
+        Some(v) => socket.join(room(&v)),
+        None => tracing::debug!(sid = %socket.id, "guest socket without visitorId"),
     }
+    Ok(())
+}
+
+async fn on_connect(socket: SocketRef) {
+    tracing::debug!(sid = %socket.id, "guest socket connected");
     // Client-emitted `event` frames are accepted (v12 re-emits them on its bus); the webchat needs none.
     socket.on("event", async |_s: SocketRef| {});
     socket.on_disconnect(async |s: SocketRef| {

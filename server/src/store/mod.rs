@@ -132,6 +132,9 @@ pub trait Store: Send + Sync + 'static {
     /// Shallow-merges `patch` (an object) into the user's attributes; returns the new attributes.
     fn merge_user_attributes(&self, user_id: &str, patch: &Value) -> StoreResult<Value>;
 
+    /// Replaces the user's attributes (`FORCE_PERSIST_STATE`).
+    fn set_user_attributes(&self, user_id: &str, attributes: &Value) -> StoreResult<()>;
+
     /// Creates a conversation.
     fn create_conversation(&self, bot_id: &str, user_id: &str) -> StoreResult<Conversation>;
     /// A conversation by id.
@@ -152,8 +155,8 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes a conversation and its messages.
     fn delete_conversation(&self, id: &str) -> StoreResult<bool>;
 
-    /// Inserts a message. When `client_message_id` was already used by the same author in the same
-    /// conversation, nothing is inserted and the first message is returned with `false`.
+    /// Inserts a message. When `client_message_id` was already used by the same author (in any
+    /// conversation), nothing is inserted and the first message is returned with `false`.
     fn insert_message(&self, m: NewMessage) -> StoreResult<(Message, bool)>;
     /// A message by id.
     fn get_message(&self, id: &str) -> StoreResult<Option<Message>>;

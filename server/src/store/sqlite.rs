@@ -74,6 +74,15 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     );
     "#,
+    // 2: idempotency keys are per author (visitor), whatever the conversation. Not UNIQUE so that
+    // databases written by version 1 migrate even if they hold such duplicates; insert_message checks
+    // inside its transaction.
+    r#"
+    DROP INDEX IF EXISTS messages_idempotency;
+    CREATE INDEX messages_idempotency_author
+        ON messages(author_id, client_message_id)
+        WHERE client_message_id IS NOT NULL AND author_id IS NOT NULL;
+    "#,
 ];
 
 /// The SQLite store. One connection behind a mutex; every operation is a short statement or transaction.
@@ -278,6 +287,15 @@ impl Store for SqliteStore {
         Ok(attrs)
     }
 
+    fn set_user_attributes(&self, user_id: &str, attributes: &Value) -> StoreResult<()> {
+        let c = self.lock();
+        c.execute(
+            "UPDATE users SET attributes = ?2 WHERE id = ?1",
+            params![user_id, serde_json::to_string(attributes)?],
+        )?;
+        Ok(())
+    }
+
     fn create_conversation(&self, bot_id: &str, user_id: &str) -> StoreResult<Conversation> {
         let c = self.lock();
         let conv = Conversation {
@@ -355,9 +373,10 @@ impl Store for SqliteStore {
             let prior = tx
                 .query_row(
                     &format!(
-                        "SELECT {MSG_COLS} FROM messages WHERE conversation_id = ?1 AND author_id = ?2 AND client_message_id = ?3"
+                        "SELECT {MSG_COLS} FROM messages WHERE author_id = ?1 AND client_message_id = ?2
+                         ORDER BY seq LIMIT 1"
                     ),
-                    params![m.conversation_id, author, key],
+                    params![author, key],
                     row_msg,
                 )
                 .optional()?;
@@ -614,6 +633,12 @@ mod tests {
             .unwrap();
         assert_eq!(a, json!({"webchatCustomId": "abc", "firstname": "Ada"}));
         assert_eq!(s.get_user(&u.id).unwrap().unwrap().attributes, a);
+        s.set_user_attributes(&u.id, &json!({"firstname": "Bo"}))
+            .unwrap();
+        assert_eq!(
+            s.get_user(&u.id).unwrap().unwrap().attributes,
+            json!({"firstname": "Bo"})
+        );
     }
 
     #[test]
