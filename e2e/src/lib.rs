@@ -196,6 +196,14 @@ impl Browser {
         )
     }
 
+    /// Like [`Browser::exec`], but a script error (e.g. during navigation) is returned, not fatal.
+    pub fn try_exec(&self, script: &str, args: Value) -> Result<Value, String> {
+        try_post(
+            &format!("{}/execute/sync", self.base),
+            &json!({"script": script, "args": args}),
+        )
+    }
+
     /// Runs an asynchronous `script` whose last argument is the callback that returns its result.
     pub fn exec_async(&self, script: &str, args: Value) -> Value {
         post(
@@ -209,7 +217,7 @@ impl Browser {
         let script = format!("return ({condition});");
         let deadline = Instant::now() + WAIT;
         loop {
-            let v = self.exec(&script, json!([]));
+            let v = self.try_exec(&script, json!([])).unwrap_or(Value::Null);
             if !(v.is_null() || v == json!(false) || v == json!(0) || v == json!("")) {
                 return v;
             }
@@ -290,16 +298,23 @@ pub fn widget_root_js() -> &'static str {
 
 /// POSTs JSON to the driver and returns the `value` of its answer; a driver error fails the test.
 fn post(url: &str, body: &Value) -> Value {
+    try_post(url, body).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// POSTs JSON to the driver; `Err` carries the driver's error text.
+fn try_post(url: &str, body: &Value) -> Result<Value, String> {
     match ureq::post(url).send_json(body.clone()) {
         Ok(resp) => {
-            let v: Value = resp.into_json().expect("WebDriver answers JSON");
+            let v: Value = resp
+                .into_json()
+                .map_err(|e| format!("WebDriver {url}: {e}"))?;
             // Every answer wraps its result in `value` (the new-session answer too).
-            v.get("value").cloned().unwrap_or(v)
+            Ok(v.get("value").cloned().unwrap_or(v))
         }
         Err(ureq::Error::Status(code, resp)) => {
             let text = resp.into_string().unwrap_or_default();
-            panic!("WebDriver {url} answered {code}: {text}")
+            Err(format!("WebDriver {url} answered {code}: {text}"))
         }
-        Err(e) => panic!("WebDriver {url}: {e}"),
+        Err(e) => Err(format!("WebDriver {url}: {e}")),
     }
 }

@@ -26,11 +26,13 @@ fn visitor_says_hello_and_the_demo_bot_answers() {
          .some(m => m.textContent.includes('hello'))"
     );
     browser.wait_for("the user's bubble", &user_bubble);
+    // The bot answers: a bot message appears after the user's bubble.
     let bot_reply = format!(
-        "[...{root}.querySelectorAll('[data-testid=\"message\"][data-from=\"bot\"]')]\
-         .some(m => m.textContent.includes('You said: hello'))"
+        "(() => {{ const ms = [...{root}.querySelectorAll('[data-testid=\"message\"]')];\
+           const u = ms.findIndex(m => m.dataset.from === 'user' && m.textContent.includes('hello'));\
+           return u >= 0 && ms.slice(u + 1).some(m => m.dataset.from === 'bot' && m.textContent.trim().length > 0); }})()"
     );
-    browser.wait_for("the bot's reply", &bot_reply);
+    browser.wait_for("the bot's reply after the user's bubble", &bot_reply);
 
     // The composer is cleared after sending, and the page logged no error at any point.
     let draft = browser.exec(
