@@ -116,9 +116,14 @@ fn provision(config: &Config, store: &dyn Store) -> Result<(), StartError> {
 }
 
 /// The full HTTP app: routes, socket.io at `/socket.io`, CORS and request tracing.
+///
+/// The socket.io layer must wrap the router exactly once: `Router::layer` would build one Engine.IO
+/// instance per route, and long-polling requests (GET then POST) would land on different engines.
 pub fn app(state: AppState, socket_layer: SocketIoLayer) -> Router {
+    use tower::Layer;
     let cors = routes::cors_layer(&state.config.file.http_server.cors);
-    let mut router = routes::router(state).layer(socket_layer).layer(
+    let with_sockets = socket_layer.layer(routes::router(state));
+    let mut router = Router::new().fallback_service(with_sockets).layer(
         tower_http::trace::TraceLayer::new_for_http().make_span_with(
             |req: &axum::http::Request<_>| {
                 // The path only: no query string, no headers (tokens never reach logs).

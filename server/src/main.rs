@@ -9,7 +9,14 @@ use webchat_server::config::{Config, FileConfig, Overrides};
 /// Reference server for the Botpress-v12-compatible webchat (channel-web API, socket.io /guest,
 /// Converse API, messaging webhooks).
 #[derive(Debug, Parser)]
-#[command(name = "webchat-server", version, about)]
+#[command(
+    name = "webchat-server",
+    version,
+    about,
+    after_help = "Other environment variables: WEBCHAT_CLIENT_ID, WEBCHAT_CLIENT_TOKEN (messaging client), \
+WEBCHAT_ADMIN_KEY (POST /api/v1/admin/clients), WEBCHAT_ADMIN_EMAIL, WEBCHAT_ADMIN_PASSWORD (collaborator \
+login), WEBCHAT_MAX_MESSAGE_LENGTH, WEBCHAT_WEBHOOK_URL, RUST_LOG. See server/README.md for the config keys."
+)]
 struct Args {
     /// Address to bind (default 127.0.0.1, or httpServer.host from the config).
     #[arg(long, env = "WEBCHAT_HOST")]

@@ -36,6 +36,9 @@ pub fn build(max_payload: u64) -> (SocketIoLayer, SocketIo) {
         .ping_interval(std::time::Duration::from_secs(25))
         .ping_timeout(std::time::Duration::from_secs(20))
         .build_layer();
+    // socket.io v2 clients (Engine.IO 3) are connected to "/" implicitly; socketioxide drops them
+    // unless the root namespace exists.
+    io.ns("/", async |_s: SocketRef| {});
     io.ns(NAMESPACE, on_connect.with(join_visitor_room));
     (layer, io)
 }
@@ -78,6 +81,8 @@ pub fn visitor_for_session(
     let sid = web_session_id
         .filter(|s| !s.is_empty())
         .ok_or_else(invalid)?;
+    // socket.io v2 clients name a namespace socket `/guest#<engine sid>`.
+    let sid = sid.strip_prefix("/guest#").unwrap_or(sid);
     let sid = sid.parse().map_err(|_| invalid())?;
     let ns = io.of(NAMESPACE).ok_or_else(invalid)?;
     let socket = ns.get_socket(sid).ok_or_else(invalid)?;
