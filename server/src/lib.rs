@@ -246,3 +246,163 @@ async fn shutdown_signal() {
         _ = term => {},
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! In-process checks of the assembled server (the black-box suite lives in `server/tests/`).
+    use super::*;
+    use serde_json::{json, Value};
+
+    const SECRET: &str = "in-process-test-secret-that-is-long-enough-for-hs256-0123456789abcdef";
+
+    fn config(dir: &std::path::Path) -> Config {
+        let mut c = Config::for_dirs(dir.join("data"), dir.join("dist"));
+        c.file.admin.email = Some("admin@example.com".into());
+        c.file.admin.password = Some("pw".into());
+        c.file.pro.external_auth.enabled = true;
+        c.file.pro.external_auth.public_key = Some(SECRET.into());
+        c
+    }
+
+    async fn post(url: String, body: Value, headers: &[(&str, String)]) -> (u16, Value) {
+        let mut req = reqwest::Client::new().post(url).json(&body);
+        for (k, v) in headers {
+            req = req.header(*k, v);
+        }
+        let r = req.send().await.unwrap();
+        let st = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (
+            st,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    #[tokio::test]
+    async fn converse_login_update_profile_and_greeting_by_name() {
+        let dir = std::env::temp_dir().join(format!("wcs-lib-{}", uuid::Uuid::new_v4()));
+        let server = start(config(&dir)).await.unwrap();
+        let base = format!("http://{}", server.addr);
+        let health = reqwest::get(format!("{base}/healthz")).await.unwrap();
+        assert_eq!(health.status().as_u16(), 200);
+
+        let converse = format!("{base}/api/v1/bots/welcome-bot/converse/user-1");
+        let (st, body) = post(
+            converse.clone(),
+            json!({"type": "text", "text": "hello"}),
+            &[],
+        )
+        .await;
+        assert_eq!(st, 200, "{body}");
+        assert!(
+            body["responses"][0]["text"]
+                .as_str()
+                .unwrap()
+                .contains("welcome"),
+            "{body}"
+        );
+        let (st, _) = post(
+            format!("{converse}?include=state"),
+            json!({"type": "text", "text": "x"}),
+            &[],
+        )
+        .await;
+        assert_eq!(st, 403);
+        let (st, body) = post(converse.clone(), json!({"type": "image", "text": "x"}), &[]).await;
+        assert_eq!(st, 400);
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Invalid payload"),
+            "{body}"
+        );
+
+        let login = format!("{base}/api/v1/auth/login/basic/default");
+        let (st, _) = post(
+            login.clone(),
+            json!({"email": "admin@example.com", "password": "no"}),
+            &[],
+        )
+        .await;
+        assert_eq!(st, 401);
+        let (st, body) = post(
+            login,
+            json!({"email": "admin@example.com", "password": "pw"}),
+            &[],
+        )
+        .await;
+        assert_eq!(st, 200, "{body}");
+        assert_eq!(body["status"], "success");
+        let jwt = body["payload"]["jwt"].as_str().unwrap().to_string();
+        let auth = ("authorization", format!("Bearer {jwt}"));
+
+        let claims = json!({"firstname": "Ada", "lastname": "Lovelace", "exp": chrono::Utc::now().timestamp() + 60});
+        let token = jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
+        )
+        .unwrap();
+        let ext = ("x-bp-externalauth", format!("Bearer {token}"));
+        let secured = format!("{converse}/secured?include=state,credentials,decision");
+        let (st, body) = post(
+            secured.clone(),
+            json!({"type": "update_profile"}),
+            &[auth.clone(), ext.clone()],
+        )
+        .await;
+        assert_eq!(st, 200, "{body}");
+        assert_eq!(
+            body["responses"],
+            json!([]),
+            "update_profile skips the dialog engine"
+        );
+        assert_eq!(body["state"]["user"]["firstname"], "Ada");
+        assert_eq!(body["credentials"]["lastname"], "Lovelace");
+
+        let (st, body) = post(
+            secured.clone(),
+            json!({"type": "text", "text": "hi"}),
+            &[auth.clone()],
+        )
+        .await;
+        assert_eq!(st, 200, "{body}");
+        assert!(
+            body["responses"][0]["text"]
+                .as_str()
+                .unwrap()
+                .contains("Hi Ada"),
+            "{body}"
+        );
+
+        let bad = ("x-bp-externalauth", "Bearer not.a.jwt".to_string());
+        let (st, body) = post(
+            secured.clone(),
+            json!({"type": "text", "text": "hi"}),
+            &[auth, bad],
+        )
+        .await;
+        assert_eq!((st, body["errorCode"].as_str()), (401, Some("BP_0401")));
+        let (st, _) = post(secured, json!({"type": "text", "text": "hi"}), &[]).await;
+        assert_eq!(st, 401, "secured needs a collaborator token");
+
+        server.shutdown().await.unwrap();
+        // State survives a restart.
+        let server = start(config(&dir)).await.unwrap();
+        let converse = format!(
+            "http://{}/api/v1/bots/welcome-bot/converse/user-1",
+            server.addr
+        );
+        let (_, body) = post(converse, json!({"type": "text", "text": "hi"}), &[]).await;
+        assert!(
+            body["responses"][0]["text"]
+                .as_str()
+                .unwrap()
+                .contains("Hi Ada"),
+            "{body}"
+        );
+        server.shutdown().await.unwrap();
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
