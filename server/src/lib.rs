@@ -364,7 +364,7 @@ mod tests {
         let (st, body) = post(
             secured.clone(),
             json!({"type": "text", "text": "hi"}),
-            &[auth.clone()],
+            std::slice::from_ref(&auth),
         )
         .await;
         assert_eq!(st, 200, "{body}");
