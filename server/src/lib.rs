@@ -405,4 +405,69 @@ mod tests {
         server.shutdown().await.unwrap();
         let _ = std::fs::remove_dir_all(dir);
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn converse_waits_for_a_webhook_bot_reply() {
+        let dir = std::env::temp_dir().join(format!("wcs-hook-{}", uuid::Uuid::new_v4()));
+        // A fake bot: answers every message.new through /api/v1/messages.
+        let target = std::sync::Arc::new(tokio::sync::OnceCell::<String>::new());
+        let t2 = target.clone();
+        let bot = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: axum::http::HeaderMap, axum::Json(b): axum::Json<Value>| {
+                let t2 = t2.clone();
+                async move {
+                    assert!(headers.contains_key("x-bp-messaging-webhook-token"));
+                    if b["type"] == "message.new" {
+                        let text = b["data"]["message"]["payload"]["text"].as_str().unwrap_or("").to_string();
+                        let conv = b["data"]["conversationId"].clone();
+                        let base = t2.get().unwrap().clone();
+                        tokio::spawn(async move {
+                            post(
+                                format!("{base}/api/v1/messages"),
+                                json!({"conversationId": conv, "payload": {"type": "text", "text": format!("bot heard: {text}")}}),
+                                &[("x-bp-messaging-client-id", "client-1".into()), ("x-bp-messaging-client-token", "tok-1".into())],
+                            )
+                            .await;
+                        });
+                    }
+                    "ok"
+                }
+            }),
+        );
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let hook_url = format!("http://{}/hook", l.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(l, bot).await.unwrap() });
+
+        let mut c = config(&dir);
+        c.file.messaging.client_id = Some("client-1".into());
+        c.file.messaging.client_token = Some("tok-1".into());
+        c.file.messaging.webhooks = vec![hook_url];
+        let server = start(c).await.unwrap();
+        let base = format!("http://{}", server.addr);
+        target.set(base.clone()).unwrap();
+        let (st, body) = post(
+            format!("{base}/api/v1/bots/welcome-bot/converse/hook-user"),
+            json!({"type": "text", "text": "ping"}),
+            &[],
+        )
+        .await;
+        assert_eq!(st, 200, "{body}");
+        assert_eq!(
+            body["responses"],
+            json!([{"type": "text", "text": "bot heard: ping"}])
+        );
+        let (st, _) = post(
+            format!("{base}/api/v1/messages"),
+            json!({"conversationId": "nope", "payload": {"type": "text", "text": "x"}}),
+            &[
+                ("x-bp-messaging-client-id", "client-1".into()),
+                ("x-bp-messaging-client-token", "wrong".into()),
+            ],
+        )
+        .await;
+        assert_eq!(st, 401);
+        server.shutdown().await.unwrap();
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -38,8 +38,23 @@ pub fn router(st: AppState) -> Router {
         .with_state(st)
 }
 
-async fn healthz() -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::json!({"status": "ok"}))
+/// `GET /healthz`: 200 when the store answers, 503 otherwise.
+async fn healthz(
+    axum::extract::State(st): axum::extract::State<AppState>,
+) -> (axum::http::StatusCode, axum::Json<serde_json::Value>) {
+    match st.store.kv_get("collaborator_jwt_secret") {
+        Ok(_) => (
+            axum::http::StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok"})),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: store unavailable");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable"})),
+            )
+        }
+    }
 }
 
 /// The CORS layer for `httpServer.cors` (`None` when disabled); it also covers socket.io polling.
