@@ -208,6 +208,18 @@ async fn send_message_errors() {
     let (st, body) = post(json!({ "payload": {"type": "text", "text": "hi"} })).await;
     assert_v12_error(st, &body, 400);
 
+    // Malformed JSON answers with the v12 error body too.
+    let resp = server
+        .http
+        .post(server.cw("/messages"))
+        .header("content-type", "application/json")
+        .body("{\"webSessionId\": ")
+        .send()
+        .await
+        .unwrap();
+    let (st, body) = read(resp).await;
+    assert_v12_error(st, &body, 400);
+
     // Somebody else's conversation.
     let other = server.visitor().await;
     let (st, body) = other.say(&server, &convo, "not mine").await;
@@ -620,6 +632,17 @@ async fn feedback_save_and_info() {
         json!([{ "messageId": mid, "feedback": 1 }]),
         "unchanged"
     );
+    // Another visitor learns nothing about this feedback.
+    let (st, body) = server
+        .post_cw(
+            "/feedbackInfo",
+            &json!({ "messageIds": [mid], "target": new_visitor_id() }),
+        )
+        .await;
+    assert!(
+        st == 400 || body.as_array().is_some_and(|a| a.is_empty()),
+        "{st} {body}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -696,4 +719,46 @@ async fn restart_keeps_history() {
     assert_eq!(ids, vec![convo.clone()]);
     let c = get_conversation(&server, &v, &convo).await;
     assert_eq!(texts(&c), vec!["remember me", "You said: remember me"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_id_dies_with_its_socket() {
+    let (_fx, server) = Server::start_default().await;
+    let v = server.visitor().await;
+    let raw = RawSocket::connect(&server, &v.visitor_id, 4).await;
+    let sid = raw.sid.clone().expect("sid");
+    let body = json!({ "webSessionId": sid });
+    let (st, resp) = server.post_cw("/conversations/list", &body).await;
+    assert_eq!(st, 200, "live socket: {resp}");
+    drop(raw);
+    // §1.4: a session id whose socket is gone is "session id is invalid".
+    let resp = eventually("the closed socket's session to be rejected", || {
+        let server = &server;
+        let body = &body;
+        async move {
+            let (st, resp) = server.post_cw("/conversations/list", body).await;
+            (st != 200).then_some((st, resp))
+        }
+    })
+    .await;
+    assert_v12_error(resp.0, &resp.1, 400);
+    // The visitor's other socket is unaffected.
+    let (st, resp) = server
+        .post_cw("/conversations/list", &v.body(json!({})))
+        .await;
+    assert_eq!(st, 200, "{resp}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn visitor_id_longer_than_40_chars_is_rejected() {
+    let (_fx, server) = Server::start_default().await;
+    let long_id = "v".repeat(41);
+    let raw = RawSocket::connect(&server, &long_id, 4).await;
+    let body = json!({ "webSessionId": raw.sid.clone().expect("sid") });
+    let (st, resp) = server.post_cw("/conversations/new", &body).await;
+    assert_v12_error(st, &resp, 400);
+    assert!(
+        resp["message"].as_str().unwrap().contains("user id"),
+        "{resp}"
+    );
 }

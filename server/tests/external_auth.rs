@@ -363,3 +363,24 @@ async fn bad_hs256_tokens_are_401_bp_0401() {
         assert_invalid_token(st, &body);
     }
 }
+
+/// Seed 000: `sendEvent({type:'update_profile'})` then chatting greets by first name at once: events
+/// and messages of one visitor are processed in order, each turn seeing the state the previous saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn update_profile_is_applied_before_the_next_message() {
+    let (_fx, server) = hs256_server().await;
+    let token = hs256(&claims("Linus"), HS_SECRET.as_bytes());
+    for round in 0..5 {
+        let v = server.visitor().await;
+        let convo = v.new_conversation(&server).await;
+        let (st, body) = event_with_token(&server, &v, &convo, &token).await;
+        assert_eq!(st, 200, "{body}");
+        let (st, body) = message_with_token(&server, &v, &convo, &token).await;
+        assert_eq!(st, 200, "{body}");
+        let first = v.events.message("first greeting", is_bot).await;
+        assert!(
+            first["payload"]["text"].as_str().unwrap().contains("Linus"),
+            "round {round}: the message turn did not see the profile saved by the event before it: {first}"
+        );
+    }
+}

@@ -21,6 +21,8 @@ const ADMIN_KEY: &str = "test-admin-key-fedcba9876543210";
 /// The fake bot: records every webhook call and answers text messages through the HTTP API.
 #[derive(Default)]
 struct FakeBot {
+    /// Answer this many first calls with HTTP 500 (to exercise delivery retries).
+    fail_first: std::sync::atomic::AtomicUsize,
     calls: EventLog,
     /// `(server base, client id, client token)` once known.
     api: Mutex<Option<(String, String, String)>>,
@@ -28,8 +30,17 @@ struct FakeBot {
     replies: EventLog,
 }
 
-async fn hook(State(bot): State<Arc<FakeBot>>, headers: HeaderMap, body: String) -> &'static str {
+async fn hook(
+    State(bot): State<Arc<FakeBot>>,
+    headers: HeaderMap,
+    body: String,
+) -> (axum::http::StatusCode, &'static str) {
+    use std::sync::atomic::Ordering;
     let body: Value = serde_json::from_str(&body).unwrap_or(Value::String(body));
+    let fail = bot
+        .fail_first
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
     let header = |k: &str| {
         headers
             .get(k)
@@ -41,8 +52,12 @@ async fn hook(State(bot): State<Arc<FakeBot>>, headers: HeaderMap, body: String)
         "data": body["data"],
         "webhookToken": header("x-bp-messaging-webhook-token"),
         "clientId": header("x-bp-messaging-client-id"),
+        "failed": fail,
     });
     bot.calls.push_value(record);
+    if fail {
+        return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "try again");
+    }
     let message = &body["data"]["message"];
     let is_user_text =
         body["type"] == "message.new" && message["payload"]["type"] == "text" && !is_bot(message);
@@ -63,7 +78,7 @@ async fn hook(State(bot): State<Arc<FakeBot>>, headers: HeaderMap, body: String)
             bot.replies.push_value(json!({"status": st, "body": resp}));
         });
     }
-    "ok"
+    (axum::http::StatusCode::OK, "ok")
 }
 
 /// Starts the receiver on 127.0.0.1; returns the bot and the webhook URL.
@@ -161,6 +176,18 @@ async fn round_trip(
     assert!(st == 200 || st == 201, "{st} {body}");
     let msg = v.events.bot_text("proactive hello").await;
     assert_eq!(id_string(&msg["conversationId"]), fresh);
+    // Bot messages sent through the API are stored as bot messages (no authorId).
+    let (st, c) = server
+        .post_cw(
+            "/conversations/get",
+            &v.body(json!({ "conversationId": fresh })),
+        )
+        .await;
+    assert_eq!(st, 200, "{c}");
+    let stored: Vec<&Value> = c["messages"].as_array().unwrap().iter().collect();
+    assert_eq!(stored.len(), 1, "{c}");
+    assert_eq!(stored[0]["payload"]["text"], "proactive hello");
+    assert!(is_bot(stored[0]), "{c}");
 
     // Wrong client token / unknown conversation.
     let (st, body) = server
@@ -237,4 +264,38 @@ async fn admin_client_then_sync_webhook_round_trip() {
 
     *bot.api.lock().unwrap() = Some((server.base.clone(), id.clone(), token.clone()));
     round_trip(&server, &bot, &id, &token, hook_token.as_deref()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_webhook_delivery_is_retried() {
+    let (bot, url) = start_fake_bot().await;
+    bot.fail_first.store(2, std::sync::atomic::Ordering::SeqCst);
+    let cfg = config_with(json!({
+        "messaging": {
+            "clientId": CLIENT_ID, "clientToken": CLIENT_TOKEN, "webhooks": [url],
+            "webhookMaxAttempts": 5, "webhookInitialBackoffMs": 20
+        }
+    }));
+    let (_fx, server) = Server::start(&cfg).await;
+    *bot.api.lock().unwrap() = Some((server.base.clone(), CLIENT_ID.into(), CLIENT_TOKEN.into()));
+    let v = server.visitor().await;
+    let convo = v.new_conversation(&server).await;
+    v.say(&server, &convo, "retry delivery").await;
+    // Two 500s, then the third attempt is answered and the reply reaches the visitor.
+    v.events.bot_text("bot heard: retry delivery").await;
+    let deliveries: Vec<Value> = bot
+        .calls
+        .all()
+        .into_iter()
+        .filter(|c| c["data"]["message"]["payload"]["text"] == "retry delivery")
+        .collect();
+    assert_eq!(deliveries.len(), 3, "{deliveries:#?}");
+    let ids: Vec<&Value> = deliveries
+        .iter()
+        .map(|d| &d["data"]["message"]["id"])
+        .collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] == w[1]),
+        "same message each time: {ids:?}"
+    );
 }

@@ -1,9 +1,10 @@
 //! socket.io `/guest` namespace (§1.5, CONTRACT.md): echo and bot reply as `event` frames, typing,
-//! Engine.IO 4 handshake shape.
+//! Engine.IO 4 over websocket, long-polling and upgrade, and Engine.IO 3 (socket.io v2) clients.
 
 mod common;
 
 use common::*;
+use rust_socketio::TransportType;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -133,4 +134,50 @@ async fn engine_io_4_handshake_and_connect_reply_shape() {
     );
     let sid = raw.sid.clone().expect("namespace sid");
     assert!(!sid.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_polling_and_upgrade_transports_receive_events() {
+    let (_fx, server) = Server::start_default().await;
+    for (name, transport) in [
+        ("polling", TransportType::Polling),
+        ("websocket upgrade", TransportType::WebsocketUpgrade),
+    ] {
+        let v = Visitor::connect_with(&server, &new_visitor_id(), transport).await;
+        let convo = v.new_conversation(&server).await;
+        let text = format!("via {name}");
+        let (st, body) = v.say(&server, &convo, &text).await;
+        assert_eq!(st, 200, "{name}: {body}");
+        v.events.bot_text(&format!("You said: {text}")).await;
+        v.close().await;
+    }
+}
+
+/// CONTRACT.md: "Engine.IO 4, also 3" (v12 runs socket.io 4 with `allowEIO3`, §1.1). rust_socketio
+/// speaks only EIO 4, so this uses a raw websocket speaking the socket.io v2 protocol.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn engine_io_3_client_is_accepted_and_receives_events() {
+    let (_fx, server) = Server::start_default().await;
+    let visitor_id = new_visitor_id();
+    let old = RawSocket::connect(&server, &visitor_id, 3).await;
+    let engine_sid = old.handshake["sid"].as_str().expect("sid").to_string();
+    // EIO3: the client pings, the server pongs.
+    old.send("2");
+    old.frames.wait_for("EIO3 pong", |f| f == "3").await;
+    // A socket.io v2 client's socket id (its webSessionId) is `/guest#<engine sid>`.
+    let session = json!({ "webSessionId": format!("/guest#{engine_sid}") });
+    let (st, body) = server.post_cw("/conversations/new", &session).await;
+    assert_eq!(st, 200, "v2 session id: {body}");
+    let convo = id_string(&body["convoId"]);
+    let mut msg = session.clone();
+    msg["conversationId"] = json!(convo);
+    msg["payload"] = json!({"type": "text", "text": "old client"});
+    let (st, body) = server.post_cw("/messages", &msg).await;
+    assert_eq!(st, 200, "{body}");
+    old.events.bot_text("You said: old client").await;
+    // An EIO4 socket of the same visitor shares the room.
+    let v = Visitor::connect(&server, &visitor_id).await;
+    v.say(&server, &convo, "both hear this").await;
+    old.events.bot_text("You said: both hear this").await;
+    v.events.bot_text("You said: both hear this").await;
 }

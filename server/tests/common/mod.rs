@@ -414,15 +414,25 @@ pub struct Visitor {
 }
 
 impl Visitor {
-    /// Connects both sockets for `visitor_id` and waits until they are in the namespace.
+    /// Connects both sockets for `visitor_id` (rust_socketio over websocket) and waits until they are
+    /// in the namespace.
     pub async fn connect(server: &Server, visitor_id: &str) -> Visitor {
+        Visitor::connect_with(server, visitor_id, TransportType::Websocket).await
+    }
+
+    /// Like [`Visitor::connect`] with the given rust_socketio transport (polling, upgrade, ...).
+    pub async fn connect_with(
+        server: &Server,
+        visitor_id: &str,
+        transport: TransportType,
+    ) -> Visitor {
         let events = Arc::new(EventLog::default());
         let connected = Arc::new(EventLog::default());
         let (ev, cn) = (events.clone(), connected.clone());
         let url = format!("{}/socket.io/?visitorId={visitor_id}", server.base);
         let sio = ClientBuilder::new(url)
             .namespace("/guest")
-            .transport_type(TransportType::Websocket)
+            .transport_type(transport)
             .reconnect(false)
             .on("event", move |payload, _| {
                 let ev = ev.clone();
