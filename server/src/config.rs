@@ -308,6 +308,8 @@ pub struct ChannelWebConfig {
     pub rate_limit: RateLimitConfig,
     /// Upper bound on how long a bot `typing` indicator delays the next message.
     pub max_typing_delay_ms: u64,
+    /// Secret for `/conversations/reference` signatures (hex HMAC-SHA256 of the message); unset = refused.
+    pub reference_secret: Option<String>,
 }
 
 impl Default for ChannelWebConfig {
@@ -324,6 +326,7 @@ impl Default for ChannelWebConfig {
             disable_notification_sound: false,
             rate_limit: RateLimitConfig::default(),
             max_typing_delay_ms: 1000,
+            reference_secret: None,
         }
     }
 }

@@ -44,7 +44,14 @@ pub fn router(st: &AppState) -> Router<AppState> {
             "/messages/files",
             post(post_file).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
         )
+        .route(
+            "/messages/voice",
+            post(post_voice).layer(axum::extract::DefaultBodyLimit::max(
+                upload_limit * 4 / 3 + 64 * 1024,
+            )),
+        )
         .route("/events", post(post_event))
+        .route("/conversations/reference", post(conversation_reference))
         .route("/conversations/list", post(list_conversations))
         .route("/conversations/get", post(get_conversation))
         .route("/conversations/new", post(new_conversation))
@@ -316,6 +323,29 @@ async fn post_file(
     rate_limit(&st, &visitor)?;
     let conv = conversation_for(&st, &bot_id, &user, &body, false)?;
     let (original, mime, data) = file.ok_or_else(|| ApiError::bad_request("`file` is required"))?;
+    let (stored_name, url) = store_upload(&st, &bot_id, &original, &data).await?;
+    let extra: Value = str_field(&body, "payload")
+        .and_then(|p| serde_json::from_str(p).ok())
+        .unwrap_or(Value::Null);
+    let payload = json!({
+        "type": "file",
+        "text": format!("Uploaded a file **{original}**"),
+        "title": original,
+        "storage": "local",
+        "url": url,
+        "file": url,
+        "name": stored_name,
+        "originalName": original,
+        "mime": mime,
+        "size": data.len(),
+        "payload": extra,
+    });
+    let msg = accept_user_message(&st, &bot_id, &visitor, user, conv, payload, creds).await?;
+    Ok(Json(msg))
+}
+
+/// Keeps letters, digits, `.`, `-` and `_` of an uploaded file name.
+fn sanitize_name(original: &str) -> String {
     let safe: String = original
         .chars()
         .map(|c| {
@@ -327,36 +357,115 @@ async fn post_file(
         })
         .take(100)
         .collect();
+    safe.trim_start_matches('.').to_string()
+}
+
+/// Writes an upload under `DATA/uploads/{bot}/` and returns `(stored name, media URL)`.
+async fn store_upload(
+    st: &AppState,
+    bot_id: &str,
+    original: &str,
+    data: &[u8],
+) -> ApiResult<(String, String)> {
     let stored_name = format!(
         "{}-{}",
         uuid::Uuid::new_v4().simple(),
-        safe.trim_start_matches('.')
+        sanitize_name(original)
     );
-    let dir = st.config.data_dir.join("uploads").join(&bot_id);
+    let dir = st.config.data_dir.join("uploads").join(bot_id);
     tokio::fs::create_dir_all(&dir)
         .await
         .map_err(ApiError::internal)?;
-    tokio::fs::write(dir.join(&stored_name), &data)
+    tokio::fs::write(dir.join(&stored_name), data)
         .await
         .map_err(ApiError::internal)?;
-    let extra: Value = str_field(&body, "payload")
-        .and_then(|p| serde_json::from_str(p).ok())
-        .unwrap_or(Value::Null);
-    let payload = json!({
-        "type": "file",
-        "text": format!("Uploaded a file **{original}**"),
-        "title": original,
-        "storage": "local",
-        "url": format!("/api/v1/bots/{bot_id}/media/{stored_name}"),
-        "file": format!("/api/v1/bots/{bot_id}/media/{stored_name}"),
-        "name": stored_name,
-        "originalName": original,
-        "mime": mime,
-        "size": data.len(),
-        "payload": extra,
-    });
+    let url = format!("/api/v1/bots/{bot_id}/media/{stored_name}");
+    Ok((stored_name, url))
+}
+
+/// `POST /messages/voice` `{webSessionId, conversationId, audio:{buffer:<base64>, title:'<uuid>.<ext>'}}`.
+async fn post_voice(
+    State(st): State<AppState>,
+    Path(bot_id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
+    use base64::Engine;
+    let creds = credentials(&st, &headers)?;
+    let (visitor, user) = resolve_user(&st, &bot_id, &body)?;
+    rate_limit(&st, &visitor)?;
+    let conv = conversation_for(&st, &bot_id, &user, &body, false)?;
+    let audio = body.get("audio").cloned().unwrap_or(Value::Null);
+    let buffer = str_field(&audio, "buffer")
+        .ok_or_else(|| ApiError::bad_request("`audio.buffer` is required"))?;
+    let title = str_field(&audio, "title").unwrap_or("voice.webm");
+    let data = base64::engine::general_purpose::STANDARD
+        .decode(buffer.trim())
+        .map_err(|_| ApiError::bad_request("`audio.buffer` must be base64"))?;
+    let limit = st.config.file.channel_web.file_upload_max_size.0 as usize;
+    if data.len() > limit {
+        return Err(ApiError::payload_too_large(format!(
+            "Audio is larger than {limit} bytes"
+        )));
+    }
+    let (_, url) = store_upload(&st, &bot_id, title, &data).await?;
+    let payload = json!({"type": "voice", "audio": url});
     let msg = accept_user_message(&st, &bot_id, &visitor, user, conv, payload, creds).await?;
     Ok(Json(msg))
+}
+
+/// Hex HMAC-SHA256 of a reference message (the signature half of `msg=signature`).
+pub fn reference_signature(secret: &str, message: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(message.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// `POST /conversations/reference` `{webSessionId, conversationId?, reference:"msg=signature"}`: a valid
+/// reference reaches the bot as a `session_reference` event; a bad one answers 500 `{message}` as in v12.
+async fn conversation_reference(
+    State(st): State<AppState>,
+    Path(bot_id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let (visitor, user) = resolve_user(&st, &bot_id, &body)?;
+    rate_limit(&st, &visitor)?;
+    let fail = |m: &str| {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({"message": m})),
+        )
+            .into_response()
+    };
+    let Some(secret) = st.config.file.channel_web.reference_secret.as_deref() else {
+        return Ok(fail(
+            "Conversation references are not enabled (channelWeb.referenceSecret)",
+        ));
+    };
+    let reference = str_field(&body, "reference").unwrap_or("");
+    let Some((message, signature)) = reference.rsplit_once('=') else {
+        return Ok(fail("Invalid reference: expected `message=signature`"));
+    };
+    let expected = reference_signature(secret, message);
+    if !crate::auth::constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
+        return Ok(fail("Bad reference signature"));
+    }
+    let conv = conversation_for(&st, &bot_id, &user, &body, true)?;
+    spawn_turn(
+        &st,
+        Incoming {
+            bot_id,
+            channel: "web".into(),
+            user,
+            conversation: conv,
+            payload: json!({"type": "session_reference", "text": message, "reference": message}),
+            credentials: None,
+            message: None,
+        },
+    );
+    Ok(StatusCode::OK.into_response())
 }
 
 /// `GET /api/v1/bots/{botId}/media/{file}`: uploaded files.
@@ -705,6 +814,16 @@ mod tests {
         assert!(validate_payload(&json!({"type": "text"}), 360).is_err());
         assert!(validate_payload(&json!({"type": "text", "text": "x".repeat(361)}), 360).is_err());
         assert!(validate_payload(&json!({"type": "text", "text": "é".repeat(360)}), 360).is_ok());
+    }
+
+    #[test]
+    fn reference_signature_is_hmac_sha256_hex() {
+        // RFC 4231 test case 2.
+        assert_eq!(
+            reference_signature("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert_eq!(sanitize_name("../a b.txt"), "_a_b.txt");
     }
 
     #[test]
