@@ -762,3 +762,81 @@ async fn visitor_id_longer_than_40_chars_is_rejected() {
         "{resp}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_message_id_survives_a_restart() {
+    // A widget outbox may resend after the server came back: still stored and answered once.
+    let fx = Fixture::new(&default_config());
+    let server = fx.start().await;
+    let v = server.visitor().await;
+    let visitor_id = v.visitor_id.clone();
+    let convo = v.new_conversation(&server).await;
+    let payload = json!({
+        "type": "text", "text": "sent before the crash",
+        "clientMessageId": "0c9b7e52-4c1f-4a57-8f7e-2b1d6c3a9e01"
+    });
+    let (st, body) = server
+        .post_cw(
+            "/messages",
+            &v.body(json!({ "conversationId": convo, "payload": payload })),
+        )
+        .await;
+    assert_eq!(st, 200, "{body}");
+    v.events.bot_text("You said: sent before the crash").await;
+    v.close().await;
+    server.kill().await;
+
+    let server = fx.start().await;
+    let v = Visitor::connect(&server, &visitor_id).await;
+    let (st, body) = server
+        .post_cw(
+            "/messages",
+            &v.body(json!({ "conversationId": convo, "payload": payload })),
+        )
+        .await;
+    assert_eq!(st, 200, "{body}");
+    v.say(&server, &convo, "after restart").await;
+    v.events.bot_text("You said: after restart").await;
+    let c = get_conversation(&server, &v, &convo).await;
+    assert_eq!(
+        texts(&c),
+        vec![
+            "sent before the crash",
+            "You said: sent before the crash",
+            "after restart",
+            "You said: after restart"
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_duplicates_of_one_client_message_id_are_stored_once() {
+    // A retry fired while the first attempt is still in flight.
+    let (_fx, server) = Server::start_default().await;
+    let v = server.visitor().await;
+    let convo = v.new_conversation(&server).await;
+    let body = v.body(json!({
+        "conversationId": convo,
+        "payload": {"type": "text", "text": "racing copies", "clientMessageId": "5f0e4d3c-2b1a-4098-8765-43210fedcba9"}
+    }));
+    let sends = (0..4).map(|_| server.post_cw("/messages", &body));
+    let results = futures_util::future::join_all(sends).await;
+    for (st, resp) in &results {
+        assert_eq!(*st, 200, "{resp}");
+    }
+    let ids: Vec<&Value> = results.iter().filter_map(|(_, r)| r.get("id")).collect();
+    assert!(ids.windows(2).all(|w| w[0] == w[1]), "{ids:?}");
+    v.events.bot_text("You said: racing copies").await;
+    v.say(&server, &convo, "barrier").await;
+    v.events.bot_text("You said: barrier").await;
+    let c = get_conversation(&server, &v, &convo).await;
+    assert_eq!(
+        texts(&c),
+        vec![
+            "racing copies",
+            "You said: racing copies",
+            "barrier",
+            "You said: barrier"
+        ]
+    );
+}

@@ -69,7 +69,12 @@ impl Fixture {
 
     /// Starts a server process on this fixture.
     pub async fn start(&self) -> Server {
-        Server::spawn(&self.data_dir, &self.config_path).await
+        Server::spawn(&self.data_dir, &self.config_path, &[]).await
+    }
+
+    /// Starts a server process with extra CLI arguments (e.g. `--static-dir`).
+    pub async fn start_with_args(&self, args: &[&str]) -> Server {
+        Server::spawn(&self.data_dir, &self.config_path, args).await
     }
 }
 
@@ -88,7 +93,7 @@ impl Server {
     }
 
     /// Spawns the binary and waits (with a deadline) for `webchat-server listening on http://HOST:PORT`.
-    pub async fn spawn(data_dir: &Path, config_path: &Path) -> Server {
+    pub async fn spawn(data_dir: &Path, config_path: &Path, extra_args: &[&str]) -> Server {
         let log_path = data_dir
             .parent()
             .unwrap_or(data_dir)
@@ -109,6 +114,7 @@ impl Server {
             .arg(data_dir)
             .arg("--config")
             .arg(config_path)
+            .args(extra_args)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
