@@ -22,6 +22,26 @@ pub const CSS: &str = include_str!("../style/webchat.css");
 pub struct Mounted {
     handle: Option<Box<dyn Any>>,
     host: Element,
+    styles: Styles,
+}
+
+/// Where the widget CSS lives: the adopted sheet, or the fallback `<style>` element.
+enum Styles {
+    Sheet(CssStyleSheet),
+    Element(Element),
+}
+
+impl Mounted {
+    /// Re-apply the stylesheet after `configure`/`mergeConfig` (widths, `stylesheet`, `extraStylesheet`).
+    pub fn restyle(&self, cfg: &Config) {
+        let css = stylesheet_text(cfg);
+        match &self.styles {
+            Styles::Sheet(sheet) => {
+                let _ = sheet.replace_sync(&css);
+            }
+            Styles::Element(el) => el.set_text_content(Some(&css)),
+        }
+    }
 }
 
 impl Drop for Mounted {
@@ -58,11 +78,11 @@ pub fn stylesheet_text(cfg: &Config) -> String {
     )
 }
 
-fn apply_styles(shadow: &ShadowRoot, css: &str) -> Result<(), String> {
+fn apply_styles(shadow: &ShadowRoot, css: &str) -> Result<Styles, String> {
     if let Ok(sheet) = CssStyleSheet::new() {
         if sheet.replace_sync(css).is_ok() {
             shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
-            return Ok(());
+            return Ok(Styles::Sheet(sheet));
         }
     }
     // fallback for browsers without constructable stylesheets
@@ -76,7 +96,7 @@ fn apply_styles(shadow: &ShadowRoot, css: &str) -> Result<(), String> {
     shadow
         .append_child(&style)
         .map_err(|_| "cannot append style")?;
-    Ok(())
+    Ok(Styles::Element(style))
 }
 
 /// Mount the widget for `session` into `selector` (default `body`).
@@ -110,7 +130,7 @@ pub fn mount(
     let shadow = host
         .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
         .map_err(|_| "cannot attach a shadow root")?;
-    apply_styles(&shadow, &stylesheet_text(cfg))?;
+    let styles = apply_styles(&shadow, &stylesheet_text(cfg))?;
     let root: HtmlElement = doc
         .create_element("div")
         .map_err(|_| "cannot create root")?
@@ -123,5 +143,28 @@ pub fn mount(
     Ok(Mounted {
         handle: Some(Box::new(handle)),
         host,
+        styles,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_cannot_inject_rules() {
+        assert_eq!(
+            sanitize_css_length("100%;} * {color:red"),
+            "100% * colorred"
+        );
+        let cfg = Config {
+            container_width: crate::model::config::CssLength::Px(400.0),
+            extra_stylesheet: ".x{}".into(),
+            ..Config::default()
+        };
+        let css = stylesheet_text(&cfg);
+        assert!(css.contains("--bpw-container-width:400px"));
+        assert!(css.ends_with(".x{}"));
+        assert!(css.starts_with(CSS));
+    }
 }

@@ -14,6 +14,7 @@ use super::instances::{self, Instance};
 use crate::model::events::HostEvent;
 use crate::model::Config;
 use crate::mount;
+use crate::transport::session::{event_command, payload_type};
 use crate::transport::{Command, Session};
 
 fn opt_string(v: &JsValue, what: &str) -> Result<Option<String>, JsValue> {
@@ -77,6 +78,7 @@ pub fn init(config: JsValue, selector: JsValue) -> Result<(), JsValue> {
 
 fn apply_config(session: &Rc<Session>, key: &str, cfg: Config) {
     let public = serde_json::to_value(&cfg).unwrap_or(Value::Null);
+    instances::restyle(key, &cfg);
     session.set_config(cfg);
     (instances::sink(key.to_string()))(HostEvent::ConfigChanged(public));
 }
@@ -114,49 +116,17 @@ pub fn merge_config(patch: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
     Ok(())
 }
 
-fn payload_type(p: &Value, call: &str) -> Result<String, JsValue> {
-    if !p.is_object() {
-        return Err(js_error(&format!(
-            "botpressWebChat.{call}(): the payload must be an object"
-        )));
-    }
-    p.get("type")
-        .and_then(|t| t.as_str())
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .ok_or_else(|| js_error(&format!("botpressWebChat.{call}(): `type` is required")))
-}
-
 /// `sendEvent(event, chatId?)`: `show|hide|toggle|message|loadConversation|toggleBotInfo`; any other type is
 /// sent to `/events` as `{type, payload: event}` (§1.2).
 pub fn send_event(event: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
     let session = session_for(&chat_id, "sendEvent")?;
     let p = to_json(&event, "event")?;
-    let t = payload_type(&p, "sendEvent")?;
-    let cmd = match t.as_str() {
-        "show" => Command::Open,
-        "hide" => Command::Close,
-        "toggle" => Command::Toggle,
-        "message" => Command::SendText(
-            p.get("text")
-                .and_then(|v| v.as_str())
-                .ok_or_else(|| js_error("botpressWebChat.sendEvent(): `text` must be a string"))?
-                .to_string(),
-        ),
-        "loadConversation" => Command::LoadConversation(match p.get("conversationId") {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Number(n)) => n.to_string(),
-            _ => {
-                return Err(js_error(
-                    "botpressWebChat.sendEvent(): `conversationId` is required",
-                ))
-            }
-        }),
-        // the bot-info page is not part of this widget yet: a no-op, as on a bot without one
-        "toggleBotInfo" => return Ok(()),
-        other => Command::SendPayload(json!({ "type": other, "payload": p })),
-    };
-    session.command(cmd);
+    // `toggleBotInfo` maps to no command: this widget has no bot-info page yet
+    if let Some(cmd) =
+        event_command(&p).map_err(|e| js_error(&format!("botpressWebChat.sendEvent(): {e}")))?
+    {
+        session.command(cmd);
+    }
     Ok(())
 }
 
@@ -165,7 +135,7 @@ pub fn send_event(event: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
 pub fn send_payload(payload: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
     let session = session_for(&chat_id, "sendPayload")?;
     let p = to_json(&payload, "payload")?;
-    payload_type(&p, "sendPayload")?;
+    payload_type(&p).map_err(|e| js_error(&format!("botpressWebChat.sendPayload(): {e}")))?;
     session.command(Command::SendPayload(p));
     Ok(())
 }

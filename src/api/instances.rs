@@ -55,6 +55,15 @@ pub fn session(chat_key: &str) -> Option<Rc<Session>> {
     INSTANCES.with(|m| m.borrow().get(chat_key).map(|i| i.session.clone()))
 }
 
+/// Re-apply the stylesheet of `chat_key` for `cfg`.
+pub fn restyle(chat_key: &str, cfg: &crate::model::Config) {
+    INSTANCES.with(|m| {
+        if let Some(mounted) = m.borrow().get(chat_key).and_then(|i| i.mounted.as_ref()) {
+            mounted.restyle(cfg);
+        }
+    });
+}
+
 /// Register an instance (replacing, and so destroying, any previous one with the same key).
 pub fn insert(chat_key: String, inst: Instance) {
     let old = INSTANCES.with(|m| m.borrow_mut().insert(chat_key, inst));

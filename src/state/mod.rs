@@ -65,8 +65,10 @@ pub struct ChatState {
     pub bot_name: String,
     /// A user-visible error (shown in the banner), e.g. "bot not found".
     pub error: Option<String>,
-    /// The bot is typing until this many ms (performance.now clock), if set.
+    /// The bot is typing until this many ms (`Date.now` clock), if set.
     pub typing_until: Option<f64>,
+    /// The connection just came back after a loss (the banner says so briefly).
+    pub recovered: bool,
 }
 
 /// Something that happened.
@@ -108,6 +110,8 @@ pub enum ChatEvent {
     Error(Option<String>),
     /// The bot is typing until the given time.
     Typing(Option<f64>),
+    /// The "back online" notice was shown long enough.
+    RecoveredSeen,
 }
 
 impl ChatState {
@@ -153,7 +157,15 @@ impl ChatState {
                     p.delivery = Delivery::Sending;
                 }
             }
-            ChatEvent::Connection(c) => self.connection = c,
+            ChatEvent::Connection(c) => {
+                let was_lost = matches!(
+                    self.connection,
+                    ConnectionStatus::Reconnecting(_) | ConnectionStatus::Offline
+                );
+                self.recovered = c == ConnectionStatus::Connected && (was_lost || self.recovered);
+                self.connection = c;
+            }
+            ChatEvent::RecoveredSeen => self.recovered = false,
             ChatEvent::Cleared(conv) => {
                 if self.conversation_id.as_deref() == Some(conv.as_str()) {
                     self.messages.clear();
@@ -293,7 +305,16 @@ mod tests {
     fn connection_status() {
         let mut s = ChatState::default();
         assert_eq!(s.connection, ConnectionStatus::Idle);
+        s.apply(ChatEvent::Connection(ConnectionStatus::Connected));
+        assert!(!s.recovered, "first connect is not a recovery");
         s.apply(ChatEvent::Connection(ConnectionStatus::Reconnecting(2)));
         assert_eq!(s.connection, ConnectionStatus::Reconnecting(2));
+        s.apply(ChatEvent::Connection(ConnectionStatus::Offline));
+        s.apply(ChatEvent::Connection(ConnectionStatus::Connected));
+        assert!(s.recovered);
+        s.apply(ChatEvent::Connection(ConnectionStatus::Connected));
+        assert!(s.recovered, "a repeated Connected keeps the notice");
+        s.apply(ChatEvent::RecoveredSeen);
+        assert!(!s.recovered);
     }
 }

@@ -50,6 +50,42 @@ pub enum Command {
     DeleteHistory,
 }
 
+/// The `type` of a `sendPayload`/`sendEvent` argument, which must be an object with a non-empty `type`.
+pub fn payload_type(p: &Value) -> Result<String, String> {
+    if !p.is_object() {
+        return Err("the payload must be an object".into());
+    }
+    p.get("type")
+        .and_then(|t| t.as_str())
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| "`type` is required".into())
+}
+
+/// Map a `sendEvent` argument to a command (§1.2): `show|hide|toggle|message|loadConversation`;
+/// `toggleBotInfo` is `None` (no bot-info page); anything else is sent as `{type, payload: event}`.
+pub fn event_command(p: &Value) -> Result<Option<Command>, String> {
+    let t = payload_type(p)?;
+    Ok(Some(match t.as_str() {
+        "show" => Command::Open,
+        "hide" => Command::Close,
+        "toggle" => Command::Toggle,
+        "message" => Command::SendText(
+            p.get("text")
+                .and_then(|v| v.as_str())
+                .ok_or("`text` must be a string")?
+                .to_string(),
+        ),
+        "loadConversation" => Command::LoadConversation(match p.get("conversationId") {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => return Err("`conversationId` is required".into()),
+        }),
+        "toggleBotInfo" => return Ok(None),
+        other => Command::SendPayload(json!({ "type": other, "payload": p })),
+    }))
+}
+
 /// Sink for events the host page may observe.
 pub type HostSink = Rc<dyn Fn(HostEvent)>;
 
@@ -70,6 +106,8 @@ pub struct Session {
     ready_sent: Cell<bool>,
     attempt: Cell<u32>,
     timer: RefCell<Option<TimeoutHandle>>,
+    typing_timer: RefCell<Option<TimeoutHandle>>,
+    notice_timer: RefCell<Option<TimeoutHandle>>,
     outbox: RefCell<Outbox>,
     flushing: Cell<bool>,
     destroyed: Cell<bool>,
@@ -103,6 +141,8 @@ impl Session {
             ready_sent: Cell::new(false),
             attempt: Cell::new(0),
             timer: RefCell::new(None),
+            typing_timer: RefCell::new(None),
+            notice_timer: RefCell::new(None),
             outbox: RefCell::new(outbox),
             flushing: Cell::new(false),
             destroyed: Cell::new(false),
@@ -131,6 +171,30 @@ impl Session {
             return false;
         }
         self.state.try_update(|s| s.apply(e)).unwrap_or(false)
+    }
+
+    /// Run `f` after `ms` in `slot` (replacing, and cancelling, what was there). `destroy` clears slots.
+    fn after(
+        &self,
+        slot: &RefCell<Option<TimeoutHandle>>,
+        ms: f64,
+        f: impl FnOnce(&Session) + 'static,
+    ) {
+        let weak = self.me.clone();
+        let handle = set_timeout_with_handle(
+            move || {
+                if let Some(me) = weak.upgrade() {
+                    if !me.destroyed.get() {
+                        f(&me);
+                    }
+                }
+            },
+            Duration::from_millis(ms.max(0.0) as u64),
+        )
+        .ok();
+        if let Some(old) = slot.replace(handle) {
+            old.clear();
+        }
     }
 
     /// Startup (§1.5): botInfo, then the socket (now, or on first open when lazy).
@@ -368,9 +432,23 @@ impl Session {
         }
         self.apply(ChatEvent::Error(None));
         self.apply(ChatEvent::Connection(ConnectionStatus::Connected));
+        if self.state.with_untracked(|s| s.recovered) {
+            self.after(&self.notice_timer, 4000.0, |me| {
+                me.apply(ChatEvent::RecoveredSeen);
+            });
+        }
         if first {
             self.ready_sent.set(true);
             self.emit(HostEvent::Ready);
+            let reference = self.config.borrow().r#ref.clone();
+            if let Some(reference) = reference.filter(|r| !r.is_empty()) {
+                let body =
+                    self.body(json!({ "conversationId": self.conv(), "reference": reference }));
+                let _ = self
+                    .http
+                    .post_unit("/conversations/reference", &body, None)
+                    .await;
+            }
             let body = self.body(json!({}));
             let language = match self
                 .http
@@ -474,8 +552,13 @@ impl Session {
                     .get("timeInMs")
                     .and_then(|v| v.as_f64())
                     .unwrap_or(500.0);
-                let now = js_sys::Date::now();
-                self.apply(ChatEvent::Typing(Some(now + ms)));
+                let until = js_sys::Date::now() + ms;
+                self.apply(ChatEvent::Typing(Some(until)));
+                self.after(&self.typing_timer, ms, move |me| {
+                    if me.state.with_untracked(|s| s.typing_until == Some(until)) {
+                        me.apply(ChatEvent::Typing(None));
+                    }
+                });
             }
             "guest.webchat.clear" => {
                 if let Some(c) = ev.data.get("conversationId").and_then(|v| v.as_str()) {
@@ -737,8 +820,10 @@ impl Session {
     /// Release every socket, timer and request. The session is inert afterwards.
     pub fn destroy(&self) {
         self.destroyed.set(true);
-        if let Some(t) = self.timer.borrow_mut().take() {
-            t.clear();
+        for slot in [&self.timer, &self.typing_timer, &self.notice_timer] {
+            if let Some(t) = slot.borrow_mut().take() {
+                t.clear();
+            }
         }
         self.socket.borrow_mut().take();
         self.http.abort_all();
@@ -754,4 +839,48 @@ fn without_token(cfg: &Config) -> Config {
 
 fn outbox_key(cfg: &Config) -> String {
     format!("bp/outbox/{}/{}", cfg.bot_id, cfg.chat_key())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn send_event_mapping() {
+        assert_eq!(
+            event_command(&json!({"type": "show"})),
+            Ok(Some(Command::Open))
+        );
+        assert_eq!(
+            event_command(&json!({"type": "hide"})),
+            Ok(Some(Command::Close))
+        );
+        assert_eq!(
+            event_command(&json!({"type": "toggle"})),
+            Ok(Some(Command::Toggle))
+        );
+        assert_eq!(
+            event_command(&json!({"type": "message", "text": "hi"})),
+            Ok(Some(Command::SendText("hi".into())))
+        );
+        assert_eq!(
+            event_command(&json!({"type": "loadConversation", "conversationId": 4})),
+            Ok(Some(Command::LoadConversation("4".into())))
+        );
+        assert_eq!(event_command(&json!({"type": "toggleBotInfo"})), Ok(None));
+        assert_eq!(
+            event_command(&json!({"type": "proactive", "x": 1})),
+            Ok(Some(Command::SendPayload(
+                json!({"type": "proactive", "payload": {"type": "proactive", "x": 1}})
+            )))
+        );
+        assert!(event_command(&json!({"type": "message"}))
+            .unwrap_err()
+            .contains("text"));
+        assert!(event_command(&json!({"type": "loadConversation"})).is_err());
+        assert!(event_command(&json!({"text": "x"}))
+            .unwrap_err()
+            .contains("type"));
+        assert!(payload_type(&json!("str")).is_err());
+    }
 }

@@ -212,6 +212,7 @@ pub fn banner_text(s: &ChatState) -> Option<String> {
         }
         ConnectionStatus::Reconnecting(_) => Some("Connection lost. Reconnecting…".into()),
         ConnectionStatus::Failed => Some("The chat is not available.".into()),
+        ConnectionStatus::Connected if s.recovered => Some("Back online.".into()),
         _ => None,
     }
 }
@@ -444,6 +445,10 @@ mod tests {
         assert!(banner_text(&s).unwrap().contains("offline"));
         s.connection = ConnectionStatus::Reconnecting(1);
         assert!(banner_text(&s).unwrap().contains("Reconnecting"));
+        s.apply(crate::state::ChatEvent::Connection(
+            ConnectionStatus::Connected,
+        ));
+        assert_eq!(banner_text(&s).as_deref(), Some("Back online."));
         s.error = Some("boom".into());
         assert_eq!(banner_text(&s).as_deref(), Some("boom"));
     }
