@@ -1,8 +1,13 @@
 //! Webhook delivery to bring-your-own-bot backends (§3.3): `POST {url}` with
 //! `x-bp-messaging-client-id` and `x-bp-messaging-webhook-token`, retried with exponential backoff in
-//! the background so the user's request never waits for the bot.
+//! the background so the user's request never waits for the bot. Each webhook has its own queue and
+//! worker, so a bot receives events in the order they happened, even across retries.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use tokio::sync::mpsc;
 
 use serde_json::Value;
 
@@ -14,6 +19,7 @@ pub struct Dispatcher {
     http: reqwest::Client,
     max_attempts: u32,
     initial_backoff: Duration,
+    queues: Arc<Mutex<HashMap<(String, String), mpsc::UnboundedSender<Value>>>>,
 }
 
 impl Dispatcher {
@@ -28,18 +34,39 @@ impl Dispatcher {
             http,
             max_attempts: max_attempts.max(1),
             initial_backoff,
+            queues: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
     /// Queues `body` for every webhook; returns immediately.
     pub fn deliver(&self, hooks: Vec<Webhook>, body: Value) {
+        let mut queues = self.queues.lock().unwrap_or_else(|p| p.into_inner());
         for hook in hooks {
-            let this = self.clone();
-            let body = body.clone();
-            tokio::spawn(async move {
-                this.deliver_one(&hook, &body).await;
-            });
+            let key = (hook.client_id.clone(), hook.url.clone());
+            let pending = match queues.get(&key) {
+                Some(tx) => tx.send(body.clone()).err().map(|e| e.0),
+                None => Some(body.clone()),
+            };
+            // No worker yet, or its worker ended (webhook token changed): start one.
+            if let Some(first) = pending {
+                let (tx, rx) = mpsc::unbounded_channel();
+                let _ = tx.send(first);
+                queues.insert(key, tx);
+                tokio::spawn(self.clone().worker(hook, rx));
+            }
         }
+    }
+
+    async fn worker(self, hook: Webhook, mut rx: mpsc::UnboundedReceiver<Value>) {
+        while let Some(body) = rx.recv().await {
+            self.deliver_one(&hook, &body).await;
+        }
+    }
+
+    /// Forgets the queue of a webhook whose registration changed (its worker stops once drained).
+    pub fn forget(&self, client_id: &str) {
+        let mut queues = self.queues.lock().unwrap_or_else(|p| p.into_inner());
+        queues.retain(|(c, _), _| c != client_id);
     }
 
     /// Delivers to one webhook with retries; true when a 2xx was received.
@@ -85,7 +112,6 @@ impl Dispatcher {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicU32, Ordering};
-    use std::sync::Arc;
 
     #[tokio::test]
     async fn retries_until_success() {
@@ -119,6 +145,44 @@ mod tests {
                 .await
         );
         assert_eq!(hits.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn deliveries_to_one_webhook_keep_their_order() {
+        let seen = Arc::new(Mutex::new(Vec::<u64>::new()));
+        let s2 = seen.clone();
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |axum::Json(b): axum::Json<Value>| {
+                let s2 = s2.clone();
+                async move {
+                    let n = b["n"].as_u64().unwrap();
+                    // Make early events slow so a racing delivery would overtake them.
+                    tokio::time::sleep(Duration::from_millis(if n < 3 { 30 } else { 0 })).await;
+                    s2.lock().unwrap().push(n);
+                    "ok"
+                }
+            }),
+        );
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = l.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+        let d = Dispatcher::new(3, Duration::from_millis(1), Duration::from_secs(5));
+        let hook = Webhook {
+            client_id: "c".into(),
+            url: format!("http://{addr}/hook"),
+            token: "t".into(),
+        };
+        for n in 0..6u64 {
+            d.deliver(vec![hook.clone()], serde_json::json!({ "n": n }));
+        }
+        for _ in 0..200 {
+            if seen.lock().unwrap().len() == 6 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(*seen.lock().unwrap(), vec![0, 1, 2, 3, 4, 5]);
     }
 
     #[tokio::test]

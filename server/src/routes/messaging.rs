@@ -110,6 +110,7 @@ pub fn register_webhooks(
         })
         .collect();
     st.store.set_webhooks(client_id, &hooks)?;
+    st.webhooks.forget(client_id);
     Ok(hooks)
 }
 
