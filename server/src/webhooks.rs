@@ -19,8 +19,11 @@ pub struct Dispatcher {
     http: reqwest::Client,
     max_attempts: u32,
     initial_backoff: Duration,
-    queues: Arc<Mutex<HashMap<(String, String), mpsc::UnboundedSender<Value>>>>,
+    queues: Arc<Mutex<Queues>>,
 }
+
+/// Per `(client id, url)` delivery queue.
+type Queues = HashMap<(String, String), mpsc::UnboundedSender<Value>>;
 
 impl Dispatcher {
     /// A dispatcher; `timeout` bounds each attempt.
