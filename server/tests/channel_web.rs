@@ -93,7 +93,17 @@ async fn send_message_happy_path_is_stored_and_answered() {
     let (_fx, server) = Server::start_default().await;
     let v = server.visitor().await;
     let convo = v.new_conversation(&server).await;
-    let (st, body) = v.say(&server, &convo, "first words").await;
+    // The lite client appends `?__ts=<ms>` to every URL but /botInfo (§1.4).
+    let (st, body) = server
+        .post(
+            &format!("{}?__ts=1700000000000", server.cw("/messages")),
+            &v.body(json!({
+                "conversationId": convo,
+                "payload": {"type": "text", "text": "first words"}
+            })),
+            &[],
+        )
+        .await;
     assert_eq!(st, 200, "{body}");
     v.events.bot_text("You said: first words").await;
 
@@ -317,6 +327,11 @@ async fn file_upload_and_size_limit() {
     assert_eq!(resp.status().as_u16(), 200);
     assert_eq!(resp.bytes().await.unwrap().as_ref(), b"hello file");
 
+    // Exactly the limit passes, one byte more does not.
+    let (st, body) = upload(vec![b'y'; 4 * 1024], Some(&convo), &v.session_id).await;
+    assert_eq!(st, 200, "a file of exactly fileUploadMaxSize: {body}");
+    let (st, body) = upload(vec![b'z'; 4 * 1024 + 1], Some(&convo), &v.session_id).await;
+    assert_v12_error(st, &body, 413);
     // Too large.
     let (st, body) = upload(vec![b'x'; 8 * 1024], Some(&convo), &v.session_id).await;
     assert_v12_error(st, &body, 413);

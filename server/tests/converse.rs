@@ -218,3 +218,31 @@ async fn unsecured_endpoint_can_be_disabled() {
         .await;
     assert_eq!(st, 200, "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn converse_responses_keep_typing_items_in_order() {
+    // §2: responses[] holds the outgoing payloads in order, `typing` items included.
+    let (_fx, server) = Server::start_default().await;
+    let (st, body) = server
+        .post(
+            &converse_url(&server, "api-user-6", ""),
+            &json!({ "type": "text", "text": "typing" }),
+            &[],
+        )
+        .await;
+    assert_eq!(st, 200, "{body}");
+    let responses = body["responses"].as_array().expect("responses[]");
+    let typing = responses
+        .iter()
+        .position(|r| r["type"] == "typing")
+        .unwrap_or_else(|| panic!("typing item in {body}"));
+    let text = responses
+        .iter()
+        .position(|r| {
+            r["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("done typing"))
+        })
+        .unwrap_or_else(|| panic!("text item in {body}"));
+    assert!(typing < text, "{body}");
+}

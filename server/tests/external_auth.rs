@@ -311,6 +311,25 @@ async fn bad_rs256_tokens_are_401_bp_0401() {
         assert_invalid_token(st, &body);
     }
 
+    // Only `X-BP-ExternalAuth` is read; the `ExternalAuth` twin the v12 client also sends is ignored
+    // (§1.6), so a bad value there does not fail the request.
+    let (st, body) = server
+        .post(
+            &server.cw("/conversations/list"),
+            &v.body(json!({})),
+            &[("ExternalAuth", "Bearer not.a.jwt")],
+        )
+        .await;
+    assert_eq!(st, 200, "{body}");
+    let (st, body) = server
+        .post(
+            &server.cw("/events"),
+            &v.body(json!({ "conversationId": convo, "payload": {"type": "custom_noop"} })),
+            &[("ExternalAuth", "Bearer not.a.jwt")],
+        )
+        .await;
+    assert_eq!(st, 200, "{body}");
+
     // Converse runs the same check (§2).
     let (st, body) = server
         .post(

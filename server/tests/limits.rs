@@ -76,3 +76,31 @@ async fn oversized_json_body_is_413() {
     let (st, body) = v.say(&server, &convo, "small").await;
     assert_eq!(st, 200, "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limited_visitor_recovers_after_the_window() {
+    let cfg = config_with(json!({
+        "channelWeb": { "rateLimit": { "enabled": true, "maxRequests": 3, "window": "1s" } }
+    }));
+    let (_fx, server) = Server::start(&cfg).await;
+    let v = server.visitor().await;
+    let convo = v.new_conversation(&server).await;
+    let mut hit = false;
+    for i in 0..10 {
+        let (st, _) = v.say(&server, &convo, &format!("fast {i}")).await;
+        if st == 429 {
+            hit = true;
+            break;
+        }
+    }
+    assert!(
+        hit,
+        "a 3-per-second limit must trip within 10 immediate requests"
+    );
+    // Retrying (even while still limited) must not extend the lockout past the window.
+    eventually("the limit to lift", || {
+        let (server, v, convo) = (&server, &v, &convo);
+        async move { (v.say(server, convo, "later").await.0 == 200).then_some(()) }
+    })
+    .await;
+}
