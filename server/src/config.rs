@@ -716,6 +716,15 @@ mod tests {
     }
 
     #[test]
+    fn example_config_is_valid() {
+        let f = FileConfig::from_json(include_str!("../config.example.json")).unwrap();
+        let c = Config::resolve(f, Overrides::default()).unwrap();
+        assert_eq!(c.port, 3000);
+        assert_eq!(c.file.admin.email.as_deref(), Some("admin@example.com"));
+        assert!(c.bot("welcome-bot").is_some_and(|b| b.demo));
+    }
+
+    #[test]
     fn bad_type_names_the_key() {
         let err =
             FileConfig::from_json(r#"{"pro":{"externalAuth":{"enabled":"yes"}}}"#).unwrap_err();
