@@ -28,6 +28,55 @@ fn by_testid(root: &ShadowRoot, id: &str) -> Option<HtmlElement> {
         .map(|e| e.unchecked_into())
 }
 
+fn key(target: &HtmlElement, key: &str, shift: bool) {
+    let window = web_sys::window().unwrap();
+    let ctor: js_sys::Function = js_sys::Reflect::get(&window, &"KeyboardEvent".into())
+        .unwrap()
+        .unchecked_into();
+    let init = js_sys::Object::new();
+    for (k, v) in [
+        ("key", JsValue::from_str(key)),
+        ("shiftKey", JsValue::from_bool(shift)),
+        ("bubbles", JsValue::TRUE),
+        ("cancelable", JsValue::TRUE),
+        ("composed", JsValue::TRUE),
+    ] {
+        js_sys::Reflect::set(&init, &k.into(), &v).unwrap();
+    }
+    let ev =
+        js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&"keydown".into(), &init)).unwrap();
+    target.dispatch_event(ev.unchecked_ref()).unwrap();
+}
+
+fn type_text(target: &HtmlElement, text: &str) {
+    js_sys::Reflect::set(target, &"value".into(), &text.into()).unwrap();
+    let window = web_sys::window().unwrap();
+    let ctor: js_sys::Function = js_sys::Reflect::get(&window, &"Event".into())
+        .unwrap()
+        .unchecked_into();
+    let init = js_sys::Object::new();
+    js_sys::Reflect::set(&init, &"bubbles".into(), &JsValue::TRUE).unwrap();
+    let ev =
+        js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&"input".into(), &init)).unwrap();
+    target.dispatch_event(ev.unchecked_ref()).unwrap();
+}
+
+fn user_rows(root: &ShadowRoot) -> u32 {
+    // how many user rows, through the count of matching siblings (no NodeList binding needed)
+    let mut n = 0;
+    while root
+        .query_selector(&format!(
+            "[data-testid=\"message\"][data-from=\"user\"]:nth-of-type({})",
+            n + 1
+        ))
+        .unwrap()
+        .is_some()
+    {
+        n += 1;
+    }
+    n
+}
+
 async fn settle() {
     for _ in 0..5 {
         leptos::task::tick().await;
@@ -54,12 +103,39 @@ async fn launcher_in_shadow_root_opens_panel() {
     assert!(by_testid(&root, "transcript").is_some());
     let composer = by_testid(&root, "composer").expect("composer");
     let active = root.active_element().expect("focus inside the widget");
-    assert_eq!(active, composer.into(), "the composer is focused");
+    assert_eq!(active, composer.clone().into(), "the composer is focused");
     assert_eq!(
         launcher.get_attribute("aria-expanded").as_deref(),
         Some("true")
     );
 
+    // Shift+Enter does not send; Enter does (the row shows while the unreachable server cannot confirm)
+    type_text(&composer, "hello");
+    key(&composer, "Enter", true);
+    settle().await;
+    assert_eq!(user_rows(&root), 0, "Shift+Enter keeps typing");
+    key(&composer, "Enter", false);
+    settle().await;
+    assert_eq!(user_rows(&root), 1, "Enter sends");
+    let row = root
+        .query_selector("[data-testid=\"message\"][data-from=\"user\"]")
+        .unwrap()
+        .unwrap();
+    assert!(row.text_content().unwrap_or_default().contains("hello"));
+    assert_eq!(
+        row.get_attribute("data-delivery").as_deref(),
+        Some("sending")
+    );
+
+    // Escape closes and gives focus back to the launcher
+    key(&composer, "Escape", false);
+    settle().await;
+    assert!(by_testid(&root, "panel").is_none(), "Escape closes");
+    assert_eq!(root.active_element(), Some(launcher.clone().into()));
+
+    launcher.click();
+    settle().await;
+    assert!(by_testid(&root, "panel").is_some(), "reopens");
     launcher.click();
     settle().await;
     assert!(by_testid(&root, "panel").is_none(), "second click closes");

@@ -405,11 +405,13 @@ impl Session {
         if first {
             self.emit(HostEvent::UserConnected(vid));
         }
+        // §1.5 step 3: the custom id attribute is set whenever `userId` is; only a short one is *not* the
+        // visitor id, which deserves a warning (§1.7)
         let user_id = self.config.borrow().user_id.clone();
-        if let Some(UserIdUse::CustomId(custom)) = user_id.as_deref().map(classify_user_id) {
-            if first {
+        if let Some(custom) = user_id.filter(|u| !u.is_empty()) {
+            if first && matches!(classify_user_id(&custom), UserIdUse::CustomId(_)) {
                 web_sys::console::warn_1(
-                    &"botpressWebChat: userId shorter than 24 chars is stored as a custom id, not used as the visitor id"
+                    &"botpressWebChat: a userId shorter than 24 chars is only stored as a custom id; the visitor id stays random"
                         .into(),
                 );
             }

@@ -27,6 +27,18 @@ pub struct Chat {
     pub config: RwSignal<Config>,
     /// Send a command to the session.
     pub cmd: UnsyncCallback<Command>,
+    /// The launcher button, to give focus back when the panel is closed from inside.
+    pub launcher: NodeRef<leptos::html::Button>,
+}
+
+impl Chat {
+    /// Close from the panel (Escape, close button): focus returns to the launcher, as for a dialog.
+    pub fn close_from_panel(&self) {
+        self.cmd.run(Command::Close);
+        if let Some(b) = self.launcher.get_untracked() {
+            let _ = b.focus();
+        }
+    }
 }
 
 /// The [`Chat`] context. Panics outside [`Root`], a programming error.
@@ -44,7 +56,12 @@ pub fn Root(
     let config = session.ui_config;
     let s = session.clone();
     let cmd = UnsyncCallback::new(move |c: Command| s.command(c));
-    provide_context(Chat { state, config, cmd });
+    provide_context(Chat {
+        state,
+        config,
+        cmd,
+        launcher: NodeRef::new(),
+    });
     let open = move || state.with(|s| s.open);
     let fullscreen = move || config.with(|c| c.view_mode == ViewMode::Fullscreen);
     let show_launcher = move || !fullscreen() && !config.with(|c| c.hide_widget);
@@ -87,6 +104,7 @@ pub fn Launcher() -> impl IntoView {
             type="button"
             class="bpw-launcher"
             data-testid="launcher"
+            node_ref=chat.launcher
             aria-label=move || if open() { "Close chat" } else { "Open chat" }
             aria-expanded=move || open().to_string()
             on:click=move |_| chat.cmd.run(Command::Toggle)
@@ -122,7 +140,7 @@ pub fn Panel() -> impl IntoView {
     };
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Escape" && chat.config.with_untracked(|c| c.close_on_escape) {
-            chat.cmd.run(Command::Close);
+            chat.close_from_panel();
         }
     };
     view! {
@@ -191,7 +209,7 @@ pub fn Header() -> impl IntoView {
                         class="bpw-header-btn bpw-close"
                         data-testid="close"
                         aria-label="Close chat"
-                        on:click=move |_| chat.cmd.run(Command::Close)
+                        on:click=move |_| chat.close_from_panel()
                     >
                         "×"
                     </button>
