@@ -765,7 +765,7 @@ async fn session_id_dies_with_its_socket() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn visitor_id_longer_than_40_chars_is_rejected() {
+async fn visitor_id_missing_or_longer_than_40_chars_is_rejected() {
     let (_fx, server) = Server::start_default().await;
     let long_id = "v".repeat(41);
     let raw = RawSocket::connect(&server, &long_id, 4).await;
@@ -776,6 +776,11 @@ async fn visitor_id_longer_than_40_chars_is_rejected() {
         resp["message"].as_str().unwrap().contains("user id"),
         "{resp}"
     );
+    // No visitorId at all is just as invalid.
+    let anon = RawSocket::connect(&server, "", 4).await;
+    let body = json!({ "webSessionId": anon.sid.clone().expect("sid") });
+    let (st, resp) = server.post_cw("/conversations/new", &body).await;
+    assert_v12_error(st, &resp, 400);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
