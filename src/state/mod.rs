@@ -4,6 +4,7 @@
 //! it; the controller turns socket frames, HTTP replies and user actions into [`ChatEvent`]s. Native tests
 //! below cover every transition.
 
+use crate::model::wire::ConversationSummary;
 use crate::model::Message;
 
 /// Connection status shown by the banner.
@@ -69,6 +70,10 @@ pub struct ChatState {
     pub typing_until: Option<f64>,
     /// The connection just came back after a loss (the banner says so briefly).
     pub recovered: bool,
+    /// The conversation list is shown instead of the transcript.
+    pub show_list: bool,
+    /// The visitor's conversations (most recent first), as last fetched.
+    pub conversations: Vec<ConversationSummary>,
 }
 
 /// Something that happened.
@@ -112,6 +117,10 @@ pub enum ChatEvent {
     Typing(Option<f64>),
     /// The "back online" notice was shown long enough.
     RecoveredSeen,
+    /// Show (`true`) or hide the conversation list.
+    ShowList(bool),
+    /// The conversation list arrived.
+    Conversations(Vec<ConversationSummary>),
 }
 
 impl ChatState {
@@ -136,6 +145,7 @@ impl ChatState {
                 conversation_id,
                 messages,
             } => {
+                self.show_list = false;
                 self.conversation_id = Some(conversation_id);
                 self.messages.clear();
                 for m in messages {
@@ -166,6 +176,8 @@ impl ChatState {
                 self.connection = c;
             }
             ChatEvent::RecoveredSeen => self.recovered = false,
+            ChatEvent::ShowList(show) => self.show_list = show,
+            ChatEvent::Conversations(list) => self.conversations = list,
             ChatEvent::Cleared(conv) => {
                 if self.conversation_id.as_deref() == Some(conv.as_str()) {
                     self.messages.clear();
@@ -274,6 +286,25 @@ mod tests {
         assert_eq!(s.messages.len(), 1);
         s.apply(ChatEvent::Cleared("c".into()));
         assert!(s.messages.is_empty());
+    }
+
+    #[test]
+    fn conversation_list_view() {
+        let mut s = ChatState::default();
+        s.apply(ChatEvent::ShowList(true));
+        s.apply(ChatEvent::Conversations(vec![ConversationSummary {
+            id: "c2".into(),
+            ..Default::default()
+        }]));
+        assert!(s.show_list);
+        assert_eq!(s.conversations[0].id, "c2");
+        // loading a conversation goes back to the transcript
+        s.apply(ChatEvent::History {
+            conversation_id: "c2".into(),
+            messages: vec![msg("m", None, "c2")],
+        });
+        assert!(!s.show_list);
+        assert_eq!(s.conversation_id.as_deref(), Some("c2"));
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub enum Command {
     Retry(String),
     /// Start a new conversation.
     NewConversation,
+    /// Show the conversation list (fetching it) or hide it.
+    ShowConversations(bool),
     /// Switch to a conversation.
     LoadConversation(String),
     /// Reset the conversation (`/conversations/reset`).
@@ -603,6 +605,22 @@ impl Session {
                         .await;
                     if let Ok(n) = r {
                         let _ = me.load_conversation(Some(n.convo_id)).await;
+                    }
+                });
+            }
+            Command::ShowConversations(false) => {
+                self.apply(ChatEvent::ShowList(false));
+            }
+            Command::ShowConversations(true) => {
+                self.apply(ChatEvent::ShowList(true));
+                let me = self.clone();
+                spawn_local(async move {
+                    let r: Result<ConversationList, _> = me
+                        .http
+                        .post("/conversations/list", &me.body(json!({})), None)
+                        .await;
+                    if let Ok(list) = r {
+                        me.apply(ChatEvent::Conversations(list.conversations));
                     }
                 });
             }

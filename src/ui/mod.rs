@@ -147,8 +147,12 @@ pub fn Panel() -> impl IntoView {
         <section class="bpw-panel" data-testid="panel" role="dialog" aria-label=title on:keydown=on_keydown>
             <Header />
             <ConnectionBanner />
-            <Transcript />
-            <Composer />
+            <Show
+                when=move || chat.state.with(|s| s.show_list)
+                fallback=|| view! { <Transcript /> <Composer /> }
+            >
+                <ConversationList />
+            </Show>
         </section>
     }
 }
@@ -192,7 +196,18 @@ pub fn Header() -> impl IntoView {
             </div>
             <div class="bpw-actions">
                 <Show when=move || c.with(|c| c.show_conversations_button)>
-                    {btn("New", "new-conversation", Command::NewConversation)}
+                    <button
+                        type="button"
+                        class="bpw-header-btn"
+                        data-testid="conversations"
+                        aria-pressed=move || chat.state.with(|s| s.show_list).to_string()
+                        on:click=move |_| {
+                            let show = !chat.state.with_untracked(|s| s.show_list);
+                            chat.cmd.run(Command::ShowConversations(show));
+                        }
+                    >
+                        "Conversations"
+                    </button>
                 </Show>
                 <Show when=move || c.with(|c| c.enable_reset)>
                     {btn("Reset", "reset", Command::Reset)}
@@ -216,6 +231,58 @@ pub fn Header() -> impl IntoView {
                 </Show>
             </div>
         </header>
+    }
+}
+
+/// The visitor's conversations: pick one, or start a new one.
+#[component]
+pub fn ConversationList() -> impl IntoView {
+    let chat = use_chat();
+    let list = move || chat.state.with(|s| s.conversations.clone());
+    let current = move || chat.state.with(|s| s.conversation_id.clone());
+    view! {
+        <nav class="bpw-convos" data-testid="conversation-list" aria-label="Conversations">
+            <button
+                type="button"
+                class="bpw-convo-new"
+                data-testid="new-conversation"
+                on:click=move |_| chat.cmd.run(Command::NewConversation)
+            >
+                "Start a new conversation"
+            </button>
+            <ul>
+                <For each=list key=|c| c.id.clone() let:convo>
+                    {
+                        let id = convo.id.clone();
+                        let is_current = {
+                            let id = id.clone();
+                            move || current().as_deref() == Some(id.as_str())
+                        };
+                        let preview = convo
+                            .last_message
+                            .as_ref()
+                            .and_then(|m| m.pointer("/payload/text").and_then(|t| t.as_str()))
+                            .unwrap_or("(no messages)")
+                            .to_string();
+                        let when = convo.created_on.get(..16).unwrap_or("").replace('T', " ");
+                        view! {
+                            <li>
+                                <button
+                                    type="button"
+                                    class="bpw-convo"
+                                    data-testid="conversation"
+                                    aria-current=move || if is_current() { "true" } else { "false" }
+                                    on:click=move |_| chat.cmd.run(Command::LoadConversation(id.clone()))
+                                >
+                                    <span class="bpw-convo-preview">{preview}</span>
+                                    <span class="bpw-convo-when">{when}</span>
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </nav>
     }
 }
 
