@@ -21,6 +21,15 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+pub mod guest;
+pub mod jwt;
+pub mod net;
+pub mod page;
+pub mod site;
+
+pub use page::Widget;
+pub use site::Site;
+
 /// How long any condition may take before the test fails (generous: CI machines are slow).
 pub const WAIT: Duration = Duration::from_secs(30);
 
@@ -38,48 +47,139 @@ fn env_path(var: &str, default: PathBuf) -> PathBuf {
     std::env::var_os(var).map(PathBuf::from).unwrap_or(default)
 }
 
-/// A running `webchat-server` process on a free loopback port.
+/// How to start a [`Server`] beyond the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct ServerOptions {
+    /// A `botpress.config.json`-shaped config, written to a file and passed as `--config`.
+    pub config: Option<Value>,
+    /// The port (`0`, the default, binds a free one).
+    pub port: u16,
+    /// The static directory (defaults to `WEBCHAT_DIST`), e.g. a [`Site`] with test pages.
+    pub static_dir: Option<PathBuf>,
+}
+
+/// A running `webchat-server` process on a loopback port.
 pub struct Server {
-    child: Child,
+    child: Option<Child>,
     /// `http://127.0.0.1:PORT`
     pub url: String,
     data_dir: PathBuf,
+    args: Vec<std::ffi::OsString>,
+    _config: Option<tempfile::TempDir>,
     _temp: Option<tempfile::TempDir>,
 }
 
 impl Server {
     /// Starts the server on a fresh temporary data directory.
     pub fn start() -> Server {
-        let temp = tempfile::tempdir().expect("temporary data dir");
-        let data_dir = temp.path().to_path_buf();
-        let mut server = Server::start_on(&data_dir, &[]);
-        server._temp = Some(temp);
-        server
+        Server::start_with(None, ServerOptions::default())
     }
 
     /// Starts the server on `data_dir` (kept by the caller) with extra CLI arguments.
     pub fn start_on(data_dir: &Path, extra: &[&str]) -> Server {
-        let bin = env_path(
-            "WEBCHAT_SERVER_BIN",
-            workspace_root().join("target/debug/webchat-server"),
-        );
-        assert!(
-            bin.exists(),
-            "no server binary at {} (run `cargo xtask test`, or `cargo build -p webchat-server`)",
-            bin.display()
-        );
+        let mut server = Server::spawn(data_dir, 0, &ServerOptions::default(), extra);
+        server._temp = None;
+        server
+    }
+
+    /// Starts the server with `opts`, on `data_dir` or a fresh temporary one.
+    pub fn start_with(data_dir: Option<&Path>, opts: ServerOptions) -> Server {
+        let temp = match data_dir {
+            Some(_) => None,
+            None => Some(tempfile::tempdir().expect("temporary data dir")),
+        };
+        let dir = data_dir
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| temp.as_ref().expect("made above").path().to_path_buf());
+        let mut server = Server::spawn(&dir, opts.port, &opts, &[]);
+        server._temp = temp;
+        server
+    }
+
+    fn spawn(data_dir: &Path, port: u16, opts: &ServerOptions, extra: &[&str]) -> Server {
         let dist = env_path("WEBCHAT_DIST", workspace_root().join("dist"));
         assert!(
             dist.join("inject.js").exists(),
             "no widget build in {} (run `cargo xtask build`)",
             dist.display()
         );
+        let static_dir = opts.static_dir.clone().unwrap_or(dist);
+        let mut args: Vec<std::ffi::OsString> = vec!["--host".into(), "127.0.0.1".into()];
+        args.push("--data-dir".into());
+        args.push(data_dir.into());
+        args.push("--static-dir".into());
+        args.push(static_dir.into());
+        let config_dir = opts.config.as_ref().map(|cfg| {
+            let dir = tempfile::tempdir().expect("temporary config dir");
+            let file = dir.path().join("botpress.config.json");
+            std::fs::write(&file, serde_json::to_vec_pretty(cfg).expect("config JSON"))
+                .expect("write the server config");
+            args.push("--config".into());
+            args.push(file.into());
+            dir
+        });
+        args.extend(extra.iter().map(Into::into));
+        let (child, url) = launch(&args, port);
+        Server {
+            child: Some(child),
+            url,
+            data_dir: data_dir.to_path_buf(),
+            args,
+            _config: config_dir,
+            _temp: None,
+        }
+    }
+
+    /// The data directory the server runs on.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("the url ends with the port")
+    }
+
+    /// Kills the process (SIGKILL: no graceful shutdown, like a crash).
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Starts the process again with the same data dir, config, static dir and port.
+    pub fn restart(&mut self) {
+        self.kill();
+        let port = self.port();
+        let (child, url) = launch(&self.args, port);
+        assert_eq!(url, self.url, "restarted on another address");
+        self.child = Some(child);
+    }
+}
+
+/// Spawns the server binary with `args` on `port` and waits for its `listening on` line; retries a
+/// few times when the port is still being released by a previous process.
+fn launch(args: &[std::ffi::OsString], port: u16) -> (Child, String) {
+    let bin = env_path(
+        "WEBCHAT_SERVER_BIN",
+        workspace_root().join("target/debug/webchat-server"),
+    );
+    assert!(
+        bin.exists(),
+        "no server binary at {} (run `cargo xtask test`, or `cargo build -p webchat-server`)",
+        bin.display()
+    );
+    let deadline = Instant::now() + WAIT;
+    loop {
         let mut child = Command::new(&bin)
-            .args(["--host", "127.0.0.1", "--port", "0", "--data-dir"])
-            .arg(data_dir)
-            .arg("--static-dir")
-            .arg(&dist)
-            .args(extra)
+            .args(args)
+            .arg("--port")
+            .arg(port.to_string())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -93,31 +193,29 @@ impl Server {
                 }
             }
         });
-        let url = rx
-            .recv_timeout(WAIT)
-            .expect("webchat-server printed no `listening on` line");
-        Server {
-            child,
-            url,
-            data_dir: data_dir.to_path_buf(),
-            _temp: None,
+        match rx.recv_timeout(WAIT) {
+            Ok(url) => return (child, url),
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                assert!(
+                    Instant::now() < deadline && port != 0,
+                    "webchat-server printed no `listening on` line"
+                );
+                std::thread::sleep(Duration::from_millis(200));
+            }
         }
-    }
-
-    /// The data directory the server runs on.
-    pub fn data_dir(&self) -> &Path {
-        &self.data_dir
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
     }
 }
 
-fn free_port() -> u16 {
+/// A free loopback port (bound and released at once).
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -230,12 +328,19 @@ impl Browser {
         }
     }
 
+    /// Reloads the current page.
+    pub fn reload(&self) {
+        post(&format!("{}/refresh", self.base), &json!({}));
+    }
+
     /// Finds the element with `data-testid=testid` inside the widget's shadow root.
     pub fn widget_el(&self, testid: &str) -> Element {
-        let js = format!(
-            "{}.querySelector('[data-testid=\"{testid}\"]')",
-            widget_root_js()
-        );
+        self.el_in(widget_root_js(), testid)
+    }
+
+    /// Finds the element with `data-testid=testid` under the JS node expression `root`.
+    pub fn el_in(&self, root: &str, testid: &str) -> Element {
+        let js = format!("{root}.querySelector('[data-testid=\"{testid}\"]')");
         let v = self.wait_for(&format!("widget element {testid}"), &js);
         Element(
             v[ELEMENT_KEY]
@@ -274,6 +379,17 @@ impl Browser {
             .filter(|e| e["level"] == "SEVERE")
             .map(|e| e["message"].as_str().unwrap_or_default().to_string())
             .collect()
+    }
+
+    /// Fails the test when the page logged an error that contains none of the `allowed` fragments.
+    /// Returns the allowed errors that were seen.
+    pub fn assert_console_errors_only(&self, allowed: &[&str]) -> Vec<String> {
+        let (ok, bad): (Vec<String>, Vec<String>) = self
+            .console_errors()
+            .into_iter()
+            .partition(|e| allowed.iter().any(|a| e.contains(a)));
+        assert!(bad.is_empty(), "unexpected console errors: {bad:#?}");
+        ok
     }
 
     /// Fails the test when the page logged any error.
