@@ -9,7 +9,7 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -126,6 +126,7 @@ pub struct Proxy {
     pub url: String,
     state: Arc<Mutex<ProxyState>>,
     open_ws: Arc<AtomicUsize>,
+    frozen: Arc<AtomicBool>,
 }
 
 /// The v12 error body of an injected failure.
@@ -142,17 +143,19 @@ impl Proxy {
         let url = format!("http://{}", listener.local_addr().expect("proxy address"));
         let state = Arc::new(Mutex::new(ProxyState::default()));
         let open_ws = Arc::new(AtomicUsize::new(0));
-        let (st, ws) = (state.clone(), open_ws.clone());
+        let frozen = Arc::new(AtomicBool::new(false));
+        let (st, ws, fr) = (state.clone(), open_ws.clone(), frozen.clone());
         std::thread::spawn(move || {
             for client in listener.incoming().map_while(Result::ok) {
-                let (st, ws, up) = (st.clone(), ws.clone(), upstream.clone());
-                std::thread::spawn(move || serve(client, &up, &st, &ws));
+                let (st, ws, fr, up) = (st.clone(), ws.clone(), fr.clone(), upstream.clone());
+                std::thread::spawn(move || serve(client, &up, &st, &ws, &fr));
             }
         });
         Proxy {
             url,
             state,
             open_ws,
+            frozen,
         }
     }
 
@@ -177,6 +180,13 @@ impl Proxy {
         self.open_ws.load(Ordering::SeqCst)
     }
 
+    /// From now on, frames from the server to the browser on the open WebSockets are swallowed (the
+    /// connections stay up, so the server still counts the visitor as connected). Meant to be
+    /// followed by [`Proxy::drop_websockets`], which also ends the freeze.
+    pub fn freeze_websockets(&self) {
+        self.frozen.store(true, Ordering::SeqCst);
+    }
+
     /// Cuts every WebSocket connection (both sides see the TCP connection end), like a network drop.
     pub fn drop_websockets(&self) -> usize {
         let conns: Vec<TcpStream> = self
@@ -189,6 +199,7 @@ impl Proxy {
         for c in &conns {
             let _ = c.shutdown(Shutdown::Both);
         }
+        self.frozen.store(false, Ordering::SeqCst);
         conns.len()
     }
 }
@@ -205,7 +216,13 @@ fn take_fault(st: &Mutex<ProxyState>, req: &Request) -> Option<bool> {
     Some(after)
 }
 
-fn serve(mut client: TcpStream, upstream: &str, st: &Mutex<ProxyState>, open_ws: &AtomicUsize) {
+fn serve(
+    mut client: TcpStream,
+    upstream: &str,
+    st: &Mutex<ProxyState>,
+    open_ws: &AtomicUsize,
+    frozen: &AtomicBool,
+) {
     let Some(req) = read_request(&mut client) else {
         return;
     };
@@ -226,7 +243,7 @@ fn serve(mut client: TcpStream, upstream: &str, st: &Mutex<ProxyState>, open_ws:
         if let Ok(c) = client.try_clone() {
             st.lock().expect("proxy state").upgrades.push(c);
         }
-        pipe(client, server);
+        pipe(client, server, frozen);
         open_ws.fetch_sub(1, Ordering::SeqCst);
         return;
     }
@@ -243,8 +260,9 @@ fn serve(mut client: TcpStream, upstream: &str, st: &Mutex<ProxyState>, open_ws:
     let _ = client.flush();
 }
 
-/// Copies both ways until either side ends, then closes both.
-fn pipe(client: TcpStream, server: TcpStream) {
+/// Copies both ways until either side ends, then closes both. While `frozen`, server-to-browser
+/// bytes are read and dropped.
+fn pipe(client: TcpStream, server: TcpStream, frozen: &AtomicBool) {
     let (Ok(mut c_read), Ok(mut s_write)) = (client.try_clone(), server.try_clone()) else {
         return;
     };
@@ -257,7 +275,19 @@ fn pipe(client: TcpStream, server: TcpStream) {
         (Ok(a), Ok(b)) => (a, b),
         _ => return,
     };
-    let _ = std::io::copy(&mut s_read, &mut c_write);
+    let mut buf = [0u8; 8192];
+    loop {
+        let n = match s_read.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        if frozen.load(Ordering::SeqCst) {
+            continue;
+        }
+        if c_write.write_all(&buf[..n]).is_err() {
+            break;
+        }
+    }
     let _ = client2.shutdown(Shutdown::Both);
     let _ = server2.shutdown(Shutdown::Both);
     let _ = up.join();
