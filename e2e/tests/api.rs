@@ -4,9 +4,7 @@
 
 use serde_json::{json, Value};
 use webchat_e2e::net::{HookSink, Proxy};
-use webchat_e2e::page::{
-    call, capture_events, config, load_inject, load_widget_runtime, must, open_host_page,
-};
+use webchat_e2e::page::{call, capture_events, config, load_widget_runtime, must, open_host_page};
 use webchat_e2e::{Browser, Server, ServerOptions, Site, Widget};
 
 /// A server serving the test pages, with an optional config.
@@ -572,22 +570,29 @@ fn calls_queued_before_the_wasm_is_ready_are_replayed_in_order() {
     let server = server(&site, None);
     let b = Browser::start();
     open_host_page(&b, &server.url);
-    load_inject(&b);
-    // the loader ran; the wasm is still loading: these calls are queued
-    let queued = b.exec(
-        r#"const api = window.botpressWebChat;
-           const wasReady = api.ready === true;
-           window.__events = [];
-           api.onEvent((e) => window.__events.push(e));
-           window.__cancelled = [];
-           const unsub = api.onEvent((e) => window.__cancelled.push(e));
-           unsub();
-           api.init({ host: arguments[0], botId: 'welcome-bot' });
-           api.sendEvent({ type: 'show' });
-           api.sendEvent({ type: 'message', text: 'queued one' });
-           api.sendEvent({ type: 'message', text: 'queued two' });
-           api.sendPayload({ type: 'text', text: 'queued three' });
-           return { wasReady, queue: (api._q || []).map((e) => e.m) };"#,
+    // the calls run in the loader's onload, as an inline script after the tag would: the loader
+    // has defined the queueing stubs and its dynamic import() of the wasm has only just started
+    let queued = b.exec_async(
+        r#"const done = arguments[arguments.length - 1];
+           const host = arguments[0];
+           const s = document.createElement('script');
+           s.src = '/assets/modules/channel-web/inject.js';
+           s.onload = () => {
+             const api = window.botpressWebChat;
+             const wasReady = api.ready === true;
+             window.__events = [];
+             api.onEvent((e) => window.__events.push(e));
+             window.__cancelled = [];
+             const unsub = api.onEvent((e) => window.__cancelled.push(e));
+             unsub();
+             api.init({ host, botId: 'welcome-bot' });
+             api.sendEvent({ type: 'show' });
+             api.sendEvent({ type: 'message', text: 'queued one' });
+             api.sendEvent({ type: 'message', text: 'queued two' });
+             api.sendPayload({ type: 'text', text: 'queued three' });
+             done({ wasReady, queue: (api._q || []).map((e) => e.m) });
+           };
+           document.body.appendChild(s);"#,
         json!([server.url]),
     );
     assert_eq!(
