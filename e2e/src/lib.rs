@@ -9,6 +9,13 @@
 //!   so no driver download and no large client crate is involved.
 //! - [`Browser::wait_for`] is the only way to wait: a JavaScript condition polled until it holds or
 //!   a timeout fails the test with the condition's text. No fixed sleeps.
+//! - [`Server::start_with`] takes a config (written to a `--config` file), a port and a static dir
+//!   ([`Site`]: the widget build plus a blank host page); [`Server::kill`] / [`Server::restart`]
+//!   crash and revive it on the same data dir and port.
+//! - [`page`]: host-page recorders (`window.__posts`, `__postTargets`, `__sockets`, `__events`), API
+//!   calls that report thrown errors, and the [`Widget`] page object (one per `chatId`).
+//! - [`net`]: a fault-injecting reverse proxy and a webhook sink; [`guest`]: a `/guest` client that
+//!   reads what the server stored; [`jwt`]: HS256 tokens for external auth.
 //!
 //! Paths come from the environment `cargo xtask test` sets: `WEBCHAT_SERVER_BIN` (the server
 //! binary), `WEBCHAT_DIST` (the trunk release build) and `CHROMEDRIVER`.
