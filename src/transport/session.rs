@@ -427,7 +427,10 @@ impl Session {
             }
         }
         if let Err(e) = self.load_conversation(None).await {
-            self.apply(ChatEvent::Error(Some(e.to_string())));
+            web_sys::console::warn_1(&format!("botpressWebChat: {e}").into());
+            self.apply(ChatEvent::Error(Some(
+                "Could not load the conversation. Retrying…".into(),
+            )));
             // the socket is up but the API is not: retry through the reconnect path
             self.socket.borrow_mut().take();
             *self.web_session_id.borrow_mut() = None;

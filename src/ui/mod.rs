@@ -153,6 +153,9 @@ pub fn Panel() -> impl IntoView {
             >
                 <ConversationList />
             </Show>
+            <Show when=move || chat.config.with(|c| c.show_powered_by)>
+                <p class="bpw-powered">"Powered by webchat (Rust)"</p>
+            </Show>
         </section>
     }
 }
@@ -188,6 +191,13 @@ pub fn Header() -> impl IntoView {
     };
     view! {
         <header class="bpw-header">
+            <Show when=move || c.with(|c| c.avatar_url.is_some())>
+                <img
+                    class="bpw-avatar"
+                    alt=""
+                    src=move || c.with(|c| c.avatar_url.clone().unwrap_or_default())
+                />
+            </Show>
             <div class="bpw-title">
                 <h2>{title}</h2>
                 <Show when=move || !description().is_empty()>
@@ -373,8 +383,12 @@ pub fn MessageRow(
     /// The message to show.
     message: Message,
 ) -> impl IntoView {
+    let chat = use_chat();
     let from = if message.is_bot() { "bot" } else { "user" };
     let id = message.id.clone();
+    let sent_on = message.sent_on.clone();
+    let time = short_time(&message.sent_on);
+    let show_time = move || chat.config.with(|c| c.show_timestamp) && !time.is_empty();
     view! {
         <div
             class=format!("bpw-row bpw-row-{from}")
@@ -383,8 +397,40 @@ pub fn MessageRow(
             data-message-id=id
         >
             <div class="bpw-bubble">{render_message(&message)}</div>
+            <Show when=show_time.clone()>
+                <time class="bpw-time" datetime=sent_on.clone()>
+                    {short_time(&sent_on)}
+                </time>
+            </Show>
         </div>
     }
+}
+
+/// `HH:MM` (UTC) of an ISO-8601 time, or `""` when it does not look like one.
+pub fn short_time(iso: &str) -> String {
+    match iso.get(11..16) {
+        Some(t) if iso.as_bytes().get(10) == Some(&b'T') && t.as_bytes().get(2) == Some(&b':') => {
+            t.to_string()
+        }
+        _ => String::new(),
+    }
+}
+
+/// Step through the user's sent texts with the arrow keys (`enablePersistHistory`): `Up` goes back,
+/// `Down` forward; past the newest entry the draft is empty again. Returns the new cursor and text.
+pub fn recall(history: &[String], cursor: Option<usize>, up: bool) -> (Option<usize>, String) {
+    if history.is_empty() {
+        return (None, String::new());
+    }
+    let next = match (cursor, up) {
+        (None, true) => Some(history.len() - 1),
+        (None, false) => None,
+        (Some(i), true) => Some(i.saturating_sub(1)),
+        (Some(i), false) if i + 1 < history.len() => Some(i + 1),
+        (Some(_), false) => None,
+    };
+    let text = next.map(|i| history[i].clone()).unwrap_or_default();
+    (next, text)
 }
 
 /// A user message not yet echoed by the server, with its delivery state and a retry button.
@@ -478,12 +524,25 @@ pub fn Composer() -> impl IntoView {
             }
         })
     };
+    let cursor = StoredValue::new(None::<usize>);
     let send = move || {
         let text = draft.get_untracked();
         if !text.trim().is_empty() {
             chat.cmd.run(Command::SendText(text));
             draft.set(String::new());
+            cursor.set_value(None);
         }
+    };
+    // the user's own texts, oldest first, for the arrow-key recall
+    let history = move || {
+        chat.state.with_untracked(|s| {
+            s.messages
+                .iter()
+                .filter(|m| !m.is_bot() && m.payload_type() == "text")
+                .filter_map(|m| m.payload.get("text").and_then(|t| t.as_str()))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
     };
     view! {
         <form
@@ -503,9 +562,18 @@ pub fn Composer() -> impl IntoView {
                 prop:value=move || draft.get()
                 on:input:target=move |ev| draft.set(ev.target().value())
                 on:keydown=move |ev: KeyboardEvent| {
-                    if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                    let key = ev.key();
+                    if key == "Enter" && !ev.shift_key() && !ev.is_composing() {
                         ev.prevent_default();
                         send();
+                    } else if (key == "ArrowUp" || key == "ArrowDown")
+                        && chat.config.with_untracked(|c| c.enable_persist_history)
+                        && (cursor.get_value().is_some() || draft.with_untracked(|d| d.is_empty()))
+                    {
+                        ev.prevent_default();
+                        let (next, text) = recall(&history(), cursor.get_value(), key == "ArrowUp");
+                        cursor.set_value(next);
+                        draft.set(text);
                     }
                 }
             ></textarea>
@@ -521,6 +589,19 @@ pub fn Composer() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_and_recall() {
+        assert_eq!(short_time("2026-11-21T10:42:13.286Z"), "10:42");
+        assert_eq!(short_time("yesterday"), "");
+        let h = vec!["a".to_string(), "b".to_string()];
+        assert_eq!(recall(&h, None, true), (Some(1), "b".into()));
+        assert_eq!(recall(&h, Some(1), true), (Some(0), "a".into()));
+        assert_eq!(recall(&h, Some(0), true), (Some(0), "a".into()));
+        assert_eq!(recall(&h, Some(0), false), (Some(1), "b".into()));
+        assert_eq!(recall(&h, Some(1), false), (None, String::new()));
+        assert_eq!(recall(&[], None, true), (None, String::new()));
+    }
 
     #[test]
     fn banner_text_by_status() {
