@@ -289,7 +289,7 @@ mod tests {
         let converse = format!("{base}/api/v1/bots/welcome-bot/converse/user-1");
         let (st, body) = post(
             converse.clone(),
-            json!({"type": "text", "text": "hello"}),
+            json!({"type": "text", "text": "hello bot"}),
             &[],
         )
         .await;
@@ -298,7 +298,7 @@ mod tests {
             body["responses"][0]["text"]
                 .as_str()
                 .unwrap()
-                .contains("welcome"),
+                .contains("You said: hello bot"),
             "{body}"
         );
         let (st, _) = post(
@@ -363,7 +363,7 @@ mod tests {
 
         let (st, body) = post(
             secured.clone(),
-            json!({"type": "text", "text": "hi"}),
+            json!({"type": "visit"}),
             std::slice::from_ref(&auth),
         )
         .await;
@@ -380,7 +380,7 @@ mod tests {
         let (st, body) = post(
             secured.clone(),
             json!({"type": "text", "text": "hi"}),
-            &[auth, bad],
+            &[auth.clone(), bad],
         )
         .await;
         assert_eq!((st, body["errorCode"].as_str()), (401, Some("BP_0401")));
@@ -394,7 +394,13 @@ mod tests {
             "http://{}/api/v1/bots/welcome-bot/converse/user-1",
             server.addr
         );
-        let (_, body) = post(converse, json!({"type": "text", "text": "hi"}), &[]).await;
+        // The collaborator signing secret is persisted, so the token still works after a restart.
+        let (_, body) = post(
+            format!("{converse}/secured"),
+            json!({"type": "visit"}),
+            std::slice::from_ref(&auth),
+        )
+        .await;
         assert!(
             body["responses"][0]["text"]
                 .as_str()

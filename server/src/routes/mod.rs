@@ -19,7 +19,9 @@ use crate::state::AppState;
 
 /// All HTTP routes (without the socket.io and CORS layers, which `crate::app` adds).
 pub fn router(st: AppState) -> Router {
-    let body_limit = st.config.file.http_server.body_limit.0 as usize;
+    // `JsonBody` enforces httpServer.bodyLimit itself (draining oversized bodies so clients get the
+    // 413); this outer bound only stops abuse of routes that read no body.
+    let body_limit = extract::drain_cap(st.config.file.http_server.body_limit.0 as usize);
     let api = Router::new()
         .nest(
             "/api/v1/bots/{botId}/mod/channel-web",
