@@ -622,3 +622,40 @@ async fn failing_custom_views_show_the_fallback() {
     )
     .is_err());
 }
+
+#[wasm_bindgen_test]
+async fn chrome_timestamp_and_bubble_flags() {
+    let sink = Sink::default();
+    let mut ctx = sink.ctx(true);
+    ctx.show_timestamp = true;
+    let m = render_with(message(None, json!({"type":"text","text":"hi"})), ctx).await;
+    let time = m.get("time.bpw-timestamp");
+    assert_eq!(
+        time.get_attribute("datetime").as_deref(),
+        Some("2026-01-02T03:04:05Z")
+    );
+    let shown = time.text_content().unwrap();
+    assert_eq!(shown.len(), 5, "{shown}");
+    assert_eq!(&shown[2..3], ":");
+    let row = m.get("[data-testid=bpw-message]");
+    assert!(row.class_list().contains("bpw-from-bot"));
+    assert!(row.class_list().contains("bpw-bubble"));
+    assert_eq!(
+        row.get_attribute("data-message-id").as_deref(),
+        Some("msg-1")
+    );
+
+    // No timestamp unless asked; noBubble drops the bubble; user messages are marked as such.
+    let m = render_with(
+        message(
+            Some("u"),
+            json!({"type":"text","text":"hi","noBubble":true}),
+        ),
+        sink.ctx(true),
+    )
+    .await;
+    assert!(m.q("time").is_none());
+    let row = m.get("[data-testid=bpw-message]");
+    assert!(row.class_list().contains("bpw-from-user"));
+    assert!(!row.class_list().contains("bpw-bubble"));
+}

@@ -1,4 +1,4 @@
-//! Markdown and plain text → a neutral node tree → Leptos views. Never `innerHTML`.
+//! Markdown and plain text → a neutral node tree → Leptos views; no HTML string is ever parsed.
 //!
 //! v12 renders `markdown:true` text with snarkdown and linkifies plain text (botpress-protocols.md §1.8).
 //! Here markdown is CommonMark plus GFM tables, strikethrough and bare-URL autolinks, parsed by

@@ -164,6 +164,15 @@ pub fn render_keyboard(replies: Vec<QuickReply>, send_payload: Callback<Value>) 
     view! { <builtin::quick_replies::Keyboard replies send_payload /> }.into_any()
 }
 
+/// The per-message bot avatar (`botAvatarUrl`, §1.8) after the URL allowlist, resolved on `bot_host`.
+pub fn avatar_url_for(msg: &Message, bot_host: &str) -> Option<String> {
+    if !msg.is_bot() {
+        return None;
+    }
+    let raw = convert(&msg.payload).extras.bot_avatar_url?;
+    url::safe_url(&raw, bot_host)
+}
+
 /// True when this bot message asks for the composer to be locked (`disableFreeText`, §1.8).
 /// The UI applies it only while the message is the last one.
 pub fn locks_composer(msg: &Message) -> bool {
