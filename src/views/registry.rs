@@ -162,6 +162,9 @@ where
 /// function that runs when the message is unmounted. `props` carries every payload field except
 /// `type`/`module`/`view`/`component`, plus `messageId`, `sentOn`, `isBotMessage`, `isLastGroup`,
 /// `isLastOfGroup`, `sendPayload(payload)` (alias `onSendData`) and `sendEvent(event)`.
+///
+/// `render` runs synchronously while the message is rendered, on a fresh detached `<div>`; the div is
+/// appended to the message once it is mounted. A throw shows the fallback for that message only.
 pub fn register_js(
     module: &str,
     view: &str,

@@ -6,10 +6,10 @@ use leptos::prelude::*;
 #[component]
 pub fn Typing() -> impl IntoView {
     view! {
-        <div class="bpw-typing" role="status" aria-label="The bot is typing" data-testid="bpw-typing">
-            <span class="bpw-typing-dot"></span>
-            <span class="bpw-typing-dot"></span>
-            <span class="bpw-typing-dot"></span>
+        <div class="bpw-msg-typing" role="status" aria-label="The bot is typing" data-testid="bpw-typing">
+            <span class="bpw-msg-typing-dot"></span>
+            <span class="bpw-msg-typing-dot"></span>
+            <span class="bpw-msg-typing-dot"></span>
         </div>
     }
 }
