@@ -215,11 +215,10 @@ pub(crate) fn render_custom(custom: &Custom, msg: &Message, ctx: &RenderCtx) -> 
                 send_payload: ctx.send_payload,
                 send_event: ctx.send_event,
             };
-            // Catches panics where unwinding exists (native); on wasm32 a panic aborts the module.
-            match std::panic::catch_unwind(AssertUnwindSafe(|| render(props))) {
-                Ok(view) => view! { <div class="bpw-custom" data-testid="bpw-custom" data-view=name>{view}</div> }
+            match call_rust(&render, props) {
+                Some(view) => view! { <div class="bpw-custom" data-testid="bpw-custom" data-view=name>{view}</div> }
                     .into_any(),
-                Err(_) => {
+                None => {
                     report(&name, &JsValue::from_str("the view panicked"));
                     fallback()
                 }
@@ -233,6 +232,12 @@ pub(crate) fn render_custom(custom: &Custom, msg: &Message, ctx: &RenderCtx) -> 
             }
         },
     }
+}
+
+/// Runs a Rust view; `None` when it panicked. Catches panics where unwinding exists (native tests,
+/// hosts built with `panic=unwind`); on wasm32-unknown-unknown a panic aborts the module instead.
+fn call_rust(render: &RustRender, props: CustomProps) -> Option<AnyView> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| render(props))).ok()
 }
 
 fn fallback() -> AnyView {
@@ -354,6 +359,30 @@ mod tests {
         assert!(!is_registered("weather", "Other"));
         assert!(unregister("weather", "Forecast"));
         assert!(!is_registered("weather", "Forecast"));
+    }
+
+    fn props() -> CustomProps {
+        CustomProps {
+            module: "m".into(),
+            view: "v".into(),
+            message_id: "id".into(),
+            sent_on: String::new(),
+            is_bot_message: true,
+            is_last_group: true,
+            is_last_of_group: true,
+            data: Map::new(),
+            send_payload: Callback::new(|_| {}),
+            send_event: Callback::new(|_| {}),
+        }
+    }
+
+    #[test]
+    fn a_panicking_rust_view_is_contained() {
+        let bad: RustRender =
+            Arc::new(|p: CustomProps| -> AnyView { panic!("view {} broke", p.view) });
+        assert!(call_rust(&bad, props()).is_none());
+        let good: RustRender = Arc::new(|p: CustomProps| p.view.into_any());
+        assert!(call_rust(&good, props()).is_some());
     }
 
     #[test]
