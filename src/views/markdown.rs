@@ -550,29 +550,6 @@ fn node_view(node: MdNode) -> AnyView {
     }
 }
 
-/// A markdown text bubble body.
-#[component]
-pub fn Markdown(
-    /// The markdown source.
-    text: String,
-    /// Origin relative URLs resolve on.
-    #[prop(into)]
-    bot_host: String,
-) -> impl IntoView {
-    let nodes = nodes_view(parse_markdown(&text, &bot_host));
-    view! { <div class="bpw-markdown">{nodes}</div> }
-}
-
-/// A plain text bubble body: text nodes with URLs linkified.
-#[component]
-pub fn PlainText(
-    /// The text.
-    text: String,
-) -> impl IntoView {
-    let nodes = nodes_view(plain_text_nodes(&text));
-    view! { <p class="bpw-plain-text">{nodes}</p> }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
