@@ -1,3 +1,44 @@
-//! placeholder root; the widget helper writes the real crate overview.
+//! # webchat: a Botpress-v12-compatible chat widget in Rust (Leptos 0.8 CSR, WebAssembly)
+//!
+//! A page embeds it exactly like Botpress v12: `<script src="{host}/assets/modules/channel-web/inject.js">`
+//! then `window.botpressWebChat.init({host, botId})`. `public/inject.js` defines the global at once with
+//! queueing stubs and loads this crate's wasm; [`start`] then installs the real methods and replays the
+//! queue.
+//!
+//! ## Layers (each only depends on the ones above it)
+//! - [`model`]: plain serde data: `Config` (every v12 option, §1.3), `Message`, wire DTOs, outbox, ids,
+//!   host events. No browser types; tested natively.
+//! - [`state`]: `ChatState` and its pure reducer `apply(ChatEvent)`; tested natively.
+//! - [`transport`]: the socket.io 4 client (pure `codec` + `socket` over `web_sys::WebSocket`), `fetch`
+//!   JSON client, backoff, and the per-widget `Session` running the v12 startup order (§1.5), reconnects
+//!   and the outbox.
+//! - [`browser`]: storage, randomness, clock and sound helpers with quiet fallbacks.
+//! - [`ui`]: thin Leptos components reading the session's signals through the `ui::Chat` context.
+//!   Message content is rendered by one function, `ui::render_message` (the seam for `views`).
+//! - [`views`]: payload conversion (v12 renderPayload), markdown as DOM nodes, the URL allowlist, every
+//!   built-in renderer and the custom module/view registry (JS and Rust) with a per-message fallback.
+//! - [`mount`]: host element + open shadow root + adopted stylesheet + `mount_to`.
+//! - [`api`]: the only module touching `window.botpressWebChat` and `JsValue` arguments.
+//!
+//! ## Safety rules
+//! Message content only ever becomes text nodes (no `innerHTML`); the external auth token lives in memory
+//! and in the `X-BP-ExternalAuth` header only; every socket, listener, timer and request is released by
+//! `destroy()`, after which `init()` works again.
+
+pub mod api;
+pub mod browser;
 pub mod model;
+pub mod mount;
+pub mod state;
+pub mod transport;
+pub mod ui;
 pub mod views;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Wasm entry point: set the panic hook and install `window.botpressWebChat`. Mounting waits for `init`.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    api::install();
+}

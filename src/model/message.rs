@@ -34,6 +34,9 @@ impl Message {
 
     /// The payload's `type` field, or `""` when it has none.
     pub fn payload_type(&self) -> &str {
-        self.payload.get("type").and_then(|t| t.as_str()).unwrap_or("")
+        self.payload
+            .get("type")
+            .and_then(|t| t.as_str())
+            .unwrap_or("")
     }
 }

@@ -1,1 +1,196 @@
-fn main() {}
+//! `cargo xtask`: the project's commands, so that a new user needs only two of them.
+//!
+//! - `cargo xtask demo [--port N] [--data-dir DIR]`: install what is missing, build the widget in
+//!   release, and serve the demo page with the reference server.
+//! - `cargo xtask test`: install what is missing, then run every gate in CI order (fmt, clippy host
+//!   and wasm32, native tests, browser tests, release build + size budget, end-to-end tests).
+//! - `cargo xtask bench`: build release and print the download table (raw, gzip -9, brotli).
+//!
+//! Every install step first checks what is there, so a second run on a prepared machine installs
+//! nothing (see [`tools`]).
+
+mod bench;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// A failed step: what ran and why it failed, printed once by `main`.
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("demo") => demo(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("setup") => tools::ensure_all(tools::Needs::everything()).map(|_| ()),
+        Some("build") => {
+            tools::ensure_all(tools::Needs::build()).and_then(|env| build_widget(&env))
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(why) => {
+            eprintln!("\nxtask: {why}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  demo [--port N] [--data-dir DIR]   build the widget and serve the demo on http://127.0.0.1:N/ (3000)
+  test                               run every test gate (what CI runs)
+  bench                              measure the release build (download sizes)
+  setup                              only install the missing tools
+  build                              only build the widget (dist/)";
+
+/// The workspace root (the parent of this crate's manifest directory).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// Runs `cmd` with the tool environment, echoing it first; a non-zero exit is an error.
+pub fn run(env: &tools::Env, program: &str, args: &[&str]) -> Result {
+    run_with(env, program, args, &[])
+}
+
+/// Like [`run`], with extra environment variables.
+pub fn run_with(env: &tools::Env, program: &str, args: &[&str], vars: &[(&str, &str)]) -> Result {
+    println!("\n==> {program} {}", args.join(" "));
+    let mut cmd = Command::new(program);
+    cmd.args(args).current_dir(root()).env("PATH", &env.path);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not start `{program}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// `trunk build --release --offline`: the widget, its glue and the loader into `dist/`.
+fn build_widget(env: &tools::Env) -> Result {
+    run(env, "trunk", &["build", "--release", "--offline"])
+}
+
+fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+}
+
+fn demo(args: &[String]) -> Result {
+    let port = flag(args, "--port").unwrap_or("3000");
+    port.parse::<u16>()
+        .map_err(|_| format!("--port takes a port number, not `{port}`"))?;
+    let data_dir = flag(args, "--data-dir").unwrap_or("data");
+    let env = tools::ensure_all(tools::Needs::build())?;
+    build_widget(&env)?;
+    run(
+        &env,
+        "cargo",
+        &["build", "--release", "-p", "webchat-server"],
+    )?;
+    println!("\nDemo: open http://127.0.0.1:{port}/ (Ctrl-C stops the server)\n");
+    let server = root().join("target/release/webchat-server");
+    let server = server.to_string_lossy();
+    run(
+        &env,
+        &server,
+        &[
+            "--host",
+            "127.0.0.1",
+            "--port",
+            port,
+            "--data-dir",
+            data_dir,
+            "--static-dir",
+            "dist",
+        ],
+    )
+}
+
+fn test(_args: &[String]) -> Result {
+    let env = tools::ensure_all(tools::Needs::everything())?;
+    run(&env, "cargo", &["fmt", "--all", "--", "--check"])?;
+    run(
+        &env,
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    run(
+        &env,
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "webchat",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    run(
+        &env,
+        "cargo",
+        &["test", "--workspace", "--exclude", "webchat-e2e"],
+    )?;
+    let chromedriver = env.chromedriver.to_string_lossy().into_owned();
+    run_with(
+        &env,
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "webchat",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "web_*",
+        ],
+        &[("CHROMEDRIVER", &chromedriver)],
+    )?;
+    build_widget(&env)?;
+    bench::check_size_budget()?;
+    run(&env, "cargo", &["build", "-p", "webchat-server"])?;
+    let dist = root().join("dist").to_string_lossy().into_owned();
+    let server = root()
+        .join("target/debug/webchat-server")
+        .to_string_lossy()
+        .into_owned();
+    run_with(
+        &env,
+        "cargo",
+        &["test", "-p", "webchat-e2e", "--", "--test-threads=1"],
+        &[
+            ("CHROMEDRIVER", &chromedriver),
+            ("WEBCHAT_DIST", &dist),
+            ("WEBCHAT_SERVER_BIN", &server),
+        ],
+    )
+}

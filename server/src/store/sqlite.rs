@@ -1,0 +1,758 @@
+//! SQLite implementation of [`Store`]: WAL journal, `synchronous=FULL` (a committed write survives a
+//! crash), foreign keys on, embedded migrations tracked by `PRAGMA user_version`.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+
+use super::*;
+
+/// Embedded schema migrations; index + 1 is the schema version it produces.
+const MIGRATIONS: &[&str] = &[
+    // 1: users by tags, conversations, messages with idempotency keys, feedback, clients, admins, kv.
+    r#"
+    CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        bot_id TEXT NOT NULL,
+        created_on TEXT NOT NULL,
+        attributes TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE user_tags (
+        bot_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        PRIMARY KEY (bot_id, channel, external_id)
+    );
+    CREATE INDEX user_tags_user ON user_tags(user_id);
+    CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        bot_id TEXT NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_on TEXT NOT NULL,
+        last_activity INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX conversations_user ON conversations(bot_id, user_id, last_activity);
+    CREATE TABLE messages (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        author_id TEXT,
+        sent_on TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        client_message_id TEXT
+    );
+    CREATE INDEX messages_conversation ON messages(conversation_id, seq);
+    CREATE UNIQUE INDEX messages_idempotency
+        ON messages(conversation_id, author_id, client_message_id)
+        WHERE client_message_id IS NOT NULL AND author_id IS NOT NULL;
+    CREATE TABLE feedback (
+        message_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        feedback INTEGER NOT NULL,
+        PRIMARY KEY (message_id, user_id)
+    );
+    CREATE TABLE clients (
+        id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL,
+        bot_id TEXT NOT NULL
+    );
+    CREATE TABLE webhooks (
+        client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        token TEXT NOT NULL,
+        PRIMARY KEY (client_id, url)
+    );
+    CREATE TABLE admins (
+        email TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL
+    );
+    CREATE TABLE kv (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    "#,
+    // 2: idempotency keys are per author (visitor), whatever the conversation. Not UNIQUE so that
+    // databases written by version 1 migrate even if they hold such duplicates; insert_message checks
+    // inside its transaction.
+    r#"
+    DROP INDEX IF EXISTS messages_idempotency;
+    CREATE INDEX messages_idempotency_author
+        ON messages(author_id, client_message_id)
+        WHERE client_message_id IS NOT NULL AND author_id IS NOT NULL;
+    "#,
+];
+
+/// The SQLite store. One connection behind a mutex; every operation is a short statement or transaction.
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) `dir/webchat.sqlite3` and migrates it.
+    pub fn open_in_dir(dir: &Path) -> StoreResult<Self> {
+        std::fs::create_dir_all(dir)?;
+        Self::open(&dir.join("webchat.sqlite3"))
+    }
+
+    /// Opens a database file and migrates it.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        let conn = Connection::open(path)?;
+        Self::init(conn)
+    }
+
+    /// An in-memory database (unit tests).
+    pub fn open_in_memory() -> StoreResult<Self> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> StoreResult<Self> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let store = SqliteStore {
+            conn: Mutex::new(conn),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The schema version after migrations.
+    pub fn schema_version(&self) -> StoreResult<usize> {
+        let c = self.lock();
+        let v: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        Ok(v as usize)
+    }
+
+    fn migrate(&self) -> StoreResult<()> {
+        let mut c = self.lock();
+        let current: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let version = i + 1;
+            let tx = c.transaction()?;
+            tx.execute_batch(sql)
+                .and_then(|_| tx.pragma_update(None, "user_version", version as i64))
+                .map_err(|source| StoreError::Migration { version, source })?;
+            tx.commit()?;
+            tracing::info!(version, "applied schema migration");
+        }
+        Ok(())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (transactions roll back),
+        // so a poisoned mutex is safe to reuse.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+fn now_millis() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+fn row_user(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+fn to_user(t: (String, String, String, String)) -> StoreResult<User> {
+    Ok(User {
+        id: t.0,
+        bot_id: t.1,
+        created_on: t.2,
+        attributes: serde_json::from_str(&t3_or_empty(&t.3))?,
+    })
+}
+
+fn t3_or_empty(s: &str) -> String {
+    if s.is_empty() {
+        "{}".into()
+    } else {
+        s.to_string()
+    }
+}
+
+fn row_conv(r: &rusqlite::Row<'_>) -> rusqlite::Result<Conversation> {
+    Ok(Conversation {
+        id: r.get(0)?,
+        client_id: r.get(1)?,
+        user_id: r.get(2)?,
+        created_on: r.get(3)?,
+    })
+}
+
+type RawMessage = (String, String, Option<String>, String, String);
+
+fn row_msg(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawMessage> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+fn to_msg(t: RawMessage) -> StoreResult<Message> {
+    Ok(Message {
+        id: t.0,
+        conversation_id: t.1,
+        author_id: t.2,
+        sent_on: t.3,
+        payload: serde_json::from_str(&t.4)?,
+    })
+}
+
+const MSG_COLS: &str = "id, conversation_id, author_id, sent_on, payload";
+
+impl Store for SqliteStore {
+    fn get_or_create_user(
+        &self,
+        bot_id: &str,
+        channel: &str,
+        external_id: &str,
+    ) -> StoreResult<(User, bool)> {
+        let mut c = self.lock();
+        let tx = c.transaction()?;
+        let existing = tx
+            .query_row(
+                "SELECT u.id, u.bot_id, u.created_on, u.attributes FROM user_tags t JOIN users u ON u.id = t.user_id
+                 WHERE t.bot_id = ?1 AND t.channel = ?2 AND t.external_id = ?3",
+                params![bot_id, channel, external_id],
+                row_user,
+            )
+            .optional()?;
+        if let Some(u) = existing {
+            tx.commit()?;
+            return Ok((to_user(u)?, false));
+        }
+        let user = User {
+            id: new_id(),
+            bot_id: bot_id.to_string(),
+            created_on: now_iso(),
+            attributes: Value::Object(Default::default()),
+        };
+        tx.execute(
+            "INSERT INTO users (id, bot_id, created_on, attributes) VALUES (?1, ?2, ?3, '{}')",
+            params![user.id, user.bot_id, user.created_on],
+        )?;
+        tx.execute(
+            "INSERT INTO user_tags (bot_id, channel, external_id, user_id) VALUES (?1, ?2, ?3, ?4)",
+            params![bot_id, channel, external_id, user.id],
+        )?;
+        tx.commit()?;
+        Ok((user, true))
+    }
+
+    fn get_user(&self, id: &str) -> StoreResult<Option<User>> {
+        let c = self.lock();
+        let u = c
+            .query_row(
+                "SELECT id, bot_id, created_on, attributes FROM users WHERE id = ?1",
+                params![id],
+                row_user,
+            )
+            .optional()?;
+        u.map(to_user).transpose()
+    }
+
+    fn user_tags(&self, user_id: &str) -> StoreResult<Vec<(String, String)>> {
+        let c = self.lock();
+        let mut st = c.prepare("SELECT channel, external_id FROM user_tags WHERE user_id = ?1")?;
+        let rows = st.query_map(params![user_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn merge_user_attributes(&self, user_id: &str, patch: &Value) -> StoreResult<Value> {
+        let mut c = self.lock();
+        let tx = c.transaction()?;
+        let raw: Option<String> = tx
+            .query_row(
+                "SELECT attributes FROM users WHERE id = ?1",
+                params![user_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let mut attrs: Value = serde_json::from_str(&t3_or_empty(&raw.unwrap_or_default()))?;
+        if let (Some(a), Some(p)) = (attrs.as_object_mut(), patch.as_object()) {
+            for (k, v) in p {
+                a.insert(k.clone(), v.clone());
+            }
+        }
+        tx.execute(
+            "UPDATE users SET attributes = ?2 WHERE id = ?1",
+            params![user_id, serde_json::to_string(&attrs)?],
+        )?;
+        tx.commit()?;
+        Ok(attrs)
+    }
+
+    fn set_user_attributes(&self, user_id: &str, attributes: &Value) -> StoreResult<()> {
+        let c = self.lock();
+        c.execute(
+            "UPDATE users SET attributes = ?2 WHERE id = ?1",
+            params![user_id, serde_json::to_string(attributes)?],
+        )?;
+        Ok(())
+    }
+
+    fn create_conversation(&self, bot_id: &str, user_id: &str) -> StoreResult<Conversation> {
+        let c = self.lock();
+        let conv = Conversation {
+            id: new_id(),
+            client_id: bot_id.to_string(),
+            user_id: user_id.to_string(),
+            created_on: now_iso(),
+        };
+        c.execute(
+            "INSERT INTO conversations (id, bot_id, user_id, created_on, last_activity) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![conv.id, bot_id, user_id, conv.created_on, now_millis()],
+        )?;
+        Ok(conv)
+    }
+
+    fn get_conversation(&self, id: &str) -> StoreResult<Option<Conversation>> {
+        let c = self.lock();
+        Ok(c.query_row(
+            "SELECT id, bot_id, user_id, created_on FROM conversations WHERE id = ?1",
+            params![id],
+            row_conv,
+        )
+        .optional()?)
+    }
+
+    fn list_conversations(
+        &self,
+        bot_id: &str,
+        user_id: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<(Conversation, Option<Message>)>> {
+        let c = self.lock();
+        let mut st = c.prepare(
+            "SELECT id, bot_id, user_id, created_on FROM conversations WHERE bot_id = ?1 AND user_id = ?2
+             ORDER BY last_activity DESC, rowid DESC LIMIT ?3",
+        )?;
+        let convs = st
+            .query_map(params![bot_id, user_id, limit as i64], row_conv)?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut last = c.prepare(&format!(
+            "SELECT {MSG_COLS} FROM messages WHERE conversation_id = ?1 ORDER BY seq DESC LIMIT 1"
+        ))?;
+        let mut out = Vec::with_capacity(convs.len());
+        for conv in convs {
+            let m = last.query_row(params![conv.id], row_msg).optional()?;
+            out.push((conv, m.map(to_msg).transpose()?));
+        }
+        Ok(out)
+    }
+
+    fn most_recent_conversation(
+        &self,
+        bot_id: &str,
+        user_id: &str,
+    ) -> StoreResult<Option<Conversation>> {
+        let c = self.lock();
+        Ok(c.query_row(
+            "SELECT id, bot_id, user_id, created_on FROM conversations WHERE bot_id = ?1 AND user_id = ?2
+             ORDER BY last_activity DESC, rowid DESC LIMIT 1",
+            params![bot_id, user_id],
+            row_conv,
+        )
+        .optional()?)
+    }
+
+    fn delete_conversation(&self, id: &str) -> StoreResult<bool> {
+        let c = self.lock();
+        Ok(c.execute("DELETE FROM conversations WHERE id = ?1", params![id])? > 0)
+    }
+
+    fn insert_message(&self, m: NewMessage) -> StoreResult<(Message, bool)> {
+        let mut c = self.lock();
+        let tx = c.transaction()?;
+        if let (Some(key), Some(author)) = (&m.client_message_id, &m.author_id) {
+            let prior = tx
+                .query_row(
+                    &format!(
+                        "SELECT {MSG_COLS} FROM messages WHERE author_id = ?1 AND client_message_id = ?2
+                         ORDER BY seq LIMIT 1"
+                    ),
+                    params![author, key],
+                    row_msg,
+                )
+                .optional()?;
+            if let Some(p) = prior {
+                tx.commit()?;
+                return Ok((to_msg(p)?, false));
+            }
+        }
+        let msg = Message {
+            id: new_id(),
+            conversation_id: m.conversation_id,
+            author_id: m.author_id,
+            sent_on: now_iso(),
+            payload: m.payload,
+        };
+        tx.execute(
+            "INSERT INTO messages (id, conversation_id, author_id, sent_on, payload, client_message_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                msg.id,
+                msg.conversation_id,
+                msg.author_id,
+                msg.sent_on,
+                serde_json::to_string(&msg.payload)?,
+                m.client_message_id
+            ],
+        )?;
+        tx.execute(
+            "UPDATE conversations SET last_activity = ?2 WHERE id = ?1",
+            params![msg.conversation_id, now_millis()],
+        )?;
+        tx.commit()?;
+        Ok((msg, true))
+    }
+
+    fn get_message(&self, id: &str) -> StoreResult<Option<Message>> {
+        let c = self.lock();
+        let m = c
+            .query_row(
+                &format!("SELECT {MSG_COLS} FROM messages WHERE id = ?1"),
+                params![id],
+                row_msg,
+            )
+            .optional()?;
+        m.map(to_msg).transpose()
+    }
+
+    fn list_messages(&self, conversation_id: &str, limit: usize) -> StoreResult<Vec<Message>> {
+        let c = self.lock();
+        let mut st = c.prepare(&format!(
+            "SELECT {MSG_COLS} FROM (SELECT seq, {MSG_COLS} FROM messages WHERE conversation_id = ?1
+             ORDER BY seq DESC LIMIT ?2) ORDER BY seq ASC"
+        ))?;
+        let rows = st
+            .query_map(params![conversation_id, limit as i64], row_msg)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(to_msg).collect()
+    }
+
+    fn delete_messages(&self, conversation_id: &str) -> StoreResult<usize> {
+        let c = self.lock();
+        Ok(c.execute(
+            "DELETE FROM messages WHERE conversation_id = ?1",
+            params![conversation_id],
+        )?)
+    }
+
+    fn set_feedback(&self, message_id: &str, user_id: &str, feedback: i64) -> StoreResult<()> {
+        let c = self.lock();
+        c.execute(
+            "INSERT INTO feedback (message_id, user_id, feedback) VALUES (?1, ?2, ?3)
+             ON CONFLICT(message_id, user_id) DO UPDATE SET feedback = excluded.feedback",
+            params![message_id, user_id, feedback],
+        )?;
+        Ok(())
+    }
+
+    fn get_feedback(
+        &self,
+        message_ids: &[String],
+        user_id: &str,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        let c = self.lock();
+        let mut st =
+            c.prepare("SELECT feedback FROM feedback WHERE message_id = ?1 AND user_id = ?2")?;
+        let mut out = Vec::new();
+        for id in message_ids {
+            if let Some(f) = st
+                .query_row(params![id, user_id], |r| r.get::<_, i64>(0))
+                .optional()?
+            {
+                out.push((id.clone(), f));
+            }
+        }
+        Ok(out)
+    }
+
+    fn upsert_client(&self, cl: &Client) -> StoreResult<()> {
+        let c = self.lock();
+        c.execute(
+            "INSERT INTO clients (id, token_hash, bot_id) VALUES (?1, ?2, ?3)
+             ON CONFLICT(id) DO UPDATE SET token_hash = excluded.token_hash, bot_id = excluded.bot_id",
+            params![cl.id, cl.token_hash, cl.bot_id],
+        )?;
+        Ok(())
+    }
+
+    fn get_client(&self, id: &str) -> StoreResult<Option<Client>> {
+        let c = self.lock();
+        Ok(c.query_row(
+            "SELECT id, token_hash, bot_id FROM clients WHERE id = ?1",
+            params![id],
+            |r| {
+                Ok(Client {
+                    id: r.get(0)?,
+                    token_hash: r.get(1)?,
+                    bot_id: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
+    }
+
+    fn set_webhooks(&self, client_id: &str, hooks: &[Webhook]) -> StoreResult<()> {
+        let mut c = self.lock();
+        let tx = c.transaction()?;
+        tx.execute(
+            "DELETE FROM webhooks WHERE client_id = ?1",
+            params![client_id],
+        )?;
+        for h in hooks {
+            tx.execute(
+                "INSERT OR REPLACE INTO webhooks (client_id, url, token) VALUES (?1, ?2, ?3)",
+                params![client_id, h.url, h.token],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn webhooks_for_client(&self, client_id: &str) -> StoreResult<Vec<Webhook>> {
+        let c = self.lock();
+        let mut st = c.prepare(
+            "SELECT client_id, url, token FROM webhooks WHERE client_id = ?1 ORDER BY url",
+        )?;
+        let rows = st.query_map(params![client_id], |r| {
+            Ok(Webhook {
+                client_id: r.get(0)?,
+                url: r.get(1)?,
+                token: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn webhooks_for_bot(&self, bot_id: &str) -> StoreResult<Vec<Webhook>> {
+        let c = self.lock();
+        let mut st = c.prepare(
+            "SELECT w.client_id, w.url, w.token FROM webhooks w JOIN clients c ON c.id = w.client_id
+             WHERE c.bot_id = ?1 ORDER BY w.client_id, w.url",
+        )?;
+        let rows = st.query_map(params![bot_id], |r| {
+            Ok(Webhook {
+                client_id: r.get(0)?,
+                url: r.get(1)?,
+                token: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn client_bot_ids(&self) -> StoreResult<Vec<String>> {
+        let c = self.lock();
+        let mut st = c.prepare("SELECT DISTINCT bot_id FROM clients")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn upsert_admin(&self, email: &str, password_hash: &str) -> StoreResult<()> {
+        let c = self.lock();
+        c.execute(
+            "INSERT INTO admins (email, password_hash) VALUES (?1, ?2)
+             ON CONFLICT(email) DO UPDATE SET password_hash = excluded.password_hash",
+            params![email, password_hash],
+        )?;
+        Ok(())
+    }
+
+    fn admin_password_hash(&self, email: &str) -> StoreResult<Option<String>> {
+        let c = self.lock();
+        Ok(c.query_row(
+            "SELECT password_hash FROM admins WHERE email = ?1",
+            params![email],
+            |r| r.get(0),
+        )
+        .optional()?)
+    }
+
+    fn kv_get(&self, key: &str) -> StoreResult<Option<String>> {
+        let c = self.lock();
+        Ok(
+            c.query_row("SELECT value FROM kv WHERE key = ?1", params![key], |r| {
+                r.get(0)
+            })
+            .optional()?,
+        )
+    }
+
+    fn kv_set(&self, key: &str, value: &str) -> StoreResult<()> {
+        let c = self.lock();
+        c.execute(
+            "INSERT INTO kv (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn store() -> SqliteStore {
+        SqliteStore::open_in_memory().unwrap()
+    }
+
+    #[test]
+    fn users_are_get_or_create_by_tags() {
+        let s = store();
+        let (a, created) = s.get_or_create_user("b", "web", "visitor-1").unwrap();
+        assert!(created);
+        let (b, created) = s.get_or_create_user("b", "web", "visitor-1").unwrap();
+        assert!(!created);
+        assert_eq!(a.id, b.id);
+        let (c, _) = s.get_or_create_user("b", "api", "visitor-1").unwrap();
+        assert_ne!(a.id, c.id, "channel is part of the tag");
+        let (d, _) = s.get_or_create_user("other", "web", "visitor-1").unwrap();
+        assert_ne!(a.id, d.id, "bot is part of the tag");
+        assert_eq!(
+            s.user_tags(&a.id).unwrap(),
+            vec![("web".into(), "visitor-1".into())]
+        );
+    }
+
+    #[test]
+    fn attributes_merge() {
+        let s = store();
+        let (u, _) = s.get_or_create_user("b", "web", "v").unwrap();
+        s.merge_user_attributes(&u.id, &json!({"webchatCustomId": "abc"}))
+            .unwrap();
+        let a = s
+            .merge_user_attributes(&u.id, &json!({"firstname": "Ada"}))
+            .unwrap();
+        assert_eq!(a, json!({"webchatCustomId": "abc", "firstname": "Ada"}));
+        assert_eq!(s.get_user(&u.id).unwrap().unwrap().attributes, a);
+        s.set_user_attributes(&u.id, &json!({"firstname": "Bo"}))
+            .unwrap();
+        assert_eq!(
+            s.get_user(&u.id).unwrap().unwrap().attributes,
+            json!({"firstname": "Bo"})
+        );
+    }
+
+    #[test]
+    fn idempotent_insert_by_client_message_id() {
+        let s = store();
+        let (u, _) = s.get_or_create_user("b", "web", "v").unwrap();
+        let conv = s.create_conversation("b", &u.id).unwrap();
+        let mk = |key: Option<&str>| NewMessage {
+            conversation_id: conv.id.clone(),
+            author_id: Some(u.id.clone()),
+            payload: json!({"type": "text", "text": "hi"}),
+            client_message_id: key.map(str::to_string),
+        };
+        let (m1, new1) = s.insert_message(mk(Some("k1"))).unwrap();
+        let (m2, new2) = s.insert_message(mk(Some("k1"))).unwrap();
+        assert!(new1 && !new2);
+        assert_eq!(m1.id, m2.id);
+        let (_, new3) = s.insert_message(mk(None)).unwrap();
+        let (_, new4) = s.insert_message(mk(None)).unwrap();
+        assert!(new3 && new4, "no key means no deduplication");
+        assert_eq!(s.list_messages(&conv.id, 100).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn list_messages_returns_the_last_n_oldest_first() {
+        let s = store();
+        let (u, _) = s.get_or_create_user("b", "web", "v").unwrap();
+        let conv = s.create_conversation("b", &u.id).unwrap();
+        for i in 0..5 {
+            s.insert_message(NewMessage {
+                conversation_id: conv.id.clone(),
+                author_id: None,
+                payload: json!({"type": "text", "text": i.to_string()}),
+                client_message_id: None,
+            })
+            .unwrap();
+        }
+        let last = s.list_messages(&conv.id, 2).unwrap();
+        let texts: Vec<_> = last
+            .iter()
+            .map(|m| m.payload["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(texts, vec!["3", "4"]);
+        let list = s.list_conversations("b", &u.id, 10).unwrap();
+        assert_eq!(list[0].1.as_ref().unwrap().payload["text"], "4");
+        assert_eq!(s.delete_messages(&conv.id).unwrap(), 5);
+    }
+
+    #[test]
+    fn most_recent_conversation_follows_activity() {
+        let s = store();
+        let (u, _) = s.get_or_create_user("b", "web", "v").unwrap();
+        let c1 = s.create_conversation("b", &u.id).unwrap();
+        let c2 = s.create_conversation("b", &u.id).unwrap();
+        assert_eq!(
+            s.most_recent_conversation("b", &u.id).unwrap().unwrap().id,
+            c2.id
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        s.insert_message(NewMessage {
+            conversation_id: c1.id.clone(),
+            author_id: Some(u.id.clone()),
+            payload: json!({"type": "text", "text": "x"}),
+            client_message_id: None,
+        })
+        .unwrap();
+        assert_eq!(
+            s.most_recent_conversation("b", &u.id).unwrap().unwrap().id,
+            c1.id
+        );
+    }
+
+    #[test]
+    fn data_survives_reopen_and_migrations_are_idempotent() {
+        let dir = std::env::temp_dir().join(format!("wcs-test-{}", uuid::Uuid::new_v4()));
+        let user_id = {
+            let s = SqliteStore::open_in_dir(&dir).unwrap();
+            s.kv_set("k", "v").unwrap();
+            s.get_or_create_user("b", "web", "v").unwrap().0.id
+        };
+        let s = SqliteStore::open_in_dir(&dir).unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len());
+        assert_eq!(s.kv_get("k").unwrap().as_deref(), Some("v"));
+        assert_eq!(s.get_or_create_user("b", "web", "v").unwrap().0.id, user_id);
+        drop(s);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn feedback_and_webhooks() {
+        let s = store();
+        s.set_feedback("m1", "u", 1).unwrap();
+        s.set_feedback("m1", "u", -1).unwrap();
+        assert_eq!(
+            s.get_feedback(&["m1".into(), "m2".into()], "u").unwrap(),
+            vec![("m1".into(), -1)]
+        );
+        s.upsert_client(&Client {
+            id: "c".into(),
+            token_hash: "h".into(),
+            bot_id: "bot".into(),
+        })
+        .unwrap();
+        s.set_webhooks(
+            "c",
+            &[Webhook {
+                client_id: "c".into(),
+                url: "http://x".into(),
+                token: "t".into(),
+            }],
+        )
+        .unwrap();
+        assert_eq!(s.webhooks_for_bot("bot").unwrap().len(), 1);
+        assert!(s.webhooks_for_bot("other").unwrap().is_empty());
+        assert_eq!(s.client_bot_ids().unwrap(), vec!["bot".to_string()]);
+    }
+}

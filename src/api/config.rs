@@ -1,0 +1,73 @@
+//! JS config objects into typed [`Config`]s: unknown keys warn once, wrong types throw an `Error`
+//! naming the key (botpress-protocols.md §1.3).
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use serde_json::Value;
+use wasm_bindgen::JsValue;
+
+use crate::model::config::{Config, ConfigError, Parsed};
+
+thread_local! {
+    static WARNED: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+}
+
+/// A JS value as JSON (`JSON.stringify` semantics: functions and `undefined` are dropped).
+pub fn to_json(v: &JsValue, what: &str) -> Result<Value, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Value::Object(Default::default()));
+    }
+    let s = js_sys::JSON::stringify(v).map_err(|_| {
+        js_error(&format!(
+            "botpressWebChat: {what} must be a plain JSON object"
+        ))
+    })?;
+    let s: String = s.into();
+    serde_json::from_str(&s).map_err(|_| {
+        js_error(&format!(
+            "botpressWebChat: {what} must be a plain JSON object"
+        ))
+    })
+}
+
+/// JSON into a JS value (plain objects, not `Map`s).
+pub fn from_json(v: &Value) -> JsValue {
+    js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+}
+
+/// A thrown JS `Error` with `msg`.
+pub fn js_error(msg: &str) -> JsValue {
+    js_sys::Error::new(msg).into()
+}
+
+/// Warn (once per key per page) about options we do not know.
+pub fn warn_unknown(parsed: &Parsed) {
+    for key in &parsed.unknown_keys {
+        let first = WARNED.with(|w| w.borrow_mut().insert(key.clone()));
+        if first {
+            web_sys::console::warn_1(
+                &format!("botpressWebChat: unknown config option `{key}` is ignored").into(),
+            );
+        }
+    }
+}
+
+/// Map a config error to a thrown `Error`.
+pub fn config_error(e: ConfigError) -> JsValue {
+    js_error(&e.to_string())
+}
+
+/// Parse an `init` config (replace over defaults) and require `botId`.
+pub fn parse_init(v: &JsValue) -> Result<Config, JsValue> {
+    if !v.is_object() {
+        return Err(config_error(ConfigError::NotAnObject));
+    }
+    let json = to_json(v, "config")?;
+    let (cfg, parsed) = Config::from_patch(&json).map_err(config_error)?;
+    warn_unknown(&parsed);
+    if cfg.bot_id.is_empty() {
+        return Err(config_error(ConfigError::MissingBotId));
+    }
+    Ok(cfg)
+}

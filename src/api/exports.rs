@@ -1,0 +1,180 @@
+//! The methods of `window.botpressWebChat` (botpress-protocols.md §1.2 plus `onEvent`/`destroy` from the
+//! messaging inject, §3.2). Each parses its arguments, finds the instance, and delegates to the session.
+
+use std::rc::Rc;
+
+use js_sys::{Array, Function};
+use leptos::prelude::{window_event_listener_untyped, Owner};
+use serde_json::{json, Value};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::config::{config_error, js_error, parse_init, to_json, warn_unknown};
+use super::instances::{self, Instance};
+use crate::model::events::HostEvent;
+use crate::model::Config;
+use crate::mount;
+use crate::transport::session::{event_command, payload_type};
+use crate::transport::{Command, Session};
+
+fn opt_string(v: &JsValue, what: &str) -> Result<Option<String>, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        Ok(None)
+    } else {
+        v.as_string()
+            .map(Some)
+            .ok_or_else(|| js_error(&format!("botpressWebChat: `{what}` must be a string")))
+    }
+}
+
+fn session_for(chat_id: &JsValue, call: &str) -> Result<Rc<Session>, JsValue> {
+    let key = opt_string(chat_id, "chatId")?.unwrap_or_default();
+    instances::session(&key).ok_or_else(|| {
+        let which = if key.is_empty() {
+            String::new()
+        } else {
+            format!(" with chatId `{key}`")
+        };
+        js_error(&format!(
+            "botpressWebChat.{call}() was called before init(){which}"
+        ))
+    })
+}
+
+/// `init(config, targetSelector = 'body')`: mount a widget (re-initialising one with the same chatId).
+pub fn init(config: JsValue, selector: JsValue) -> Result<(), JsValue> {
+    let cfg = parse_init(&config)?;
+    let selector = opt_string(&selector, "targetSelector")?;
+    let key = cfg.chat_key();
+    instances::remove(&key);
+    let owner = Owner::new();
+    let session = owner
+        .with(|| Session::new(cfg.clone(), instances::sink(key.clone())))
+        .map_err(|e| js_error(&format!("botpressWebChat.init(): {e}")))?;
+    let mounted = mount::mount(&cfg, selector.as_deref(), session.clone())
+        .map_err(|e| js_error(&format!("botpressWebChat.init(): {e}")))?;
+    let mut listeners = Vec::new();
+    for (name, online) in [("online", true), ("offline", false)] {
+        let weak = Rc::downgrade(&session);
+        listeners.push(window_event_listener_untyped(name, move |_| {
+            if let Some(s) = weak.upgrade() {
+                s.set_online(online);
+            }
+        }));
+    }
+    instances::insert(
+        key.clone(),
+        Instance {
+            session: session.clone(),
+            owner,
+            mounted: Some(mounted),
+            listeners,
+        },
+    );
+    session.start();
+    (instances::sink(key))(HostEvent::Loaded);
+    Ok(())
+}
+
+fn apply_config(session: &Rc<Session>, key: &str, cfg: Config) {
+    let public = serde_json::to_value(&cfg).unwrap_or(Value::Null);
+    instances::restyle(key, &cfg);
+    session.set_config(cfg);
+    (instances::sink(key.to_string()))(HostEvent::ConfigChanged(public));
+}
+
+/// `configure(config, chatId?)`: replace the config with the defaults plus `config` (v12 semantics; the
+/// connection keys `host`, `botId`, `chatId`, `useSessionStorage` are kept unless given).
+pub fn configure(patch: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
+    let session = session_for(&chat_id, "configure")?;
+    let mut json = to_json(&patch, "config")?;
+    let old = session.config();
+    if let Some(obj) = json.as_object_mut() {
+        for (k, v) in [
+            ("host", json!(old.host)),
+            ("botId", json!(old.bot_id)),
+            ("chatId", json!(old.chat_id)),
+            ("useSessionStorage", json!(old.use_session_storage)),
+        ] {
+            obj.entry(k).or_insert(v);
+        }
+    }
+    let (cfg, parsed) = Config::from_patch(&json).map_err(config_error)?;
+    warn_unknown(&parsed);
+    apply_config(&session, &old.chat_key(), cfg);
+    Ok(())
+}
+
+/// `mergeConfig(config, chatId?)`: deep-merge into the current config.
+pub fn merge_config(patch: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
+    let session = session_for(&chat_id, "mergeConfig")?;
+    let json = to_json(&patch, "config")?;
+    let old = session.config();
+    let (cfg, parsed) = old.merged(&json).map_err(config_error)?;
+    warn_unknown(&parsed);
+    apply_config(&session, &old.chat_key(), cfg);
+    Ok(())
+}
+
+/// `sendEvent(event, chatId?)`: `show|hide|toggle|message|loadConversation|toggleBotInfo`; any other type is
+/// sent to `/events` as `{type, payload: event}` (§1.2).
+pub fn send_event(event: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
+    let session = session_for(&chat_id, "sendEvent")?;
+    let p = to_json(&event, "event")?;
+    // `toggleBotInfo` maps to no command: this widget has no bot-info page yet
+    if let Some(cmd) =
+        event_command(&p).map_err(|e| js_error(&format!("botpressWebChat.sendEvent(): {e}")))?
+    {
+        session.command(cmd);
+    }
+    Ok(())
+}
+
+/// `sendPayload(payload, chatId?)`: `text|quick_reply|form|login_prompt|postback` to `/messages`, other
+/// types to `/events`.
+pub fn send_payload(payload: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
+    let session = session_for(&chat_id, "sendPayload")?;
+    let p = to_json(&payload, "payload")?;
+    payload_type(&p).map_err(|e| js_error(&format!("botpressWebChat.sendPayload(): {e}")))?;
+    session.command(Command::SendPayload(p));
+    Ok(())
+}
+
+/// `onEvent(handler, topics?, chatId?)`: subscribe; returns an unsubscribe function. Works before `init`.
+pub fn on_event(handler: JsValue, topics: JsValue, chat_id: JsValue) -> Result<JsValue, JsValue> {
+    let func: Function = handler
+        .dyn_into()
+        .map_err(|_| js_error("botpressWebChat.onEvent(): `handler` must be a function"))?;
+    let topics: Vec<String> = if topics.is_undefined() || topics.is_null() {
+        Vec::new()
+    } else if let Some(s) = topics.as_string() {
+        vec![s]
+    } else if let Some(arr) = topics.dyn_ref::<Array>() {
+        arr.iter()
+            .map(|t| {
+                t.as_string()
+                    .ok_or_else(|| js_error("botpressWebChat.onEvent(): `topics` must be strings"))
+            })
+            .collect::<Result<_, _>>()?
+    } else {
+        return Err(js_error(
+            "botpressWebChat.onEvent(): `topics` must be an array of strings",
+        ));
+    };
+    let chat = opt_string(&chat_id, "chatId")?;
+    let id = instances::add_handler(func, topics, chat);
+    let unsubscribe = Closure::<dyn FnMut()>::new(move || instances::remove_handler(id));
+    Ok(unsubscribe.into_js_value())
+}
+
+/// `destroy(chatId?)`: unmount the widget and release its socket, listeners, timers and requests.
+/// `destroy('*')` destroys every widget.
+pub fn destroy(chat_id: JsValue) -> Result<(), JsValue> {
+    match opt_string(&chat_id, "chatId")?.as_deref() {
+        Some("*") => instances::remove_all(),
+        other => {
+            instances::remove(other.unwrap_or(""));
+        }
+    }
+    Ok(())
+}

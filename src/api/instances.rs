@@ -1,0 +1,141 @@
+//! The instance table (one entry per `chatId`) and the `onEvent` handler list.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use js_sys::Function;
+use leptos::prelude::{Owner, WindowListenerHandle};
+use wasm_bindgen::JsValue;
+
+use super::config::from_json;
+use crate::model::events::{topic_matches, HostEvent};
+use crate::mount::Mounted;
+use crate::transport::session::HostSink;
+use crate::transport::Session;
+
+/// A live widget: its session, its DOM and the window listeners it added.
+pub struct Instance {
+    /// The session.
+    pub session: Rc<Session>,
+    /// Owner of the session's signals.
+    pub owner: Owner,
+    /// The mounted shadow root (dropping unmounts).
+    pub mounted: Option<Mounted>,
+    /// `online`/`offline` listeners.
+    pub listeners: Vec<WindowListenerHandle>,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        self.session.destroy();
+        for l in self.listeners.drain(..) {
+            l.remove();
+        }
+        self.mounted.take();
+        self.owner.cleanup();
+    }
+}
+
+struct Handler {
+    id: u32,
+    func: Function,
+    topics: Vec<String>,
+    chat_id: Option<String>,
+}
+
+thread_local! {
+    static INSTANCES: RefCell<HashMap<String, Instance>> = RefCell::new(HashMap::new());
+    static HANDLERS: RefCell<Vec<Handler>> = const { RefCell::new(Vec::new()) };
+    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+}
+
+/// The session of `chat_key`, if initialised.
+pub fn session(chat_key: &str) -> Option<Rc<Session>> {
+    INSTANCES.with(|m| m.borrow().get(chat_key).map(|i| i.session.clone()))
+}
+
+/// Re-apply the stylesheet of `chat_key` for `cfg`.
+pub fn restyle(chat_key: &str, cfg: &crate::model::Config) {
+    INSTANCES.with(|m| {
+        if let Some(mounted) = m.borrow().get(chat_key).and_then(|i| i.mounted.as_ref()) {
+            mounted.restyle(cfg);
+        }
+    });
+}
+
+/// Register an instance (replacing, and so destroying, any previous one with the same key).
+pub fn insert(chat_key: String, inst: Instance) {
+    let old = INSTANCES.with(|m| m.borrow_mut().insert(chat_key, inst));
+    drop(old);
+}
+
+/// Remove and destroy an instance. Returns whether one existed.
+pub fn remove(chat_key: &str) -> bool {
+    let old = INSTANCES.with(|m| m.borrow_mut().remove(chat_key));
+    let existed = old.is_some();
+    drop(old);
+    existed
+}
+
+/// Remove and destroy every instance.
+pub fn remove_all() {
+    let all: Vec<Instance> = INSTANCES.with(|m| m.borrow_mut().drain().map(|(_, v)| v).collect());
+    drop(all);
+}
+
+/// Add an `onEvent` handler; returns its id.
+pub fn add_handler(func: Function, topics: Vec<String>, chat_id: Option<String>) -> u32 {
+    let id = NEXT_ID.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    });
+    HANDLERS.with(|h| {
+        h.borrow_mut().push(Handler {
+            id,
+            func,
+            topics,
+            chat_id,
+        })
+    });
+    id
+}
+
+/// Remove a handler by id.
+pub fn remove_handler(id: u32) {
+    HANDLERS.with(|h| h.borrow_mut().retain(|x| x.id != id));
+}
+
+/// The host sink for one widget: lifecycle messages go to `window.postMessage` (the page's own origin,
+/// never `'*'`), and every event goes to the matching `onEvent` handlers.
+pub fn sink(chat_key: String) -> HostSink {
+    Rc::new(move |e: HostEvent| dispatch(&chat_key, &e))
+}
+
+fn dispatch(chat_key: &str, e: &HostEvent) {
+    if let (Some(msg), Some(w)) = (e.to_post_message(chat_key), web_sys::window()) {
+        let origin = w.location().origin().unwrap_or_default();
+        if !origin.is_empty() && origin != "null" {
+            let _ = w.post_message(&from_json(&msg), &origin);
+        }
+    }
+    let topic = e.topic();
+    let funcs: Vec<Function> = HANDLERS.with(|h| {
+        h.borrow()
+            .iter()
+            .filter(|x| x.chat_id.as_deref().is_none_or(|c| c == chat_key))
+            .filter(|x| topic_matches(&x.topics, topic))
+            .map(|x| x.func.clone())
+            .collect()
+    });
+    if funcs.is_empty() {
+        return;
+    }
+    let arg = from_json(&e.to_handler_json(chat_key));
+    for f in funcs {
+        if let Err(err) = f.call1(&JsValue::UNDEFINED, &arg) {
+            web_sys::console::error_2(&"botpressWebChat onEvent handler threw:".into(), &err);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The JavaScript boundary: the only module that deals with `window.botpressWebChat`, `JsValue`
+//! arguments and host callbacks (botpress-protocols.md §1.2).
+//!
+//! [`install`] runs at wasm start: it merges the real methods into the object `inject.js` created (never
+//! replacing it), then replays the calls the page queued before the wasm was ready, in order. Each method
+//! parses its arguments into typed values and returns `Result<_, JsValue>`, which throws a JS `Error`
+//! naming the bad key or the call made too early.
+
+pub mod config;
+pub mod exports;
+mod instances;
+
+use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Name of the page global.
+pub const GLOBAL: &str = "botpressWebChat";
+
+type Method = dyn FnMut(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>;
+
+fn method(
+    f: impl FnMut(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue> + 'static,
+) -> JsValue {
+    // installed once per page: the function lives as long as the page
+    Closure::<Method>::new(f).into_js_value()
+}
+
+/// Install the API on `window.botpressWebChat` and replay queued calls.
+pub fn install() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let key = JsValue::from_str(GLOBAL);
+    let existing = Reflect::get(&window, &key).unwrap_or(JsValue::UNDEFINED);
+    let obj: Object = if existing.is_object() {
+        existing.unchecked_into()
+    } else {
+        let o = Object::new();
+        let _ = Reflect::set(&window, &key, &o);
+        o
+    };
+    let set = |name: &str, f: JsValue| {
+        let _ = Reflect::set(&obj, &JsValue::from_str(name), &f);
+    };
+    set(
+        "init",
+        method(|c, s, _| exports::init(c, s).map(|_| JsValue::UNDEFINED)),
+    );
+    set(
+        "configure",
+        method(|p, id, _| exports::configure(p, id).map(|_| JsValue::UNDEFINED)),
+    );
+    set(
+        "mergeConfig",
+        method(|p, id, _| exports::merge_config(p, id).map(|_| JsValue::UNDEFINED)),
+    );
+    set(
+        "sendEvent",
+        method(|p, id, _| exports::send_event(p, id).map(|_| JsValue::UNDEFINED)),
+    );
+    set(
+        "sendPayload",
+        method(|p, id, _| exports::send_payload(p, id).map(|_| JsValue::UNDEFINED)),
+    );
+    set("onEvent", method(exports::on_event));
+    set(
+        "destroy",
+        method(|id, _, _| exports::destroy(id).map(|_| JsValue::UNDEFINED)),
+    );
+    let _ = Reflect::set(&obj, &JsValue::from_str("ready"), &JsValue::TRUE);
+    replay(&obj);
+}
+
+/// Replay `obj._q` entries `{m, a, x?}` in order, storing each result in `entry.r` (so an `onEvent`
+/// unsubscribe handed out before the wasm was ready works) and skipping cancelled ones (`x`).
+fn replay(obj: &Object) {
+    let q = Reflect::get(obj, &JsValue::from_str("_q")).unwrap_or(JsValue::UNDEFINED);
+    let Ok(q) = q.dyn_into::<Array>() else {
+        return;
+    };
+    let entries: Vec<JsValue> = q.iter().collect();
+    q.set_length(0);
+    for entry in entries {
+        let get =
+            |k: &str| Reflect::get(&entry, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+        if get("x").is_truthy() {
+            continue;
+        }
+        let Some(name) = get("m").as_string() else {
+            continue;
+        };
+        let args: Array = get("a").dyn_into().unwrap_or_else(|_| Array::new());
+        let f = Reflect::get(obj, &JsValue::from_str(&name)).unwrap_or(JsValue::UNDEFINED);
+        let Some(f) = f.dyn_ref::<Function>() else {
+            continue;
+        };
+        match f.apply(obj, &args) {
+            Ok(r) => {
+                let _ = Reflect::set(&entry, &JsValue::from_str("r"), &r);
+            }
+            Err(e) => web_sys::console::error_2(&format!("botpressWebChat.{name}:").into(), &e),
+        }
+    }
+}

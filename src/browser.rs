@@ -1,0 +1,169 @@
+//! Small wrappers over the browser services the transport and UI need: storage, randomness, clock,
+//! locale and a synthesized notification sound. Each failure degrades quietly (private mode storage,
+//! blocked audio) instead of breaking the chat.
+
+use wasm_bindgen::JsCast;
+use web_sys::Storage;
+
+use crate::model::ids::{id_from_bytes, VISITOR_ID_LEN};
+
+/// localStorage, or sessionStorage when `session` (config `useSessionStorage`).
+pub fn storage(session: bool) -> Option<Storage> {
+    let w = web_sys::window()?;
+    if session {
+        w.session_storage().ok().flatten()
+    } else {
+        w.local_storage().ok().flatten()
+    }
+}
+
+/// Read a key.
+pub fn storage_get(session: bool, key: &str) -> Option<String> {
+    storage(session)?.get_item(key).ok().flatten()
+}
+
+/// Write a key (ignored when storage is unavailable).
+pub fn storage_set(session: bool, key: &str, value: &str) {
+    if let Some(s) = storage(session) {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// Remove a key.
+pub fn storage_remove(session: bool, key: &str) {
+    if let Some(s) = storage(session) {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// `n` random bytes from `crypto.getRandomValues`; `None` when crypto is unavailable.
+pub fn random_bytes(n: usize) -> Option<Vec<u8>> {
+    let crypto = web_sys::window()?.crypto().ok()?;
+    let mut buf = vec![0u8; n];
+    crypto.get_random_values_with_u8_array(&mut buf).ok()?;
+    Some(buf)
+}
+
+/// A random id of `len` URL-safe characters.
+pub fn random_id(len: usize) -> String {
+    let bytes = random_bytes(len).unwrap_or_else(|| {
+        // crypto is in every browser we target; fall back to Math.random rather than fail
+        (0..len)
+            .map(|_| (js_sys::Math::random() * 256.0) as u8)
+            .collect()
+    });
+    id_from_bytes(&bytes)
+}
+
+/// A fresh 24-char visitor id.
+pub fn new_visitor_id() -> String {
+    random_id(VISITOR_ID_LEN)
+}
+
+/// A number in `[0, 1)` for backoff jitter.
+pub fn jitter() -> f64 {
+    js_sys::Math::random()
+}
+
+/// The browser language (`navigator.language`), e.g. `en-US`.
+pub fn language() -> String {
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_else(|| "en".into())
+}
+
+/// `-offsetHours` as v12 sends in the visit event (§1.5 step 8).
+pub fn timezone_hours() -> f64 {
+    -js_sys::Date::new_0().get_timezone_offset() / 60.0
+}
+
+/// `navigator.onLine`.
+pub fn online() -> bool {
+    web_sys::window()
+        .map(|w| w.navigator().on_line())
+        .unwrap_or(true)
+}
+
+/// `location.origin` of the page.
+pub fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// True once the user has interacted with the page (`navigator.userActivation.hasBeenActive`); browsers
+/// block audio before that. Unknown (older browsers) counts as true.
+fn user_has_interacted() -> bool {
+    let Some(w) = web_sys::window() else {
+        return false;
+    };
+    let nav: wasm_bindgen::JsValue = w.navigator().into();
+    let act = js_sys::Reflect::get(&nav, &"userActivation".into()).unwrap_or_default();
+    if act.is_undefined() || act.is_null() {
+        return true;
+    }
+    js_sys::Reflect::get(&act, &"hasBeenActive".into())
+        .map(|v| v.is_truthy())
+        .unwrap_or(true)
+}
+
+/// A short two-tone chime synthesized with WebAudio (no asset). Skipped before any user gesture (the
+/// browser would refuse it) and silent when audio is blocked.
+pub fn play_notification() {
+    if !user_has_interacted() {
+        return;
+    }
+    let Ok(ctx) = web_sys::AudioContext::new() else {
+        return;
+    };
+    let now = ctx.current_time();
+    for (i, freq) in [880.0f32, 1320.0].into_iter().enumerate() {
+        let (Ok(osc), Ok(gain)) = (ctx.create_oscillator(), ctx.create_gain()) else {
+            return;
+        };
+        osc.set_type(web_sys::OscillatorType::Sine);
+        osc.frequency().set_value(freq);
+        let start = now + i as f64 * 0.12;
+        let g = gain.gain();
+        let _ = g.set_value_at_time(0.0001, start);
+        let _ = g.exponential_ramp_to_value_at_time(0.15, start + 0.02);
+        let _ = g.exponential_ramp_to_value_at_time(0.0001, start + 0.18);
+        let _ = osc.connect_with_audio_node(&gain);
+        let _ = gain.connect_with_audio_node(&ctx.destination());
+        let _ = osc.start_with_when(start);
+        let _ = osc.stop_with_when(start + 0.2);
+    }
+    // close the context once the chime is over so it does not hold audio resources
+    let ctx2 = ctx.clone();
+    let _ = leptos::prelude::set_timeout_with_handle(
+        move || {
+            let _ = ctx2.close();
+        },
+        std::time::Duration::from_millis(600),
+    );
+}
+
+/// Offer `text` as a downloaded file named `name` (transcript download).
+pub fn download_text(name: &str, text: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("text/plain");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = doc
+        .create_element("a")
+        .map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}

@@ -1,0 +1,123 @@
+//! Events the widget reports to the host page: v12 lifecycle names (posted with `window.postMessage`,
+//! §1.2) and the messaging-inject topics delivered to `onEvent` handlers (§3.2).
+
+use serde_json::{json, Value};
+
+use super::Message;
+
+/// Something the host page may want to know.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HostEvent {
+    /// The UI is mounted (`webchatLoaded`).
+    Loaded,
+    /// The session is initialised and accepts events (`webchatReady`).
+    Ready,
+    /// The panel opened (`webchatOpened`).
+    Opened,
+    /// The panel closed (`webchatClosed`).
+    Closed,
+    /// The config changed (`configChanged`); the value is the config JSON (no token).
+    ConfigChanged(Value),
+    /// The user sent a payload.
+    MessageSent(Value),
+    /// A message arrived from the bot.
+    MessageReceived(Message),
+    /// The socket connected with this visitor id.
+    UserConnected(String),
+    /// A recoverable error (e.g. `BP_0401` invalid external token).
+    Error {
+        /// Machine code, e.g. `BP_0401`.
+        code: String,
+        /// Human text.
+        message: String,
+    },
+}
+
+impl HostEvent {
+    /// The `onEvent` topic (`WebchatEventType` of the messaging inject).
+    pub fn topic(&self) -> &'static str {
+        match self {
+            HostEvent::Loaded => "LIFECYCLE.LOADED",
+            HostEvent::Ready => "LIFECYCLE.READY",
+            HostEvent::Opened => "UI.OPENED",
+            HostEvent::Closed => "UI.CLOSED",
+            HostEvent::ConfigChanged(_) => "CONFIG.SET",
+            HostEvent::MessageSent(_) => "MESSAGE.SENT",
+            HostEvent::MessageReceived(_) => "MESSAGE.RECEIVED",
+            HostEvent::UserConnected(_) => "USER.CONNECTED",
+            HostEvent::Error { .. } => "ERROR",
+        }
+    }
+
+    /// The v12 lifecycle name posted to the page, if this is a lifecycle event.
+    pub fn lifecycle_name(&self) -> Option<&'static str> {
+        Some(match self {
+            HostEvent::Loaded => "webchatLoaded",
+            HostEvent::Ready => "webchatReady",
+            HostEvent::Opened => "webchatOpened",
+            HostEvent::Closed => "webchatClosed",
+            HostEvent::ConfigChanged(_) => "configChanged",
+            _ => return None,
+        })
+    }
+
+    /// The event's value for `onEvent` handlers.
+    pub fn value(&self) -> Value {
+        match self {
+            HostEvent::ConfigChanged(v) | HostEvent::MessageSent(v) => v.clone(),
+            HostEvent::MessageReceived(m) => serde_json::to_value(m).unwrap_or(Value::Null),
+            HostEvent::UserConnected(u) => json!({ "userId": u }),
+            HostEvent::Error { code, message } => json!({ "code": code, "message": message }),
+            _ => Value::Null,
+        }
+    }
+
+    /// The `{type, value, chatId}` object handed to `onEvent` handlers.
+    pub fn to_handler_json(&self, chat_id: &str) -> Value {
+        json!({ "type": self.topic(), "value": self.value(), "chatId": chat_id })
+    }
+
+    /// The `{name, chatId[, payload]}` lifecycle message for `postMessage`.
+    pub fn to_post_message(&self, chat_id: &str) -> Option<Value> {
+        let name = self.lifecycle_name()?;
+        let mut v = json!({ "name": name, "chatId": chat_id });
+        if let HostEvent::ConfigChanged(c) = self {
+            v["payload"] = Value::String(c.to_string());
+        }
+        Some(v)
+    }
+}
+
+/// True when a handler subscribed to `topics` wants `topic` (empty or `*` means all).
+pub fn topic_matches(topics: &[String], topic: &str) -> bool {
+    topics.is_empty() || topics.iter().any(|t| t == "*" || t == topic)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifecycle_and_topics() {
+        assert_eq!(
+            HostEvent::Ready.to_post_message("c"),
+            Some(json!({"name": "webchatReady", "chatId": "c"}))
+        );
+        assert_eq!(HostEvent::MessageSent(json!({})).to_post_message("c"), None);
+        let cfg = HostEvent::ConfigChanged(json!({"botId": "b"}));
+        assert_eq!(
+            cfg.to_post_message("").unwrap()["payload"]
+                .as_str()
+                .unwrap(),
+            r#"{"botId":"b"}"#
+        );
+        assert_eq!(
+            HostEvent::UserConnected("v".into()).to_handler_json("c"),
+            json!({"type": "USER.CONNECTED", "value": {"userId": "v"}, "chatId": "c"})
+        );
+        assert!(topic_matches(&[], "MESSAGE.SENT"));
+        assert!(topic_matches(&["*".into()], "X"));
+        assert!(topic_matches(&["MESSAGE.SENT".into()], "MESSAGE.SENT"));
+        assert!(!topic_matches(&["MESSAGE.SENT".into()], "UI.OPENED"));
+    }
+}

@@ -1,0 +1,351 @@
+//! The chat state as a pure reducer: `ChatState::apply(ChatEvent)`.
+//!
+//! No browser types, no Leptos: the UI holds one `RwSignal<ChatState>` and derives everything it shows from
+//! it; the controller turns socket frames, HTTP replies and user actions into [`ChatEvent`]s. Native tests
+//! below cover every transition.
+
+use crate::model::wire::ConversationSummary;
+use crate::model::Message;
+
+/// Connection status shown by the banner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConnectionStatus {
+    /// Not connected yet (or lazy and not opened).
+    #[default]
+    Idle,
+    /// First connection in progress.
+    Connecting,
+    /// Socket connected and session ready.
+    Connected,
+    /// Lost; retrying (attempt number).
+    Reconnecting(u32),
+    /// The browser reports no network.
+    Offline,
+    /// A fatal error (bot unknown...).
+    Failed,
+}
+
+/// Delivery state of a message the user sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Waiting for the server (or for the network).
+    Sending,
+    /// The server accepted it.
+    Sent,
+    /// The server refused it or the call failed; can be retried.
+    Failed,
+}
+
+/// A user message not yet confirmed by its `guest.webchat.message` echo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    /// Client-generated idempotency key (`payload.clientMessageId`).
+    pub client_id: String,
+    /// The payload as sent.
+    pub payload: serde_json::Value,
+    /// Delivery state.
+    pub delivery: Delivery,
+}
+
+/// Everything the widget shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatState {
+    /// Transcript, in arrival order, unique by id.
+    pub messages: Vec<Message>,
+    /// Sent by the user, not yet echoed by the server.
+    pub pending: Vec<Pending>,
+    /// The panel is open.
+    pub open: bool,
+    /// Bot messages received while closed.
+    pub unread: u32,
+    /// Socket/session status.
+    pub connection: ConnectionStatus,
+    /// The current conversation.
+    pub conversation_id: Option<String>,
+    /// Header title (config botName, else botInfo name).
+    pub bot_name: String,
+    /// A user-visible error (shown in the banner), e.g. "bot not found".
+    pub error: Option<String>,
+    /// The bot is typing until this many ms (`Date.now` clock), if set.
+    pub typing_until: Option<f64>,
+    /// The connection just came back after a loss (the banner says so briefly).
+    pub recovered: bool,
+    /// The conversation list is shown instead of the transcript.
+    pub show_list: bool,
+    /// The visitor's conversations (most recent first), as last fetched.
+    pub conversations: Vec<ConversationSummary>,
+}
+
+/// Something that happened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChatEvent {
+    /// Open the panel (clears unread).
+    Open,
+    /// Close the panel.
+    Close,
+    /// Flip open/closed.
+    Toggle,
+    /// A message arrived (socket or history); ignored if another conversation or a duplicate id.
+    Received(Message),
+    /// Replace the transcript with a conversation's history.
+    History {
+        /// Conversation id.
+        conversation_id: String,
+        /// Its messages, oldest first.
+        messages: Vec<Message>,
+    },
+    /// The user sent a payload (optimistic).
+    Sending(Pending),
+    /// The server accepted / refused a pending payload.
+    Delivered {
+        /// Client id of the pending payload.
+        client_id: String,
+        /// Whether it was accepted.
+        ok: bool,
+    },
+    /// Retry a failed pending payload.
+    Retrying(String),
+    /// Connection status changed.
+    Connection(ConnectionStatus),
+    /// The server cleared a conversation (`guest.webchat.clear`).
+    Cleared(String),
+    /// Bot name from config or botInfo.
+    BotName(String),
+    /// A user-visible error, or `None` to clear it.
+    Error(Option<String>),
+    /// The bot is typing until the given time.
+    Typing(Option<f64>),
+    /// The "back online" notice was shown long enough.
+    RecoveredSeen,
+    /// Show (`true`) or hide the conversation list.
+    ShowList(bool),
+    /// The conversation list arrived.
+    Conversations(Vec<ConversationSummary>),
+}
+
+impl ChatState {
+    /// Apply one event. Returns true when a bot message arrived while closed (play the sound).
+    pub fn apply(&mut self, event: ChatEvent) -> bool {
+        match event {
+            ChatEvent::Open => {
+                self.open = true;
+                self.unread = 0;
+            }
+            ChatEvent::Close => self.open = false,
+            ChatEvent::Toggle => {
+                let open = !self.open;
+                return self.apply(if open {
+                    ChatEvent::Open
+                } else {
+                    ChatEvent::Close
+                });
+            }
+            ChatEvent::Received(msg) => return self.receive(msg),
+            ChatEvent::History {
+                conversation_id,
+                messages,
+            } => {
+                self.show_list = false;
+                self.conversation_id = Some(conversation_id);
+                self.messages.clear();
+                for m in messages {
+                    self.insert(m);
+                }
+            }
+            ChatEvent::Sending(p) => {
+                if !self.pending.iter().any(|x| x.client_id == p.client_id) {
+                    self.pending.push(p);
+                }
+            }
+            ChatEvent::Delivered { client_id, ok } => {
+                if let Some(p) = self.pending.iter_mut().find(|p| p.client_id == client_id) {
+                    p.delivery = if ok { Delivery::Sent } else { Delivery::Failed };
+                }
+            }
+            ChatEvent::Retrying(client_id) => {
+                if let Some(p) = self.pending.iter_mut().find(|p| p.client_id == client_id) {
+                    p.delivery = Delivery::Sending;
+                }
+            }
+            ChatEvent::Connection(c) => {
+                let was_lost = matches!(
+                    self.connection,
+                    ConnectionStatus::Reconnecting(_) | ConnectionStatus::Offline
+                );
+                self.recovered = c == ConnectionStatus::Connected && (was_lost || self.recovered);
+                self.connection = c;
+            }
+            ChatEvent::RecoveredSeen => self.recovered = false,
+            ChatEvent::ShowList(show) => self.show_list = show,
+            ChatEvent::Conversations(list) => self.conversations = list,
+            ChatEvent::Cleared(conv) => {
+                if self.conversation_id.as_deref() == Some(conv.as_str()) {
+                    self.messages.clear();
+                }
+            }
+            ChatEvent::BotName(n) => self.bot_name = n,
+            ChatEvent::Error(e) => self.error = e,
+            ChatEvent::Typing(t) => self.typing_until = t,
+        }
+        false
+    }
+
+    fn receive(&mut self, msg: Message) -> bool {
+        if let Some(conv) = &self.conversation_id {
+            if !msg.conversation_id.is_empty() && &msg.conversation_id != conv {
+                return false;
+            }
+        }
+        // the echo of our own message confirms the pending entry
+        if let Some(cid) = msg.payload.get("clientMessageId").and_then(|v| v.as_str()) {
+            self.pending.retain(|p| p.client_id != cid);
+        }
+        let is_bot = msg.is_bot();
+        if !self.insert(msg) {
+            return false;
+        }
+        if is_bot {
+            self.typing_until = None;
+        }
+        if is_bot && !self.open {
+            self.unread += 1;
+            return true;
+        }
+        false
+    }
+
+    /// Insert unless the id is already present. Returns whether it was added.
+    fn insert(&mut self, msg: Message) -> bool {
+        if msg.payload.get("type").and_then(|t| t.as_str()) == Some("visit") {
+            return false;
+        }
+        if self.messages.iter().any(|m| m.id == msg.id) {
+            return false;
+        }
+        self.messages.push(msg);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn msg(id: &str, author: Option<&str>, conv: &str) -> Message {
+        Message {
+            id: id.into(),
+            conversation_id: conv.into(),
+            author_id: author.map(Into::into),
+            sent_on: String::new(),
+            payload: json!({"type": "text", "text": id}),
+        }
+    }
+
+    #[test]
+    fn adds_and_dedupes_by_id() {
+        let mut s = ChatState::default();
+        s.apply(ChatEvent::Received(msg("a", None, "c")));
+        s.apply(ChatEvent::Received(msg("a", None, "c")));
+        s.apply(ChatEvent::Received(msg("b", Some("u"), "c")));
+        assert_eq!(
+            s.messages.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+    }
+
+    #[test]
+    fn unread_counts_bot_messages_while_closed_and_open_clears() {
+        let mut s = ChatState::default();
+        assert!(s.apply(ChatEvent::Received(msg("a", None, "c"))));
+        assert!(!s.apply(ChatEvent::Received(msg("b", Some("u"), "c"))));
+        assert!(!s.apply(ChatEvent::Received(msg("a", None, "c"))));
+        assert_eq!(s.unread, 1);
+        s.apply(ChatEvent::Toggle);
+        assert!(s.open);
+        assert_eq!(s.unread, 0);
+        assert!(!s.apply(ChatEvent::Received(msg("d", None, "c"))));
+        assert_eq!(s.unread, 0);
+        s.apply(ChatEvent::Toggle);
+        assert!(!s.open);
+    }
+
+    #[test]
+    fn ignores_other_conversations_and_visit() {
+        let mut s = ChatState::default();
+        s.apply(ChatEvent::History {
+            conversation_id: "c".into(),
+            messages: vec![msg("a", None, "c")],
+        });
+        s.apply(ChatEvent::Received(msg("x", None, "other")));
+        let mut v = msg("v", Some("u"), "c");
+        v.payload = json!({"type": "visit"});
+        s.apply(ChatEvent::Received(v));
+        assert_eq!(s.messages.len(), 1);
+        s.apply(ChatEvent::Cleared("other".into()));
+        assert_eq!(s.messages.len(), 1);
+        s.apply(ChatEvent::Cleared("c".into()));
+        assert!(s.messages.is_empty());
+    }
+
+    #[test]
+    fn conversation_list_view() {
+        let mut s = ChatState::default();
+        s.apply(ChatEvent::ShowList(true));
+        s.apply(ChatEvent::Conversations(vec![ConversationSummary {
+            id: "c2".into(),
+            ..Default::default()
+        }]));
+        assert!(s.show_list);
+        assert_eq!(s.conversations[0].id, "c2");
+        // loading a conversation goes back to the transcript
+        s.apply(ChatEvent::History {
+            conversation_id: "c2".into(),
+            messages: vec![msg("m", None, "c2")],
+        });
+        assert!(!s.show_list);
+        assert_eq!(s.conversation_id.as_deref(), Some("c2"));
+    }
+
+    #[test]
+    fn pending_lifecycle() {
+        let mut s = ChatState::default();
+        let p = Pending {
+            client_id: "k".into(),
+            payload: json!({"type": "text", "text": "hi", "clientMessageId": "k"}),
+            delivery: Delivery::Sending,
+        };
+        s.apply(ChatEvent::Sending(p.clone()));
+        s.apply(ChatEvent::Sending(p));
+        assert_eq!(s.pending.len(), 1);
+        s.apply(ChatEvent::Delivered {
+            client_id: "k".into(),
+            ok: false,
+        });
+        assert_eq!(s.pending[0].delivery, Delivery::Failed);
+        s.apply(ChatEvent::Retrying("k".into()));
+        assert_eq!(s.pending[0].delivery, Delivery::Sending);
+        let mut echo = msg("m1", Some("u"), "");
+        echo.payload = json!({"type": "text", "text": "hi", "clientMessageId": "k"});
+        s.apply(ChatEvent::Received(echo));
+        assert!(s.pending.is_empty());
+        assert_eq!(s.messages.len(), 1);
+    }
+
+    #[test]
+    fn connection_status() {
+        let mut s = ChatState::default();
+        assert_eq!(s.connection, ConnectionStatus::Idle);
+        s.apply(ChatEvent::Connection(ConnectionStatus::Connected));
+        assert!(!s.recovered, "first connect is not a recovery");
+        s.apply(ChatEvent::Connection(ConnectionStatus::Reconnecting(2)));
+        assert_eq!(s.connection, ConnectionStatus::Reconnecting(2));
+        s.apply(ChatEvent::Connection(ConnectionStatus::Offline));
+        s.apply(ChatEvent::Connection(ConnectionStatus::Connected));
+        assert!(s.recovered);
+        s.apply(ChatEvent::Connection(ConnectionStatus::Connected));
+        assert!(s.recovered, "a repeated Connected keeps the notice");
+        s.apply(ChatEvent::RecoveredSeen);
+        assert!(!s.recovered);
+    }
+}

@@ -1,0 +1,384 @@
+//! Engine.IO 4 and socket.io 5 text packet codecs (pure functions, tested natively).
+//!
+//! Engine.IO frames a socket.io packet as `4<socket.io packet>`; a socket.io packet is
+//! `<type>[<attachments>-][<namespace>,][<ack id>][<json>]` (botpress-protocols.md §1.5 uses namespace
+//! `/guest` and the single event `event` carrying `{name, data}`).
+
+use serde_json::Value;
+
+/// Engine.IO handshake (`0{...}`) fields we use.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Handshake {
+    /// Engine.IO session id (not the namespace sid).
+    pub sid: String,
+    /// Server ping interval in ms.
+    #[serde(default = "default_ping_interval")]
+    pub ping_interval: u32,
+    /// Ping timeout in ms.
+    #[serde(default = "default_ping_timeout")]
+    pub ping_timeout: u32,
+}
+
+fn default_ping_interval() -> u32 {
+    25_000
+}
+fn default_ping_timeout() -> u32 {
+    20_000
+}
+
+/// One Engine.IO packet (text transport).
+#[derive(Debug, Clone, PartialEq)]
+pub enum EioPacket {
+    /// `0` + handshake JSON.
+    Open(Handshake),
+    /// `1`.
+    Close,
+    /// `2` (+ optional probe data).
+    Ping(String),
+    /// `3`.
+    Pong(String),
+    /// `4` + a socket.io packet.
+    Message(String),
+    /// `5`.
+    Upgrade,
+    /// `6`.
+    Noop,
+}
+
+/// Why a frame could not be decoded.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CodecError {
+    /// Empty frame.
+    #[error("empty packet")]
+    Empty,
+    /// Unknown packet type character.
+    #[error("unknown packet type {0:?}")]
+    UnknownType(char),
+    /// Bad JSON in a packet body.
+    #[error("bad packet json: {0}")]
+    Json(String),
+}
+
+/// Decode an Engine.IO text frame.
+pub fn decode_eio(frame: &str) -> Result<EioPacket, CodecError> {
+    let mut chars = frame.chars();
+    let t = chars.next().ok_or(CodecError::Empty)?;
+    let rest = chars.as_str();
+    Ok(match t {
+        '0' => EioPacket::Open(
+            serde_json::from_str(rest).map_err(|e| CodecError::Json(e.to_string()))?,
+        ),
+        '1' => EioPacket::Close,
+        '2' => EioPacket::Ping(rest.into()),
+        '3' => EioPacket::Pong(rest.into()),
+        '4' => EioPacket::Message(rest.into()),
+        '5' => EioPacket::Upgrade,
+        '6' => EioPacket::Noop,
+        c => return Err(CodecError::UnknownType(c)),
+    })
+}
+
+/// Encode an Engine.IO text frame.
+pub fn encode_eio(p: &EioPacket) -> String {
+    match p {
+        EioPacket::Open(_) => "0".into(),
+        EioPacket::Close => "1".into(),
+        EioPacket::Ping(d) => format!("2{d}"),
+        EioPacket::Pong(d) => format!("3{d}"),
+        EioPacket::Message(m) => format!("4{m}"),
+        EioPacket::Upgrade => "5".into(),
+        EioPacket::Noop => "6".into(),
+    }
+}
+
+/// socket.io packet kinds we handle.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SioPacket {
+    /// `0`: connect request (client) or accept with `{sid}` (server).
+    Connect {
+        /// Namespace, e.g. `/guest`.
+        nsp: String,
+        /// The payload (`{"sid": ...}` from the server, auth object from the client).
+        data: Option<Value>,
+    },
+    /// `1`: disconnect.
+    Disconnect {
+        /// Namespace.
+        nsp: String,
+    },
+    /// `2`: event `[name, ...args]`.
+    Event {
+        /// Namespace.
+        nsp: String,
+        /// Ack id, if any.
+        id: Option<u64>,
+        /// Event name.
+        name: String,
+        /// Arguments after the name.
+        args: Vec<Value>,
+    },
+    /// `3`: ack.
+    Ack {
+        /// Namespace.
+        nsp: String,
+        /// Ack id.
+        id: u64,
+        /// Ack arguments.
+        args: Vec<Value>,
+    },
+    /// `4`: connect error with `{message}`.
+    ConnectError {
+        /// Namespace.
+        nsp: String,
+        /// The server's reason.
+        data: Option<Value>,
+    },
+}
+
+/// Decode a socket.io packet (the part after the Engine.IO `4`).
+pub fn decode_sio(s: &str) -> Result<SioPacket, CodecError> {
+    let mut chars = s.chars();
+    let t = chars.next().ok_or(CodecError::Empty)?;
+    let mut rest = chars.as_str();
+    // binary attachments count `N-` (we do not support binary, but parse past it)
+    if matches!(t, '5' | '6') {
+        if let Some(i) = rest.find('-') {
+            rest = &rest[i + 1..];
+        }
+    }
+    let mut nsp = "/".to_string();
+    if rest.starts_with('/') {
+        let end = rest.find(',').unwrap_or(rest.len());
+        nsp = rest[..end].to_string();
+        rest = rest.get(end + 1..).unwrap_or("");
+    }
+    let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+    let id = if digits > 0 {
+        rest[..digits].parse::<u64>().ok()
+    } else {
+        None
+    };
+    rest = &rest[digits..];
+    let data: Option<Value> = if rest.is_empty() {
+        None
+    } else {
+        Some(serde_json::from_str(rest).map_err(|e| CodecError::Json(e.to_string()))?)
+    };
+    Ok(match t {
+        '0' => SioPacket::Connect { nsp, data },
+        '1' => SioPacket::Disconnect { nsp },
+        '2' | '5' => {
+            let mut arr = match data {
+                Some(Value::Array(a)) => a,
+                _ => return Err(CodecError::Json("event payload is not an array".into())),
+            };
+            if arr.is_empty() {
+                return Err(CodecError::Json("event without a name".into()));
+            }
+            let name = match arr.remove(0) {
+                Value::String(n) => n,
+                _ => return Err(CodecError::Json("event name is not a string".into())),
+            };
+            SioPacket::Event {
+                nsp,
+                id,
+                name,
+                args: arr,
+            }
+        }
+        '3' | '6' => SioPacket::Ack {
+            nsp,
+            id: id.unwrap_or(0),
+            args: match data {
+                Some(Value::Array(a)) => a,
+                _ => vec![],
+            },
+        },
+        '4' => SioPacket::ConnectError { nsp, data },
+        c => return Err(CodecError::UnknownType(c)),
+    })
+}
+
+fn nsp_prefix(nsp: &str) -> String {
+    if nsp == "/" {
+        String::new()
+    } else {
+        format!("{nsp},")
+    }
+}
+
+/// Encode a socket.io packet (without the Engine.IO `4`).
+pub fn encode_sio(p: &SioPacket) -> String {
+    match p {
+        SioPacket::Connect { nsp, data } => format!(
+            "0{}{}",
+            nsp_prefix(nsp),
+            data.as_ref().map(|d| d.to_string()).unwrap_or_default()
+        ),
+        SioPacket::Disconnect { nsp } => format!("1{}", nsp_prefix(nsp)),
+        SioPacket::Event {
+            nsp,
+            id,
+            name,
+            args,
+        } => {
+            let mut arr = vec![Value::String(name.clone())];
+            arr.extend(args.iter().cloned());
+            format!(
+                "2{}{}{}",
+                nsp_prefix(nsp),
+                id.map(|i| i.to_string()).unwrap_or_default(),
+                Value::Array(arr)
+            )
+        }
+        SioPacket::Ack { nsp, id, args } => {
+            format!("3{}{}{}", nsp_prefix(nsp), id, Value::Array(args.clone()))
+        }
+        SioPacket::ConnectError { nsp, data } => format!(
+            "4{}{}",
+            nsp_prefix(nsp),
+            data.as_ref().map(|d| d.to_string()).unwrap_or_default()
+        ),
+    }
+}
+
+/// The `{name, data}` envelope of a Botpress `event` frame (§1.5).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct BpEvent {
+    /// e.g. `guest.webchat.message`.
+    pub name: String,
+    /// The event data (carries `__room`).
+    #[serde(default)]
+    pub data: Value,
+}
+
+/// Build the socket URL: `ws(s)://host/socket.io/?visitorId=..&EIO=4&transport=websocket`.
+pub fn socket_url(host: &str, visitor_id: &str) -> String {
+    let base = host.trim_end_matches('/');
+    let ws = if let Some(rest) = base.strip_prefix("https://") {
+        format!("wss://{rest}")
+    } else if let Some(rest) = base.strip_prefix("http://") {
+        format!("ws://{rest}")
+    } else {
+        base.to_string()
+    };
+    let vid: String = visitor_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    format!("{ws}/socket.io/?visitorId={vid}&EIO=4&transport=websocket")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn eio_roundtrip() {
+        let open =
+            decode_eio(r#"0{"sid":"abc","upgrades":[],"pingInterval":300,"pingTimeout":200}"#)
+                .unwrap();
+        assert_eq!(
+            open,
+            EioPacket::Open(Handshake {
+                sid: "abc".into(),
+                ping_interval: 300,
+                ping_timeout: 200
+            })
+        );
+        assert_eq!(decode_eio("2").unwrap(), EioPacket::Ping(String::new()));
+        assert_eq!(encode_eio(&EioPacket::Pong(String::new())), "3");
+        assert_eq!(decode_eio("6").unwrap(), EioPacket::Noop);
+        assert_eq!(decode_eio("").unwrap_err(), CodecError::Empty);
+        assert_eq!(decode_eio("x").unwrap_err(), CodecError::UnknownType('x'));
+        assert!(matches!(decode_eio("0{"), Err(CodecError::Json(_))));
+        assert_eq!(
+            decode_eio("440/guest,").unwrap(),
+            EioPacket::Message("40/guest,".into())
+        );
+    }
+
+    #[test]
+    fn sio_connect_and_event() {
+        assert_eq!(
+            encode_sio(&SioPacket::Connect {
+                nsp: "/guest".into(),
+                data: None
+            }),
+            "0/guest,"
+        );
+        assert_eq!(
+            decode_sio(r#"0/guest,{"sid":"s1"}"#).unwrap(),
+            SioPacket::Connect {
+                nsp: "/guest".into(),
+                data: Some(json!({"sid": "s1"}))
+            }
+        );
+        let ev =
+            decode_sio(r#"2/guest,["event",{"name":"guest.webchat.message","data":{"id":"m"}}]"#)
+                .unwrap();
+        match &ev {
+            SioPacket::Event {
+                nsp,
+                name,
+                args,
+                id,
+            } => {
+                assert_eq!(
+                    (nsp.as_str(), name.as_str(), *id),
+                    ("/guest", "event", None)
+                );
+                let bp: BpEvent = serde_json::from_value(args[0].clone()).unwrap();
+                assert_eq!(bp.name, "guest.webchat.message");
+                assert_eq!(bp.data, json!({"id": "m"}));
+            }
+            p => panic!("unexpected {p:?}"),
+        }
+        assert_eq!(decode_sio(&encode_sio(&ev)).unwrap(), ev);
+    }
+
+    #[test]
+    fn sio_ack_ids_root_namespace_and_errors() {
+        let p = decode_sio(r#"212["x",1]"#).unwrap();
+        assert_eq!(
+            p,
+            SioPacket::Event {
+                nsp: "/".into(),
+                id: Some(12),
+                name: "x".into(),
+                args: vec![json!(1)]
+            }
+        );
+        assert_eq!(encode_sio(&p), r#"212["x",1]"#);
+        assert_eq!(
+            decode_sio(r#"4/guest,{"message":"nope"}"#).unwrap(),
+            SioPacket::ConnectError {
+                nsp: "/guest".into(),
+                data: Some(json!({"message": "nope"}))
+            }
+        );
+        assert_eq!(
+            decode_sio("1/guest,").unwrap(),
+            SioPacket::Disconnect {
+                nsp: "/guest".into()
+            }
+        );
+        assert!(decode_sio("2/guest,{}").is_err());
+        assert!(decode_sio("2/guest,[]").is_err());
+        assert_eq!(decode_sio("9").unwrap_err(), CodecError::UnknownType('9'));
+    }
+
+    #[test]
+    fn url_building() {
+        assert_eq!(
+            socket_url("https://bot.example/", "abc"),
+            "wss://bot.example/socket.io/?visitorId=abc&EIO=4&transport=websocket"
+        );
+        assert_eq!(
+            socket_url("http://127.0.0.1:3000", "a&b=c"),
+            "ws://127.0.0.1:3000/socket.io/?visitorId=abc&EIO=4&transport=websocket"
+        );
+    }
+}

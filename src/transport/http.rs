@@ -1,0 +1,163 @@
+//! JSON over `fetch` to the channel-web API (botpress-protocols.md §1.4).
+//!
+//! The external auth token travels only in the `X-BP-ExternalAuth: Bearer <jwt>` header (§1.6), never in
+//! the URL, storage or logs. Each request takes the client's `AbortController` signal, so `destroy()`
+//! cancels everything in flight.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Headers, Request, RequestInit, Response};
+
+use crate::model::wire::ApiError;
+
+/// An HTTP failure.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HttpError {
+    /// The request never got a response (offline, CORS, aborted).
+    #[error("network error: {0}")]
+    Network(String),
+    /// The server answered with an error status and (usually) the v12 error JSON.
+    #[error("HTTP {status}: {} {}", .body.error_code, .body.message)]
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// Parsed error body (defaults when not JSON).
+        body: ApiError,
+    },
+    /// A 2xx reply that did not have the expected shape.
+    #[error("unexpected reply: {0}")]
+    Decode(String),
+}
+
+impl HttpError {
+    /// True for the v12 invalid-external-token error (`BP_0401`).
+    pub fn is_bad_token(&self) -> bool {
+        matches!(self, HttpError::Status { body, .. } if body.error_code == "BP_0401")
+    }
+
+    /// True when retrying later may succeed (network trouble or a 5xx).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            HttpError::Network(_) => true,
+            HttpError::Status { status, .. } => *status >= 500,
+            HttpError::Decode(_) => false,
+        }
+    }
+}
+
+fn js_err(v: JsValue) -> HttpError {
+    HttpError::Network(
+        v.as_string()
+            .or_else(|| {
+                v.dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+            })
+            .unwrap_or_else(|| "request failed".into()),
+    )
+}
+
+/// A client for one bot's API base.
+pub struct HttpClient {
+    base: String,
+    abort: AbortController,
+}
+
+impl HttpClient {
+    /// A client for `{base}` (see `Config::api_base`).
+    pub fn new(base: String) -> Result<Self, HttpError> {
+        Ok(HttpClient {
+            base,
+            abort: AbortController::new().map_err(js_err)?,
+        })
+    }
+
+    /// Abort every request in flight (used by destroy).
+    pub fn abort_all(&self) {
+        self.abort.abort();
+    }
+
+    /// `GET {base}{path}`.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, HttpError> {
+        self.send("GET", path, None, None).await.and_then(decode)
+    }
+
+    /// `POST {base}{path}` with a JSON body and optional external token; decodes the JSON reply.
+    pub async fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &Value,
+        token: Option<&str>,
+    ) -> Result<T, HttpError> {
+        self.send("POST", path, Some(body), token)
+            .await
+            .and_then(decode)
+    }
+
+    /// `POST` ignoring the reply body.
+    pub async fn post_unit(
+        &self,
+        path: &str,
+        body: &Value,
+        token: Option<&str>,
+    ) -> Result<(), HttpError> {
+        self.send("POST", path, Some(body), token).await.map(|_| ())
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        token: Option<&str>,
+    ) -> Result<Value, HttpError> {
+        let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".into()))?;
+        let init = RequestInit::new();
+        init.set_method(method);
+        init.set_signal(Some(&self.abort.signal()));
+        let headers = Headers::new().map_err(js_err)?;
+        if let Some(b) = body {
+            headers
+                .set("Content-Type", "application/json")
+                .map_err(js_err)?;
+            init.set_body(&JsValue::from_str(&b.to_string()));
+        }
+        if let Some(t) = token {
+            headers
+                .set("X-BP-ExternalAuth", &format!("Bearer {t}"))
+                .map_err(js_err)?;
+        }
+        init.set_headers(&headers);
+        let url = format!("{}{}", self.base, path);
+        let req = Request::new_with_str_and_init(&url, &init).map_err(js_err)?;
+        let resp: Response = JsFuture::from(window.fetch_with_request(&req))
+            .await
+            .map_err(js_err)?
+            .dyn_into()
+            .map_err(js_err)?;
+        let status = resp.status();
+        let text = JsFuture::from(resp.text().map_err(js_err)?)
+            .await
+            .map_err(js_err)?
+            .as_string()
+            .unwrap_or_default();
+        let json: Value = if text.trim().is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        if !resp.ok() {
+            let mut body: ApiError = serde_json::from_value(json.clone()).unwrap_or_default();
+            if body.message.is_empty() {
+                body.message = json.as_str().unwrap_or_default().to_string();
+            }
+            return Err(HttpError::Status { status, body });
+        }
+        Ok(json)
+    }
+}
+
+fn decode<T: DeserializeOwned>(v: Value) -> Result<T, HttpError> {
+    serde_json::from_value(v).map_err(|e| HttpError::Decode(e.to_string()))
+}

@@ -1,0 +1,906 @@
+//! One widget's connection to the bot: startup order (§1.5), socket lifecycle with reconnect, the
+//! outbox, and the user's commands. The UI only reads `state` and sends [`Command`]s; the `api` module
+//! only calls the public methods here and receives [`HostEvent`]s through the sink it passes in.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::{json, Value};
+
+use super::backoff;
+use super::codec::{socket_url, BpEvent};
+use super::http::{HttpClient, HttpError};
+use super::socket::{Socket, SocketEvent};
+use crate::browser;
+use crate::model::config::ViewMode;
+use crate::model::events::HostEvent;
+use crate::model::ids::{classify_user_id, is_valid_visitor_id, UserIdUse};
+use crate::model::outbox::{Outbox, OutboxItem, Route};
+use crate::model::wire::{ConversationDetail, ConversationList, NewConversation, Transcript};
+use crate::model::{BotInfo, Config, Message};
+use crate::state::{ChatEvent, ChatState, ConnectionStatus, Delivery, Pending};
+
+/// What the UI (and `sendEvent`) can ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Open the panel.
+    Open,
+    /// Close the panel.
+    Close,
+    /// Toggle the panel.
+    Toggle,
+    /// Send a text typed by the user.
+    SendText(String),
+    /// Send a payload (routed by type, §1.2 `sendPayload`).
+    SendPayload(Value),
+    /// Retry a failed outgoing message.
+    Retry(String),
+    /// Start a new conversation.
+    NewConversation,
+    /// Show the conversation list (fetching it) or hide it.
+    ShowConversations(bool),
+    /// Switch to a conversation.
+    LoadConversation(String),
+    /// Reset the conversation (`/conversations/reset`).
+    Reset,
+    /// Download the transcript.
+    Download,
+    /// Delete the conversation's messages.
+    DeleteHistory,
+}
+
+/// The `type` of a `sendPayload`/`sendEvent` argument, which must be an object with a non-empty `type`.
+pub fn payload_type(p: &Value) -> Result<String, String> {
+    if !p.is_object() {
+        return Err("the payload must be an object".into());
+    }
+    p.get("type")
+        .and_then(|t| t.as_str())
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| "`type` is required".into())
+}
+
+/// Map a `sendEvent` argument to a command (§1.2): `show|hide|toggle|message|loadConversation`;
+/// `toggleBotInfo` is `None` (no bot-info page); anything else is sent as `{type, payload: event}`.
+pub fn event_command(p: &Value) -> Result<Option<Command>, String> {
+    let t = payload_type(p)?;
+    Ok(Some(match t.as_str() {
+        "show" => Command::Open,
+        "hide" => Command::Close,
+        "toggle" => Command::Toggle,
+        "message" => Command::SendText(
+            p.get("text")
+                .and_then(|v| v.as_str())
+                .ok_or("`text` must be a string")?
+                .to_string(),
+        ),
+        "loadConversation" => Command::LoadConversation(match p.get("conversationId") {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => return Err("`conversationId` is required".into()),
+        }),
+        "toggleBotInfo" => return Ok(None),
+        other => Command::SendPayload(json!({ "type": other, "payload": p })),
+    }))
+}
+
+/// Sink for events the host page may observe.
+pub type HostSink = Rc<dyn Fn(HostEvent)>;
+
+/// A running widget session. Create with [`Session::new`], then [`Session::start`].
+pub struct Session {
+    me: Weak<Session>,
+    config: RefCell<Config>,
+    /// The reactive state the UI renders.
+    pub state: RwSignal<ChatState>,
+    /// The config as the UI sees it (never holds the external token).
+    pub ui_config: RwSignal<Config>,
+    http: HttpClient,
+    host: HostSink,
+    socket: RefCell<Option<Socket>>,
+    web_session_id: RefCell<Option<String>>,
+    visitor_id: RefCell<String>,
+    bot_info: RefCell<BotInfo>,
+    ready_sent: Cell<bool>,
+    attempt: Cell<u32>,
+    timer: RefCell<Option<TimeoutHandle>>,
+    typing_timer: RefCell<Option<TimeoutHandle>>,
+    notice_timer: RefCell<Option<TimeoutHandle>>,
+    outbox: RefCell<Outbox>,
+    flushing: Cell<bool>,
+    destroyed: Cell<bool>,
+    socket_wanted: Cell<bool>,
+}
+
+impl Session {
+    /// Build a session for `config`; nothing touches the network until [`Session::start`].
+    pub fn new(config: Config, host: HostSink) -> Result<Rc<Session>, HttpError> {
+        let http = HttpClient::new(config.api_base())?;
+        let state = RwSignal::new(ChatState {
+            open: config.view_mode == ViewMode::Fullscreen,
+            bot_name: config.bot_name.clone().unwrap_or_default(),
+            ..ChatState::default()
+        });
+        let outbox = browser::storage_get(config.use_session_storage, &outbox_key(&config))
+            .map(|s| Outbox::from_json(&s))
+            .unwrap_or_default();
+        let ui_config = RwSignal::new(without_token(&config));
+        Ok(Rc::new_cyclic(|me| Session {
+            me: me.clone(),
+            ui_config,
+            config: RefCell::new(config),
+            state,
+            http,
+            host,
+            socket: RefCell::new(None),
+            web_session_id: RefCell::new(None),
+            visitor_id: RefCell::new(String::new()),
+            bot_info: RefCell::new(BotInfo::default()),
+            ready_sent: Cell::new(false),
+            attempt: Cell::new(0),
+            timer: RefCell::new(None),
+            typing_timer: RefCell::new(None),
+            notice_timer: RefCell::new(None),
+            outbox: RefCell::new(outbox),
+            flushing: Cell::new(false),
+            destroyed: Cell::new(false),
+            socket_wanted: Cell::new(false),
+        }))
+    }
+
+    /// The current config (a copy).
+    pub fn config(&self) -> Config {
+        self.config.borrow().clone()
+    }
+
+    /// The visitor id once known.
+    pub fn visitor_id(&self) -> String {
+        self.visitor_id.borrow().clone()
+    }
+
+    fn emit(&self, e: HostEvent) {
+        if !self.destroyed.get() {
+            (self.host)(e);
+        }
+    }
+
+    fn apply(&self, e: ChatEvent) -> bool {
+        if self.destroyed.get() {
+            return false;
+        }
+        self.state.try_update(|s| s.apply(e)).unwrap_or(false)
+    }
+
+    /// Run `f` after `ms` in `slot` (replacing, and cancelling, what was there). `destroy` clears slots.
+    fn after(
+        &self,
+        slot: &RefCell<Option<TimeoutHandle>>,
+        ms: f64,
+        f: impl FnOnce(&Session) + 'static,
+    ) {
+        let weak = self.me.clone();
+        let handle = set_timeout_with_handle(
+            move || {
+                if let Some(me) = weak.upgrade() {
+                    if !me.destroyed.get() {
+                        f(&me);
+                    }
+                }
+            },
+            Duration::from_millis(ms.max(0.0) as u64),
+        )
+        .ok();
+        if let Some(old) = slot.replace(handle) {
+            old.clear();
+        }
+    }
+
+    /// Startup (§1.5): botInfo, then the socket (now, or on first open when lazy).
+    pub fn start(self: &Rc<Self>) {
+        self.restore_pending();
+        let me = self.clone();
+        spawn_local(async move {
+            match me.http.get::<BotInfo>("/botInfo").await {
+                Ok(info) => {
+                    if me.config.borrow().bot_name.is_none() && !info.name.is_empty() {
+                        me.apply(ChatEvent::BotName(info.name.clone()));
+                    }
+                    *me.bot_info.borrow_mut() = info;
+                }
+                Err(HttpError::Status { status: 404, .. }) => {
+                    me.apply(ChatEvent::Connection(ConnectionStatus::Failed));
+                    me.apply(ChatEvent::Error(Some("This bot is not available.".into())));
+                    return;
+                }
+                // botInfo is cosmetic: keep going with defaults
+                Err(_) => {}
+            }
+            if me.destroyed.get() {
+                return;
+            }
+            let open = me.state.with_untracked(|s| s.open);
+            if !me.lazy() || open {
+                me.ensure_socket();
+            }
+        });
+    }
+
+    fn lazy(&self) -> bool {
+        self.config
+            .borrow()
+            .lazy_socket
+            .or(self.bot_info.borrow().lazy_socket)
+            .unwrap_or(false)
+    }
+
+    fn sound_enabled(&self) -> bool {
+        !self
+            .config
+            .borrow()
+            .disable_notification_sound
+            .or(self.bot_info.borrow().disable_notification_sound)
+            .unwrap_or(false)
+    }
+
+    fn resolve_visitor_id(&self) -> String {
+        let cfg = self.config.borrow();
+        if let Some(UserIdUse::VisitorId(v)) = cfg.user_id.as_deref().map(classify_user_id) {
+            return v;
+        }
+        let key = cfg.visitor_storage_key();
+        match browser::storage_get(cfg.use_session_storage, &key) {
+            Some(v) if is_valid_visitor_id(&v) => v,
+            _ => {
+                let v = browser::new_visitor_id();
+                browser::storage_set(cfg.use_session_storage, &key, &v);
+                v
+            }
+        }
+    }
+
+    fn ensure_socket(self: &Rc<Self>) {
+        self.socket_wanted.set(true);
+        if self.socket.borrow().is_some() || self.destroyed.get() {
+            return;
+        }
+        self.connect();
+    }
+
+    fn connect(self: &Rc<Self>) {
+        if self.destroyed.get() {
+            return;
+        }
+        let vid = self.resolve_visitor_id();
+        *self.visitor_id.borrow_mut() = vid.clone();
+        let host = {
+            let h = self.config.borrow().host.clone();
+            if h.is_empty() {
+                browser::page_origin()
+            } else {
+                h
+            }
+        };
+        let status = if self.attempt.get() == 0 {
+            ConnectionStatus::Connecting
+        } else {
+            ConnectionStatus::Reconnecting(self.attempt.get())
+        };
+        self.apply(ChatEvent::Connection(status));
+        let weak = self.me.clone();
+        let sink = Rc::new(move |e: SocketEvent| {
+            if let Some(me) = weak.upgrade() {
+                me.on_socket(e);
+            }
+        });
+        match Socket::connect(&socket_url(&host, &vid), sink) {
+            Ok(s) => *self.socket.borrow_mut() = Some(s),
+            Err(_) => self.schedule_reconnect(),
+        }
+    }
+
+    fn on_socket(self: &Rc<Self>, e: SocketEvent) {
+        if self.destroyed.get() {
+            return;
+        }
+        match e {
+            SocketEvent::Connected { sid } => {
+                *self.web_session_id.borrow_mut() = Some(sid);
+                self.attempt.set(0);
+                let me = self.clone();
+                spawn_local(async move { me.after_connect().await });
+            }
+            SocketEvent::Event(ev) => self.on_bp_event(ev),
+            SocketEvent::Closed { .. } => {
+                *self.web_session_id.borrow_mut() = None;
+                self.schedule_reconnect();
+            }
+        }
+    }
+
+    /// Exponential backoff with jitter; paused while the browser is offline (resumed by [`Session::online`]).
+    fn schedule_reconnect(self: &Rc<Self>) {
+        if self.destroyed.get() || !self.socket_wanted.get() {
+            return;
+        }
+        if !browser::online() {
+            self.apply(ChatEvent::Connection(ConnectionStatus::Offline));
+            return;
+        }
+        let attempt = self.attempt.get() + 1;
+        self.attempt.set(attempt);
+        self.apply(ChatEvent::Connection(ConnectionStatus::Reconnecting(
+            attempt,
+        )));
+        let delay = backoff::delay_ms(attempt, browser::jitter());
+        let weak = self.me.clone();
+        let handle = set_timeout_with_handle(
+            move || {
+                if let Some(me) = weak.upgrade() {
+                    // dropping the old socket here, outside its own callbacks
+                    me.socket.borrow_mut().take();
+                    me.timer.borrow_mut().take();
+                    me.connect();
+                }
+            },
+            Duration::from_millis(delay as u64),
+        )
+        .ok();
+        if let Some(old) = self.timer.replace(handle) {
+            old.clear();
+        }
+    }
+
+    /// The browser went offline/online.
+    pub fn set_online(self: &Rc<Self>, online: bool) {
+        if !online {
+            self.apply(ChatEvent::Connection(ConnectionStatus::Offline));
+            return;
+        }
+        let connected = self.web_session_id.borrow().is_some();
+        if self.socket_wanted.get() && !connected {
+            if let Some(t) = self.timer.borrow_mut().take() {
+                t.clear();
+            }
+            self.socket.borrow_mut().take();
+            self.attempt.set(self.attempt.get().max(1));
+            self.connect();
+        } else if connected {
+            self.apply(ChatEvent::Connection(ConnectionStatus::Connected));
+        }
+    }
+
+    fn token(&self) -> Option<String> {
+        self.config.borrow().external_auth_token.clone()
+    }
+
+    fn body(&self, extra: Value) -> Value {
+        let mut b = json!({ "webSessionId": self.web_session_id.borrow().clone() });
+        if let (Some(obj), Value::Object(e)) = (b.as_object_mut(), extra) {
+            obj.extend(e);
+        }
+        b
+    }
+
+    fn conv(&self) -> Option<String> {
+        self.state.with_untracked(|s| s.conversation_id.clone())
+    }
+
+    /// Handle an auth failure: BP_0401 drops the token and tells the host (§1.6).
+    fn check_token_error(&self, e: &HttpError) {
+        if e.is_bad_token() {
+            self.config.borrow_mut().external_auth_token = None;
+            self.emit(HostEvent::Error {
+                code: "BP_0401".into(),
+                message: "The external auth token was rejected; continuing without it.".into(),
+            });
+        }
+    }
+
+    /// Steps 3-8 of §1.5, run on every (re)connect with the new webSessionId.
+    async fn after_connect(self: Rc<Self>) {
+        let first = !self.ready_sent.get();
+        let vid = self.visitor_id();
+        if first {
+            self.emit(HostEvent::UserConnected(vid));
+        }
+        // §1.5 step 3: the custom id attribute is set whenever `userId` is; only a short one is *not* the
+        // visitor id, which deserves a warning (§1.7)
+        let user_id = self.config.borrow().user_id.clone();
+        if let Some(custom) = user_id.filter(|u| !u.is_empty()) {
+            if first && matches!(classify_user_id(&custom), UserIdUse::CustomId(_)) {
+                web_sys::console::warn_1(
+                    &"botpressWebChat: a userId shorter than 24 chars is only stored as a custom id; the visitor id stays random"
+                        .into(),
+                );
+            }
+            let body = self.body(json!({ "customId": custom }));
+            if let Err(e) = self
+                .http
+                .post_unit("/users/customId", &body, self.token().as_deref())
+                .await
+            {
+                self.check_token_error(&e);
+            }
+        }
+        if let Err(e) = self.load_conversation(None).await {
+            self.apply(ChatEvent::Error(Some(e.to_string())));
+            // the socket is up but the API is not: retry through the reconnect path
+            self.socket.borrow_mut().take();
+            *self.web_session_id.borrow_mut() = None;
+            self.schedule_reconnect();
+            return;
+        }
+        self.apply(ChatEvent::Error(None));
+        self.apply(ChatEvent::Connection(ConnectionStatus::Connected));
+        if self.state.with_untracked(|s| s.recovered) {
+            self.after(&self.notice_timer, 4000.0, |me| {
+                me.apply(ChatEvent::RecoveredSeen);
+            });
+        }
+        if first {
+            self.ready_sent.set(true);
+            self.emit(HostEvent::Ready);
+            let reference = self.config.borrow().r#ref.clone();
+            if let Some(reference) = reference.filter(|r| !r.is_empty()) {
+                let body =
+                    self.body(json!({ "conversationId": self.conv(), "reference": reference }));
+                let _ = self
+                    .http
+                    .post_unit("/conversations/reference", &body, None)
+                    .await;
+            }
+            let body = self.body(json!({}));
+            let language = match self
+                .http
+                .post::<Value>("/preferences/get", &body, None)
+                .await
+            {
+                Ok(v) => v
+                    .get("language")
+                    .and_then(|l| l.as_str())
+                    .map(str::to_string),
+                Err(_) => None,
+            }
+            .unwrap_or_else(browser::language);
+            let body = self.body(json!({
+                "conversationId": self.conv(),
+                "payload": {
+                    "type": "visit",
+                    "text": "User visit",
+                    "timezone": browser::timezone_hours(),
+                    "language": language,
+                }
+            }));
+            if let Err(e) = self
+                .http
+                .post_unit("/events", &body, self.token().as_deref())
+                .await
+            {
+                self.check_token_error(&e);
+            }
+        }
+        self.flush();
+    }
+
+    /// `/conversations/list` + `get` (or `new`), or a given conversation.
+    async fn load_conversation(&self, wanted: Option<String>) -> Result<(), HttpError> {
+        let wanted = wanted
+            .or_else(|| self.conv())
+            .or_else(|| self.config.borrow().conversation_id.clone());
+        let id = match wanted {
+            Some(id) => id,
+            None => {
+                let list: ConversationList = self
+                    .http
+                    .post("/conversations/list", &self.body(json!({})), None)
+                    .await?;
+                match list.conversations.first() {
+                    Some(c) => c.id.clone(),
+                    None => {
+                        let n: NewConversation = self
+                            .http
+                            .post("/conversations/new", &self.body(json!({})), None)
+                            .await?;
+                        n.convo_id
+                    }
+                }
+            }
+        };
+        let detail: ConversationDetail = self
+            .http
+            .post(
+                "/conversations/get",
+                &self.body(json!({ "conversationId": id })),
+                None,
+            )
+            .await?;
+        let conversation_id = if detail.id.is_empty() { id } else { detail.id };
+        self.apply(ChatEvent::History {
+            conversation_id,
+            messages: detail.messages,
+        });
+        Ok(())
+    }
+
+    fn on_bp_event(&self, ev: BpEvent) {
+        match ev.name.as_str() {
+            "guest.webchat.message" => {
+                let Ok(msg) = serde_json::from_value::<Message>(ev.data) else {
+                    return;
+                };
+                let is_bot = msg.is_bot();
+                let cid = msg
+                    .payload
+                    .get("clientMessageId")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string);
+                if let Some(cid) = cid {
+                    self.outbox.borrow_mut().remove(&cid);
+                    self.persist_outbox();
+                }
+                let sound = self.apply(ChatEvent::Received(msg.clone()));
+                if is_bot {
+                    self.emit(HostEvent::MessageReceived(msg));
+                }
+                if sound && self.sound_enabled() {
+                    browser::play_notification();
+                }
+            }
+            "guest.webchat.typing" => {
+                let ms = ev
+                    .data
+                    .get("timeInMs")
+                    .and_then(|v| v.as_f64())
+                    .unwrap_or(500.0);
+                let until = js_sys::Date::now() + ms;
+                self.apply(ChatEvent::Typing(Some(until)));
+                self.after(&self.typing_timer, ms, move |me| {
+                    if me.state.with_untracked(|s| s.typing_until == Some(until)) {
+                        me.apply(ChatEvent::Typing(None));
+                    }
+                });
+            }
+            "guest.webchat.clear" => {
+                if let Some(c) = ev.data.get("conversationId").and_then(|v| v.as_str()) {
+                    self.apply(ChatEvent::Cleared(c.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Run a UI or API command.
+    pub fn command(self: &Rc<Self>, cmd: Command) {
+        if self.destroyed.get() {
+            return;
+        }
+        match cmd {
+            Command::Open => self.set_open(true),
+            Command::Close => self.set_open(false),
+            Command::Toggle => {
+                let open = self.state.with_untracked(|s| s.open);
+                self.set_open(!open);
+            }
+            Command::SendText(text) => {
+                let text = text.trim().to_string();
+                if !text.is_empty() {
+                    self.send_payload(json!({ "type": "text", "text": text }));
+                }
+            }
+            Command::SendPayload(p) => self.send_payload(p),
+            Command::Retry(client_id) => {
+                self.apply(ChatEvent::Retrying(client_id));
+                self.flush();
+            }
+            Command::NewConversation => {
+                let me = self.clone();
+                spawn_local(async move {
+                    let r: Result<NewConversation, _> = me
+                        .http
+                        .post("/conversations/new", &me.body(json!({})), None)
+                        .await;
+                    if let Ok(n) = r {
+                        let _ = me.load_conversation(Some(n.convo_id)).await;
+                    }
+                });
+            }
+            Command::ShowConversations(false) => {
+                self.apply(ChatEvent::ShowList(false));
+            }
+            Command::ShowConversations(true) => {
+                self.apply(ChatEvent::ShowList(true));
+                let me = self.clone();
+                spawn_local(async move {
+                    let r: Result<ConversationList, _> = me
+                        .http
+                        .post("/conversations/list", &me.body(json!({})), None)
+                        .await;
+                    if let Ok(list) = r {
+                        me.apply(ChatEvent::Conversations(list.conversations));
+                    }
+                });
+            }
+            Command::LoadConversation(id) => {
+                let me = self.clone();
+                spawn_local(async move {
+                    let _ = me.load_conversation(Some(id)).await;
+                });
+            }
+            Command::Reset => {
+                let me = self.clone();
+                spawn_local(async move {
+                    let body = me.body(json!({ "conversationId": me.conv() }));
+                    if let Err(e) = me
+                        .http
+                        .post_unit("/conversations/reset", &body, me.token().as_deref())
+                        .await
+                    {
+                        me.check_token_error(&e);
+                    }
+                });
+            }
+            Command::Download => {
+                let me = self.clone();
+                spawn_local(async move {
+                    let body = me.body(json!({ "conversationId": me.conv() }));
+                    if let Ok(t) = me
+                        .http
+                        .post::<Transcript>("/conversations/download/txt", &body, None)
+                        .await
+                    {
+                        browser::download_text(&t.name, &t.txt);
+                    }
+                });
+            }
+            Command::DeleteHistory => {
+                let me = self.clone();
+                spawn_local(async move {
+                    let body = me.body(json!({ "conversationId": me.conv() }));
+                    if me
+                        .http
+                        .post_unit("/conversations/messages/delete", &body, None)
+                        .await
+                        .is_ok()
+                    {
+                        if let Some(c) = me.conv() {
+                            me.apply(ChatEvent::Cleared(c));
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    fn set_open(self: &Rc<Self>, open: bool) {
+        let was = self.state.with_untracked(|s| s.open);
+        self.apply(if open {
+            ChatEvent::Open
+        } else {
+            ChatEvent::Close
+        });
+        if open {
+            self.ensure_socket();
+        }
+        if was != open {
+            self.emit(if open {
+                HostEvent::Opened
+            } else {
+                HostEvent::Closed
+            });
+        }
+    }
+
+    /// Queue a payload (`sendPayload` / composer) and send it when connected.
+    pub fn send_payload(self: &Rc<Self>, mut payload: Value) {
+        if !payload.is_object() {
+            return;
+        }
+        let client_id = browser::random_id(21);
+        let route = Route::for_payload(&payload);
+        if route == Route::Messages {
+            payload["clientMessageId"] = Value::String(client_id.clone());
+            self.apply(ChatEvent::Sending(Pending {
+                client_id: client_id.clone(),
+                payload: payload.clone(),
+                delivery: Delivery::Sending,
+            }));
+        }
+        self.outbox.borrow_mut().push(OutboxItem {
+            client_id,
+            route,
+            payload: payload.clone(),
+            conversation_id: self.conv(),
+        });
+        self.persist_outbox();
+        self.emit(HostEvent::MessageSent(payload));
+        self.ensure_socket();
+        self.flush();
+    }
+
+    fn persist_outbox(&self) {
+        let cfg = self.config.borrow();
+        let key = outbox_key(&cfg);
+        let ob = self.outbox.borrow();
+        if ob.items.is_empty() {
+            browser::storage_remove(cfg.use_session_storage, &key);
+        } else {
+            browser::storage_set(cfg.use_session_storage, &key, &ob.to_json());
+        }
+    }
+
+    /// Show messages left in the persisted outbox as pending bubbles.
+    fn restore_pending(&self) {
+        let items = self.outbox.borrow().items.clone();
+        for it in items {
+            if it.route == Route::Messages {
+                self.apply(ChatEvent::Sending(Pending {
+                    client_id: it.client_id,
+                    payload: it.payload,
+                    delivery: Delivery::Sending,
+                }));
+            }
+        }
+    }
+
+    /// Send queued items one at a time, in order, while connected. A failed item stops the queue
+    /// (marked failed for messages; the user retries) unless it is transient (then the reconnect resumes).
+    fn flush(self: &Rc<Self>) {
+        if self.flushing.get() || self.web_session_id.borrow().is_none() {
+            return;
+        }
+        self.flushing.set(true);
+        let me = self.clone();
+        spawn_local(async move {
+            loop {
+                if me.destroyed.get() || me.web_session_id.borrow().is_none() {
+                    break;
+                }
+                let Some(item) = me.outbox.borrow().front().cloned() else {
+                    break;
+                };
+                let failed = me.state.with_untracked(|s| {
+                    s.pending
+                        .iter()
+                        .any(|p| p.client_id == item.client_id && p.delivery == Delivery::Failed)
+                });
+                if failed {
+                    break;
+                }
+                let body = me.body(json!({
+                    "conversationId": item.conversation_id.clone().or_else(|| me.conv()),
+                    "payload": item.payload,
+                }));
+                let r = me
+                    .http
+                    .post_unit(item.route.path(), &body, me.token().as_deref())
+                    .await;
+                match r {
+                    Ok(()) => {
+                        me.outbox.borrow_mut().remove(&item.client_id);
+                        me.persist_outbox();
+                        me.apply(ChatEvent::Delivered {
+                            client_id: item.client_id,
+                            ok: true,
+                        });
+                    }
+                    Err(e) if e.is_bad_token() => {
+                        // drop the token and send again without it
+                        me.check_token_error(&e);
+                    }
+                    Err(e) if e.is_transient() => break,
+                    Err(_) => {
+                        me.apply(ChatEvent::Delivered {
+                            client_id: item.client_id.clone(),
+                            ok: false,
+                        });
+                        if item.route == Route::Events {
+                            me.outbox.borrow_mut().remove(&item.client_id);
+                            me.persist_outbox();
+                        }
+                        break;
+                    }
+                }
+            }
+            me.flushing.set(false);
+        });
+    }
+
+    /// Replace (`configure`) or merge (`mergeConfig`) the config. A changed `userId` moves the socket and
+    /// reloads history for the new identity.
+    pub fn set_config(self: &Rc<Self>, cfg: Config) {
+        let old_vid_source = {
+            let c = self.config.borrow();
+            (c.user_id.clone(), c.user_id_scope.clone())
+        };
+        let bot_name = cfg
+            .bot_name
+            .clone()
+            .unwrap_or_else(|| self.bot_info.borrow().name.clone());
+        let new_vid_source = (cfg.user_id.clone(), cfg.user_id_scope.clone());
+        self.ui_config.try_set(without_token(&cfg));
+        *self.config.borrow_mut() = cfg;
+        self.apply(ChatEvent::BotName(bot_name));
+        if old_vid_source != new_vid_source && self.socket.borrow().is_some() {
+            self.socket.borrow_mut().take();
+            *self.web_session_id.borrow_mut() = None;
+            self.state.update(|s| {
+                s.conversation_id = None;
+                s.messages.clear();
+            });
+            self.ready_sent.set(false);
+            self.attempt.set(0);
+            self.connect();
+        }
+    }
+
+    /// Release every socket, timer and request. The session is inert afterwards.
+    pub fn destroy(&self) {
+        self.destroyed.set(true);
+        for slot in [&self.timer, &self.typing_timer, &self.notice_timer] {
+            if let Some(t) = slot.borrow_mut().take() {
+                t.clear();
+            }
+        }
+        self.socket.borrow_mut().take();
+        self.http.abort_all();
+    }
+}
+
+fn without_token(cfg: &Config) -> Config {
+    Config {
+        external_auth_token: None,
+        ..cfg.clone()
+    }
+}
+
+fn outbox_key(cfg: &Config) -> String {
+    format!("bp/outbox/{}/{}", cfg.bot_id, cfg.chat_key())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn send_event_mapping() {
+        assert_eq!(
+            event_command(&json!({"type": "show"})),
+            Ok(Some(Command::Open))
+        );
+        assert_eq!(
+            event_command(&json!({"type": "hide"})),
+            Ok(Some(Command::Close))
+        );
+        assert_eq!(
+            event_command(&json!({"type": "toggle"})),
+            Ok(Some(Command::Toggle))
+        );
+        assert_eq!(
+            event_command(&json!({"type": "message", "text": "hi"})),
+            Ok(Some(Command::SendText("hi".into())))
+        );
+        assert_eq!(
+            event_command(&json!({"type": "loadConversation", "conversationId": 4})),
+            Ok(Some(Command::LoadConversation("4".into())))
+        );
+        assert_eq!(event_command(&json!({"type": "toggleBotInfo"})), Ok(None));
+        assert_eq!(
+            event_command(&json!({"type": "proactive", "x": 1})),
+            Ok(Some(Command::SendPayload(
+                json!({"type": "proactive", "payload": {"type": "proactive", "x": 1}})
+            )))
+        );
+        assert!(event_command(&json!({"type": "message"}))
+            .unwrap_err()
+            .contains("text"));
+        assert!(event_command(&json!({"type": "loadConversation"})).is_err());
+        assert!(event_command(&json!({"text": "x"}))
+            .unwrap_err()
+            .contains("type"));
+        assert!(payload_type(&json!("str")).is_err());
+    }
+}

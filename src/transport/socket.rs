@@ -1,0 +1,206 @@
+//! A minimal socket.io 4 client over `web_sys::WebSocket` (websocket transport only, §1.5).
+//!
+//! It opens `ws(s)://host/socket.io/?visitorId=..&EIO=4&transport=websocket`, answers the Engine.IO
+//! handshake by connecting namespace `/guest`, replies to pings, watches for a silent server (ping
+//! timeout) and reports [`SocketEvent`]s to one callback. Dropping the [`Socket`] detaches every handler,
+//! stops the watchdog and closes the connection.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
+
+use super::codec::{decode_eio, decode_sio, encode_eio, encode_sio, BpEvent, EioPacket, SioPacket};
+
+/// The namespace the webchat uses.
+pub const NAMESPACE: &str = "/guest";
+
+/// What the socket reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SocketEvent {
+    /// `/guest` accepted us; `sid` is the `webSessionId`.
+    Connected {
+        /// Namespace socket id.
+        sid: String,
+    },
+    /// A Botpress `event` frame.
+    Event(BpEvent),
+    /// The connection ended (or could not open).
+    Closed {
+        /// Why.
+        reason: String,
+    },
+}
+
+type Sink = Rc<dyn Fn(SocketEvent)>;
+
+struct Inner {
+    ws: WebSocket,
+    sink: Sink,
+    watchdog: RefCell<Option<TimeoutHandle>>,
+    closed: std::cell::Cell<bool>,
+}
+
+impl Inner {
+    fn send(&self, p: &EioPacket) {
+        let _ = self.ws.send_with_str(&encode_eio(p));
+    }
+
+    fn close_with(&self, reason: &str) {
+        if self.closed.replace(true) {
+            return;
+        }
+        if let Some(h) = self.watchdog.borrow_mut().take() {
+            h.clear();
+        }
+        let _ = self.ws.close();
+        (self.sink)(SocketEvent::Closed {
+            reason: reason.into(),
+        });
+    }
+
+    fn arm_watchdog(self: &Rc<Self>, ms: u32) {
+        if let Some(h) = self.watchdog.borrow_mut().take() {
+            h.clear();
+        }
+        let weak = Rc::downgrade(self);
+        let handle = set_timeout_with_handle(
+            move || {
+                if let Some(inner) = weak.upgrade() {
+                    inner.close_with("ping timeout");
+                }
+            },
+            Duration::from_millis(u64::from(ms)),
+        )
+        .ok();
+        *self.watchdog.borrow_mut() = handle;
+    }
+
+    fn on_frame(self: &Rc<Self>, frame: &str, timeout_ms: &std::cell::Cell<u32>) {
+        match decode_eio(frame) {
+            Ok(EioPacket::Open(h)) => {
+                timeout_ms.set(h.ping_interval + h.ping_timeout);
+                self.arm_watchdog(timeout_ms.get());
+                let connect = SioPacket::Connect {
+                    nsp: NAMESPACE.into(),
+                    data: None,
+                };
+                self.send(&EioPacket::Message(encode_sio(&connect)));
+            }
+            Ok(EioPacket::Ping(d)) => {
+                self.arm_watchdog(timeout_ms.get());
+                self.send(&EioPacket::Pong(d));
+            }
+            Ok(EioPacket::Close) => self.close_with("server closed"),
+            Ok(EioPacket::Message(m)) => match decode_sio(&m) {
+                Ok(SioPacket::Connect { nsp, data }) if nsp == NAMESPACE => {
+                    let sid = data
+                        .as_ref()
+                        .and_then(|d| d.get("sid"))
+                        .and_then(|s| s.as_str())
+                        .unwrap_or_default()
+                        .to_string();
+                    (self.sink)(SocketEvent::Connected { sid });
+                }
+                Ok(SioPacket::Event {
+                    nsp, name, args, ..
+                }) if nsp == NAMESPACE && name == "event" => {
+                    if let Some(Ok(ev)) = args
+                        .into_iter()
+                        .next()
+                        .map(serde_json::from_value::<BpEvent>)
+                    {
+                        (self.sink)(SocketEvent::Event(ev));
+                    }
+                }
+                Ok(SioPacket::ConnectError { data, .. }) => {
+                    let msg = data
+                        .as_ref()
+                        .and_then(|d| d.get("message"))
+                        .and_then(|s| s.as_str())
+                        .unwrap_or("connect error")
+                        .to_string();
+                    self.close_with(&msg);
+                }
+                Ok(SioPacket::Disconnect { nsp }) if nsp == NAMESPACE => {
+                    self.close_with("namespace disconnected")
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+}
+
+/// An open (or opening) socket. Drop it to disconnect.
+pub struct Socket {
+    inner: Rc<Inner>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
+}
+
+impl Socket {
+    /// Open a socket to `url` (see `codec::socket_url`); events go to `sink`.
+    pub fn connect(url: &str, sink: Sink) -> Result<Socket, String> {
+        let ws = WebSocket::new(url).map_err(|e| format!("{e:?}"))?;
+        let inner = Rc::new(Inner {
+            ws,
+            sink,
+            watchdog: RefCell::new(None),
+            closed: std::cell::Cell::new(false),
+        });
+        let timeout_ms = Rc::new(std::cell::Cell::new(45_000u32));
+        let weak = Rc::downgrade(&inner);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            if let (Some(inner), Some(text)) = (weak.upgrade(), e.data().as_string()) {
+                inner.on_frame(&text, &timeout_ms);
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
+            if let Some(inner) = weak.upgrade() {
+                inner.close_with(&format!("closed ({})", e.code()));
+            }
+        });
+        let weak = Rc::downgrade(&inner);
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |_e: Event| {
+            if let Some(inner) = weak.upgrade() {
+                inner.close_with("socket error");
+            }
+        });
+        inner
+            .ws
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        inner
+            .ws
+            .set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        inner
+            .ws
+            .set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(Socket {
+            inner,
+            _on_message: on_message,
+            _on_close: on_close,
+            _on_error: on_error,
+        })
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        let ws = &self.inner.ws;
+        ws.set_onmessage(None);
+        ws.set_onclose(None);
+        ws.set_onerror(None);
+        self.inner.closed.set(true);
+        if let Some(h) = self.inner.watchdog.borrow_mut().take() {
+            h.clear();
+        }
+        let _ = ws.close();
+    }
+}

@@ -1,0 +1,391 @@
+//! `cargo xtask bench` and the size budget `cargo xtask test` enforces.
+//!
+//! Sizes are deterministic for a given build, so the budget belongs in the tests; timings are not,
+//! so they are only reported here, never asserted.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::{root, tools, Result};
+
+/// Most a page may download for the whole widget (loader + glue + wasm, CSS inside), gzip -9.
+pub const BUDGET_TOTAL_GZIP: usize = 120 * 1024;
+/// Most the loader may weigh, gzip -9.
+pub const BUDGET_LOADER_GZIP: usize = 4 * 1024;
+
+/// One downloaded artefact and its sizes.
+#[derive(Debug, Clone)]
+pub struct Sizes {
+    /// What it is (loader, glue, ...).
+    pub label: &'static str,
+    /// The file, relative to the workspace root.
+    pub file: String,
+    /// Bytes on disk.
+    pub raw: usize,
+    /// Bytes after gzip -9.
+    pub gzip: usize,
+    /// Bytes after brotli (quality 11).
+    pub brotli: usize,
+    /// Whether it is a separate download (CSS is compiled into the wasm).
+    pub separate: bool,
+}
+
+/// gzip at level 9, as `gzip -9` does.
+pub fn gzip9(data: &[u8]) -> usize {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
+    enc.write_all(data).expect("writing to memory cannot fail");
+    enc.finish().expect("writing to memory cannot fail").len()
+}
+
+/// brotli at quality 11 with a 4 MiB window (what static-file servers precompress with).
+pub fn brotli11(data: &[u8]) -> usize {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &data[..], &mut out, &params).expect("in-memory brotli");
+    out.len()
+}
+
+fn measure(label: &'static str, rel: &str, separate: bool) -> Result<Sizes> {
+    let path = root().join(rel);
+    let data = std::fs::read(&path).map_err(|e| {
+        format!(
+            "cannot read {}: {e} (build first: cargo xtask build)",
+            path.display()
+        )
+    })?;
+    Ok(Sizes {
+        label,
+        file: rel.to_string(),
+        raw: data.len(),
+        gzip: gzip9(&data),
+        brotli: brotli11(&data),
+        separate,
+    })
+}
+
+/// The sizes of the release build in `dist/` plus the stylesheet compiled into the wasm.
+pub fn download_sizes() -> Result<Vec<Sizes>> {
+    let mut rows = vec![
+        measure("loader", "dist/inject.js", true)?,
+        measure("JS glue", "dist/webchat.js", true)?,
+        measure("wasm", "dist/webchat_bg.wasm", true)?,
+    ];
+    let style = root().join("style");
+    let mut css: Vec<_> = std::fs::read_dir(&style)
+        .map_err(|e| format!("cannot list {}: {e}", style.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "css"))
+        .collect();
+    css.sort();
+    for p in css {
+        let rel = p
+            .strip_prefix(root())
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .into_owned();
+        rows.push(measure("CSS (inside the wasm)", &rel, false)?);
+    }
+    Ok(rows)
+}
+
+/// The download table as Markdown.
+pub fn size_table(rows: &[Sizes]) -> String {
+    let mut s =
+        String::from("| part | file | raw bytes | gzip -9 | brotli |\n|---|---|---:|---:|---:|\n");
+    for r in rows {
+        s += &format!(
+            "| {} | `{}` | {} | {} | {} |\n",
+            r.label, r.file, r.raw, r.gzip, r.brotli
+        );
+    }
+    let total = |f: fn(&Sizes) -> usize| rows.iter().filter(|r| r.separate).map(f).sum::<usize>();
+    s += &format!(
+        "| **total download** | loader + glue + wasm | {} | {} ({:.1} KiB) | {} ({:.1} KiB) |\n",
+        total(|r| r.raw),
+        total(|r| r.gzip),
+        total(|r| r.gzip) as f64 / 1024.0,
+        total(|r| r.brotli),
+        total(|r| r.brotli) as f64 / 1024.0,
+    );
+    s
+}
+
+/// Fails when the release build is over the download budget.
+pub fn check_size_budget() -> Result {
+    let rows = download_sizes()?;
+    println!("\n{}", size_table(&rows));
+    let total: usize = rows.iter().filter(|r| r.separate).map(|r| r.gzip).sum();
+    let loader = rows[0].gzip;
+    if loader > BUDGET_LOADER_GZIP {
+        return Err(format!(
+            "size budget: the loader is {loader} B gzip, over {BUDGET_LOADER_GZIP} B"
+        ));
+    }
+    if total > BUDGET_TOTAL_GZIP {
+        return Err(format!(
+            "size budget: the widget downloads {total} B gzip, over {BUDGET_TOTAL_GZIP} B"
+        ));
+    }
+    println!(
+        "size budget ok: {total} B of {BUDGET_TOTAL_GZIP} B gzip; loader {loader} B of {BUDGET_LOADER_GZIP} B"
+    );
+    Ok(())
+}
+
+/// `cargo xtask bench`: release build, then the report: download sizes, the browser timings and
+/// the server load run.
+pub fn run(_args: &[String]) -> Result {
+    let env = tools::ensure_all(tools::Needs::everything())?;
+    crate::run(&env, "trunk", &["build", "--release", "--offline"])?;
+    crate::run(
+        &env,
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "-p",
+            "webchat-server",
+            "-p",
+            "webchat-e2e",
+            "--bins",
+        ],
+    )?;
+    let rows = download_sizes()?;
+    let mut report = String::from("# Benchmark report\n\n## Download (release build)\n\n");
+    report += &size_table(&rows);
+    report += "\n## Browser timings (headless Chromium, loopback, cold runs)\n\n";
+    report += &timing_table(&env)?;
+    report += "\n## Server load (loopback, release build)\n\n";
+    report += &load_table(&env)?;
+    let out_dir = root().join("target/bench");
+    std::fs::create_dir_all(&out_dir).map_err(|e| format!("cannot create target/bench: {e}"))?;
+    write_report(&out_dir.join("report.md"), &report)?;
+    println!("\n{report}\nreport written to target/bench/report.md");
+    Ok(())
+}
+
+/// Runs `browserbench` (10 cold runs) and formats min/median/max per figure.
+fn timing_table(env: &tools::Env) -> Result<String> {
+    let dist = root().join("dist");
+    let server = root().join("target/release/webchat-server");
+    let out = Command::new(root().join("target/release/browserbench"))
+        .args(["--runs", "10"])
+        .env("PATH", &env.path)
+        .env("WEBCHAT_DIST", &dist)
+        .env("WEBCHAT_SERVER_BIN", &server)
+        .env("CHROMEDRIVER", &env.chromedriver)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run browserbench: {e}"))?;
+    if !out.status.success() {
+        return Err("browserbench failed (see above)".into());
+    }
+    let line = flat_json::Json(String::from_utf8_lossy(&out.stdout).trim().to_string());
+    println!("browser timings: {}", line.0);
+    let mut s = String::from(
+        "| figure | target | min ms | median ms | max ms | runs |\n|---|---|---:|---:|---:|---:|\n",
+    );
+    for (key, label, target) in [
+        (
+            "script_to_launcher",
+            "script tag → launcher visible",
+            "< 50",
+        ),
+        ("init_to_ready", "`init` → `webchatReady`", "< 150"),
+        ("click_to_composer", "click → composer focused", "< 100"),
+        (
+            "enter_to_reply",
+            "Enter → bot reply rendered (incl. server)",
+            "< 50 + server",
+        ),
+    ] {
+        let [min, med, max] = line.triple(key);
+        s += &format!(
+            "| {label} | {target} | {min} | {med} | {max} | {} |\n",
+            line.field("runs")
+        );
+    }
+    Ok(s)
+}
+
+/// One load run: a fresh release server, `visitors` socket.io visitors sending `messages` each.
+fn load_run(env: &tools::Env, visitors: usize, messages: usize) -> Result<(flat_json::Json, u64)> {
+    let data = root().join(format!("target/bench/data-{visitors}"));
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
+    let mut server = Command::new(root().join("target/release/webchat-server"))
+        .args([
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--static-dir",
+            "dist",
+            "--data-dir",
+        ])
+        .arg(&data)
+        .env("RUST_LOG", "warn")
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start the release server: {e}"))?;
+    let stdout = server.stdout.take().expect("piped stdout");
+    let url = BufReader::new(stdout)
+        .lines()
+        .map_while(std::result::Result::ok)
+        .find_map(|l| {
+            l.split("listening on ")
+                .nth(1)
+                .map(|u| u.trim().to_string())
+        });
+    let outcome = (|| {
+        let url = url.ok_or("the server printed no `listening on` line")?;
+        let out = Command::new(root().join("target/release/loadgen"))
+            .args(["--url", &url, "--visitors", &visitors.to_string()])
+            .args(["--messages", &messages.to_string()])
+            .env("PATH", &env.path)
+            .output()
+            .map_err(|e| format!("cannot run loadgen: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "loadgen failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        Ok((flat_json::Json(line), peak_rss_kib(server.id())))
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    outcome
+}
+
+/// Peak resident memory of a running process in KiB (`VmHWM` in /proc), 0 when unknown.
+fn peak_rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn load_table(env: &tools::Env) -> Result<String> {
+    let mut s = String::from(
+        "| visitors | messages each | connections held | messages/s | RTT p50 ms | RTT p99 ms | lost | server peak RSS MiB |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for (visitors, messages) in [(1_000, 5), (10_000, 1)] {
+        let (json, rss) = load_run(env, visitors, messages)?;
+        println!("load {visitors}: {}", json.0);
+        s += &format!(
+            "| {visitors} | {messages} | {} | {} | {} | {} | {} | {:.1} |\n",
+            json.field("connections_held"),
+            json.field("messages_per_second"),
+            json.field("rtt_p50_ms"),
+            json.field("rtt_p99_ms"),
+            json.field("messages_lost"),
+            rss as f64 / 1024.0
+        );
+    }
+    Ok(s)
+}
+
+/// Reads number fields out of loadgen's one-line JSON without a JSON dependency in xtask.
+mod flat_json {
+    /// One line of flat JSON.
+    pub struct Json(pub String);
+
+    impl Json {
+        /// The text of `"key": value`, rounded to one decimal when it is a fraction.
+        pub fn field(&self, key: &str) -> String {
+            let pat = format!("\"{key}\":");
+            let Some(start) = self.0.find(&pat) else {
+                return "?".into();
+            };
+            let rest = &self.0[start + pat.len()..];
+            let end = rest.find([',', '}']).unwrap_or(rest.len());
+            let raw = rest[..end].trim();
+            match raw.parse::<f64>() {
+                Ok(v) if v.fract() != 0.0 => format!("{v:.1}"),
+                _ => raw.to_string(),
+            }
+        }
+
+        /// The three numbers of `"key": [a, b, c]`, each to one decimal, or `?`.
+        pub fn triple(&self, key: &str) -> [String; 3] {
+            let pat = format!("\"{key}\":[");
+            let mut out = [(); 3].map(|_| "?".to_string());
+            if let Some(start) = self.0.find(&pat) {
+                let rest = &self.0[start + pat.len()..];
+                let inner = &rest[..rest.find(']').unwrap_or(rest.len())];
+                for (slot, v) in out.iter_mut().zip(inner.split(',')) {
+                    if let Ok(x) = v.trim().parse::<f64>() {
+                        *slot = format!("{x:.1}");
+                    }
+                }
+            }
+            out
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn reads_numbers_from_a_flat_json_line() {
+            let j = super::Json(r#"{"a":12,"rtt_p50_ms":3.14159,"b":"x"}"#.into());
+            assert_eq!(j.field("a"), "12");
+            assert_eq!(j.field("rtt_p50_ms"), "3.1");
+            assert_eq!(j.field("missing"), "?");
+            let t = super::Json(r#"{"x":[1,2.25,30.5],"runs":10}"#.into());
+            assert_eq!(t.triple("x"), ["1.0", "2.2", "30.5"]);
+            assert_eq!(t.triple("y"), ["?", "?", "?"]);
+        }
+    }
+}
+
+fn write_report(path: &Path, text: &str) -> Result {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compression_shrinks_repetitive_data_and_brotli_beats_gzip_on_text() {
+        let text = "the quick brown fox jumps over the lazy dog. ".repeat(200);
+        let g = gzip9(text.as_bytes());
+        let b = brotli11(text.as_bytes());
+        assert!(g < text.len() / 10, "gzip {g}");
+        assert!(b <= g, "brotli {b} gzip {g}");
+    }
+
+    #[test]
+    fn the_table_totals_only_separate_downloads() {
+        let row = |label, raw, separate| Sizes {
+            label,
+            file: "f".into(),
+            raw,
+            gzip: raw / 2,
+            brotli: raw / 3,
+            separate,
+        };
+        let table = size_table(&[
+            row("a", 100, true),
+            row("b", 60, true),
+            row("css", 1000, false),
+        ]);
+        assert!(
+            table.contains("| **total download** | loader + glue + wasm | 160 | 80"),
+            "{table}"
+        );
+    }
+}

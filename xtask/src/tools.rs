@@ -1,0 +1,238 @@
+//! Installs what the build and the tests need, only when it is missing.
+//!
+//! Each tool is probed first (`--version`, a file on disk), so a prepared machine installs nothing.
+//! Versions are pinned where a mismatch breaks the build: trunk 0.21.14 (0.22 needs a newer rustc),
+//! wasm-bindgen-cli equal to the `wasm-bindgen` in Cargo.lock, and wasm-opt from npm `binaryen@132`
+//! (Debian's binaryen 108 emits wasm that fails at run time).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::{root, Result};
+
+/// What a command needs installed.
+#[derive(Clone, Copy, Debug)]
+pub struct Needs {
+    browser: bool,
+}
+
+impl Needs {
+    /// The release build only (`demo`, `bench` sizes).
+    pub fn build() -> Self {
+        Needs { browser: false }
+    }
+    /// Build and browser tests (`test`, `bench` timings).
+    pub fn everything() -> Self {
+        Needs { browser: true }
+    }
+}
+
+/// The environment child commands run with.
+#[derive(Clone, Debug)]
+pub struct Env {
+    /// `PATH` with the project-local tool folders first.
+    pub path: String,
+    /// The chromedriver binary (only meaningful when the browser was required).
+    pub chromedriver: PathBuf,
+    /// The Chromium binary.
+    pub chromium: PathBuf,
+}
+
+const TRUNK_VERSION: &str = "0.21.14";
+const BINARYEN_VERSION: &str = "132";
+
+/// Checks and installs every tool `needs` names; returns the environment to run with.
+pub fn ensure_all(needs: Needs) -> Result<Env> {
+    let local_bin = root().join(".tools/node_modules/.bin");
+    let cargo_bin = home_cargo_bin();
+    let path = format!(
+        "{}:{}:{}",
+        local_bin.display(),
+        cargo_bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let env = Env {
+        path,
+        chromedriver: PathBuf::from("/usr/bin/chromedriver"),
+        chromium: PathBuf::from("/usr/bin/chromium"),
+    };
+    wasm_target(&env)?;
+    trunk(&env)?;
+    wasm_bindgen_cli(&env)?;
+    wasm_opt(&env)?;
+    if needs.browser {
+        browser(&env)?;
+    }
+    Ok(env)
+}
+
+fn home_cargo_bin() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+        .join("bin")
+}
+
+/// The first line a tool prints for `--version`, or `None` when it is not there.
+fn version_of(env: &Env, program: &str) -> Option<String> {
+    let out = Command::new(program)
+        .arg("--version")
+        .env("PATH", &env.path)
+        .output()
+        .ok()?;
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    })
+}
+
+fn say_ok(what: &str, version: &str) {
+    println!("ok: {what} ({version})");
+}
+
+fn wasm_target(env: &Env) -> Result {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("rustup is needed to add the wasm32 target: {e}"))?;
+    if String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        say_ok("rust target", "wasm32-unknown-unknown");
+        return Ok(());
+    }
+    crate::run(env, "rustup", &["target", "add", "wasm32-unknown-unknown"])
+}
+
+fn trunk(env: &Env) -> Result {
+    match version_of(env, "trunk") {
+        Some(v) if v.ends_with(TRUNK_VERSION) => {
+            say_ok("trunk", &v);
+            Ok(())
+        }
+        _ => crate::run(
+            env,
+            "cargo",
+            &["install", "trunk", "--version", TRUNK_VERSION, "--locked"],
+        ),
+    }
+}
+
+/// The `wasm-bindgen` version Cargo.lock resolved (wasm-bindgen-cli must match it exactly).
+pub fn locked_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    locked_version(&lock, "wasm-bindgen")
+        .ok_or_else(|| "Cargo.lock has no wasm-bindgen package".to_string())
+}
+
+/// Finds `version = "…"` right after `name = "<name>"` in a Cargo.lock text.
+fn locked_version(lock: &str, name: &str) -> Option<String> {
+    let wanted = format!("name = \"{name}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == wanted {
+            let v = lines.next()?.trim().strip_prefix("version = \"")?;
+            return Some(v.trim_end_matches('"').to_string());
+        }
+    }
+    None
+}
+
+fn wasm_bindgen_cli(env: &Env) -> Result {
+    let want = locked_wasm_bindgen()?;
+    match version_of(env, "wasm-bindgen") {
+        Some(v) if v.ends_with(&want) => {
+            say_ok("wasm-bindgen-cli", &v);
+            Ok(())
+        }
+        // Without --locked: the CLI's own lockfile names a crate version this registry lacks.
+        _ => crate::run(
+            env,
+            "cargo",
+            &["install", "wasm-bindgen-cli", "--version", &want, "--force"],
+        ),
+    }
+}
+
+fn wasm_opt(env: &Env) -> Result {
+    match version_of(env, "wasm-opt") {
+        Some(v) if v.contains(&format!("version {BINARYEN_VERSION}")) => {
+            say_ok("wasm-opt", &v);
+            Ok(())
+        }
+        _ => {
+            let prefix = root().join(".tools");
+            std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create .tools/: {e}"))?;
+            let prefix = prefix.to_string_lossy().into_owned();
+            crate::run(
+                env,
+                "npm",
+                &[
+                    "install",
+                    "--no-save",
+                    "--prefix",
+                    &prefix,
+                    &format!("binaryen@{BINARYEN_VERSION}"),
+                ],
+            )
+        }
+    }
+}
+
+fn browser(env: &Env) -> Result {
+    if env.chromium.exists() && env.chromedriver.exists() {
+        say_ok(
+            "chromium + chromedriver",
+            &version_of(env, "chromedriver").unwrap_or_default(),
+        );
+        return Ok(());
+    }
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    if !is_root {
+        return Err(
+            "Chromium and chromedriver are missing; install them with:\n  \
+             sudo apt-get update && sudo apt-get install -y chromium chromium-driver"
+                .into(),
+        );
+    }
+    crate::run(env, "apt-get", &["update"])?;
+    crate::run_with(
+        env,
+        "apt-get",
+        &[
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+        ],
+        &[("DEBIAN_FRONTEND", "noninteractive")],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locked_version;
+
+    #[test]
+    fn finds_the_locked_version_of_a_package() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"0.2.1\"\n\n\
+                    [[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(locked_version(lock, "trunk"), None);
+    }
+}
