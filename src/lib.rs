@@ -15,6 +15,8 @@
 //! - [`browser`]: storage, randomness, clock and sound helpers with quiet fallbacks.
 //! - [`ui`]: thin Leptos components reading the session's signals through the `ui::Chat` context.
 //!   Message content is rendered by one function, `ui::render_message` (the seam for `views`).
+//! - [`views`]: payload conversion (v12 renderPayload), markdown as DOM nodes, the URL allowlist, every
+//!   built-in renderer and the custom module/view registry (JS and Rust) with a per-message fallback.
 //! - [`mount`]: host element + open shadow root + adopted stylesheet + `mount_to`.
 //! - [`api`]: the only module touching `window.botpressWebChat` and `JsValue` arguments.
 //!
@@ -30,6 +32,7 @@ pub mod mount;
 pub mod state;
 pub mod transport;
 pub mod ui;
+pub mod views;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
