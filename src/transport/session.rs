@@ -369,7 +369,19 @@ impl Session {
             self.attempt.set(self.attempt.get().max(1));
             self.connect();
         } else if connected {
-            self.apply(ChatEvent::Connection(ConnectionStatus::Connected));
+            // the socket survived the blip: resend what the network refused meanwhile
+            self.mark_connected();
+            self.flush();
+        }
+    }
+
+    /// Status `Connected`; after a loss the banner says "back" for a few seconds.
+    fn mark_connected(&self) {
+        self.apply(ChatEvent::Connection(ConnectionStatus::Connected));
+        if self.state.with_untracked(|s| s.recovered) {
+            self.after(&self.notice_timer, 4000.0, |me| {
+                me.apply(ChatEvent::RecoveredSeen);
+            });
         }
     }
 
@@ -438,12 +450,7 @@ impl Session {
             return;
         }
         self.apply(ChatEvent::Error(None));
-        self.apply(ChatEvent::Connection(ConnectionStatus::Connected));
-        if self.state.with_untracked(|s| s.recovered) {
-            self.after(&self.notice_timer, 4000.0, |me| {
-                me.apply(ChatEvent::RecoveredSeen);
-            });
-        }
+        self.mark_connected();
         if first {
             self.ready_sent.set(true);
             self.emit(HostEvent::Ready);
