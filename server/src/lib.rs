@@ -55,7 +55,9 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// Opens the store, applies the configuration to it and builds the state and socket.io layer.
 pub async fn build(config: Config) -> Result<(AppState, SocketIoLayer), StartError> {
     config.validate()?;
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_dir(&config.data_dir)?);
+    let store: Arc<dyn Store> = Arc::new(store::Offloaded(SqliteStore::open_in_dir(
+        &config.data_dir,
+    )?));
     let external = ExternalAuth::from_config(&config.file.pro.external_auth, &config.data_dir)?;
     provision(&config, store.as_ref())?;
     let secret = match store.kv_get("collaborator_jwt_secret")? {
