@@ -177,7 +177,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
 }
 
 /// Serves until `shutdown` resolves, then closes every socket.io connection (clients get a server
-/// disconnect) and lets in-flight requests finish, for at most [`DRAIN_TIMEOUT`].
+/// disconnect) and lets in-flight requests and bot turns finish, for at most [`DRAIN_TIMEOUT`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -185,6 +185,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let io = state.io.clone();
+    let turns = state.clone();
     let router = app(state, layer);
     let signalled = Arc::new(tokio::sync::Notify::new());
     let notify = signalled.clone();
@@ -195,8 +196,14 @@ pub async fn serve(
         io.close().await;
     };
     let server = axum::serve(listener, router).with_graceful_shutdown(graceful);
+    let drained = async {
+        let res = server.await;
+        // Let bot turns already started store their replies.
+        turns.turns_idle().await;
+        res
+    };
     tokio::select! {
-        res = server => res,
+        res = drained => res,
         _ = async { signalled.notified().await; tokio::time::sleep(DRAIN_TIMEOUT).await } => {
             tracing::warn!("drain timeout reached; exiting with requests still open");
             Ok(())
@@ -476,6 +483,41 @@ mod tests {
         .await;
         assert_eq!(st, 401);
         server.shutdown().await.unwrap();
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn shutdown_waits_for_a_running_bot_turn() {
+        let dir = std::env::temp_dir().join(format!("wcs-drain-{}", uuid::Uuid::new_v4()));
+        let server = start(config(&dir)).await.unwrap();
+        let st = server.state.clone();
+        let (user, _) = st
+            .store
+            .get_or_create_user("welcome-bot", "web", &"W".repeat(24))
+            .unwrap();
+        let conv = st
+            .store
+            .create_conversation("welcome-bot", &user.id)
+            .unwrap();
+        // `typing` makes the turn wait before its last message.
+        st.spawn_turn(engine::Incoming {
+            bot_id: "welcome-bot".into(),
+            channel: "web".into(),
+            user,
+            conversation: conv.clone(),
+            payload: json!({"type": "text", "text": "typing"}),
+            credentials: None,
+            message: None,
+        });
+        server.shutdown().await.unwrap();
+        let texts: Vec<Value> = st
+            .store
+            .list_messages(&conv.id, 10)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.payload["text"].clone())
+            .collect();
+        assert_eq!(texts, vec![json!("…done typing.")]);
         let _ = std::fs::remove_dir_all(dir);
     }
 }

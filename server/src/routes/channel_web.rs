@@ -253,12 +253,7 @@ async fn accept_user_message(
 }
 
 fn spawn_turn(st: &AppState, ev: Incoming) {
-    let st = st.clone();
-    tokio::spawn(async move {
-        if let Err(e) = engine::process(&st, ev).await {
-            tracing::error!(error = %e, "bot turn failed");
-        }
-    });
+    st.spawn_turn(ev);
 }
 
 /// `POST /messages`.
