@@ -217,6 +217,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let host = config.host.clone();
     let listener = tokio::net::TcpListener::bind((host.as_str(), config.port)).await?;
     let addr = listener.local_addr()?;
+    let static_dir = config.static_dir.clone();
     let (state, layer) = build(config).await?;
     {
         use std::io::Write;
@@ -230,6 +231,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         out.flush()?;
     }
     tracing::info!(%addr, "listening");
+    if !static_dir.join("index.html").is_file() {
+        tracing::warn!(dir = %static_dir.display(), "static dir has no index.html (build the widget with trunk)");
+    }
     serve(listener, state, layer, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
