@@ -37,7 +37,24 @@ pub fn router(st: AppState) -> Router {
         .merge(api)
         .merge(demo_assets::router())
         .merge(static_files::router())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(st)
+}
+
+/// Unknown route: v12 error JSON 404.
+pub async fn not_found() -> crate::error::ApiError {
+    crate::error::ApiError::not_found("Route not found")
+}
+
+/// Known route, wrong method: v12 error JSON 405.
+async fn method_not_allowed() -> crate::error::ApiError {
+    crate::error::ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "BP_0405",
+        "MethodNotAllowedError",
+        "Method not allowed on this route",
+    )
 }
 
 /// `GET /healthz`: 200 when the store answers, 503 otherwise.
