@@ -112,6 +112,9 @@ pub struct Session {
     notice_timer: RefCell<Option<TimeoutHandle>>,
     outbox: RefCell<Outbox>,
     flushing: Cell<bool>,
+    /// Connected *and* the conversation is loaded: only then may the outbox send (else a message could
+    /// land in a conversation the widget is about to replace).
+    ready: Cell<bool>,
     destroyed: Cell<bool>,
     socket_wanted: Cell<bool>,
 }
@@ -147,6 +150,7 @@ impl Session {
             notice_timer: RefCell::new(None),
             outbox: RefCell::new(outbox),
             flushing: Cell::new(false),
+            ready: Cell::new(false),
             destroyed: Cell::new(false),
             socket_wanted: Cell::new(false),
         }))
@@ -274,6 +278,7 @@ impl Session {
         if self.destroyed.get() {
             return;
         }
+        self.ready.set(false);
         let vid = self.resolve_visitor_id();
         *self.visitor_id.borrow_mut() = vid.clone();
         let host = {
@@ -315,6 +320,7 @@ impl Session {
             }
             SocketEvent::Event(ev) => self.on_bp_event(ev),
             SocketEvent::Closed { .. } => {
+                self.ready.set(false);
                 *self.web_session_id.borrow_mut() = None;
                 self.schedule_reconnect();
             }
@@ -401,14 +407,36 @@ impl Session {
         self.state.with_untracked(|s| s.conversation_id.clone())
     }
 
-    /// Handle an auth failure: BP_0401 drops the token and tells the host (§1.6).
-    fn check_token_error(&self, e: &HttpError) {
-        if e.is_bad_token() {
-            self.config.borrow_mut().external_auth_token = None;
+    /// Handle an auth failure: BP_0401 drops the token and tells the host once (§1.6). Returns true when
+    /// the call should be repeated without the token.
+    fn check_token_error(&self, e: &HttpError) -> bool {
+        if !e.is_bad_token() {
+            return false;
+        }
+        let had = self
+            .config
+            .borrow_mut()
+            .external_auth_token
+            .take()
+            .is_some();
+        if had {
             self.emit(HostEvent::Error {
                 code: "BP_0401".into(),
                 message: "The external auth token was rejected; continuing without it.".into(),
             });
+        }
+        true
+    }
+
+    /// POST with the external token; on BP_0401 drop the token and send once more without it.
+    async fn post_authed(&self, path: &str, body: &Value) -> Result<(), HttpError> {
+        match self
+            .http
+            .post_unit(path, body, self.token().as_deref())
+            .await
+        {
+            Err(e) if self.check_token_error(&e) => self.http.post_unit(path, body, None).await,
+            r => r,
         }
     }
 
@@ -430,13 +458,7 @@ impl Session {
                 );
             }
             let body = self.body(json!({ "customId": custom }));
-            if let Err(e) = self
-                .http
-                .post_unit("/users/customId", &body, self.token().as_deref())
-                .await
-            {
-                self.check_token_error(&e);
-            }
+            let _ = self.post_authed("/users/customId", &body).await;
         }
         if let Err(e) = self.load_conversation(None).await {
             web_sys::console::warn_1(&format!("botpressWebChat: {e}").into());
@@ -450,6 +472,7 @@ impl Session {
             return;
         }
         self.apply(ChatEvent::Error(None));
+        self.ready.set(true);
         self.mark_connected();
         if first {
             self.ready_sent.set(true);
@@ -485,13 +508,7 @@ impl Session {
                     "language": language,
                 }
             }));
-            if let Err(e) = self
-                .http
-                .post_unit("/events", &body, self.token().as_deref())
-                .await
-            {
-                self.check_token_error(&e);
-            }
+            let _ = self.post_authed("/events", &body).await;
         }
         self.flush();
     }
@@ -644,13 +661,7 @@ impl Session {
                 let me = self.clone();
                 spawn_local(async move {
                     let body = me.body(json!({ "conversationId": me.conv() }));
-                    if let Err(e) = me
-                        .http
-                        .post_unit("/conversations/reset", &body, me.token().as_deref())
-                        .await
-                    {
-                        me.check_token_error(&e);
-                    }
+                    let _ = me.post_authed("/conversations/reset", &body).await;
                 });
             }
             Command::Download => {
@@ -759,14 +770,14 @@ impl Session {
     /// Send queued items one at a time, in order, while connected. A failed item stops the queue
     /// (marked failed for messages; the user retries) unless it is transient (then the reconnect resumes).
     fn flush(self: &Rc<Self>) {
-        if self.flushing.get() || self.web_session_id.borrow().is_none() {
+        if self.flushing.get() || !self.ready.get() {
             return;
         }
         self.flushing.set(true);
         let me = self.clone();
         spawn_local(async move {
             loop {
-                if me.destroyed.get() || me.web_session_id.borrow().is_none() {
+                if me.destroyed.get() || !me.ready.get() {
                     break;
                 }
                 let Some(item) = me.outbox.borrow().front().cloned() else {
