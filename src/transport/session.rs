@@ -50,6 +50,13 @@ pub enum Command {
     Download,
     /// Delete the conversation's messages.
     DeleteHistory,
+    /// Thumbs up (`1`) or down (`-1`) on a bot message (`/saveFeedback`, §1.4).
+    Feedback {
+        /// The message id.
+        message_id: String,
+        /// `1` or `-1`.
+        feedback: i8,
+    },
 }
 
 /// The `type` of a `sendPayload`/`sendEvent` argument, which must be an object with a non-empty `type`.
@@ -675,6 +682,20 @@ impl Session {
                     {
                         browser::download_text(&t.name, &t.txt);
                     }
+                });
+            }
+            Command::Feedback {
+                message_id,
+                feedback,
+            } => {
+                let me = self.clone();
+                spawn_local(async move {
+                    let body = json!({
+                        "messageId": message_id,
+                        "target": me.visitor_id(),
+                        "feedback": feedback.signum(),
+                    });
+                    let _ = me.post_authed("/saveFeedback", &body).await;
                 });
             }
             Command::DeleteHistory => {
