@@ -62,6 +62,19 @@ pub fn sanitize_css_length(s: &str) -> String {
         .collect()
 }
 
+/// `stylesheet` when it is an `http(s)` URL or a path (not CSS text, not `javascript:` or `data:`).
+pub fn stylesheet_url(cfg: &Config) -> Option<String> {
+    let s = cfg.stylesheet.as_deref()?.trim();
+    let lower = s.to_ascii_lowercase();
+    let ok = !s.is_empty()
+        && !s.contains('{')
+        && (lower.starts_with("https://")
+            || lower.starts_with("http://")
+            || (s.starts_with('/') && !s.starts_with("//"))
+            || (!lower.contains(':') && !s.starts_with("//")));
+    ok.then(|| s.to_string())
+}
+
 /// The stylesheet text for a config: base CSS (or `stylesheet` when it is CSS text), the widths as custom
 /// properties, then `extraStylesheet`.
 pub fn stylesheet_text(cfg: &Config) -> String {
@@ -131,6 +144,17 @@ pub fn mount(
         .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
         .map_err(|_| "cannot attach a shadow root")?;
     let styles = apply_styles(&shadow, &stylesheet_text(cfg))?;
+    if let Some(url) = stylesheet_url(cfg) {
+        // a `stylesheet` URL loads inside the shadow root, on top of the base CSS
+        let link = doc
+            .create_element("link")
+            .map_err(|_| "cannot create link")?;
+        let _ = link.set_attribute("rel", "stylesheet");
+        let _ = link.set_attribute("href", &url);
+        shadow
+            .append_child(&link)
+            .map_err(|_| "cannot append the stylesheet link")?;
+    }
     let root: HtmlElement = doc
         .create_element("div")
         .map_err(|_| "cannot create root")?
@@ -166,5 +190,26 @@ mod tests {
         assert!(css.contains("--bpw-container-width:400px"));
         assert!(css.ends_with(".x{}"));
         assert!(css.starts_with(CSS));
+    }
+
+    #[test]
+    fn stylesheet_urls_are_allowlisted() {
+        let with = |s: &str| Config {
+            stylesheet: Some(s.into()),
+            ..Config::default()
+        };
+        assert_eq!(
+            stylesheet_url(&with("https://cdn.example/x.css")).as_deref(),
+            Some("https://cdn.example/x.css")
+        );
+        assert_eq!(
+            stylesheet_url(&with("/assets/x.css")).as_deref(),
+            Some("/assets/x.css")
+        );
+        assert_eq!(stylesheet_url(&with("javascript:alert(1)")), None);
+        assert_eq!(stylesheet_url(&with("data:text/css,a{}")), None);
+        assert_eq!(stylesheet_url(&with("//evil.example/x.css")), None);
+        assert_eq!(stylesheet_url(&with(".a{color:red}")), None);
+        assert!(stylesheet_text(&with(".a{color:red}")).starts_with(".a{color:red}"));
     }
 }
