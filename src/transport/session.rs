@@ -724,7 +724,11 @@ impl Session {
         } else {
             ChatEvent::Close
         });
-        if open {
+        // an unknown bot (botInfo 404) stays unavailable: no socket that could only fail
+        let failed = self
+            .state
+            .with_untracked(|s| s.connection == ConnectionStatus::Failed);
+        if open && !failed {
             self.ensure_socket();
         }
         if was != open {
