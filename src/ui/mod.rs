@@ -10,6 +10,9 @@
 //! announces each new bot message once (never the history). Focus moves to the composer when the panel
 //! opens and back to the launcher when it closes from inside; Escape closes (`closeOnEscape`).
 
+pub mod bot_info;
+pub mod keys;
+pub mod overrides;
 pub mod rows;
 
 use std::rc::Rc;
@@ -138,6 +141,7 @@ pub fn Root(
             lang=move || lang.get().code()
             node_ref=root_ref
         >
+            <overrides::OverrideSlot location=overrides::Location::BeforeWidget />
             <Show when=open>
                 <Panel />
             </Show>
@@ -190,8 +194,10 @@ pub fn Panel() -> impl IntoView {
             ev.stop_propagation();
             chat.close_from_panel();
         }
+        keys::panel_keydown(&chat, &ev);
     };
     view! {
+        <overrides::OverrideSlot location=overrides::Location::BeforeContainer />
         <section
             class="bpw-panel"
             data-testid="panel"
@@ -203,10 +209,25 @@ pub fn Panel() -> impl IntoView {
             <ConnectionBanner />
             <LiveRegion />
             <Show
-                when=move || chat.state.with(|s| s.show_list)
-                fallback=|| view! { <Transcript /> <Composer /> }
+                when=move || chat.state.with(|s| s.show_bot_info)
+                fallback=move || {
+                    view! {
+                        <Show
+                            when=move || chat.state.with(|s| s.show_list)
+                            fallback=|| {
+                                view! {
+                                    <Transcript />
+                                    <overrides::OverrideSlot location=overrides::Location::BelowConversation />
+                                    <overrides::ComposerSlot />
+                                }
+                            }
+                        >
+                            <ConversationList />
+                        </Show>
+                    }
+                }
             >
-                <ConversationList />
+                <bot_info::BotInfoPage />
             </Show>
             <Show when=move || chat.config.with(|c| c.show_powered_by)>
                 <p class="bpw-powered">{move || chat.t(Key::PoweredBy)}</p>
@@ -250,6 +271,7 @@ pub fn Header() -> impl IntoView {
                 </Show>
             </div>
             <div class="bpw-actions">
+                <bot_info::BotInfoToggle />
                 <Show when=move || c.with(|c| c.show_conversations_button)>
                     <button
                         type="button"
@@ -471,6 +493,7 @@ pub fn Transcript() -> impl IntoView {
             aria-label=move || chat.t(Key::Transcript)
             tabindex="0"
             node_ref=log_ref
+            on:keydown=move |ev: KeyboardEvent| keys::transcript_keydown(&chat, &ev)
         >
             <For each=move || rows.get() key=Row::key let:row>
                 <MessageRow row=row />
@@ -596,6 +619,7 @@ pub fn MessageRow(
             data-testid="message"
             data-from=from
             data-message-id=id
+            tabindex="-1"
         >
             {avatar}
             <div class="bpw-row-body" dir="auto">
