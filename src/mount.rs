@@ -15,8 +15,12 @@ use crate::model::Config;
 use crate::transport::Session;
 use crate::ui::Root;
 
-/// The widget's base CSS.
-pub const CSS: &str = include_str!("../style/webchat.css");
+/// The widget's base CSS: the chrome (`style/webchat.css`) then the message renderers (`style/views.css`).
+pub const CSS: &str = concat!(
+    include_str!("../style/webchat.css"),
+    "\n",
+    include_str!("../style/views.css")
+);
 
 /// A mounted widget. Dropping it unmounts the view and removes the host element.
 pub struct Mounted {
@@ -60,6 +64,19 @@ pub fn sanitize_css_length(s: &str) -> String {
                 || matches!(c, '.' | '%' | '(' | ')' | ' ' | '+' | '-' | '*' | '/')
         })
         .collect()
+}
+
+/// `stylesheet` when it is an `http(s)` URL or a path (not CSS text, not `javascript:` or `data:`).
+pub fn stylesheet_url(cfg: &Config) -> Option<String> {
+    let s = cfg.stylesheet.as_deref()?.trim();
+    let lower = s.to_ascii_lowercase();
+    let ok = !s.is_empty()
+        && !s.contains('{')
+        && (lower.starts_with("https://")
+            || lower.starts_with("http://")
+            || (s.starts_with('/') && !s.starts_with("//"))
+            || (!lower.contains(':') && !s.starts_with("//")));
+    ok.then(|| s.to_string())
 }
 
 /// The stylesheet text for a config: base CSS (or `stylesheet` when it is CSS text), the widths as custom
@@ -131,6 +148,17 @@ pub fn mount(
         .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
         .map_err(|_| "cannot attach a shadow root")?;
     let styles = apply_styles(&shadow, &stylesheet_text(cfg))?;
+    if let Some(url) = stylesheet_url(cfg) {
+        // a `stylesheet` URL loads inside the shadow root, on top of the base CSS
+        let link = doc
+            .create_element("link")
+            .map_err(|_| "cannot create link")?;
+        let _ = link.set_attribute("rel", "stylesheet");
+        let _ = link.set_attribute("href", &url);
+        shadow
+            .append_child(&link)
+            .map_err(|_| "cannot append the stylesheet link")?;
+    }
     let root: HtmlElement = doc
         .create_element("div")
         .map_err(|_| "cannot create root")?
@@ -166,5 +194,26 @@ mod tests {
         assert!(css.contains("--bpw-container-width:400px"));
         assert!(css.ends_with(".x{}"));
         assert!(css.starts_with(CSS));
+    }
+
+    #[test]
+    fn stylesheet_urls_are_allowlisted() {
+        let with = |s: &str| Config {
+            stylesheet: Some(s.into()),
+            ..Config::default()
+        };
+        assert_eq!(
+            stylesheet_url(&with("https://cdn.example/x.css")).as_deref(),
+            Some("https://cdn.example/x.css")
+        );
+        assert_eq!(
+            stylesheet_url(&with("/assets/x.css")).as_deref(),
+            Some("/assets/x.css")
+        );
+        assert_eq!(stylesheet_url(&with("javascript:alert(1)")), None);
+        assert_eq!(stylesheet_url(&with("data:text/css,a{}")), None);
+        assert_eq!(stylesheet_url(&with("//evil.example/x.css")), None);
+        assert_eq!(stylesheet_url(&with(".a{color:red}")), None);
+        assert!(stylesheet_text(&with(".a{color:red}")).starts_with(".a{color:red}"));
     }
 }

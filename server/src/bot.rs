@@ -19,6 +19,7 @@ pub struct Reply {
 
 /// Keywords and what they show.
 pub const KEYWORDS: &[(&str, &str)] = &[
+    ("hi", "a greeting (by first name when I know it)"),
     ("text", "plain text"),
     ("markdown", "formatted text"),
     ("image", "an image"),
@@ -94,14 +95,12 @@ fn keyword_reply(key_text: &str, said: &str, user_state: &Value) -> Reply {
     let key = key_text.trim().trim_start_matches('/').to_ascii_lowercase();
     let one = |p: Value| vec![p];
     let payloads = match key.as_str() {
-        "help" | "hi" | "hello" => {
-            if key != "help" {
-                return Reply {
-                    payloads: vec![greeting(user_state)],
-                    intent: "greeting".into(),
-                };
+        "help" => one(help()),
+        "hi" | "hello" => {
+            return Reply {
+                payloads: vec![greeting(user_state)],
+                intent: "greeting".into(),
             }
-            one(help())
         }
         "text" => one(text("This is a plain text message.")),
         "markdown" => one(markdown()),
@@ -136,16 +135,12 @@ fn keyword_reply(key_text: &str, said: &str, user_state: &Value) -> Reply {
             dropdown(),
             choice(),
         ],
-        "choice_yes" | "yes" => one(text("You picked yes.")),
-        "choice_no" | "no" => one(text("You picked no.")),
+        "choice_yes" => one(text("You picked yes.")),
+        "choice_no" => one(text("You picked no.")),
         _ => {
-            if let Some(n) = first_name(user_state).filter(|_| key == "whoami") {
-                one(text(&format!("You are {n}.")))
-            } else {
-                return Reply {
-                    payloads: vec![text(&format!("You said: {said}"))],
-                    intent: "none".into(),
-                };
+            return Reply {
+                payloads: vec![text(&format!("You said: {said}"))],
+                intent: "none".into(),
             }
         }
     };
@@ -263,6 +258,15 @@ mod tests {
     }
 
     #[test]
+    fn hi_greets_by_first_name() {
+        let r = respond(
+            &json!({"type": "text", "text": "Hi"}),
+            &json!({"firstname": "Ada"}),
+        );
+        assert!(r.payloads[0]["text"].as_str().unwrap().contains("Hi Ada"));
+    }
+
+    #[test]
     fn help_lists_every_keyword() {
         let t = say("help").payloads[0]["text"]
             .as_str()
@@ -278,6 +282,10 @@ mod tests {
         let r = say("what is this");
         assert_eq!(r.payloads, vec![text("You said: what is this")]);
         assert_eq!(r.intent, "none");
+        // Only the listed keywords are special (contract: any other text is echoed).
+        for t in ["yes", "no", "hi there"] {
+            assert_eq!(say(t).payloads, vec![text(&format!("You said: {t}"))]);
+        }
     }
 
     #[test]

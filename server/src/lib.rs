@@ -55,7 +55,9 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// Opens the store, applies the configuration to it and builds the state and socket.io layer.
 pub async fn build(config: Config) -> Result<(AppState, SocketIoLayer), StartError> {
     config.validate()?;
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_dir(&config.data_dir)?);
+    let store: Arc<dyn Store> = Arc::new(store::Offloaded(SqliteStore::open_in_dir(
+        &config.data_dir,
+    )?));
     let external = ExternalAuth::from_config(&config.file.pro.external_auth, &config.data_dir)?;
     provision(&config, store.as_ref())?;
     let secret = match store.kv_get("collaborator_jwt_secret")? {
@@ -175,7 +177,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
 }
 
 /// Serves until `shutdown` resolves, then closes every socket.io connection (clients get a server
-/// disconnect) and lets in-flight requests finish, for at most [`DRAIN_TIMEOUT`].
+/// disconnect) and lets in-flight requests and bot turns finish, for at most [`DRAIN_TIMEOUT`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -183,6 +185,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let io = state.io.clone();
+    let turns = state.clone();
     let router = app(state, layer);
     let signalled = Arc::new(tokio::sync::Notify::new());
     let notify = signalled.clone();
@@ -193,8 +196,14 @@ pub async fn serve(
         io.close().await;
     };
     let server = axum::serve(listener, router).with_graceful_shutdown(graceful);
+    let drained = async {
+        let res = server.await;
+        // Let bot turns already started store their replies.
+        turns.turns_idle().await;
+        res
+    };
     tokio::select! {
-        res = server => res,
+        res = drained => res,
         _ = async { signalled.notified().await; tokio::time::sleep(DRAIN_TIMEOUT).await } => {
             tracing::warn!("drain timeout reached; exiting with requests still open");
             Ok(())
@@ -208,6 +217,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let host = config.host.clone();
     let listener = tokio::net::TcpListener::bind((host.as_str(), config.port)).await?;
     let addr = listener.local_addr()?;
+    let static_dir = config.static_dir.clone();
     let (state, layer) = build(config).await?;
     {
         use std::io::Write;
@@ -221,6 +231,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         out.flush()?;
     }
     tracing::info!(%addr, "listening");
+    if !static_dir.join("index.html").is_file() {
+        tracing::warn!(dir = %static_dir.display(), "static dir has no index.html (build the widget with trunk)");
+    }
     serve(listener, state, layer, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
@@ -289,7 +302,7 @@ mod tests {
         let converse = format!("{base}/api/v1/bots/welcome-bot/converse/user-1");
         let (st, body) = post(
             converse.clone(),
-            json!({"type": "text", "text": "hello"}),
+            json!({"type": "text", "text": "hello bot"}),
             &[],
         )
         .await;
@@ -298,7 +311,7 @@ mod tests {
             body["responses"][0]["text"]
                 .as_str()
                 .unwrap()
-                .contains("welcome"),
+                .contains("You said: hello bot"),
             "{body}"
         );
         let (st, _) = post(
@@ -363,7 +376,7 @@ mod tests {
 
         let (st, body) = post(
             secured.clone(),
-            json!({"type": "text", "text": "hi"}),
+            json!({"type": "visit"}),
             std::slice::from_ref(&auth),
         )
         .await;
@@ -380,7 +393,7 @@ mod tests {
         let (st, body) = post(
             secured.clone(),
             json!({"type": "text", "text": "hi"}),
-            &[auth, bad],
+            &[auth.clone(), bad],
         )
         .await;
         assert_eq!((st, body["errorCode"].as_str()), (401, Some("BP_0401")));
@@ -394,7 +407,13 @@ mod tests {
             "http://{}/api/v1/bots/welcome-bot/converse/user-1",
             server.addr
         );
-        let (_, body) = post(converse, json!({"type": "text", "text": "hi"}), &[]).await;
+        // The collaborator signing secret is persisted, so the token still works after a restart.
+        let (_, body) = post(
+            format!("{converse}/secured"),
+            json!({"type": "visit"}),
+            std::slice::from_ref(&auth),
+        )
+        .await;
         assert!(
             body["responses"][0]["text"]
                 .as_str()
@@ -468,6 +487,41 @@ mod tests {
         .await;
         assert_eq!(st, 401);
         server.shutdown().await.unwrap();
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn shutdown_waits_for_a_running_bot_turn() {
+        let dir = std::env::temp_dir().join(format!("wcs-drain-{}", uuid::Uuid::new_v4()));
+        let server = start(config(&dir)).await.unwrap();
+        let st = server.state.clone();
+        let (user, _) = st
+            .store
+            .get_or_create_user("welcome-bot", "web", &"W".repeat(24))
+            .unwrap();
+        let conv = st
+            .store
+            .create_conversation("welcome-bot", &user.id)
+            .unwrap();
+        // `typing` makes the turn wait before its last message.
+        st.spawn_turn(engine::Incoming {
+            bot_id: "welcome-bot".into(),
+            channel: "web".into(),
+            user,
+            conversation: conv.clone(),
+            payload: json!({"type": "text", "text": "typing"}),
+            credentials: None,
+            message: None,
+        });
+        server.shutdown().await.unwrap();
+        let texts: Vec<Value> = st
+            .store
+            .list_messages(&conv.id, 10)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.payload["text"].clone())
+            .collect();
+        assert_eq!(texts, vec![json!("…done typing.")]);
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -50,6 +50,7 @@ pub struct Inner {
     /// Bot messages as they are sent.
     pub outgoing: broadcast::Sender<Outgoing>,
     conv_locks: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
+    turns: tokio::sync::watch::Sender<usize>,
 }
 
 impl Deref for AppState {
@@ -90,6 +91,7 @@ impl AppState {
             webhooks,
             outgoing,
             conv_locks: Mutex::new(HashMap::new()),
+            turns: tokio::sync::watch::channel(0).0,
         }))
     }
 
@@ -101,6 +103,30 @@ impl AppState {
                 .client_bot_ids()
                 .map(|ids| ids.iter().any(|b| b == bot_id))
                 .unwrap_or(false)
+    }
+
+    /// Runs a bot turn in the background, counted so shutdown can wait for it.
+    pub fn spawn_turn(&self, ev: crate::engine::Incoming) {
+        /// Decrements the running-turn count even if the turn panics.
+        struct Counted(AppState);
+        impl Drop for Counted {
+            fn drop(&mut self) {
+                self.0.turns.send_modify(|n| *n -= 1);
+            }
+        }
+        self.turns.send_modify(|n| *n += 1);
+        let counted = Counted(self.clone());
+        tokio::spawn(async move {
+            if let Err(e) = crate::engine::process(&counted.0, ev).await {
+                tracing::error!(error = %e, "bot turn failed");
+            }
+        });
+    }
+
+    /// Resolves once no background bot turn is running.
+    pub async fn turns_idle(&self) {
+        let mut rx = self.turns.subscribe();
+        let _ = rx.wait_for(|n| *n == 0).await;
     }
 
     /// The lock that serialises bot turns of one conversation (replies stay in order).

@@ -329,4 +329,73 @@ mod tests {
         assert!(a.verify(&t).is_ok());
         let _ = std::fs::remove_dir_all(dir);
     }
+
+    // Key pairs generated for these tests only (`testdata/test-only-*.pem`); they protect nothing.
+    const RSA_PRIVATE: &str = include_str!("testdata/test-only-rsa-private.pem");
+    const RSA_PUBLIC: &str = include_str!("testdata/test-only-rsa-public.pem");
+    const EC_PRIVATE: &str = include_str!("testdata/test-only-ec-private.pem");
+    const EC_PUBLIC: &str = include_str!("testdata/test-only-ec-public.pem");
+
+    fn with_key(algs: &[&str], key: &str) -> ExternalAuth {
+        let cfg = ExternalAuthConfig {
+            enabled: true,
+            algorithms: algs.iter().map(|a| a.to_string()).collect(),
+            audience: None,
+            issuer: Some(crate::config::OneOrMany::One("site".into())),
+            public_key: Some(key.into()),
+        };
+        ExternalAuth::from_config(&cfg, Path::new("/x"))
+            .unwrap()
+            .unwrap()
+    }
+
+    #[test]
+    fn rs256_and_es256_verify_and_hmac_confusion_is_refused() {
+        let claims = json!({"iss": "site", "exp": now() + 60, "firstname": "Ada"});
+        let rs = with_key(&["RS256"], RSA_PUBLIC);
+        let t = encode(
+            &Header::new(Algorithm::RS256),
+            &claims,
+            &EncodingKey::from_rsa_pem(RSA_PRIVATE.as_bytes()).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(rs.verify(&t).unwrap()["firstname"], "Ada");
+        // The classic confusion: HS256 signed with the public key text as the HMAC secret.
+        let forged = sign(claims.clone(), Algorithm::HS256, RSA_PUBLIC);
+        assert_eq!(rs.verify(&forged).unwrap_err().kind, "InvalidExternalToken");
+        let wrong_iss = encode(
+            &Header::new(Algorithm::RS256),
+            &json!({"iss": "other", "exp": now() + 60}),
+            &EncodingKey::from_rsa_pem(RSA_PRIVATE.as_bytes()).unwrap(),
+        )
+        .unwrap();
+        assert!(rs.verify(&wrong_iss).is_err());
+
+        let es = with_key(&["ES256"], EC_PUBLIC);
+        let t = encode(
+            &Header::new(Algorithm::ES256),
+            &claims,
+            &EncodingKey::from_ec_pem(EC_PRIVATE.as_bytes()).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(es.verify(&t).unwrap()["firstname"], "Ada");
+        assert!(es
+            .verify(&sign(claims, Algorithm::HS256, EC_PUBLIC))
+            .is_err());
+    }
+
+    #[test]
+    fn rsa_algorithm_with_an_ec_key_is_a_config_error() {
+        let cfg = ExternalAuthConfig {
+            enabled: true,
+            algorithms: vec!["RS256".into()],
+            public_key: Some(EC_PUBLIC.into()),
+            ..Default::default()
+        };
+        let err = ExternalAuth::from_config(&cfg, Path::new("/x")).unwrap_err();
+        assert!(
+            err.to_string().contains("pro.externalAuth.publicKey"),
+            "{err}"
+        );
+    }
 }

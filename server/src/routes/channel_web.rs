@@ -36,13 +36,15 @@ const MAX_CONVERSATIONS: usize = 100;
 /// Routes relative to the module base.
 pub fn router(st: &AppState) -> Router<AppState> {
     let upload_limit = st.config.file.channel_web.file_upload_max_size.0 as usize + 64 * 1024;
+    // Oversized uploads are drained up to this bound so the client receives the 413.
+    let upload_cap = super::extract::drain_cap(upload_limit);
     Router::new()
         .route("/botInfo", get(bot_info))
         .route("/users/customId", post(custom_id))
         .route("/messages", post(post_message))
         .route(
             "/messages/files",
-            post(post_file).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
+            post(post_file).layer(axum::extract::DefaultBodyLimit::max(upload_cap)),
         )
         .route(
             "/messages/voice",
@@ -251,12 +253,7 @@ async fn accept_user_message(
 }
 
 fn spawn_turn(st: &AppState, ev: Incoming) {
-    let st = st.clone();
-    tokio::spawn(async move {
-        if let Err(e) = engine::process(&st, ev).await {
-            tracing::error!(error = %e, "bot turn failed");
-        }
-    });
+    st.spawn_turn(ev);
 }
 
 /// `POST /messages`.
@@ -288,6 +285,7 @@ async fn post_file(
     let limit = st.config.file.channel_web.file_upload_max_size.0 as usize;
     let mut fields = serde_json::Map::new();
     let mut file: Option<(String, String, Vec<u8>)> = None;
+    let mut too_large = false;
     let multipart_err = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::payload_too_large(format!("File is larger than {limit} bytes"))
@@ -305,10 +303,11 @@ async fn post_file(
                 .unwrap_or_else(|| "application/octet-stream".into());
             let mut data = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(multipart_err)? {
-                if data.len() + chunk.len() > limit {
-                    return Err(ApiError::payload_too_large(format!(
-                        "File is larger than {limit} bytes"
-                    )));
+                // Keep reading (and discarding) past the limit so the client gets the 413.
+                if too_large || data.len() + chunk.len() > limit {
+                    too_large = true;
+                    data = Vec::new();
+                    continue;
                 }
                 data.extend_from_slice(&chunk);
             }
@@ -317,6 +316,11 @@ async fn post_file(
             let text = field.text().await.map_err(multipart_err)?;
             fields.insert(name, Value::String(text));
         }
+    }
+    if too_large {
+        return Err(ApiError::payload_too_large(format!(
+            "File is larger than {limit} bytes"
+        )));
     }
     let body = Value::Object(fields);
     let (visitor, user) = resolve_user(&st, &bot_id, &body)?;

@@ -19,7 +19,9 @@ use crate::state::AppState;
 
 /// All HTTP routes (without the socket.io and CORS layers, which `crate::app` adds).
 pub fn router(st: AppState) -> Router {
-    let body_limit = st.config.file.http_server.body_limit.0 as usize;
+    // `JsonBody` enforces httpServer.bodyLimit itself (draining oversized bodies so clients get the
+    // 413); this outer bound only stops abuse of routes that read no body.
+    let body_limit = extract::drain_cap(st.config.file.http_server.body_limit.0 as usize);
     let api = Router::new()
         .nest(
             "/api/v1/bots/{botId}/mod/channel-web",
@@ -35,7 +37,24 @@ pub fn router(st: AppState) -> Router {
         .merge(api)
         .merge(demo_assets::router())
         .merge(static_files::router())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(st)
+}
+
+/// Unknown route: v12 error JSON 404.
+pub async fn not_found() -> crate::error::ApiError {
+    crate::error::ApiError::not_found("Route not found")
+}
+
+/// Known route, wrong method: v12 error JSON 405.
+async fn method_not_allowed() -> crate::error::ApiError {
+    crate::error::ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "BP_0405",
+        "MethodNotAllowedError",
+        "Method not allowed on this route",
+    )
 }
 
 /// `GET /healthz`: 200 when the store answers, 503 otherwise.

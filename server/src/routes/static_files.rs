@@ -16,10 +16,14 @@ use crate::state::AppState;
 
 /// Routes for static files (registered last: API routes win).
 pub fn router() -> Router<AppState> {
+    // Other methods on these catch-all paths are unknown routes: JSON 404, not an empty 405.
     Router::new()
-        .route("/", get(index))
-        .route("/assets/modules/channel-web/{*file}", get(file))
-        .route("/{*file}", get(file))
+        .route("/", get(index).fallback(super::not_found))
+        .route(
+            "/assets/modules/channel-web/{*file}",
+            get(file).fallback(super::not_found),
+        )
+        .route("/{*file}", get(file).fallback(super::not_found))
 }
 
 /// Content type by extension, as the contract fixes them.

@@ -198,7 +198,166 @@ pub trait Store: Send + Sync + 'static {
     fn kv_set(&self, key: &str, value: &str) -> StoreResult<()>;
 }
 
+/// Runs a synchronous store call without stalling the async workers: on a multi-threaded Tokio runtime
+/// the worker is handed over with `block_in_place` while SQLite runs (and fsyncs); elsewhere (a
+/// current-thread runtime, plain threads) the call runs directly.
+pub fn offload<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
+/// A [`Store`] whose every call goes through [`offload`].
+pub struct Offloaded<S>(pub S);
+
+impl<S: Store> Store for Offloaded<S> {
+    fn get_or_create_user(
+        &self,
+        bot_id: &str,
+        channel: &str,
+        external_id: &str,
+    ) -> StoreResult<(User, bool)> {
+        offload(|| self.0.get_or_create_user(bot_id, channel, external_id))
+    }
+
+    fn list_conversations(
+        &self,
+        bot_id: &str,
+        user_id: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<(Conversation, Option<Message>)>> {
+        offload(|| self.0.list_conversations(bot_id, user_id, limit))
+    }
+
+    fn most_recent_conversation(
+        &self,
+        bot_id: &str,
+        user_id: &str,
+    ) -> StoreResult<Option<Conversation>> {
+        offload(|| self.0.most_recent_conversation(bot_id, user_id))
+    }
+
+    fn get_feedback(
+        &self,
+        message_ids: &[String],
+        user_id: &str,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        offload(|| self.0.get_feedback(message_ids, user_id))
+    }
+
+    fn get_user(&self, id: &str) -> StoreResult<Option<User>> {
+        offload(|| self.0.get_user(id))
+    }
+
+    fn user_tags(&self, user_id: &str) -> StoreResult<Vec<(String, String)>> {
+        offload(|| self.0.user_tags(user_id))
+    }
+
+    fn merge_user_attributes(&self, user_id: &str, patch: &Value) -> StoreResult<Value> {
+        offload(|| self.0.merge_user_attributes(user_id, patch))
+    }
+
+    fn set_user_attributes(&self, user_id: &str, attributes: &Value) -> StoreResult<()> {
+        offload(|| self.0.set_user_attributes(user_id, attributes))
+    }
+
+    fn create_conversation(&self, bot_id: &str, user_id: &str) -> StoreResult<Conversation> {
+        offload(|| self.0.create_conversation(bot_id, user_id))
+    }
+
+    fn get_conversation(&self, id: &str) -> StoreResult<Option<Conversation>> {
+        offload(|| self.0.get_conversation(id))
+    }
+
+    fn delete_conversation(&self, id: &str) -> StoreResult<bool> {
+        offload(|| self.0.delete_conversation(id))
+    }
+
+    fn insert_message(&self, m: NewMessage) -> StoreResult<(Message, bool)> {
+        offload(|| self.0.insert_message(m))
+    }
+
+    fn get_message(&self, id: &str) -> StoreResult<Option<Message>> {
+        offload(|| self.0.get_message(id))
+    }
+
+    fn list_messages(&self, conversation_id: &str, limit: usize) -> StoreResult<Vec<Message>> {
+        offload(|| self.0.list_messages(conversation_id, limit))
+    }
+
+    fn delete_messages(&self, conversation_id: &str) -> StoreResult<usize> {
+        offload(|| self.0.delete_messages(conversation_id))
+    }
+
+    fn set_feedback(&self, message_id: &str, user_id: &str, feedback: i64) -> StoreResult<()> {
+        offload(|| self.0.set_feedback(message_id, user_id, feedback))
+    }
+
+    fn upsert_client(&self, c: &Client) -> StoreResult<()> {
+        offload(|| self.0.upsert_client(c))
+    }
+
+    fn get_client(&self, id: &str) -> StoreResult<Option<Client>> {
+        offload(|| self.0.get_client(id))
+    }
+
+    fn set_webhooks(&self, client_id: &str, hooks: &[Webhook]) -> StoreResult<()> {
+        offload(|| self.0.set_webhooks(client_id, hooks))
+    }
+
+    fn webhooks_for_client(&self, client_id: &str) -> StoreResult<Vec<Webhook>> {
+        offload(|| self.0.webhooks_for_client(client_id))
+    }
+
+    fn webhooks_for_bot(&self, bot_id: &str) -> StoreResult<Vec<Webhook>> {
+        offload(|| self.0.webhooks_for_bot(bot_id))
+    }
+
+    fn client_bot_ids(&self) -> StoreResult<Vec<String>> {
+        offload(|| self.0.client_bot_ids())
+    }
+
+    fn upsert_admin(&self, email: &str, password_hash: &str) -> StoreResult<()> {
+        offload(|| self.0.upsert_admin(email, password_hash))
+    }
+
+    fn admin_password_hash(&self, email: &str) -> StoreResult<Option<String>> {
+        offload(|| self.0.admin_password_hash(email))
+    }
+
+    fn kv_get(&self, key: &str) -> StoreResult<Option<String>> {
+        offload(|| self.0.kv_get(key))
+    }
+
+    fn kv_set(&self, key: &str, value: &str) -> StoreResult<()> {
+        offload(|| self.0.kv_set(key, value))
+    }
+}
+
 /// Current time as ISO-8601 with milliseconds, UTC (`2024-01-01T00:00:00.000Z`).
 pub fn now_iso() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offloaded_store_delegates_outside_a_runtime() {
+        let s = Offloaded(sqlite::SqliteStore::open_in_memory().unwrap());
+        let (u, created) = s.get_or_create_user("b", "web", "v").unwrap();
+        assert!(created);
+        assert_eq!(s.get_user(&u.id).unwrap().unwrap().id, u.id);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn offloaded_store_works_on_a_multi_thread_runtime() {
+        let s = Offloaded(sqlite::SqliteStore::open_in_memory().unwrap());
+        s.kv_set("k", "v").unwrap();
+        assert_eq!(s.kv_get("k").unwrap().as_deref(), Some("v"));
+    }
 }

@@ -1,0 +1,1104 @@
+//! Raw payload JSON → typed [`Content`]: what v12's `renderPayload()` plus the `render_<type>`
+//! dispatch do (botpress-protocols.md §1.8, §1.9), as a pure function.
+//!
+//! Universal content types (`single-choice`, `dropdown`, `card`, `image{image}`, …) are first
+//! translated to the legacy webchat shapes exactly like v12 does, then the legacy shape is parsed.
+//! Unknown or malformed payloads become [`Content::Unsupported`]; nothing here panics.
+
+use serde_json::{Map, Value};
+
+/// Registry key of the built-in quick replies view (`custom channel-web/QuickReplies`, §1.8).
+pub const QUICK_REPLIES: (&str, &str) = ("channel-web", "QuickReplies");
+/// Registry key of the built-in dropdown view (`custom extensions/Dropdown`, §1.8).
+pub const DROPDOWN: (&str, &str) = ("extensions", "Dropdown");
+
+/// What a message shows, after conversion.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    /// `text`, `quick_reply` (and the user's echo of a `login_prompt`).
+    Text {
+        /// The text itself.
+        text: String,
+        /// Render as markdown (otherwise plain text, linkified).
+        markdown: bool,
+    },
+    /// An image (`{url,title}` or universal `{image,title}`).
+    Image(Media),
+    /// An audio clip (`audio`, or `voice{audio}`).
+    Audio(Media),
+    /// A video.
+    Video(Media),
+    /// A downloadable file.
+    File(Media),
+    /// A carousel of cards (`carousel`, universal `card` and `carousel{items}`).
+    Carousel(Vec<Card>),
+    /// A map location, rendered as a link.
+    Location(Location),
+    /// `login_prompt` (bot side: a form).
+    LoginPrompt,
+    /// Three dots.
+    Typing,
+    /// The "conversation reset" system line.
+    SessionReset,
+    /// `visit`: renders nothing.
+    Visit,
+    /// `custom` (also `single-choice` and `dropdown`, which v12 turns into custom payloads):
+    /// rendered by the view registered under `module/view`.
+    Custom(Custom),
+    /// Anything unknown or malformed.
+    Unsupported {
+        /// The payload's `type` (or a short description when there is none).
+        type_name: String,
+    },
+}
+
+/// A media payload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Media {
+    /// Source URL, as sent (it still has to pass [`crate::views::url`]).
+    pub url: String,
+    /// Optional title (caption, file name).
+    pub title: Option<String>,
+}
+
+/// One carousel card.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Card {
+    /// Card title.
+    pub title: String,
+    /// Optional subtitle.
+    pub subtitle: Option<String>,
+    /// Optional picture URL.
+    pub picture: Option<String>,
+    /// The card's buttons.
+    pub buttons: Vec<CardButton>,
+}
+
+/// A carousel button (§1.8 button shapes).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CardButton {
+    /// Opens `url` in a new tab.
+    OpenUrl {
+        /// Button label.
+        title: String,
+        /// Target URL.
+        url: String,
+    },
+    /// Sends `{type:'postback', payload}`.
+    Postback {
+        /// Button label.
+        title: String,
+        /// The postback payload, any JSON.
+        payload: Value,
+    },
+    /// Sends `{type:'say_something', text}`.
+    SaySomething {
+        /// Button label.
+        title: String,
+        /// The text to say.
+        text: String,
+    },
+}
+
+/// A map location.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Location {
+    /// Latitude in degrees.
+    pub latitude: f64,
+    /// Longitude in degrees.
+    pub longitude: f64,
+    /// Optional street address.
+    pub address: Option<String>,
+    /// Optional title.
+    pub title: Option<String>,
+}
+
+/// A custom payload: which view renders it and with what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Custom {
+    /// Module name (`channel-web`, `extensions`, `myModule`).
+    pub module: String,
+    /// View name (`view` or, as v12 sends, `component`).
+    pub view: String,
+    /// Every payload field except `type`, `module`, `view` and `component`.
+    pub props: Map<String, Value>,
+}
+
+/// One quick reply button (`{title, payload}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuickReply {
+    /// Button label, also the text sent.
+    pub title: String,
+    /// Payload sent with it (defaults to the title).
+    pub payload: Value,
+}
+
+impl QuickReply {
+    /// The payload a click sends: `{type:'quick_reply', text:title, payload}` (§1.8).
+    pub fn to_payload(&self) -> Value {
+        serde_json::json!({"type": "quick_reply", "text": self.title, "payload": self.payload})
+    }
+}
+
+/// Typed props of `channel-web/QuickReplies`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuickReplies {
+    /// The buttons.
+    pub replies: Vec<QuickReply>,
+    /// The payload shown in the bubble (usually text), if any.
+    pub wrapped: Option<Value>,
+    /// Lock the composer while this is the last message.
+    pub disable_free_text: bool,
+}
+
+impl QuickReplies {
+    /// Parses the props of a `channel-web/QuickReplies` custom payload; `None` when malformed.
+    pub fn from_props(props: &Map<String, Value>) -> Option<Self> {
+        let replies = parse_quick_replies(props.get("quick_replies")?)?;
+        let wrapped = match props.get("wrapped") {
+            None | Some(Value::Null) => None,
+            Some(w @ Value::Object(_)) => Some(w.clone()),
+            Some(_) => return None,
+        };
+        Some(Self {
+            replies,
+            wrapped,
+            disable_free_text: flag(props, "disableFreeText"),
+        })
+    }
+}
+
+/// One dropdown option.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DropdownOption {
+    /// Shown label, also the text sent.
+    pub label: String,
+    /// Payload sent (`value || label`, §1.8).
+    pub value: String,
+}
+
+/// Typed props of `extensions/Dropdown`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dropdown {
+    /// Text shown above the dropdown.
+    pub message: Option<String>,
+    /// The options.
+    pub options: Vec<DropdownOption>,
+    /// Allow several selections.
+    pub allow_multiple: bool,
+    /// Label of the confirm button (defaults to "Select").
+    pub button_text: Option<String>,
+    /// Placeholder of the closed dropdown.
+    pub placeholder_text: Option<String>,
+    /// Render `message` as markdown.
+    pub markdown: bool,
+}
+
+impl Dropdown {
+    /// Parses the props of an `extensions/Dropdown` custom payload; `None` when malformed.
+    pub fn from_props(props: &Map<String, Value>) -> Option<Self> {
+        let options = props
+            .get("options")?
+            .as_array()?
+            .iter()
+            .map(|o| match o {
+                Value::String(s) => Some(DropdownOption {
+                    label: s.clone(),
+                    value: s.clone(),
+                }),
+                Value::Object(m) => {
+                    let label = scalar_string(m.get("label")?)?;
+                    let value = m
+                        .get("value")
+                        .and_then(scalar_string)
+                        .filter(|v| !v.is_empty())
+                        .unwrap_or_else(|| label.clone());
+                    Some(DropdownOption { label, value })
+                }
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        if options.is_empty() {
+            return None;
+        }
+        Some(Self {
+            message: text_field(props, "message"),
+            options,
+            allow_multiple: flag(props, "allowMultiple"),
+            button_text: text_field(props, "buttonText").filter(|s| !s.trim().is_empty()),
+            placeholder_text: text_field(props, "placeholderText"),
+            markdown: flag(props, "markdown"),
+        })
+    }
+
+    /// The payload a selection sends: `{type:'quick_reply', text:label, payload:value||label}` (§1.8).
+    /// Several selections send their labels joined with `", "` and their values joined with `","`.
+    pub fn selection_payload(selected: &[DropdownOption]) -> Value {
+        let text = selected
+            .iter()
+            .map(|o| o.label.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let payload = selected
+            .iter()
+            .map(|o| o.value.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        serde_json::json!({"type": "quick_reply", "text": text, "payload": payload})
+    }
+}
+
+/// Fields honoured on any payload (§1.8 "Extra payload fields").
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Extras {
+    /// Show thumbs up/down.
+    pub collect_feedback: bool,
+    /// Lock the composer while this is the last message.
+    pub disable_free_text: bool,
+    /// Per-message bot avatar.
+    pub bot_avatar_url: Option<String>,
+    /// `quick_replies` / `buttons` shown as a keyboard.
+    pub keyboard: Vec<QuickReply>,
+    /// Render without a bubble (`noBubble` or `wrapped.noBubble`).
+    pub no_bubble: bool,
+}
+
+/// A converted payload: the content and the extra fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Converted {
+    /// What to render.
+    pub content: Content,
+    /// Extra fields honoured on any payload.
+    pub extras: Extras,
+}
+
+/// Converts a raw payload. Never panics; anything unknown or malformed is [`Content::Unsupported`].
+pub fn convert(payload: &Value) -> Converted {
+    let legacy = to_legacy(payload);
+    let content = match legacy.as_ref().map(content_of) {
+        Some(c) if !matches!(c, Content::Unsupported { .. }) => c,
+        // Name the type the bot sent, not the legacy shape it was translated to.
+        _ => unsupported(payload),
+    };
+    let extras = legacy.as_ref().map(extras_of).unwrap_or_default();
+    Converted { content, extras }
+}
+
+/// Just the content of [`convert`].
+pub fn convert_content(payload: &Value) -> Content {
+    convert(payload).content
+}
+
+fn unsupported(payload: &Value) -> Content {
+    let type_name = match payload {
+        Value::Object(m) => match m.get("type") {
+            Some(Value::String(t)) => t.clone(),
+            Some(_) => "(non-string type)".to_string(),
+            None => "(no type)".to_string(),
+        },
+        Value::Null => "(null)".to_string(),
+        _ => "(not an object)".to_string(),
+    };
+    Content::Unsupported { type_name }
+}
+
+/// v12 `renderPayload()`: universal types → legacy webchat shapes. `None` when not an object.
+fn to_legacy(payload: &Value) -> Option<Value> {
+    let obj = payload.as_object()?;
+    let t = obj.get("type").and_then(Value::as_str).unwrap_or("");
+    let mut out = obj.clone();
+    let feedback = obj.get("collectFeedback").cloned();
+    match t {
+        "single-choice" => {
+            let choices = obj.get("choices").and_then(Value::as_array);
+            let replies: Vec<Value> = choices
+                .map(|cs| {
+                    cs.iter()
+                        .map(|c| {
+                            let title = c.get("title").cloned().unwrap_or(Value::Null);
+                            let payload = match c.get("value") {
+                                Some(Value::String(s)) => Value::String(s.to_uppercase()),
+                                Some(v) => v.clone(),
+                                None => Value::Null,
+                            };
+                            serde_json::json!({"title": title, "payload": payload})
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            if flag(obj, "isDropdown") {
+                let options: Vec<Value> = choices
+                    .map(|cs| {
+                        cs.iter()
+                            .map(|c| {
+                                serde_json::json!({
+                                    "label": c.get("title").cloned().unwrap_or(Value::Null),
+                                    "value": c.get("value").cloned().unwrap_or(Value::Null),
+                                })
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                out = custom_shape(DROPDOWN, obj, &["choices", "isDropdown", "text"]);
+                out.insert(
+                    "message".into(),
+                    obj.get("text").cloned().unwrap_or(Value::Null),
+                );
+                out.insert("options".into(), Value::Array(options));
+            } else {
+                out = custom_shape(QUICK_REPLIES, obj, &["choices", "text", "markdown"]);
+                out.insert("quick_replies".into(), Value::Array(replies));
+                let mut wrapped = Map::new();
+                wrapped.insert("type".into(), "text".into());
+                wrapped.insert(
+                    "text".into(),
+                    obj.get("text").cloned().unwrap_or(Value::Null),
+                );
+                if let Some(md) = obj.get("markdown") {
+                    wrapped.insert("markdown".into(), md.clone());
+                }
+                out.insert("wrapped".into(), Value::Object(wrapped));
+            }
+        }
+        "dropdown" => {
+            out = custom_shape(DROPDOWN, obj, &[]);
+        }
+        "image" | "audio" | "video" | "file" if !obj.contains_key("url") => {
+            if let Some(src) = obj.get(t) {
+                out.insert("url".into(), src.clone());
+                out.remove(t);
+            }
+        }
+        "card" => {
+            out = carousel_shape(std::slice::from_ref(payload), feedback);
+        }
+        "carousel" if obj.contains_key("items") && !obj.contains_key("elements") => {
+            let items = obj
+                .get("items")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            out = carousel_shape(&items, feedback);
+        }
+        _ => {}
+    }
+    Some(Value::Object(out))
+}
+
+/// `{type:'custom', module, component, ...rest}` from a universal payload.
+fn custom_shape(key: (&str, &str), obj: &Map<String, Value>, drop: &[&str]) -> Map<String, Value> {
+    let mut out: Map<String, Value> = obj
+        .iter()
+        .filter(|(k, _)| !drop.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    out.insert("type".into(), "custom".into());
+    out.insert("module".into(), key.0.into());
+    out.insert("component".into(), key.1.into());
+    out
+}
+
+/// Universal cards → `{type:'carousel', text:' ', elements:[{title, picture, subtitle, buttons}]}`.
+fn carousel_shape(cards: &[Value], feedback: Option<Value>) -> Map<String, Value> {
+    let elements = cards
+        .iter()
+        .map(|card| {
+            let actions = card
+                .get("actions")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let buttons: Vec<Value> = actions
+                .iter()
+                .map(|a| {
+                    let title = a.get("title").cloned().unwrap_or(Value::Null);
+                    match a.get("action").and_then(Value::as_str) {
+                        Some("Say something") => serde_json::json!({
+                            "type": "say_something", "title": title,
+                            "text": a.get("text").cloned().unwrap_or(Value::Null)}),
+                        Some("Open URL") => serde_json::json!({
+                            "type": "open_url", "title": title,
+                            "url": a.get("url").cloned().unwrap_or(Value::Null)}),
+                        Some("Postback") => serde_json::json!({
+                            "type": "postback", "title": title,
+                            "payload": a.get("payload").cloned().unwrap_or(Value::Null)}),
+                        _ => a.clone(),
+                    }
+                })
+                .collect();
+            serde_json::json!({
+                "title": card.get("title").cloned().unwrap_or(Value::Null),
+                "picture": card.get("image").cloned().unwrap_or(Value::Null),
+                "subtitle": card.get("subtitle").cloned().unwrap_or(Value::Null),
+                "buttons": buttons,
+            })
+        })
+        .collect();
+    let mut out = Map::new();
+    out.insert("type".into(), "carousel".into());
+    out.insert("text".into(), " ".into());
+    out.insert("elements".into(), Value::Array(elements));
+    if let Some(f) = feedback {
+        out.insert("collectFeedback".into(), f);
+    }
+    out
+}
+
+/// `render_<type>` dispatch on a legacy-shaped payload.
+fn content_of(v: &Value) -> Content {
+    let Some(obj) = v.as_object() else {
+        return unsupported(v);
+    };
+    let t = obj.get("type").and_then(Value::as_str).unwrap_or("");
+    let parsed = match t {
+        "text" | "quick_reply" => text_field(obj, "text").map(|text| Content::Text {
+            text,
+            markdown: flag(obj, "markdown"),
+        }),
+        "image" => media(obj, "url").map(Content::Image),
+        "audio" => media(obj, "url").map(Content::Audio),
+        "voice" => media(obj, "audio")
+            .or_else(|| media(obj, "url"))
+            .map(Content::Audio),
+        "video" => media(obj, "url").map(Content::Video),
+        "file" => media(obj, "url").map(Content::File),
+        "carousel" => carousel(obj).map(Content::Carousel),
+        "location" => location(obj).map(Content::Location),
+        "login_prompt" => Some(Content::LoginPrompt),
+        "typing" => Some(Content::Typing),
+        "session_reset" => Some(Content::SessionReset),
+        "visit" => Some(Content::Visit),
+        "custom" => custom(obj).map(Content::Custom),
+        _ => None,
+    };
+    parsed.unwrap_or_else(|| unsupported(v))
+}
+
+fn media(obj: &Map<String, Value>, key: &str) -> Option<Media> {
+    let url = obj.get(key)?.as_str()?.trim();
+    if url.is_empty() {
+        return None;
+    }
+    Some(Media {
+        url: url.to_string(),
+        title: text_field(obj, "title").filter(|t| !t.is_empty()),
+    })
+}
+
+fn carousel(obj: &Map<String, Value>) -> Option<Vec<Card>> {
+    let elements = obj.get("elements")?.as_array()?;
+    let cards = elements.iter().map(card).collect::<Option<Vec<_>>>()?;
+    (!cards.is_empty()).then_some(cards)
+}
+
+fn card(v: &Value) -> Option<Card> {
+    let obj = v.as_object()?;
+    let buttons = match obj.get("buttons") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(bs)) => bs.iter().map(card_button).collect::<Option<Vec<_>>>()?,
+        Some(_) => return None,
+    };
+    Some(Card {
+        title: text_field(obj, "title")?,
+        subtitle: text_field(obj, "subtitle").filter(|s| !s.is_empty()),
+        picture: text_field(obj, "picture").filter(|s| !s.trim().is_empty()),
+        buttons,
+    })
+}
+
+fn card_button(v: &Value) -> Option<CardButton> {
+    let obj = v.as_object()?;
+    let title = text_field(obj, "title").unwrap_or_default();
+    match obj.get("type").and_then(Value::as_str)? {
+        "open_url" => Some(CardButton::OpenUrl {
+            title,
+            url: obj.get("url")?.as_str()?.to_string(),
+        }),
+        "postback" => Some(CardButton::Postback {
+            title,
+            payload: obj.get("payload").cloned().unwrap_or(Value::Null),
+        }),
+        "say_something" => {
+            let text = text_field(obj, "text").unwrap_or_else(|| title.clone());
+            Some(CardButton::SaySomething { title, text })
+        }
+        _ => None,
+    }
+}
+
+fn location(obj: &Map<String, Value>) -> Option<Location> {
+    let latitude = number(obj.get("latitude")?)?;
+    let longitude = number(obj.get("longitude")?)?;
+    if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
+        return None;
+    }
+    Some(Location {
+        latitude,
+        longitude,
+        address: text_field(obj, "address").filter(|s| !s.is_empty()),
+        title: text_field(obj, "title").filter(|s| !s.is_empty()),
+    })
+}
+
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|f: &f64| f.is_finite())
+}
+
+fn custom(obj: &Map<String, Value>) -> Option<Custom> {
+    let module = obj.get("module")?.as_str()?.trim();
+    let view = obj
+        .get("view")
+        .or_else(|| obj.get("component"))?
+        .as_str()?
+        .trim();
+    if module.is_empty() || view.is_empty() {
+        return None;
+    }
+    let props: Map<String, Value> = obj
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "type" | "module" | "view" | "component"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    // Built-in views must have well-formed props, or the message is unsupported.
+    let key = (module, view);
+    if key == QUICK_REPLIES && QuickReplies::from_props(&props).is_none() {
+        return None;
+    }
+    if key == DROPDOWN && Dropdown::from_props(&props).is_none() {
+        return None;
+    }
+    Some(Custom {
+        module: module.to_string(),
+        view: view.to_string(),
+        props,
+    })
+}
+
+fn extras_of(v: &Value) -> Extras {
+    let Some(obj) = v.as_object() else {
+        return Extras::default();
+    };
+    let keyboard = ["quick_replies", "buttons"]
+        .iter()
+        .find_map(|k| obj.get(*k).and_then(parse_quick_replies))
+        .unwrap_or_default();
+    let wrapped_no_bubble = obj
+        .get("wrapped")
+        .and_then(Value::as_object)
+        .is_some_and(|w| flag(w, "noBubble"));
+    Extras {
+        collect_feedback: flag(obj, "collectFeedback"),
+        disable_free_text: flag(obj, "disableFreeText"),
+        bot_avatar_url: text_field(obj, "botAvatarUrl").filter(|s| !s.trim().is_empty()),
+        keyboard,
+        no_bubble: flag(obj, "noBubble") || wrapped_no_bubble,
+    }
+}
+
+/// `[{title, payload}]` (or `[{title, value}]`, or bare strings) → quick replies; `None` when malformed.
+fn parse_quick_replies(v: &Value) -> Option<Vec<QuickReply>> {
+    v.as_array()?
+        .iter()
+        .map(|r| match r {
+            Value::String(s) => Some(QuickReply {
+                title: s.clone(),
+                payload: Value::String(s.clone()),
+            }),
+            Value::Object(m) => {
+                let title = scalar_string(m.get("title").or_else(|| m.get("label"))?)?;
+                let payload = match m.get("payload").or_else(|| m.get("value")) {
+                    None | Some(Value::Null) => Value::String(title.clone()),
+                    Some(p) => p.clone(),
+                };
+                Some(QuickReply { title, payload })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// A string field; numbers and booleans are stringified (bots send `"title": 3`).
+fn text_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
+    obj.get(key).and_then(scalar_string)
+}
+
+fn scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A boolean flag: `true`, or the strings `"true"`.
+fn flag(obj: &Map<String, Value>, key: &str) -> bool {
+    matches!(obj.get(key), Some(Value::Bool(true)))
+        || matches!(obj.get(key), Some(Value::String(s)) if s == "true")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn content(v: Value) -> Content {
+        convert(&v).content
+    }
+
+    fn unsupported_named(v: Value, name: &str) {
+        assert_eq!(
+            content(v),
+            Content::Unsupported {
+                type_name: name.to_string()
+            }
+        );
+    }
+
+    #[test]
+    fn text_plain_and_markdown() {
+        assert_eq!(
+            content(json!({"type":"text","text":"hi"})),
+            Content::Text {
+                text: "hi".into(),
+                markdown: false
+            }
+        );
+        assert_eq!(
+            content(json!({"type":"text","text":"**hi**","markdown":true})),
+            Content::Text {
+                text: "**hi**".into(),
+                markdown: true
+            }
+        );
+        assert_eq!(
+            content(json!({"type":"quick_reply","text":"Yes","payload":"YES"})),
+            Content::Text {
+                text: "Yes".into(),
+                markdown: false
+            }
+        );
+        assert_eq!(
+            content(json!({"type":"text","text":42})),
+            Content::Text {
+                text: "42".into(),
+                markdown: false
+            }
+        );
+    }
+
+    #[test]
+    fn text_malformed() {
+        unsupported_named(json!({"type":"text"}), "text");
+        unsupported_named(json!({"type":"text","text":{"a":1}}), "text");
+        unsupported_named(json!({"type":"text","text":null}), "text");
+    }
+
+    #[test]
+    fn media_legacy_and_universal() {
+        let m = |url: &str, title: Option<&str>| Media {
+            url: url.into(),
+            title: title.map(Into::into),
+        };
+        assert_eq!(
+            content(json!({"type":"image","url":"/a.png","title":"A"})),
+            Content::Image(m("/a.png", Some("A")))
+        );
+        assert_eq!(
+            content(json!({"type":"image","image":"https://x/a.png"})),
+            Content::Image(m("https://x/a.png", None))
+        );
+        assert_eq!(
+            content(json!({"type":"audio","audio":"/a.mp3","title":"T"})),
+            Content::Audio(m("/a.mp3", Some("T")))
+        );
+        assert_eq!(
+            content(json!({"type":"voice","audio":"/v.ogg","autoPlay":true})),
+            Content::Audio(m("/v.ogg", None))
+        );
+        assert_eq!(
+            content(json!({"type":"video","video":"/v.mp4"})),
+            Content::Video(m("/v.mp4", None))
+        );
+        assert_eq!(
+            content(json!({"type":"video","url":"/v.mp4","title":""})),
+            Content::Video(m("/v.mp4", None))
+        );
+        assert_eq!(
+            content(json!({"type":"file","file":"/f.pdf","title":"Report.pdf"})),
+            Content::File(m("/f.pdf", Some("Report.pdf")))
+        );
+    }
+
+    #[test]
+    fn media_malformed() {
+        unsupported_named(json!({"type":"image"}), "image");
+        unsupported_named(json!({"type":"image","url":""}), "image");
+        unsupported_named(json!({"type":"image","url":5}), "image");
+        unsupported_named(json!({"type":"video","video":["x"]}), "video");
+        unsupported_named(json!({"type":"file","file":null}), "file");
+    }
+
+    #[test]
+    fn legacy_carousel() {
+        let c = content(json!({"type":"carousel","elements":[{
+        "title":"Card","subtitle":"Sub","picture":"/p.png",
+        "buttons":[
+            {"type":"open_url","title":"Site","url":"https://example.com"},
+            {"type":"postback","title":"Buy","payload":"BUY_1"},
+            {"type":"say_something","title":"Hi","text":"Hello"}
+        ]}]}));
+        assert_eq!(
+            c,
+            Content::Carousel(vec![Card {
+                title: "Card".into(),
+                subtitle: Some("Sub".into()),
+                picture: Some("/p.png".into()),
+                buttons: vec![
+                    CardButton::OpenUrl {
+                        title: "Site".into(),
+                        url: "https://example.com".into()
+                    },
+                    CardButton::Postback {
+                        title: "Buy".into(),
+                        payload: json!("BUY_1")
+                    },
+                    CardButton::SaySomething {
+                        title: "Hi".into(),
+                        text: "Hello".into()
+                    },
+                ],
+            }])
+        );
+    }
+
+    #[test]
+    fn universal_card_and_carousel() {
+        let card = json!({"type":"card","title":"T","subtitle":"S","image":"/i.png","actions":[
+            {"action":"Open URL","title":"Go","url":"https://e.com"},
+            {"action":"Postback","title":"P","payload":"X"},
+            {"action":"Say something","title":"Say","text":"hello"}]});
+        let expected = Card {
+            title: "T".into(),
+            subtitle: Some("S".into()),
+            picture: Some("/i.png".into()),
+            buttons: vec![
+                CardButton::OpenUrl {
+                    title: "Go".into(),
+                    url: "https://e.com".into(),
+                },
+                CardButton::Postback {
+                    title: "P".into(),
+                    payload: json!("X"),
+                },
+                CardButton::SaySomething {
+                    title: "Say".into(),
+                    text: "hello".into(),
+                },
+            ],
+        };
+        assert_eq!(
+            content(card.clone()),
+            Content::Carousel(vec![expected.clone()])
+        );
+        let carousel =
+            json!({"type":"carousel","items":[card.clone(), card],"collectFeedback":true});
+        let converted = convert(&carousel);
+        assert_eq!(
+            converted.content,
+            Content::Carousel(vec![expected.clone(), expected])
+        );
+        assert!(converted.extras.collect_feedback);
+    }
+
+    #[test]
+    fn carousel_malformed() {
+        unsupported_named(json!({"type":"carousel"}), "carousel");
+        unsupported_named(json!({"type":"carousel","elements":[]}), "carousel");
+        unsupported_named(json!({"type":"carousel","elements":"x"}), "carousel");
+        unsupported_named(json!({"type":"carousel","elements":[5]}), "carousel");
+        unsupported_named(
+            json!({"type":"carousel","elements":[{"title":"a","buttons":[{"type":"nope"}]}]}),
+            "carousel",
+        );
+        unsupported_named(
+            json!({"type":"carousel","elements":[{"title":"a","buttons":[{"type":"open_url"}]}]}),
+            "carousel",
+        );
+        unsupported_named(json!({"type":"carousel","items":"x"}), "carousel");
+        unsupported_named(json!({"type":"card","actions":7}), "card");
+        unsupported_named(
+            json!({"type":"carousel","elements":[{"subtitle":"no title"}]}),
+            "carousel",
+        );
+    }
+
+    #[test]
+    fn location() {
+        assert_eq!(
+            content(
+                json!({"type":"location","latitude":45.5,"longitude":-73.6,"address":"Montréal","title":"HQ"})
+            ),
+            Content::Location(Location {
+                latitude: 45.5,
+                longitude: -73.6,
+                address: Some("Montréal".into()),
+                title: Some("HQ".into())
+            })
+        );
+        unsupported_named(
+            json!({"type":"location","latitude":"x","longitude":1}),
+            "location",
+        );
+        unsupported_named(
+            json!({"type":"location","latitude":91,"longitude":1}),
+            "location",
+        );
+        unsupported_named(json!({"type":"location","latitude":1}), "location");
+    }
+
+    #[test]
+    fn single_choice_becomes_quick_replies() {
+        let c = convert(&json!({"type":"single-choice","text":"Pick","choices":[
+            {"title":"Yes","value":"yes"},{"title":"No","value":"no"}],"disableFreeText":true}));
+        let Content::Custom(custom) = c.content else {
+            panic!("expected custom, got {c:?}")
+        };
+        assert_eq!(
+            (custom.module.as_str(), custom.view.as_str()),
+            QUICK_REPLIES
+        );
+        let qr = QuickReplies::from_props(&custom.props).expect("typed quick replies");
+        assert_eq!(
+            qr.replies,
+            vec![
+                QuickReply {
+                    title: "Yes".into(),
+                    payload: json!("YES")
+                },
+                QuickReply {
+                    title: "No".into(),
+                    payload: json!("NO")
+                }
+            ]
+        );
+        assert_eq!(qr.wrapped, Some(json!({"type":"text","text":"Pick"})));
+        assert!(qr.disable_free_text);
+        assert!(c.extras.disable_free_text);
+        assert_eq!(c.extras.keyboard, qr.replies);
+    }
+
+    #[test]
+    fn single_choice_dropdown_and_universal_dropdown() {
+        let c = content(
+            json!({"type":"single-choice","text":"Pick","isDropdown":true,"choices":[
+            {"title":"Yes","value":"yes"}]}),
+        );
+        let Content::Custom(custom) = c else {
+            panic!("expected custom")
+        };
+        assert_eq!((custom.module.as_str(), custom.view.as_str()), DROPDOWN);
+        let d = Dropdown::from_props(&custom.props).expect("typed dropdown");
+        assert_eq!(d.message.as_deref(), Some("Pick"));
+        assert_eq!(
+            d.options,
+            vec![DropdownOption {
+                label: "Yes".into(),
+                value: "yes".into()
+            }]
+        );
+
+        let c = content(
+            json!({"type":"dropdown","message":"Which?","allowMultiple":true,
+            "buttonText":"Go","placeholderText":"Choose","options":[{"label":"A","value":"a"},{"label":"B"}]}),
+        );
+        let Content::Custom(custom) = c else {
+            panic!("expected custom")
+        };
+        let d = Dropdown::from_props(&custom.props).expect("typed dropdown");
+        assert!(d.allow_multiple);
+        assert_eq!(d.button_text.as_deref(), Some("Go"));
+        assert_eq!(d.placeholder_text.as_deref(), Some("Choose"));
+        assert_eq!(
+            d.options[1],
+            DropdownOption {
+                label: "B".into(),
+                value: "B".into()
+            }
+        );
+        assert_eq!(
+            Dropdown::selection_payload(&d.options[..1]),
+            json!({"type":"quick_reply","text":"A","payload":"a"})
+        );
+        assert_eq!(
+            Dropdown::selection_payload(&d.options),
+            json!({"type":"quick_reply","text":"A, B","payload":"a,B"})
+        );
+    }
+
+    #[test]
+    fn legacy_custom_quick_replies_and_dropdown() {
+        let c = content(
+            json!({"type":"custom","module":"channel-web","component":"QuickReplies",
+            "quick_replies":[{"title":"A","payload":"PA"}],"wrapped":{"type":"text","text":"Hi"}}),
+        );
+        let Content::Custom(custom) = c else {
+            panic!("expected custom")
+        };
+        assert!(!custom.props.contains_key("module") && !custom.props.contains_key("component"));
+        assert_eq!(
+            QuickReply {
+                title: "A".into(),
+                payload: json!("PA")
+            }
+            .to_payload(),
+            json!({"type":"quick_reply","text":"A","payload":"PA"})
+        );
+        let c = content(
+            json!({"type":"custom","module":"extensions","view":"Dropdown",
+            "message":"m","options":[{"label":"x","value":"1"}]}),
+        );
+        assert!(matches!(c, Content::Custom(ref cu) if cu.view == "Dropdown"));
+    }
+
+    #[test]
+    fn builtin_custom_malformed_is_unsupported() {
+        unsupported_named(
+            json!({"type":"custom","module":"channel-web","component":"QuickReplies"}),
+            "custom",
+        );
+        unsupported_named(
+            json!({"type":"custom","module":"channel-web","component":"QuickReplies","quick_replies":[{"payload":"x"}]}),
+            "custom",
+        );
+        unsupported_named(
+            json!({"type":"custom","module":"channel-web","component":"QuickReplies","quick_replies":[],"wrapped":"x"}),
+            "custom",
+        );
+        unsupported_named(
+            json!({"type":"custom","module":"extensions","component":"Dropdown","options":[]}),
+            "custom",
+        );
+        unsupported_named(
+            json!({"type":"custom","module":"extensions","component":"Dropdown","options":[[1]]}),
+            "custom",
+        );
+        unsupported_named(json!({"type":"dropdown","options":"x"}), "dropdown");
+        unsupported_named(
+            json!({"type":"single-choice","choices":[{"value":"x"}]}),
+            "single-choice",
+        );
+    }
+
+    #[test]
+    fn custom_view_or_component() {
+        let c = content(
+            json!({"type":"custom","module":"myModule","view":"MyView","someData":{"a":1},"wrapped":{"type":"text","text":"x"}}),
+        );
+        let Content::Custom(custom) = c else {
+            panic!("expected custom")
+        };
+        assert_eq!(custom.module, "myModule");
+        assert_eq!(custom.view, "MyView");
+        assert_eq!(custom.props.get("someData"), Some(&json!({"a":1})));
+        assert!(!custom.props.contains_key("type") && !custom.props.contains_key("view"));
+        let c = content(json!({"type":"custom","module":"m","component":"C"}));
+        assert!(matches!(c, Content::Custom(ref cu) if cu.view == "C"));
+    }
+
+    #[test]
+    fn custom_malformed() {
+        unsupported_named(json!({"type":"custom"}), "custom");
+        unsupported_named(json!({"type":"custom","module":"m"}), "custom");
+        unsupported_named(json!({"type":"custom","view":"v"}), "custom");
+        unsupported_named(json!({"type":"custom","module":"","view":"v"}), "custom");
+        unsupported_named(json!({"type":"custom","module":1,"view":"v"}), "custom");
+    }
+
+    #[test]
+    fn system_types() {
+        assert_eq!(
+            content(json!({"type":"login_prompt"})),
+            Content::LoginPrompt
+        );
+        assert_eq!(
+            content(json!({"type":"typing","value":true})),
+            Content::Typing
+        );
+        assert_eq!(
+            content(json!({"type":"session_reset"})),
+            Content::SessionReset
+        );
+        assert_eq!(content(json!({"type":"visit"})), Content::Visit);
+    }
+
+    #[test]
+    fn unknown_and_malformed_never_panic() {
+        unsupported_named(json!({"type":"hologram"}), "hologram");
+        unsupported_named(json!({"type":7}), "(non-string type)");
+        unsupported_named(json!({}), "(no type)");
+        unsupported_named(json!(null), "(null)");
+        unsupported_named(json!("text"), "(not an object)");
+        unsupported_named(json!([{"type":"text","text":"x"}]), "(not an object)");
+        for v in [
+            json!(1),
+            json!(true),
+            json!({"type":"single-choice"}),
+            json!({"type":"card"}),
+            json!({"type":"single-choice","choices":"x"}),
+            json!({"type":"single-choice","choices":[1,2]}),
+            json!({"type":"dropdown"}),
+            json!({"type":"image","image":{"nested":true}}),
+        ] {
+            let _ = convert(&v);
+        }
+    }
+
+    #[test]
+    fn extras() {
+        let c = convert(
+            &json!({"type":"text","text":"x","collectFeedback":true,"disableFreeText":"true",
+            "botAvatarUrl":"https://a/x.png","quick_replies":[{"title":"A","payload":"P"}, "B"],"noBubble":true}),
+        );
+        assert_eq!(
+            c.extras,
+            Extras {
+                collect_feedback: true,
+                disable_free_text: true,
+                bot_avatar_url: Some("https://a/x.png".into()),
+                keyboard: vec![
+                    QuickReply {
+                        title: "A".into(),
+                        payload: json!("P")
+                    },
+                    QuickReply {
+                        title: "B".into(),
+                        payload: json!("B")
+                    }
+                ],
+                no_bubble: true,
+            }
+        );
+        let c = convert(&json!({"type":"text","text":"x","buttons":[{"title":"Go","value":"GO"}]}));
+        assert_eq!(
+            c.extras.keyboard,
+            vec![QuickReply {
+                title: "Go".into(),
+                payload: json!("GO")
+            }]
+        );
+        // Carousel `buttons` live on cards, not on the payload; malformed keyboards are ignored.
+        let c = convert(
+            &json!({"type":"text","text":"x","quick_replies":"nope","collectFeedback":"yes"}),
+        );
+        assert_eq!(c.extras, Extras::default());
+        let c =
+            convert(&json!({"type":"custom","module":"m","view":"v","wrapped":{"noBubble":true}}));
+        assert!(c.extras.no_bubble);
+    }
+}
