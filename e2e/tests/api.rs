@@ -716,3 +716,36 @@ fn validation_warns_once_throws_named_errors_and_keeps_working() {
     let errors: Vec<&Value> = log.iter().filter(|e| e["level"] == "SEVERE").collect();
     assert!(errors.is_empty(), "console errors: {errors:#?}");
 }
+
+#[test]
+fn toggle_bot_info_shows_and_hides_the_bot_info_page() {
+    let site = Site::new();
+    let server = Server::start_with(
+        None,
+        ServerOptions {
+            config: Some(json!({"bots": [{"id": "welcome-bot", "name": "Welcome Bot",
+                "description": "The webchat demo bot", "demo": true}]})),
+            static_dir: Some(site.path().to_path_buf()),
+            ..Default::default()
+        },
+    );
+    let b = Browser::start();
+    open_host_page(&b, &server.url);
+    load_widget_runtime(&b);
+    capture_events(&b);
+    must(&b, "init", json!([config(&server.url, json!({}))]));
+    let w = Widget::default_one();
+    w.open(&b);
+    must(&b, "sendEvent", json!([{"type": "toggleBotInfo"}]));
+    b.wait_for(
+        "the bot info page with the bot's description",
+        &format!(
+            "({0}) && {0}.textContent.includes('The webchat demo bot')",
+            w.q("bot-info")
+        ),
+    );
+    must(&b, "sendEvent", json!([{"type": "toggleBotInfo"}]));
+    b.wait_for("the bot info page gone", &format!("!{}", w.q("bot-info")));
+    w.el(&b, "composer");
+    b.assert_no_console_errors();
+}
