@@ -118,6 +118,7 @@ struct ProxyState {
     faults: Vec<Fault>,
     failed: Vec<String>,
     upgrades: Vec<TcpStream>,
+    heads: Vec<String>,
 }
 
 /// A fault-injecting HTTP + WebSocket reverse proxy on `127.0.0.1`.
@@ -175,6 +176,11 @@ impl Proxy {
         self.state.lock().expect("proxy state").failed.clone()
     }
 
+    /// The head (request line and headers) of every request so far, in arrival order.
+    pub fn request_heads(&self) -> Vec<String> {
+        self.state.lock().expect("proxy state").heads.clone()
+    }
+
     /// WebSocket connections currently open through the proxy.
     pub fn open_websockets(&self) -> usize {
         self.open_ws.load(Ordering::SeqCst)
@@ -226,6 +232,7 @@ fn serve(
     let Some(req) = read_request(&mut client) else {
         return;
     };
+    st.lock().expect("proxy state").heads.push(req.head.clone());
     let fault = take_fault(st, &req);
     if fault == Some(false) {
         respond(&mut client, "500 Internal Server Error", FAULT_BODY);

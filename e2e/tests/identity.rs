@@ -4,6 +4,7 @@
 
 use serde_json::{json, Value};
 use webchat_e2e::jwt::{external_auth_config, hs256, SECRET};
+use webchat_e2e::net::Proxy;
 use webchat_e2e::page::{capture_events, config, load_widget_runtime, must, open_host_page};
 use webchat_e2e::{Browser, Server, ServerOptions, Site, Widget};
 
@@ -37,12 +38,14 @@ fn open_chat(b: &Browser, origin: &str, cfg: Value) -> Widget {
 fn external_auth_token_profile_greets_by_first_name_and_configure_swaps_the_token() {
     let site = Site::new();
     let server = server(&site, Some(external_auth_config()));
+    // through the proxy, which records every request head
+    let proxy = Proxy::start(&server.url);
     let b = Browser::start();
     let ada = hs256(SECRET, &json!({"firstname": "Ada", "lastname": "Lovelace"}));
     let w = open_chat(
         &b,
-        &server.url,
-        config(&server.url, json!({"externalAuthToken": ada})),
+        &proxy.url,
+        config(&proxy.url, json!({"externalAuthToken": ada})),
     );
 
     must(&b, "sendEvent", json!([{"type": "update_profile"}]));
@@ -78,6 +81,27 @@ fn external_auth_token_profile_greets_by_first_name_and_configure_swaps_the_toke
         0,
         "a valid token produced an ERROR event"
     );
+    // §1.6: the token travels in `X-BP-ExternalAuth: Bearer`, never in a URL
+    let heads = proxy.request_heads();
+    for token in [&ada, &grace] {
+        assert!(
+            !heads.iter().any(|h| h
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .contains(token.as_str())),
+            "a token in a request line"
+        );
+        let bearer = format!("bearer {}", token.to_ascii_lowercase());
+        assert!(
+            heads.iter().any(|h| h.starts_with("POST ")
+                && h.contains("/messages")
+                && h.to_ascii_lowercase()
+                    .lines()
+                    .any(|l| l.starts_with("x-bp-externalauth:") && l.ends_with(&bearer))),
+            "no /messages request carried the token as X-BP-ExternalAuth"
+        );
+    }
     b.assert_no_console_errors();
 }
 
@@ -90,10 +114,11 @@ fn invalid_token_gives_an_error_event_and_the_chat_works_unauthenticated() {
         "not-the-shared-secret-not-the-shared-secret-not-the-shared-secret-not-the-shared-secret-not-the-shared-secret-not-the-shared-secret-xx",
         &json!({"firstname": "Mallory"}),
     );
+    let proxy = Proxy::start(&server.url);
     let w = open_chat(
         &b,
-        &server.url,
-        config(&server.url, json!({"externalAuthToken": forged})),
+        &proxy.url,
+        config(&proxy.url, json!({"externalAuthToken": forged})),
     );
     must(&b, "sendEvent", json!([{"type": "update_profile"}]));
     let err = b.wait_for(
@@ -110,6 +135,25 @@ fn invalid_token_gives_an_error_event_and_the_chat_works_unauthenticated() {
     );
     w.say(&b, "still here");
     w.wait_reply(&b, "still here", "You said: still here");
+    // after the 401 the token is dropped from later requests (§1.6): "still here" went without it
+    let heads = proxy.request_heads();
+    let last_message = heads
+        .iter()
+        .rev()
+        .find(|h| h.starts_with("POST ") && h.contains("/messages"))
+        .expect("a /messages request");
+    assert!(
+        !last_message
+            .to_ascii_lowercase()
+            .contains("x-bp-externalauth"),
+        "the rejected token is still sent: {last_message}"
+    );
+    assert!(
+        heads.iter().any(|h| h
+            .to_ascii_lowercase()
+            .contains(&forged.to_ascii_lowercase())),
+        "the forged token was never sent"
+    );
     // Expected: the browser logs the rejected request itself ("... status of 401").
     let allowed = b.assert_console_errors_only(&["401"]);
     assert!(
