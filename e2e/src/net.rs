@@ -171,6 +171,11 @@ impl Proxy {
         });
     }
 
+    /// Forgets the faults not used yet.
+    pub fn clear_faults(&self) {
+        self.state.lock().expect("proxy state").faults.clear();
+    }
+
     /// The `METHOD path` of every request answered with an injected 500 so far.
     pub fn failed(&self) -> Vec<String> {
         self.state.lock().expect("proxy state").failed.clone()

@@ -214,3 +214,29 @@ fn wait_faults(proxy: &Proxy, n: usize) {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn a_reload_with_an_unsent_message_loses_nothing() {
+    let site = Site::new();
+    let server = server(&site);
+    let proxy = Proxy::start(&server.url);
+    let user_id = "e2e-reload-outbox-user-0123";
+    let b = Browser::start();
+    let w = open_chat(&b, &proxy.url, user_id);
+    w.say(&b, "sent before");
+    w.wait_reply(&b, "sent before", "You said: sent before");
+
+    // the API keeps failing: the message stays in the outbox
+    proxy.fail("POST", "/mod/channel-web/messages", 10_000, false);
+    w.say(&b, "unsent at reload");
+    wait_faults(&proxy, 1);
+    let w = open_chat(&b, &proxy.url, user_id); // reload the page
+    proxy.clear_faults();
+    w.wait_reply(&b, "unsent at reload", "You said: unsent at reload");
+
+    let expected = ["sent before", "unsent at reload"];
+    wait_stored(&server.url, user_id, &expected);
+    assert_transcript(&b, &w, &expected);
+    // Expected: the browser logs the injected 500 answers.
+    b.assert_console_errors_only(&["status of 500"]);
+}
