@@ -749,3 +749,36 @@ fn toggle_bot_info_shows_and_hides_the_bot_info_page() {
     w.el(&b, "composer");
     b.assert_no_console_errors();
 }
+
+#[test]
+fn opening_and_closing_by_hand_posts_lifecycle_messages_and_ui_events() {
+    let site = Site::new();
+    let server = server(&site, None);
+    let b = Browser::start();
+    ready_page(&b, &server.url, config(&server.url, json!({})));
+    let w = Widget::default_one();
+    let launcher = w.el(&b, "launcher");
+    b.click(&launcher);
+    w.el(&b, "panel");
+    b.wait_for(
+        "webchatOpened and UI.OPENED",
+        "window.__posts.some(p => p.name === 'webchatOpened')\
+         && window.__events.some(e => e.type === 'UI.OPENED')",
+    );
+    let close = w.el(&b, "close");
+    b.click(&close);
+    b.wait_for("no panel", &format!("!{}", w.q("panel")));
+    b.wait_for(
+        "webchatClosed and UI.CLOSED",
+        "window.__posts.some(p => p.name === 'webchatClosed')\
+         && window.__events.some(e => e.type === 'UI.CLOSED')",
+    );
+    assert_eq!(
+        js(
+            &b,
+            "window.__posts.filter(p => /webchat(Opened|Closed)/.test(p.name)).map(p => p.name)"
+        ),
+        json!(["webchatOpened", "webchatClosed"])
+    );
+    b.assert_no_console_errors();
+}

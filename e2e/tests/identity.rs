@@ -305,5 +305,13 @@ fn two_widgets_on_one_page_keep_their_own_transcripts() {
     b.wait_for("beta removed", "!document.getElementById('beta-container')");
     alpha.say(&b, "alpha alone");
     alpha.wait_reply(&b, "alpha alone", "You said: alpha alone");
+
+    // destroy('*') removes every widget and closes every socket
+    must(&b, "destroy", json!(["*"]));
+    b.wait_for(
+        "no widget left, every socket closed",
+        "!document.getElementById('alpha-container') && !document.getElementById('beta-container')\
+         && window.__sockets.length >= 2 && window.__sockets.every(s => s.readyState === 3)",
+    );
     b.assert_no_console_errors();
 }
