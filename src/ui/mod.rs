@@ -50,12 +50,15 @@ impl Chat {
     pub fn close_from_panel(&self) {
         self.cmd.run(Command::Close);
         let launcher = self.launcher;
-        // after the DOM update: on narrow screens the launcher is hidden while the panel is open
-        request_animation_frame(move || {
+        let focus = move || {
             if let Some(b) = launcher.get_untracked() {
                 let _ = b.focus();
             }
-        });
+        };
+        focus();
+        // again after the next paint: on narrow screens the launcher is hidden while the panel is
+        // open, and a hidden element cannot take focus
+        request_animation_frame(focus);
     }
 
     /// A UI string in the current language (reactive when called inside a closure).
@@ -122,6 +125,7 @@ pub fn Root(
             .unwrap_or_else(|| config.with(|c| c.locale.clone()));
         Lang::resolve(&locale, &browser::language())
     });
+    provide_context(views::ViewLang(lang));
     provide_context(Chat {
         state,
         config,
@@ -526,8 +530,9 @@ fn Avatar(
     initial: String,
 ) -> impl IntoView {
     match url {
-        Some(src) => view! { <img class="bpw-row-avatar" data-testid="avatar" alt="" src=src /> }
-            .into_any(),
+        Some(src) => {
+            view! { <img class="bpw-row-avatar" data-testid="avatar" alt="" src=src /> }.into_any()
+        }
         None => view! {
             <span class="bpw-row-avatar bpw-avatar-initial" data-testid="avatar" aria-hidden="true">
                 {initial}
@@ -603,6 +608,8 @@ pub fn MessageRow(
         })
     };
     let body = move || {
+        // built-in views read the language untracked: re-render the message when it changes
+        chat.lang.track();
         let mut ctx = RenderCtx::new(send_payload, send_payload, send_feedback, host.clone());
         ctx.is_last_group = last_group;
         ctx.is_last_of_group = last_of_group;
@@ -866,7 +873,10 @@ mod tests {
             view_mode: ViewMode::Fullscreen,
             ..Config::default()
         };
-        assert_eq!(root_class(&cfg, true), "bpw bpw-open bpw-fullscreen bpw-theme-dark");
+        assert_eq!(
+            root_class(&cfg, true),
+            "bpw bpw-open bpw-fullscreen bpw-theme-dark"
+        );
         assert_eq!(root_class(&Config::default(), false), "bpw");
         assert_eq!(initial("welcome bot"), "W");
         assert_eq!(initial("  "), "");

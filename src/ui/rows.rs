@@ -214,7 +214,10 @@ mod tests {
                    "disableFreeText": true}),
         );
         let ms = vec![text("a", None), qr.clone()];
-        assert_eq!(last_keyboard(&ms).map(|(id, k)| (id, k.len())), Some(("q".into(), 1)));
+        assert_eq!(
+            last_keyboard(&ms).map(|(id, k)| (id, k.len())),
+            Some(("q".into(), 1))
+        );
         assert!(composer_locked(&ms));
         let ms = vec![qr, text("u", Some("u"))];
         assert_eq!(last_keyboard(&ms), None);
@@ -232,7 +235,11 @@ mod tests {
         let mut ms = history.clone();
         ms.push(text("u1", Some("u")));
         ms.push(text("b1", None));
-        let ids: Vec<&str> = a.update(Some("c"), &ms).iter().map(|m| m.id.as_str()).collect();
+        let ids: Vec<&str> = a
+            .update(Some("c"), &ms)
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect();
         assert_eq!(ids, ["b1"]);
         assert!(a.update(Some("c"), &ms).is_empty(), "announced once");
         // switching conversations does not read the other history
@@ -241,7 +248,11 @@ mod tests {
 
     #[test]
     fn summaries_and_announcements() {
-        let img = msg("i", None, json!({"type": "image", "image": "/x.png", "title": "Cat"}));
+        let img = msg(
+            "i",
+            None,
+            json!({"type": "image", "image": "/x.png", "title": "Cat"}),
+        );
         assert_eq!(summary(Lang::En, &img), "Image: Cat");
         assert_eq!(summary(Lang::Fr, &img), "Image: Cat");
         let card = msg(
