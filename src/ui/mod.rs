@@ -521,7 +521,8 @@ pub fn Transcript() -> impl IntoView {
     }
 }
 
-/// The avatar of a group: the message's `botAvatarUrl`, else config `avatarUrl`, else an initial.
+/// The avatar of a group: the message's `botAvatarUrl`, else config `avatarUrl`, else botInfo's, else
+/// an initial.
 #[component]
 fn Avatar(
     /// Allowlisted image URL, if any.
@@ -585,11 +586,19 @@ pub fn MessageRow(
                 return None;
             }
             let (url, name) = if is_bot {
-                let url = views::avatar_url_for(&message, &host).or_else(|| {
-                    chat.config
-                        .with(|c| c.avatar_url.clone())
-                        .and_then(|u| views::url::safe_url(&u, &host))
-                });
+                // the message's botAvatarUrl, config avatarUrl, then botInfo details.avatarUrl
+                let url = views::avatar_url_for(&message, &host)
+                    .or_else(|| chat.config.with(|c| c.avatar_url.clone()))
+                    .or_else(|| {
+                        chat.state.with(|s| {
+                            s.bot_info
+                                .details
+                                .get("avatarUrl")
+                                .and_then(|u| u.as_str())
+                                .map(str::to_string)
+                        })
+                    })
+                    .and_then(|u| views::url::safe_url(&u, &host));
                 (url, chat.title())
             } else {
                 (None, chat.t(Key::You).to_string())
