@@ -59,6 +59,8 @@ export type WebchatEventType =
   | 'MESSAGE.SENT'
   | 'MESSAGE.RECEIVED'
   | 'USER.CONNECTED'
+  /** `guest.webchat.data` from the bot; `value` is its payload (a `language` switches the UI language). */
+  | 'DATA.RECEIVED'
   | 'ERROR';
 
 /** What `onEvent` handlers receive. */

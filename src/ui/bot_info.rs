@@ -142,6 +142,26 @@ pub fn info_links(details: &Value, bot_host: &str) -> Vec<InfoLink> {
         .collect()
 }
 
+/// The language choices of the bot-info page: botInfo `languages` (trimmed, de-duplicated, in order) with
+/// the current one selected. `current` is the state language, else the resolved UI language code; when it
+/// is not among the bot's languages, nothing is selected (the first option shows).
+pub fn language_options(languages: &[String], current: &str) -> Vec<(String, bool)> {
+    let mut seen: Vec<String> = Vec::new();
+    for l in languages {
+        let l = l.trim();
+        if !l.is_empty() && !seen.iter().any(|s| s.eq_ignore_ascii_case(l)) {
+            seen.push(l.to_string());
+        }
+    }
+    let base = current.split(['-', '_']).next().unwrap_or("");
+    let exact = seen.iter().position(|l| l.eq_ignore_ascii_case(current));
+    let chosen = exact.or_else(|| seen.iter().position(|l| l.eq_ignore_ascii_case(base)));
+    seen.into_iter()
+        .enumerate()
+        .map(|(i, l)| (l, Some(i) == chosen))
+        .collect()
+}
+
 /// An image of botInfo `details` (`avatarUrl`, `coverPictureUrl`) through the allowlist.
 pub fn detail_image(details: &Value, key: &str, bot_host: &str) -> Option<String> {
     safe_url(text_at(details, key)?, bot_host)
@@ -173,6 +193,14 @@ pub fn BotInfoPage() -> impl IntoView {
     };
     let links = move || info_links(&details(), &host());
     let started = move || chat.state.with(|s| !s.messages.is_empty());
+    let languages = move || {
+        let current = chat
+            .state
+            .with(|s| s.language.clone())
+            .unwrap_or_else(|| chat.lang.get().code().to_string());
+        chat.state
+            .with(|s| language_options(&s.bot_info.languages, &current))
+    };
     view! {
         <section class="bpw-bot-info" data-testid="bot-info" aria-label=move || format!("About {}", chat.title())>
             {move || cover().map(|src| view! { <img class="bpw-bot-info-cover" alt="" src=src /> })}
@@ -198,6 +226,23 @@ pub fn BotInfoPage() -> impl IntoView {
                     </li>
                 </For>
             </ul>
+            <Show when=move || { languages().len() > 1 }>
+                <label class="bpw-bot-info-language">
+                    <span>"Language"</span>
+                    <select
+                        data-testid="language-select"
+                        on:change:target=move |ev| {
+                            chat.cmd.run(Command::SetLanguage(ev.target().value()))
+                        }
+                    >
+                        <For each=languages key=|(l, sel)| (l.clone(), *sel) let:opt>
+                            <option value=opt.0.clone() selected=opt.1>
+                                {opt.0.clone()}
+                            </option>
+                        </For>
+                    </select>
+                </label>
+            </Show>
             <button
                 type="button"
                 class="bpw-bot-info-start"
@@ -292,6 +337,26 @@ mod tests {
         assert_eq!(links[0].href, "https://example.com/about");
         let links = info_links(&json!({"website": "/about"}), HOST);
         assert_eq!(links[0].href, "https://bot.example.com/about");
+    }
+
+    #[test]
+    fn language_choices() {
+        let langs: Vec<String> = ["en", "fr", " FR ", "", "pt-BR"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            language_options(&langs, "fr"),
+            [
+                ("en".to_string(), false),
+                ("fr".to_string(), true),
+                ("pt-BR".to_string(), false)
+            ]
+        );
+        assert!(language_options(&langs, "pt-BR")[2].1, "exact match");
+        assert!(language_options(&langs, "fr-CA")[1].1, "base language");
+        assert!(language_options(&langs, "de").iter().all(|(_, s)| !s));
+        assert!(language_options(&[], "en").is_empty());
     }
 
     #[test]
