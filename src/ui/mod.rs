@@ -168,7 +168,16 @@ pub fn Launcher() -> impl IntoView {
             class="bpw-launcher"
             data-testid="launcher"
             node_ref=chat.launcher
-            aria-label=move || chat.t(if open() { Key::CloseChat } else { Key::OpenChat })
+            aria-label=move || {
+                let action = chat.t(if open() { Key::CloseChat } else { Key::OpenChat });
+                match unread() {
+                    0 => action.to_string(),
+                    n => {
+                        let count = tf(chat.lang.get(), Key::UnreadMessages, &[("n", &n.to_string())]);
+                        format!("{action} ({count})")
+                    }
+                }
+            }
             aria-expanded=move || open().to_string()
             on:click=move |_| chat.cmd.run(Command::Toggle)
         >
@@ -176,13 +185,9 @@ pub fn Launcher() -> impl IntoView {
                 <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" />
             </svg>
             <Show when=move || { unread() > 0 }>
+                // the count is part of the launcher's label; the badge is only visual
                 <span class="bpw-badge" data-testid="unread-badge" aria-hidden="true">
                     {unread}
-                </span>
-                <span class="bpw-sr-only">
-                    {move || {
-                        tf(chat.lang.get(), Key::UnreadMessages, &[("n", &unread().to_string())])
-                    }}
                 </span>
             </Show>
         </button>
