@@ -11,6 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::config::{config_error, js_error, parse_init, to_json, warn_unknown};
 use super::instances::{self, Instance};
+use crate::model::config::DEFAULT_CHAT_ID;
 use crate::model::events::HostEvent;
 use crate::model::Config;
 use crate::mount;
@@ -28,9 +29,11 @@ fn opt_string(v: &JsValue, what: &str) -> Result<Option<String>, JsValue> {
 }
 
 fn session_for(chat_id: &JsValue, call: &str) -> Result<Rc<Session>, JsValue> {
-    let key = opt_string(chat_id, "chatId")?.unwrap_or_default();
+    let key = opt_string(chat_id, "chatId")?
+        .filter(|k| !k.is_empty())
+        .unwrap_or_else(|| DEFAULT_CHAT_ID.to_string());
     instances::session(&key).ok_or_else(|| {
-        let which = if key.is_empty() {
+        let which = if key == DEFAULT_CHAT_ID {
             String::new()
         } else {
             format!(" with chatId `{key}`")
@@ -172,7 +175,7 @@ pub fn destroy(chat_id: JsValue) -> Result<(), JsValue> {
     match opt_string(&chat_id, "chatId")?.as_deref() {
         Some("*") => instances::remove_all(),
         other => {
-            instances::remove(other.unwrap_or(""));
+            instances::remove(other.filter(|k| !k.is_empty()).unwrap_or(DEFAULT_CHAT_ID));
         }
     }
     Ok(())

@@ -239,6 +239,9 @@ pub enum ConfigError {
     MissingBotId,
 }
 
+/// The `chatId` of a widget initialised without one (v12's `bp-web-widget`, §1.3).
+pub const DEFAULT_CHAT_ID: &str = "bp-web-widget";
+
 /// The result of parsing a config patch: the unknown keys found (for warnings).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Parsed {
@@ -247,9 +250,12 @@ pub struct Parsed {
 }
 
 impl Config {
-    /// The `chatId`, or `bp-web-widget` when unset (v12's default container name).
+    /// The `chatId`, or [`DEFAULT_CHAT_ID`] when unset (v12's default, §1.3).
     pub fn chat_key(&self) -> String {
-        self.chat_id.clone().unwrap_or_default()
+        match self.chat_id.as_deref() {
+            Some(id) if !id.is_empty() => id.to_string(),
+            _ => DEFAULT_CHAT_ID.to_string(),
+        }
     }
 
     /// The id of the host element: `{chatId}-container`, or `bp-web-widget`.
@@ -406,6 +412,11 @@ mod tests {
         assert!(!c.enable_conversation_deletion && c.close_on_escape && c.enable_persist_history);
         assert_eq!(c.container_width.to_css(), "360px");
         assert_eq!(c.container_id(), "bp-web-widget");
+        assert_eq!(
+            c.chat_key(),
+            DEFAULT_CHAT_ID,
+            "v12 names the default widget bp-web-widget"
+        );
         assert_eq!(c.visitor_storage_key(), "bp/socket/user");
     }
 

@@ -171,6 +171,8 @@ impl ChatState {
                 self.conversation_id = Some(conversation_id);
                 self.messages.clear();
                 for m in messages {
+                    // A message stored while its echo was lost (socket cut in flight) is confirmed here.
+                    self.confirm_pending(&m);
                     self.insert(m);
                 }
             }
@@ -247,16 +249,20 @@ impl ChatState {
         false
     }
 
+    /// A stored copy of our own message (its echo, or the history) confirms the pending entry.
+    fn confirm_pending(&mut self, msg: &Message) {
+        if let Some(cid) = msg.payload.get("clientMessageId").and_then(|v| v.as_str()) {
+            self.pending.retain(|p| p.client_id != cid);
+        }
+    }
+
     fn receive(&mut self, msg: Message) -> bool {
         if let Some(conv) = &self.conversation_id {
             if !msg.conversation_id.is_empty() && &msg.conversation_id != conv {
                 return false;
             }
         }
-        // the echo of our own message confirms the pending entry
-        if let Some(cid) = msg.payload.get("clientMessageId").and_then(|v| v.as_str()) {
-            self.pending.retain(|p| p.client_id != cid);
-        }
+        self.confirm_pending(&msg);
         let is_bot = msg.is_bot();
         if !self.insert(msg) {
             return false;
@@ -474,6 +480,27 @@ mod tests {
         assert_eq!(s.typing_until, Some(6.0), "the user's own echo does not");
         s.apply(ChatEvent::BotName("N".into()));
         assert_eq!(s.bot_name, "N");
+    }
+
+    #[test]
+    fn history_confirms_a_pending_message_whose_echo_was_lost() {
+        let mut s = ChatState::default();
+        s.apply(ChatEvent::Sending(Pending {
+            client_id: "k".into(),
+            payload: json!({"type": "text", "text": "hi", "clientMessageId": "k"}),
+            delivery: Delivery::Sent,
+        }));
+        let mut stored = msg("m1", Some("u"), "c");
+        stored.payload = json!({"type": "text", "text": "hi", "clientMessageId": "k"});
+        s.apply(ChatEvent::History {
+            conversation_id: "c".into(),
+            messages: vec![stored],
+        });
+        assert!(
+            s.pending.is_empty(),
+            "the stored copy replaces the optimistic one"
+        );
+        assert_eq!(s.messages.len(), 1);
     }
 
     #[test]

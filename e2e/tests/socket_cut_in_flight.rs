@@ -1,13 +1,8 @@
-//! PENDING (not compiled: the widget fails it). Copy into `e2e/tests/` to run.
-//!
 //! Issue 4, "every message typed arrives exactly once": the socket dies while a message is in flight.
 //! The server stores the message and answers the POST, but its socket echo is lost with the dead
-//! connection. After reconnecting, the widget reloads the history (which has the message) and keeps
-//! its own pending bubble as well: the transcript shows the message twice, e.g.
-//! `[("first","stored"), ("second","stored"), ("secondSent","sent")]`. The server stores it once.
-//! (The race also made the committed socket-cut test flaky, about one run in three, before the
-//! cut was moved off the in-flight moment; this version is deterministic: the proxy swallows the
-//! echo, then cuts.)
+//! connection. After reconnecting, the widget reloads the history (which has the message): the
+//! stored copy must replace the pending bubble, so the transcript shows the message once. The
+//! proxy swallows the echo, then cuts, so the race is deterministic.
 
 use std::time::{Duration, Instant};
 
@@ -33,7 +28,11 @@ fn a_message_whose_echo_died_with_the_socket_shows_once() {
     open_host_page(&b, &proxy.url);
     load_widget_runtime(&b);
     capture_events(&b);
-    must(&b, "init", json!([config(&proxy.url, json!({"userId": user_id}))]));
+    must(
+        &b,
+        "init",
+        json!([config(&proxy.url, json!({"userId": user_id}))]),
+    );
     let w = Widget::default_one();
     w.open(&b);
     w.say(&b, "first");
@@ -45,7 +44,11 @@ fn a_message_whose_echo_died_with_the_socket_shows_once() {
     let guest = Guest::connect(&server.url, "welcome-bot", user_id);
     let deadline = Instant::now() + WAIT;
     while guest.user_texts() != ["first", "second"] {
-        assert!(Instant::now() < deadline, "never stored: {:?}", guest.user_texts());
+        assert!(
+            Instant::now() < deadline,
+            "never stored: {:?}",
+            guest.user_texts()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     drop(guest);

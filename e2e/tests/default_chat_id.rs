@@ -1,8 +1,5 @@
-//! PENDING (not compiled: the widget does not do this yet). Copy into `e2e/tests/` to run.
-//!
 //! botpress-protocols.md §1.3: `chatId` defaults to `bp-web-widget`, and the lifecycle messages
-//! (§1.2, `{name, chatId}`) and `onEvent` events name it. Today the default widget reports
-//! `chatId: ""` in both.
+//! (§1.2, `{name, chatId}`) and `onEvent` events name it.
 
 use serde_json::json;
 use webchat_e2e::page::{capture_events, config, load_widget_runtime, must, open_host_page};
