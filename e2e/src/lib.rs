@@ -108,7 +108,54 @@ impl Server {
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }
+
+    /// Starts the server on a fresh temporary data directory with `config` written to a
+    /// `botpress.config.json` there and passed with `--config`.
+    pub fn start_with_config(config: &Value) -> Server {
+        let temp = tempfile::tempdir().expect("temporary data dir");
+        let data_dir = temp.path().join("data");
+        std::fs::create_dir_all(&data_dir).expect("data dir");
+        let file = temp.path().join("botpress.config.json");
+        std::fs::write(&file, config.to_string()).expect("config file");
+        let file = file.to_str().expect("utf-8 temp path").to_string();
+        let mut server = Server::start_on(&data_dir, &["--config", &file]);
+        server._temp = Some(temp);
+        server
+    }
+
+    /// Starts the server with the messaging bridge client [`BOT_CLIENT_ID`] / [`BOT_CLIENT_TOKEN`]
+    /// provisioned, so a test can speak as the bot with [`Server::send_as_bot`].
+    pub fn start_with_bridge() -> Server {
+        Server::start_with_config(&json!({
+            "messaging": {"clientId": BOT_CLIENT_ID, "clientToken": BOT_CLIENT_TOKEN},
+            // hostile-payload suites send many messages; the limit is not what they test
+            "channelWeb": {"rateLimit": {"enabled": false}},
+        }))
+    }
+
+    /// Sends `payload` as the bot into `conversation_id` through the messaging bridge
+    /// (`POST /api/v1/messages`) and returns the stored message; any non-2xx answer fails the test.
+    pub fn send_as_bot(&self, conversation_id: &str, payload: &Value) -> Value {
+        let url = format!("{}/api/v1/messages", self.url);
+        match ureq::post(&url)
+            .set("x-bp-messaging-client-id", BOT_CLIENT_ID)
+            .set("x-bp-messaging-client-token", BOT_CLIENT_TOKEN)
+            .send_json(json!({"conversationId": conversation_id, "payload": payload}))
+        {
+            Ok(resp) => resp.into_json().unwrap_or(Value::Null),
+            Err(ureq::Error::Status(code, resp)) => panic!(
+                "bridge refused {payload}: {code} {}",
+                resp.into_string().unwrap_or_default()
+            ),
+            Err(e) => panic!("bridge call failed: {e}"),
+        }
+    }
 }
+
+/// The messaging client id [`Server::start_with_bridge`] provisions.
+pub const BOT_CLIENT_ID: &str = "e2e-bot-client";
+/// The messaging client token [`Server::start_with_bridge`] provisions.
+pub const BOT_CLIENT_TOKEN: &str = "e2e-bot-client-token-0123456789abcdef";
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -276,6 +323,71 @@ impl Browser {
             .collect()
     }
 
+    /// Saves a PNG screenshot of the viewport to `target/e2e-artifacts/{name}` and returns its path.
+    pub fn screenshot(&self, name: &str) -> PathBuf {
+        let v = ureq::get(&format!("{}/screenshot", self.base))
+            .call()
+            .unwrap_or_else(|e| panic!("screenshot: {e}"))
+            .into_json::<Value>()
+            .expect("screenshot JSON");
+        let b64 = v["value"].as_str().expect("base64 screenshot");
+        let png = base64_decode(b64);
+        let dir = artifacts_dir();
+        std::fs::create_dir_all(&dir).expect("artifacts dir");
+        let path = dir.join(name);
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Opens the demo page of `server`, waits for the widget, opens the panel and returns once the
+    /// composer is there.
+    pub fn open_demo(&self, server: &Server) {
+        self.goto(&format!("{}/", server.url));
+        self.wait_for(
+            "the v12 global",
+            "window.botpressWebChat && typeof window.botpressWebChat.init === 'function'",
+        );
+        let launcher = self.widget_el("launcher");
+        self.click(&launcher);
+        self.widget_el("panel");
+        self.widget_el("composer");
+    }
+
+    /// Types `text` into the composer and presses Enter.
+    pub fn say(&self, text: &str) {
+        let composer = self.widget_el("composer");
+        self.type_into(&composer, &format!("{text}\u{E007}"));
+    }
+
+    /// Number of transcript rows (`data-testid="message"`) in the default widget.
+    pub fn message_count(&self) -> u64 {
+        self.exec(
+            &format!(
+                "const r = {}; return r ? r.querySelectorAll('[data-testid=\"message\"]').length : 0;",
+                widget_root_js()
+            ),
+            json!([]),
+        )
+        .as_u64()
+        .unwrap_or(0)
+    }
+
+    /// Installs an `onEvent` handler that records the conversation id of bot messages in
+    /// `window.__convId`, says `hi`, and returns the id once the bot's answer arrived.
+    pub fn conversation_id(&self) -> String {
+        self.exec(
+            "window.__convId = null; window.botpressWebChat.onEvent(function (e) {\
+               var v = e && e.value; if (v && v.conversationId) window.__convId = String(v.conversationId);\
+             }, ['MESSAGE.RECEIVED']);",
+            json!([]),
+        );
+        self.say("hi");
+        self.wait_for("a bot message with its conversation id", "window.__convId")
+            .as_str()
+            .expect("conversation id string")
+            .to_string()
+    }
+
     /// Fails the test when the page logged any error.
     pub fn assert_no_console_errors(&self) {
         let errors = self.console_errors();
@@ -289,6 +401,46 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// Where tests leave screenshots and reports: `target/e2e-artifacts/` of the workspace (or of
+/// `CARGO_TARGET_DIR`).
+pub fn artifacts_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+        .join("e2e-artifacts")
+}
+
+/// The workspace root (for files tests read or write in the repository, e.g. `docs/`).
+pub fn repo_root() -> PathBuf {
+    workspace_root()
+}
+
+/// Decodes standard base64 (the WebDriver screenshot encoding).
+fn base64_decode(text: &str) -> Vec<u8> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes().filter_map(val) {
+        acc = (acc << 6) | c;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
 }
 
 /// JavaScript for the shadow root of the default widget (`#bp-web-widget`).
