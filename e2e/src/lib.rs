@@ -175,6 +175,18 @@ fn free_port() -> u16 {
 #[derive(Debug, Clone)]
 pub struct Element(String);
 
+impl Element {
+    /// The element a script returned (`{"element-6066-…": id}`); fails the test for anything else.
+    pub fn from_json(v: &Value) -> Element {
+        Element(
+            v[ELEMENT_KEY]
+                .as_str()
+                .unwrap_or_else(|| panic!("not an element: {v}"))
+                .to_string(),
+        )
+    }
+}
+
 /// A headless Chromium session driven through chromedriver.
 pub struct Browser {
     driver: Child,
@@ -351,6 +363,57 @@ impl Browser {
         self.click(&launcher);
         self.widget_el("panel");
         self.widget_el("composer");
+    }
+
+    /// Registers the demo bot's `demo/Greeting` custom view (§1.9) through
+    /// `window.botpressWebChat.registerView`, as a website would; it renders
+    /// `<p class="demo-greeting">Hello {data.name} from a custom view!</p>`. Returns `false` when the
+    /// widget has no `registerView`.
+    pub fn register_demo_greeting(&self) -> bool {
+        self.exec(
+            "if (typeof window.botpressWebChat.registerView !== 'function') return false;\
+             window.botpressWebChat.registerView('demo', 'Greeting', function (container, props) {\
+               var p = document.createElement('p'); p.className = 'demo-greeting';\
+               p.textContent = 'Hello ' + ((props.data && props.data.name) || 'there') + ' from a custom view!';\
+               container.appendChild(p); });\
+             return true;",
+            json!([]),
+        ) == json!(true)
+    }
+
+    /// Says `all` to the demo bot and waits until its last payload (the single-choice question) is in
+    /// the transcript and every image and media element of the widget has loaded.
+    pub fn show_all_types(&self) {
+        self.say("all");
+        let root = widget_root_js();
+        self.wait_for(
+            "the last payload of `all` (the single-choice question)",
+            &format!(
+                "[...{root}.querySelectorAll('[data-testid=\"message\"][data-from=\"bot\"]')]\
+                 .some(m => m.textContent.includes('Do you like this demo?'))"
+            ),
+        );
+        self.wait_for(
+            "images and media to load",
+            &format!(
+                "[...{root}.querySelectorAll('img')].every(i => i.complete) && \
+                 [...{root}.querySelectorAll('audio, video')].every(m => m.readyState >= 1)"
+            ),
+        );
+    }
+
+    /// Waits until the renderers of every type of `all` are in the widget (media, carousel, markdown,
+    /// dropdown, location, quick replies above the composer), so a scan of the page covers them.
+    pub fn wait_for_all_renderers(&self) {
+        let root = widget_root_js();
+        self.wait_for(
+            "the renderer of every type of `all`",
+            &format!(
+                "['.bpw-image img', 'audio', 'video', '[data-testid=\"bpw-file-link\"]', '[data-testid=\"bpw-carousel\"]',\
+                  '.bpw-markdown strong', '[data-testid=\"bpw-dropdown\"]', '.bpw-location-title', '[data-testid=\"bpw-keyboard\"]']\
+                 .every(s => {root}.querySelector(s))"
+            ),
+        );
     }
 
     /// Types `text` into the composer and presses Enter.
