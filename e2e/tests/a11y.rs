@@ -39,7 +39,6 @@ fn the_open_widget_with_every_message_type_has_no_axe_violations() {
     let server = Server::start();
     let browser = Browser::start();
     browser.open_demo(&server);
-    browser.register_demo_greeting();
     browser.show_all_types();
     browser.wait_for_all_renderers();
 

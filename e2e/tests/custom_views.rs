@@ -241,3 +241,31 @@ fn an_unregistered_view_shows_the_fallback() {
     );
     browser.assert_no_console_errors();
 }
+
+#[test]
+fn a_v12_style_window_botpress_view_is_used_when_nothing_is_registered() {
+    let (server, browser, conversation) = setup();
+    // v12 modules assign `window.botpress[module]` (webpack `libraryTarget: 'assign'`, §1.9); here the
+    // component is a `(container, props)` function, looked up when the message renders.
+    browser.exec(
+        "window.botpress = window.botpress || {};\
+         window.botpress.legacy = {Banner: function (container, props) {\
+           var p = document.createElement('p'); p.className = 'legacy-banner';\
+           p.textContent = 'legacy ' + props.label + ' ' + props.isBotMessage; container.appendChild(p); }};",
+        json!([]),
+    );
+    bot_says(
+        &server,
+        &browser,
+        &conversation,
+        &[json!({"type": "custom", "module": "legacy", "component": "Banner", "label": "works"})],
+    );
+    let root = widget_root_js();
+    browser.wait_for(
+        "the window.botpress view",
+        &format!(
+            "(() => {{ const p = {root}.querySelector('.legacy-banner'); return p && p.textContent === 'legacy works true'; }})()"
+        ),
+    );
+    browser.assert_no_console_errors();
+}
