@@ -130,15 +130,22 @@ fn the_demo_bot_sends_every_type_and_each_renders() {
         failed.join("\n")
     );
 
-    // The screenshot of the open widget (README links docs/screenshot.png).
-    browser.exec(
-        &format!("{root}.querySelector('[data-testid=\"transcript\"]').scrollTop = 0;"),
-        json!([]),
-    );
+    // Screenshots of the open widget: the transcript's end as the bot left it (the README links
+    // it as docs/screenshot.png), and its media part.
+    let t = format!("{root}.querySelector('[data-testid=\"transcript\"]')");
+    browser.exec(&format!("{t}.scrollTop = {t}.scrollHeight;"), json!([]));
     let shot = browser.screenshot("widget-all-types.png");
     let docs = repo_root().join("docs");
     std::fs::create_dir_all(&docs).expect("docs dir");
     std::fs::copy(&shot, docs.join("screenshot.png")).expect("copy the screenshot to docs/");
+    browser.exec(
+        &format!(
+            "const t = {t}; const a = t.querySelector('audio').closest('[data-testid=\"message\"]');\
+             t.scrollTop = a.offsetTop - t.offsetTop - 8;"
+        ),
+        json!([]),
+    );
+    browser.screenshot("widget-media-types.png");
     browser.assert_no_console_errors();
 }
 
