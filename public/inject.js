@@ -9,7 +9,7 @@
   if (api._loading || api.ready) return; // loaded twice: the first load wins
   api._loading = true;
   var q = (api._q = api._q || []);
-  ['init', 'configure', 'mergeConfig', 'sendEvent', 'sendPayload', 'onEvent', 'destroy'].forEach(function (m) {
+  ['init', 'configure', 'mergeConfig', 'sendEvent', 'sendPayload', 'onEvent', 'destroy', 'registerView'].forEach(function (m) {
     if (typeof api[m] === 'function') return; // never replace what the page defined
     api[m] = function () {
       var entry = { m: m, a: Array.prototype.slice.call(arguments) };

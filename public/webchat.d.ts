@@ -59,6 +59,8 @@ export type WebchatEventType =
   | 'MESSAGE.SENT'
   | 'MESSAGE.RECEIVED'
   | 'USER.CONNECTED'
+  /** `guest.webchat.data` from the bot; `value` is its payload (a `language` switches the UI language). */
+  | 'DATA.RECEIVED'
   | 'ERROR';
 
 /** What `onEvent` handlers receive. */
@@ -86,6 +88,19 @@ export type WebchatSendEvent =
   | { type: 'loadConversation'; conversationId: string }
   | Payload;
 
+/** What a custom view's `render(container, props)` receives. */
+export interface CustomViewProps {
+  messageId: string;
+  sentOn: string;
+  isBotMessage: boolean;
+  isLastGroup: boolean;
+  isLastOfGroup: boolean;
+  sendPayload(payload: Payload): void;
+  onSendData(payload: Payload): void;
+  sendEvent(event: Payload): void;
+  [field: string]: unknown;
+}
+
 export interface BotpressWebChat {
   /** Mount a widget (into `targetSelector`, default `body`). Throws an Error naming a bad key. */
   init(config: WebchatConfig, targetSelector?: string): void;
@@ -98,6 +113,19 @@ export interface BotpressWebChat {
   sendPayload(payload: Payload, chatId?: string): void;
   /** Subscribe (topics empty or `['*']` = all); returns an unsubscribe function. Usable before load. */
   onEvent(handler: (event: WebchatEvent) => void, topics?: WebchatEventType[] | ['*'], chatId?: string): () => void;
+  /**
+   * Render `{type:'custom', module, component}` messages with `render(container, props)`; it may return a
+   * cleanup function. `props` has every payload field plus `messageId`, `sentOn`, `isBotMessage`,
+   * `isLastGroup`, `isLastOfGroup`, `sendPayload(payload)` (alias `onSendData`) and `sendEvent(event)`.
+   * Throws an Error naming `module/view` for an invalid or built-in name. Without a registration, a
+   * function `window.botpress[module][component]` declared as `(container, props)` is used (v12 lookup);
+   * nothing is ever loaded from a message.
+   */
+  registerView(
+    module: string,
+    view: string,
+    render: (container: HTMLElement, props: CustomViewProps) => void | (() => void),
+  ): void;
   /** Unmount and release every socket, listener and timer (`'*'` = every widget). */
   destroy(chatId?: string): void;
   /** True once the wasm has installed the real methods. */

@@ -14,7 +14,9 @@
 //!   and the outbox.
 //! - [`browser`]: storage, randomness, clock and sound helpers with quiet fallbacks.
 //! - [`ui`]: thin Leptos components reading the session's signals through the `ui::Chat` context.
-//!   Message content is rendered by one function, `ui::render_message` (the seam for `views`).
+//!   Message content is rendered by `views::render_message`; grouping, the composer lock and the live
+//!   region's announcements are pure helpers in `ui::rows`.
+//! - [`i18n`]: UI strings in six languages (English, French, Spanish, German, Portuguese, Arabic/RTL).
 //! - [`views`]: payload conversion (v12 renderPayload), markdown as DOM nodes, the URL allowlist, every
 //!   built-in renderer and the custom module/view registry (JS and Rust) with a per-message fallback.
 //! - [`mount`]: host element + open shadow root + adopted stylesheet + `mount_to`.
@@ -27,6 +29,7 @@
 
 pub mod api;
 pub mod browser;
+pub mod i18n;
 pub mod model;
 pub mod mount;
 pub mod state;

@@ -15,8 +15,12 @@ use crate::model::Config;
 use crate::transport::Session;
 use crate::ui::Root;
 
-/// The widget's base CSS.
-pub const CSS: &str = include_str!("../style/webchat.css");
+/// The widget's base CSS: the chrome (`style/webchat.css`) then the message renderers (`style/views.css`).
+pub const CSS: &str = concat!(
+    include_str!("../style/webchat.css"),
+    "\n",
+    include_str!("../style/views.css")
+);
 
 /// A mounted widget. Dropping it unmounts the view and removes the host element.
 pub struct Mounted {

@@ -121,7 +121,6 @@ pub fn merge_config(patch: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
 pub fn send_event(event: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
     let session = session_for(&chat_id, "sendEvent")?;
     let p = to_json(&event, "event")?;
-    // `toggleBotInfo` maps to no command: this widget has no bot-info page yet
     if let Some(cmd) =
         event_command(&p).map_err(|e| js_error(&format!("botpressWebChat.sendEvent(): {e}")))?
     {

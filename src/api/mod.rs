@@ -8,6 +8,8 @@
 
 pub mod config;
 pub mod exports;
+pub mod viewport;
+pub mod views;
 mod instances;
 
 use js_sys::{Array, Function, Object, Reflect};
@@ -64,6 +66,10 @@ pub fn install() {
         method(|p, id, _| exports::send_payload(p, id).map(|_| JsValue::UNDEFINED)),
     );
     set("onEvent", method(exports::on_event));
+    set(
+        "registerView",
+        method(|m, v, r| views::register_view(m, v, r).map(|_| JsValue::UNDEFINED)),
+    );
     set(
         "destroy",
         method(|id, _, _| exports::destroy(id).map(|_| JsValue::UNDEFINED)),

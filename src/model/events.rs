@@ -24,6 +24,8 @@ pub enum HostEvent {
     MessageReceived(Message),
     /// The socket connected with this visitor id.
     UserConnected(String),
+    /// The bot sent data (`guest.webchat.data`, §1.5): its payload, e.g. `{type:'data', language:'fr'}`.
+    Data(Value),
     /// A recoverable error (e.g. `BP_0401` invalid external token).
     Error {
         /// Machine code, e.g. `BP_0401`.
@@ -45,6 +47,7 @@ impl HostEvent {
             HostEvent::MessageSent(_) => "MESSAGE.SENT",
             HostEvent::MessageReceived(_) => "MESSAGE.RECEIVED",
             HostEvent::UserConnected(_) => "USER.CONNECTED",
+            HostEvent::Data(_) => "DATA.RECEIVED",
             HostEvent::Error { .. } => "ERROR",
         }
     }
@@ -64,7 +67,9 @@ impl HostEvent {
     /// The event's value for `onEvent` handlers.
     pub fn value(&self) -> Value {
         match self {
-            HostEvent::ConfigChanged(v) | HostEvent::MessageSent(v) => v.clone(),
+            HostEvent::ConfigChanged(v) | HostEvent::MessageSent(v) | HostEvent::Data(v) => {
+                v.clone()
+            }
             HostEvent::MessageReceived(m) => serde_json::to_value(m).unwrap_or(Value::Null),
             HostEvent::UserConnected(u) => json!({ "userId": u }),
             HostEvent::Error { code, message } => json!({ "code": code, "message": message }),
@@ -77,8 +82,17 @@ impl HostEvent {
         json!({ "type": self.topic(), "value": self.value(), "chatId": chat_id })
     }
 
-    /// The `{name, chatId[, payload]}` lifecycle message for `postMessage`.
+    /// The `{name, chatId[, payload]}` lifecycle message for `postMessage`. Bot data is re-posted like
+    /// v12's socket firehose, as `{...data, chatId}` with no name (§1.2).
     pub fn to_post_message(&self, chat_id: &str) -> Option<Value> {
+        if let HostEvent::Data(data) = self {
+            let mut v = match data {
+                Value::Object(_) => data.clone(),
+                other => json!({ "data": other }),
+            };
+            v["chatId"] = Value::String(chat_id.into());
+            return Some(v);
+        }
         let name = self.lifecycle_name()?;
         let mut v = json!({ "name": name, "chatId": chat_id });
         if let HostEvent::ConfigChanged(c) = self {
@@ -115,6 +129,30 @@ mod tests {
             HostEvent::UserConnected("v".into()).to_handler_json("c"),
             json!({"type": "USER.CONNECTED", "value": {"userId": "v"}, "chatId": "c"})
         );
+        let data = HostEvent::Data(json!({"type": "data", "language": "fr"}));
+        assert_eq!(
+            data.to_handler_json("c"),
+            json!({"type": "DATA.RECEIVED", "value": {"type": "data", "language": "fr"}, "chatId": "c"})
+        );
+        assert_eq!(
+            data.to_post_message("c"),
+            Some(json!({"type": "data", "language": "fr", "chatId": "c"}))
+        );
+        assert_eq!(
+            HostEvent::Data(json!(3)).to_post_message("c"),
+            Some(json!({"data": 3, "chatId": "c"}))
+        );
+        assert_eq!(data.lifecycle_name(), None);
+        for (e, name) in [
+            (HostEvent::Loaded, "webchatLoaded"),
+            (HostEvent::Opened, "webchatOpened"),
+            (HostEvent::Closed, "webchatClosed"),
+        ] {
+            assert_eq!(
+                e.to_post_message("x"),
+                Some(json!({"name": name, "chatId": "x"}))
+            );
+        }
         assert!(topic_matches(&[], "MESSAGE.SENT"));
         assert!(topic_matches(&["*".into()], "X"));
         assert!(topic_matches(&["MESSAGE.SENT".into()], "MESSAGE.SENT"));

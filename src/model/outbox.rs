@@ -1,5 +1,18 @@
 //! The outbox: user payloads waiting to be sent, in order, keyed by `clientMessageId`, persisted (without
 //! any token) so a reload while offline loses nothing. Pure data; the session drives it.
+//!
+//! ## State machine
+//! The session asks for [`Outbox::next`] (the oldest item not marked failed), sends it, and reports the
+//! [`SendOutcome`] to [`Outbox::record`], which answers with the [`Step`] to take:
+//! - delivered: the item leaves the queue, send the next one;
+//! - rejected for good (4xx other than 401/429): a message is marked failed (the UI offers a retry) and
+//!   stays in place, an event is dropped; either way the *next* item is sent, so one bad payload never
+//!   blocks the ones after it;
+//! - transient (5xx, 429, 401 without a token to drop, network): stop and retry the *same* item after a
+//!   backoff that grows with its attempt count (same `clientMessageId`, so the server never stores it twice);
+//! - `BP_0401` while a token was sent: the session drops the token and the same item goes again at once.
+//!
+//! [`Outbox::retry`] puts a failed item back in the queue at its original position.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -48,6 +61,61 @@ pub struct OutboxItem {
     pub payload: Value,
     /// Conversation it belongs to (None: the server picks the most recent).
     pub conversation_id: Option<String>,
+    /// The server refused it for good; skipped by [`Outbox::next`] until [`Outbox::retry`].
+    #[serde(default)]
+    pub failed: bool,
+    /// Transient failures in a row (drives the retry backoff).
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+impl OutboxItem {
+    /// A new queued item.
+    pub fn new(client_id: String, payload: Value, conversation_id: Option<String>) -> Self {
+        OutboxItem {
+            client_id,
+            route: Route::for_payload(&payload),
+            payload,
+            conversation_id,
+            failed: false,
+            attempts: 0,
+        }
+    }
+}
+
+/// How one send attempt ended, as far as the outbox is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// 2xx: the server has it.
+    Delivered,
+    /// A 4xx other than 401/429: sending it again would fail again.
+    Rejected,
+    /// 5xx, 429, a 401 with no token to drop, or no response at all: try again later.
+    Transient,
+    /// `BP_0401` for a token we sent (§1.6): the token is dropped, send again without it.
+    TokenRejected,
+}
+
+/// What the session does after [`Outbox::record`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// The item was delivered and removed: show it as sent, continue with the next one.
+    Delivered,
+    /// The item was refused for good: a message stays queued as failed (retry button), an event is
+    /// dropped (`dropped`); continue with the next one.
+    Failed {
+        /// True when the item left the queue (events are not retried).
+        dropped: bool,
+    },
+    /// Stop flushing; send the same item again after backoff attempt `attempt` (1-based).
+    RetryLater {
+        /// Transient failures in a row for this item.
+        attempt: u32,
+    },
+    /// Send the same item again now (the token was dropped).
+    SendAgain,
+    /// The item is no longer queued (its socket echo removed it meanwhile): continue.
+    Gone,
 }
 
 /// Ordered queue, unique by `client_id`.
@@ -67,9 +135,70 @@ impl Outbox {
         true
     }
 
-    /// The next item to send.
-    pub fn front(&self) -> Option<&OutboxItem> {
-        self.items.first()
+    /// The next item to send: the oldest one not marked failed.
+    pub fn next(&self) -> Option<&OutboxItem> {
+        self.items.iter().find(|i| !i.failed)
+    }
+
+    /// Whether any item is waiting to be sent (failed ones wait for the user).
+    pub fn has_work(&self) -> bool {
+        self.next().is_some()
+    }
+
+    /// Record the outcome of sending `client_id` and say what to do next (see the module docs).
+    pub fn record(&mut self, client_id: &str, outcome: SendOutcome) -> Step {
+        let Some(pos) = self.items.iter().position(|i| i.client_id == client_id) else {
+            return Step::Gone;
+        };
+        match outcome {
+            SendOutcome::Delivered => {
+                self.items.remove(pos);
+                Step::Delivered
+            }
+            SendOutcome::Rejected => {
+                if self.items[pos].route == Route::Events {
+                    self.items.remove(pos);
+                    Step::Failed { dropped: true }
+                } else {
+                    let item = &mut self.items[pos];
+                    item.failed = true;
+                    item.attempts = 0;
+                    Step::Failed { dropped: false }
+                }
+            }
+            SendOutcome::Transient => {
+                let item = &mut self.items[pos];
+                item.attempts = item.attempts.saturating_add(1);
+                Step::RetryLater {
+                    attempt: item.attempts,
+                }
+            }
+            SendOutcome::TokenRejected => Step::SendAgain,
+        }
+    }
+
+    /// Queue a failed item again (the user pressed retry), keeping its place. Returns whether it was
+    /// failed.
+    pub fn retry(&mut self, client_id: &str) -> bool {
+        match self
+            .items
+            .iter_mut()
+            .find(|i| i.client_id == client_id && i.failed)
+        {
+            Some(item) => {
+                item.failed = false;
+                item.attempts = 0;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether `client_id` is queued and marked failed.
+    pub fn is_failed(&self, client_id: &str) -> bool {
+        self.items
+            .iter()
+            .any(|i| i.client_id == client_id && i.failed)
     }
 
     /// Remove a delivered (or abandoned) item.
@@ -94,12 +223,192 @@ mod tests {
     use serde_json::json;
 
     fn item(id: &str, payload: Value) -> OutboxItem {
-        OutboxItem {
-            client_id: id.into(),
-            route: Route::for_payload(&payload),
-            payload,
-            conversation_id: None,
+        OutboxItem::new(id.into(), payload, None)
+    }
+
+    fn text(id: &str) -> OutboxItem {
+        item(
+            id,
+            json!({"type": "text", "text": id, "clientMessageId": id}),
+        )
+    }
+
+    fn ids(o: &Outbox) -> Vec<&str> {
+        o.items.iter().map(|i| i.client_id.as_str()).collect()
+    }
+
+    /// Send everything the way the session does, answering each attempt from `answer`; returns the
+    /// client ids in the order they were sent and the step that stopped the run.
+    fn drain(o: &mut Outbox, mut answer: impl FnMut(&str) -> SendOutcome) -> (Vec<String>, Step) {
+        let mut sent = Vec::new();
+        let mut last = Step::Gone;
+        for _ in 0..100 {
+            let Some(next) = o.next().map(|i| i.client_id.clone()) else {
+                return (sent, last);
+            };
+            sent.push(next.clone());
+            last = o.record(&next, answer(&next));
+            if matches!(last, Step::RetryLater { .. }) {
+                return (sent, last);
+            }
         }
+        panic!("outbox never settled: {sent:?}");
+    }
+
+    #[test]
+    fn delivered_items_leave_in_order() {
+        let mut o = Outbox::default();
+        for id in ["a", "b", "c"] {
+            o.push(text(id));
+        }
+        let (sent, _) = drain(&mut o, |_| SendOutcome::Delivered);
+        assert_eq!(sent, ["a", "b", "c"]);
+        assert!(o.items.is_empty());
+        assert!(!o.has_work());
+    }
+
+    #[test]
+    fn a_rejected_message_is_marked_failed_and_does_not_block_the_rest() {
+        let mut o = Outbox::default();
+        for id in ["a", "bad", "c"] {
+            o.push(text(id));
+        }
+        let (sent, _) = drain(&mut o, |id| {
+            if id == "bad" {
+                SendOutcome::Rejected
+            } else {
+                SendOutcome::Delivered
+            }
+        });
+        assert_eq!(sent, ["a", "bad", "c"], "c is sent after bad is refused");
+        assert_eq!(ids(&o), ["bad"]);
+        assert!(o.is_failed("bad"));
+        assert_eq!(o.next(), None, "a failed item waits for the user");
+        // a later message is still sent; the failed one stays put
+        o.push(text("d"));
+        let (sent, _) = drain(&mut o, |_| SendOutcome::Delivered);
+        assert_eq!(sent, ["d"]);
+        assert_eq!(ids(&o), ["bad"]);
+    }
+
+    #[test]
+    fn retry_requeues_a_failed_item_in_its_place() {
+        let mut o = Outbox::default();
+        o.push(text("bad"));
+        assert_eq!(
+            o.record("bad", SendOutcome::Rejected),
+            Step::Failed { dropped: false }
+        );
+        o.push(text("later"));
+        assert!(!o.retry("later"), "only failed items can be retried");
+        assert!(o.retry("bad"));
+        assert!(!o.retry("bad"), "retry is not repeated");
+        assert!(!o.retry("missing"));
+        let (sent, _) = drain(&mut o, |_| SendOutcome::Delivered);
+        assert_eq!(sent, ["bad", "later"], "original order is kept");
+        assert!(o.items.is_empty());
+    }
+
+    #[test]
+    fn a_rejected_event_is_dropped() {
+        let mut o = Outbox::default();
+        o.push(item("e", json!({"type": "proactive"})));
+        o.push(text("m"));
+        assert_eq!(
+            o.record("e", SendOutcome::Rejected),
+            Step::Failed { dropped: true }
+        );
+        assert_eq!(ids(&o), ["m"]);
+    }
+
+    #[test]
+    fn transient_failures_retry_the_same_item_with_growing_attempts() {
+        let mut o = Outbox::default();
+        o.push(text("a"));
+        o.push(text("b"));
+        let mut failures = 3;
+        let mut steps = Vec::new();
+        loop {
+            let (sent, step) = drain(&mut o, |id| {
+                if id == "a" && failures > 0 {
+                    failures -= 1;
+                    SendOutcome::Transient
+                } else {
+                    SendOutcome::Delivered
+                }
+            });
+            steps.push((sent, step.clone()));
+            if !matches!(step, Step::RetryLater { .. }) {
+                break;
+            }
+        }
+        let attempts: Vec<_> = steps
+            .iter()
+            .filter_map(|(_, s)| match s {
+                Step::RetryLater { attempt } => Some(*attempt),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(attempts, [1, 2, 3]);
+        // b never overtakes a (no reordering), and a is never sent as a new item: same key each time
+        for (sent, _) in &steps[..3] {
+            assert_eq!(sent, &["a"]);
+        }
+        assert_eq!(steps[3].0, ["a", "b"]);
+        assert!(o.items.is_empty());
+    }
+
+    #[test]
+    fn the_attempt_count_resets_on_rejection_and_retry() {
+        let mut o = Outbox::default();
+        o.push(text("a"));
+        o.record("a", SendOutcome::Transient);
+        o.record("a", SendOutcome::Transient);
+        assert_eq!(o.items[0].attempts, 2);
+        o.record("a", SendOutcome::Rejected);
+        assert_eq!(o.items[0].attempts, 0);
+        o.retry("a");
+        assert_eq!(
+            o.record("a", SendOutcome::Transient),
+            Step::RetryLater { attempt: 1 }
+        );
+    }
+
+    #[test]
+    fn token_rejection_sends_the_same_item_again() {
+        let mut o = Outbox::default();
+        o.push(text("a"));
+        assert_eq!(o.record("a", SendOutcome::TokenRejected), Step::SendAgain);
+        assert_eq!(o.next().unwrap().client_id, "a");
+        assert_eq!(o.items[0].attempts, 0);
+    }
+
+    #[test]
+    fn outcomes_for_unknown_items_are_ignored() {
+        let mut o = Outbox::default();
+        o.push(text("a"));
+        for outcome in [
+            SendOutcome::Delivered,
+            SendOutcome::Rejected,
+            SendOutcome::Transient,
+            SendOutcome::TokenRejected,
+        ] {
+            assert_eq!(o.record("echoed", outcome), Step::Gone);
+        }
+        assert_eq!(ids(&o), ["a"]);
+    }
+
+    #[test]
+    fn failed_state_survives_storage_and_old_entries_load() {
+        let mut o = Outbox::default();
+        o.push(text("a"));
+        o.record("a", SendOutcome::Rejected);
+        let back = Outbox::from_json(&o.to_json());
+        assert!(back.is_failed("a"));
+        // entries stored before `failed`/`attempts` existed still load
+        let old = r#"{"items":[{"clientId":"x","route":"Messages","payload":{"type":"text"},"conversationId":null}]}"#;
+        let o = Outbox::from_json(old);
+        assert_eq!(o.next().unwrap().client_id, "x");
     }
 
     #[test]
@@ -121,11 +430,11 @@ mod tests {
         assert!(o.push(item("a", json!({"type": "text", "text": "1"}))));
         assert!(o.push(item("b", json!({"type": "text", "text": "2"}))));
         assert!(!o.push(item("a", json!({"type": "text", "text": "dup"}))));
-        assert_eq!(o.front().unwrap().client_id, "a");
+        assert_eq!(o.next().unwrap().client_id, "a");
         let back = Outbox::from_json(&o.to_json());
         assert_eq!(back, o);
         o.remove("a");
-        assert_eq!(o.front().unwrap().client_id, "b");
+        assert_eq!(o.next().unwrap().client_id, "b");
         assert_eq!(Outbox::from_json("garbage"), Outbox::default());
     }
 }

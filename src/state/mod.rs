@@ -5,7 +5,10 @@
 //! below cover every transition.
 
 use crate::model::wire::ConversationSummary;
-use crate::model::Message;
+use crate::model::{BotInfo, Message};
+
+/// How many sent texts the composer remembers for the up-arrow recall.
+pub const HISTORY_LEN: usize = 50;
 
 /// Connection status shown by the banner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -74,6 +77,15 @@ pub struct ChatState {
     pub show_list: bool,
     /// The visitor's conversations (most recent first), as last fetched.
     pub conversations: Vec<ConversationSummary>,
+    /// `GET /botInfo` as last fetched (defaults until then).
+    pub bot_info: BotInfo,
+    /// The bot-info page is shown instead of the transcript.
+    pub show_bot_info: bool,
+    /// The UI language chosen by the bot (`guest.webchat.data` with `language`, §1.5), the user, or
+    /// `/preferences/get`; `None` means the config `locale` / browser language.
+    pub language: Option<String>,
+    /// Texts the user sent, oldest first, at most [`HISTORY_LEN`] (the composer's up-arrow recall).
+    pub sent_history: Vec<String>,
 }
 
 /// Something that happened.
@@ -121,6 +133,16 @@ pub enum ChatEvent {
     ShowList(bool),
     /// The conversation list arrived.
     Conversations(Vec<ConversationSummary>),
+    /// `GET /botInfo` arrived; `showBotInfoPage` opens the bot-info page first.
+    BotInfo(BotInfo),
+    /// Show or hide the bot-info page (`sendEvent({type:'toggleBotInfo'})`, header button).
+    ToggleBotInfo,
+    /// The UI language changed (`None`: back to the config/browser language).
+    Language(Option<String>),
+    /// The user sent a text: remember it for the up-arrow recall.
+    SentText(String),
+    /// Restore the remembered texts (from storage).
+    SentHistory(Vec<String>),
 }
 
 impl ChatState {
@@ -176,7 +198,42 @@ impl ChatState {
                 self.connection = c;
             }
             ChatEvent::RecoveredSeen => self.recovered = false,
-            ChatEvent::ShowList(show) => self.show_list = show,
+            ChatEvent::ShowList(show) => {
+                self.show_list = show;
+                if show {
+                    self.show_bot_info = false;
+                }
+            }
+            ChatEvent::BotInfo(info) => {
+                if info.show_bot_info_page {
+                    self.show_bot_info = true;
+                    self.show_list = false;
+                }
+                self.bot_info = info;
+            }
+            ChatEvent::ToggleBotInfo => {
+                self.show_bot_info = !self.show_bot_info;
+                if self.show_bot_info {
+                    self.show_list = false;
+                }
+            }
+            ChatEvent::Language(lang) => {
+                self.language = lang.map(|l| l.trim().to_string()).filter(|l| !l.is_empty())
+            }
+            ChatEvent::SentText(text) => {
+                let text = text.trim();
+                if !text.is_empty() && self.sent_history.last().map(String::as_str) != Some(text) {
+                    self.sent_history.push(text.to_string());
+                }
+                let extra = self.sent_history.len().saturating_sub(HISTORY_LEN);
+                self.sent_history.drain(..extra);
+            }
+            ChatEvent::SentHistory(mut list) => {
+                list.retain(|t| !t.trim().is_empty());
+                let extra = list.len().saturating_sub(HISTORY_LEN);
+                list.drain(..extra);
+                self.sent_history = list;
+            }
             ChatEvent::Conversations(list) => self.conversations = list,
             ChatEvent::Cleared(conv) => {
                 if self.conversation_id.as_deref() == Some(conv.as_str()) {
@@ -330,6 +387,120 @@ mod tests {
         s.apply(ChatEvent::Received(echo));
         assert!(s.pending.is_empty());
         assert_eq!(s.messages.len(), 1);
+    }
+
+    #[test]
+    fn bot_info_page() {
+        let mut s = ChatState::default();
+        s.apply(ChatEvent::BotInfo(BotInfo {
+            name: "Bob".into(),
+            ..BotInfo::default()
+        }));
+        assert!(!s.show_bot_info, "only showBotInfoPage opens it");
+        assert_eq!(s.bot_info.name, "Bob");
+        s.apply(ChatEvent::ShowList(true));
+        s.apply(ChatEvent::BotInfo(BotInfo {
+            show_bot_info_page: true,
+            ..BotInfo::default()
+        }));
+        assert!(
+            s.show_bot_info && !s.show_list,
+            "shown first, instead of the list"
+        );
+        s.apply(ChatEvent::ToggleBotInfo);
+        assert!(!s.show_bot_info);
+        s.apply(ChatEvent::ShowList(true));
+        s.apply(ChatEvent::ToggleBotInfo);
+        assert!(s.show_bot_info && !s.show_list);
+        s.apply(ChatEvent::ShowList(true));
+        assert!(!s.show_bot_info && s.show_list, "one page at a time");
+    }
+
+    #[test]
+    fn language() {
+        let mut s = ChatState::default();
+        assert_eq!(s.language, None);
+        s.apply(ChatEvent::Language(Some(" fr ".into())));
+        assert_eq!(s.language.as_deref(), Some("fr"));
+        s.apply(ChatEvent::Language(Some("".into())));
+        assert_eq!(s.language, None);
+    }
+
+    #[test]
+    fn sent_history_is_capped_and_skips_repeats() {
+        let mut s = ChatState::default();
+        for t in ["a", "a", "  ", "b", "a"] {
+            s.apply(ChatEvent::SentText(t.into()));
+        }
+        assert_eq!(s.sent_history, ["a", "b", "a"]);
+        for i in 0..HISTORY_LEN + 5 {
+            s.apply(ChatEvent::SentText(format!("t{i}")));
+        }
+        assert_eq!(s.sent_history.len(), HISTORY_LEN);
+        assert_eq!(
+            s.sent_history.last().unwrap(),
+            &format!("t{}", HISTORY_LEN + 4)
+        );
+        let restored: Vec<String> = (0..HISTORY_LEN + 2)
+            .map(|i| i.to_string())
+            .chain([" ".into()])
+            .collect();
+        s.apply(ChatEvent::SentHistory(restored));
+        assert_eq!(s.sent_history.len(), HISTORY_LEN);
+        assert_eq!(s.sent_history[0], "2", "the oldest are dropped");
+    }
+
+    #[test]
+    fn delivery_of_unknown_ids_and_toggle_and_errors() {
+        let mut s = ChatState::default();
+        s.apply(ChatEvent::Delivered {
+            client_id: "nope".into(),
+            ok: true,
+        });
+        s.apply(ChatEvent::Retrying("nope".into()));
+        assert!(s.pending.is_empty());
+        s.apply(ChatEvent::Error(Some("x".into())));
+        assert_eq!(s.error.as_deref(), Some("x"));
+        s.apply(ChatEvent::Error(None));
+        assert_eq!(s.error, None);
+        s.apply(ChatEvent::Typing(Some(5.0)));
+        s.apply(ChatEvent::Received(msg("b1", None, "")));
+        assert_eq!(
+            s.typing_until, None,
+            "a bot message ends the typing indicator"
+        );
+        s.apply(ChatEvent::Typing(Some(6.0)));
+        s.apply(ChatEvent::Received(msg("u1", Some("u"), "")));
+        assert_eq!(s.typing_until, Some(6.0), "the user's own echo does not");
+        s.apply(ChatEvent::BotName("N".into()));
+        assert_eq!(s.bot_name, "N");
+    }
+
+    #[test]
+    fn history_replaces_the_transcript_and_keeps_pending() {
+        let mut s = ChatState::default();
+        s.apply(ChatEvent::Received(msg("old", None, "")));
+        s.apply(ChatEvent::Sending(Pending {
+            client_id: "k".into(),
+            payload: json!({"type": "text"}),
+            delivery: Delivery::Sending,
+        }));
+        s.apply(ChatEvent::History {
+            conversation_id: "c".into(),
+            messages: vec![
+                msg("a", None, "c"),
+                msg("a", None, "c"),
+                msg("b", Some("u"), "c"),
+            ],
+        });
+        assert_eq!(
+            s.messages.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!(s.pending.len(), 1);
+        // messages without a conversation id are accepted (older servers omit it)
+        s.apply(ChatEvent::Received(msg("c", None, "")));
+        assert_eq!(s.messages.len(), 3);
     }
 
     #[test]

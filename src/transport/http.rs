@@ -10,6 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, Request, RequestInit, Response};
 
+use crate::model::outbox::SendOutcome;
 use crate::model::wire::ApiError;
 
 /// An HTTP failure.
@@ -44,6 +45,33 @@ impl HttpError {
             HttpError::Status { status, .. } => *status >= 500,
             HttpError::Decode(_) => false,
         }
+    }
+
+    /// What this failure means for a queued payload (the outbox state machine, `model::outbox`).
+    /// `sent_token`: the request carried an external token (so a `BP_0401` can be cured by dropping it).
+    pub fn send_outcome(&self, sent_token: bool) -> SendOutcome {
+        match self {
+            HttpError::Network(_) => SendOutcome::Transient,
+            // a 2xx whose body we could not read: the server accepted it
+            HttpError::Decode(_) => SendOutcome::Delivered,
+            HttpError::Status { .. } if self.is_bad_token() && sent_token => {
+                SendOutcome::TokenRejected
+            }
+            HttpError::Status { status, .. } => match *status {
+                // 401: a fresh token may come through configure(); 429: rate limited
+                401 | 429 => SendOutcome::Transient,
+                400..=499 => SendOutcome::Rejected,
+                _ => SendOutcome::Transient,
+            },
+        }
+    }
+}
+
+/// The outbox outcome of one send.
+pub fn send_outcome(r: &Result<(), HttpError>, sent_token: bool) -> SendOutcome {
+    match r {
+        Ok(()) => SendOutcome::Delivered,
+        Err(e) => e.send_outcome(sent_token),
     }
 }
 
@@ -160,4 +188,52 @@ impl HttpClient {
 
 fn decode<T: DeserializeOwned>(v: Value) -> Result<T, HttpError> {
     serde_json::from_value(v).map_err(|e| HttpError::Decode(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(status: u16, code: &str) -> HttpError {
+        HttpError::Status {
+            status,
+            body: ApiError {
+                status_code: status,
+                error_code: code.into(),
+                ..ApiError::default()
+            },
+        }
+    }
+
+    #[test]
+    fn outcomes_by_status() {
+        use SendOutcome::*;
+        assert_eq!(send_outcome(&Ok(()), true), Delivered);
+        assert_eq!(
+            send_outcome(&Err(HttpError::Network("x".into())), false),
+            Transient
+        );
+        assert_eq!(HttpError::Decode("x".into()).send_outcome(false), Delivered);
+        for s in [400, 403, 404, 409, 413, 422] {
+            assert_eq!(status(s, "").send_outcome(true), Rejected, "{s}");
+        }
+        for s in [401, 429, 500, 502, 503] {
+            assert_eq!(status(s, "").send_outcome(true), Transient, "{s}");
+        }
+        assert_eq!(status(401, "BP_0401").send_outcome(true), TokenRejected);
+        assert_eq!(
+            status(401, "BP_0401").send_outcome(false),
+            Transient,
+            "no token left to drop: do not loop"
+        );
+    }
+
+    #[test]
+    fn transient_and_token_flags() {
+        assert!(HttpError::Network("x".into()).is_transient());
+        assert!(status(503, "").is_transient());
+        assert!(!status(400, "").is_transient());
+        assert!(status(401, "BP_0401").is_bad_token());
+        assert!(!status(401, "BP_0402").is_bad_token());
+    }
 }

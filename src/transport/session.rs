@@ -12,88 +12,22 @@ use serde_json::{json, Value};
 
 use super::backoff;
 use super::codec::{socket_url, BpEvent};
-use super::http::{HttpClient, HttpError};
+use super::http::{send_outcome, HttpClient, HttpError};
+use super::plan::{
+    after_connect_steps, online_action, preferred_language, reconnect_decision, route_server_event,
+    visit_payload, OnlineAction, Reconnect, ServerEvent, StartupStep,
+};
 use super::socket::{Socket, SocketEvent};
 use crate::browser;
 use crate::model::config::ViewMode;
 use crate::model::events::HostEvent;
 use crate::model::ids::{classify_user_id, is_valid_visitor_id, UserIdUse};
-use crate::model::outbox::{Outbox, OutboxItem, Route};
+use crate::model::outbox::{Outbox, OutboxItem, Route, Step};
 use crate::model::wire::{ConversationDetail, ConversationList, NewConversation, Transcript};
-use crate::model::{BotInfo, Config, Message};
+use crate::model::{BotInfo, Config};
 use crate::state::{ChatEvent, ChatState, ConnectionStatus, Delivery, Pending};
 
-/// What the UI (and `sendEvent`) can ask for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    /// Open the panel.
-    Open,
-    /// Close the panel.
-    Close,
-    /// Toggle the panel.
-    Toggle,
-    /// Send a text typed by the user.
-    SendText(String),
-    /// Send a payload (routed by type, §1.2 `sendPayload`).
-    SendPayload(Value),
-    /// Retry a failed outgoing message.
-    Retry(String),
-    /// Start a new conversation.
-    NewConversation,
-    /// Show the conversation list (fetching it) or hide it.
-    ShowConversations(bool),
-    /// Switch to a conversation.
-    LoadConversation(String),
-    /// Reset the conversation (`/conversations/reset`).
-    Reset,
-    /// Download the transcript.
-    Download,
-    /// Delete the conversation's messages.
-    DeleteHistory,
-    /// Thumbs up (`1`) or down (`-1`) on a bot message (`/saveFeedback`, §1.4).
-    Feedback {
-        /// The message id.
-        message_id: String,
-        /// `1` or `-1`.
-        feedback: i8,
-    },
-}
-
-/// The `type` of a `sendPayload`/`sendEvent` argument, which must be an object with a non-empty `type`.
-pub fn payload_type(p: &Value) -> Result<String, String> {
-    if !p.is_object() {
-        return Err("the payload must be an object".into());
-    }
-    p.get("type")
-        .and_then(|t| t.as_str())
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .ok_or_else(|| "`type` is required".into())
-}
-
-/// Map a `sendEvent` argument to a command (§1.2): `show|hide|toggle|message|loadConversation`;
-/// `toggleBotInfo` is `None` (no bot-info page); anything else is sent as `{type, payload: event}`.
-pub fn event_command(p: &Value) -> Result<Option<Command>, String> {
-    let t = payload_type(p)?;
-    Ok(Some(match t.as_str() {
-        "show" => Command::Open,
-        "hide" => Command::Close,
-        "toggle" => Command::Toggle,
-        "message" => Command::SendText(
-            p.get("text")
-                .and_then(|v| v.as_str())
-                .ok_or("`text` must be a string")?
-                .to_string(),
-        ),
-        "loadConversation" => Command::LoadConversation(match p.get("conversationId") {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Number(n)) => n.to_string(),
-            _ => return Err("`conversationId` is required".into()),
-        }),
-        "toggleBotInfo" => return Ok(None),
-        other => Command::SendPayload(json!({ "type": other, "payload": p })),
-    }))
-}
+pub use super::command::{event_command, payload_type, Command};
 
 /// Sink for events the host page may observe.
 pub type HostSink = Rc<dyn Fn(HostEvent)>;
@@ -117,6 +51,8 @@ pub struct Session {
     timer: RefCell<Option<TimeoutHandle>>,
     typing_timer: RefCell<Option<TimeoutHandle>>,
     notice_timer: RefCell<Option<TimeoutHandle>>,
+    /// The outbox's backoff timer (a transient send failure).
+    retry_timer: RefCell<Option<TimeoutHandle>>,
     outbox: RefCell<Outbox>,
     flushing: Cell<bool>,
     /// Connected *and* the conversation is loaded: only then may the outbox send (else a message could
@@ -139,6 +75,14 @@ impl Session {
             .map(|s| Outbox::from_json(&s))
             .unwrap_or_default();
         let ui_config = RwSignal::new(without_token(&config));
+        if config.enable_persist_history {
+            let saved = browser::storage_get(config.use_session_storage, &history_key(&config))
+                .and_then(|s| serde_json::from_str::<Vec<String>>(&s).ok())
+                .unwrap_or_default();
+            state.update_untracked(|s| {
+                s.apply(ChatEvent::SentHistory(saved));
+            });
+        }
         Ok(Rc::new_cyclic(|me| Session {
             me: me.clone(),
             ui_config,
@@ -155,6 +99,7 @@ impl Session {
             timer: RefCell::new(None),
             typing_timer: RefCell::new(None),
             notice_timer: RefCell::new(None),
+            retry_timer: RefCell::new(None),
             outbox: RefCell::new(outbox),
             flushing: Cell::new(false),
             ready: Cell::new(false),
@@ -220,6 +165,7 @@ impl Session {
                     if me.config.borrow().bot_name.is_none() && !info.name.is_empty() {
                         me.apply(ChatEvent::BotName(info.name.clone()));
                     }
+                    me.apply(ChatEvent::BotInfo(info.clone()));
                     *me.bot_info.borrow_mut() = info;
                 }
                 Err(HttpError::Status { status: 404, .. }) => {
@@ -334,21 +280,28 @@ impl Session {
         }
     }
 
-    /// Exponential backoff with jitter; paused while the browser is offline (resumed by [`Session::online`]).
+    /// Exponential backoff with jitter; paused while the browser is offline (resumed by
+    /// [`Session::set_online`]). The decision is [`reconnect_decision`].
     fn schedule_reconnect(self: &Rc<Self>) {
-        if self.destroyed.get() || !self.socket_wanted.get() {
-            return;
-        }
-        if !browser::online() {
-            self.apply(ChatEvent::Connection(ConnectionStatus::Offline));
-            return;
-        }
-        let attempt = self.attempt.get() + 1;
+        let decision = reconnect_decision(
+            self.destroyed.get(),
+            self.socket_wanted.get(),
+            browser::online(),
+            self.attempt.get(),
+            browser::jitter(),
+        );
+        let (attempt, delay) = match decision {
+            Reconnect::Stop => return,
+            Reconnect::WaitOnline => {
+                self.apply(ChatEvent::Connection(ConnectionStatus::Offline));
+                return;
+            }
+            Reconnect::Retry { attempt, delay_ms } => (attempt, delay_ms),
+        };
         self.attempt.set(attempt);
         self.apply(ChatEvent::Connection(ConnectionStatus::Reconnecting(
             attempt,
         )));
-        let delay = backoff::delay_ms(attempt, browser::jitter());
         let weak = self.me.clone();
         let handle = set_timeout_with_handle(
             move || {
@@ -367,24 +320,32 @@ impl Session {
         }
     }
 
-    /// The browser went offline/online.
+    /// The browser went offline/online ([`online_action`]).
     pub fn set_online(self: &Rc<Self>, online: bool) {
-        if !online {
-            self.apply(ChatEvent::Connection(ConnectionStatus::Offline));
-            return;
-        }
         let connected = self.web_session_id.borrow().is_some();
-        if self.socket_wanted.get() && !connected {
-            if let Some(t) = self.timer.borrow_mut().take() {
-                t.clear();
+        match online_action(
+            online,
+            self.socket_wanted.get(),
+            connected,
+            self.attempt.get(),
+        ) {
+            OnlineAction::MarkOffline => {
+                self.apply(ChatEvent::Connection(ConnectionStatus::Offline));
             }
-            self.socket.borrow_mut().take();
-            self.attempt.set(self.attempt.get().max(1));
-            self.connect();
-        } else if connected {
-            // the socket survived the blip: resend what the network refused meanwhile
-            self.mark_connected();
-            self.flush();
+            OnlineAction::ConnectNow { attempt } => {
+                if let Some(t) = self.timer.borrow_mut().take() {
+                    t.clear();
+                }
+                self.socket.borrow_mut().take();
+                self.attempt.set(attempt);
+                self.connect();
+            }
+            OnlineAction::Flush => {
+                // the socket survived the blip: resend what the network refused meanwhile
+                self.mark_connected();
+                self.flush();
+            }
+            OnlineAction::Nothing => {}
         }
     }
 
@@ -447,77 +408,79 @@ impl Session {
         }
     }
 
-    /// Steps 3-8 of §1.5, run on every (re)connect with the new webSessionId.
+    /// Steps 3-8 of §1.5, run on every (re)connect with the new webSessionId ([`after_connect_steps`]).
     async fn after_connect(self: Rc<Self>) {
         let first = !self.ready_sent.get();
-        let vid = self.visitor_id();
-        if first {
-            self.emit(HostEvent::UserConnected(vid));
-        }
-        // §1.5 step 3: the custom id attribute is set whenever `userId` is; only a short one is *not* the
-        // visitor id, which deserves a warning (§1.7)
-        let user_id = self.config.borrow().user_id.clone();
-        if let Some(custom) = user_id.filter(|u| !u.is_empty()) {
-            if first && matches!(classify_user_id(&custom), UserIdUse::CustomId(_)) {
-                web_sys::console::warn_1(
-                    &"botpressWebChat: a userId shorter than 24 chars is only stored as a custom id; the visitor id stays random"
-                        .into(),
-                );
+        let steps = after_connect_steps(first, &self.config.borrow());
+        for step in steps {
+            if self.destroyed.get() {
+                return;
             }
-            let body = self.body(json!({ "customId": custom }));
-            let _ = self.post_authed("/users/customId", &body).await;
-        }
-        if let Err(e) = self.load_conversation(None).await {
-            web_sys::console::warn_1(&format!("botpressWebChat: {e}").into());
-            self.apply(ChatEvent::Error(Some(
-                "Could not load the conversation. Retrying…".into(),
-            )));
-            // the socket is up but the API is not: retry through the reconnect path
-            self.socket.borrow_mut().take();
-            *self.web_session_id.borrow_mut() = None;
-            self.schedule_reconnect();
-            return;
-        }
-        self.apply(ChatEvent::Error(None));
-        self.ready.set(true);
-        self.mark_connected();
-        if first {
-            self.ready_sent.set(true);
-            self.emit(HostEvent::Ready);
-            let reference = self.config.borrow().r#ref.clone();
-            if let Some(reference) = reference.filter(|r| !r.is_empty()) {
-                let body =
-                    self.body(json!({ "conversationId": self.conv(), "reference": reference }));
-                let _ = self
-                    .http
-                    .post_unit("/conversations/reference", &body, None)
-                    .await;
-            }
-            let body = self.body(json!({}));
-            let language = match self
-                .http
-                .post::<Value>("/preferences/get", &body, None)
-                .await
-            {
-                Ok(v) => v
-                    .get("language")
-                    .and_then(|l| l.as_str())
-                    .map(str::to_string),
-                Err(_) => None,
-            }
-            .unwrap_or_else(browser::language);
-            let body = self.body(json!({
-                "conversationId": self.conv(),
-                "payload": {
-                    "type": "visit",
-                    "text": "User visit",
-                    "timezone": browser::timezone_hours(),
-                    "language": language,
+            match step {
+                StartupStep::AnnounceUser => self.emit(HostEvent::UserConnected(self.visitor_id())),
+                StartupStep::CustomId { id, warn } => {
+                    if warn {
+                        web_sys::console::warn_1(
+                            &"botpressWebChat: a userId shorter than 24 chars is only stored as a custom id; the visitor id stays random"
+                                .into(),
+                        );
+                    }
+                    let body = self.body(json!({ "customId": id }));
+                    let _ = self.post_authed("/users/customId", &body).await;
                 }
-            }));
-            let _ = self.post_authed("/events", &body).await;
+                StartupStep::LoadConversation => {
+                    if let Err(e) = self.load_conversation(None).await {
+                        web_sys::console::warn_1(&format!("botpressWebChat: {e}").into());
+                        self.apply(ChatEvent::Error(Some(
+                            "Could not load the conversation. Retrying…".into(),
+                        )));
+                        // the socket is up but the API is not: retry through the reconnect path
+                        self.socket.borrow_mut().take();
+                        *self.web_session_id.borrow_mut() = None;
+                        self.schedule_reconnect();
+                        return;
+                    }
+                }
+                StartupStep::Ready => {
+                    self.apply(ChatEvent::Error(None));
+                    self.ready.set(true);
+                    self.mark_connected();
+                }
+                StartupStep::AnnounceReady => {
+                    self.ready_sent.set(true);
+                    self.emit(HostEvent::Ready);
+                }
+                StartupStep::Reference(reference) => {
+                    let body =
+                        self.body(json!({ "conversationId": self.conv(), "reference": reference }));
+                    let _ = self
+                        .http
+                        .post_unit("/conversations/reference", &body, None)
+                        .await;
+                }
+                StartupStep::PreferencesAndVisit => {
+                    let body = self.body(json!({}));
+                    let preferred = self
+                        .http
+                        .post::<Value>("/preferences/get", &body, None)
+                        .await
+                        .ok()
+                        .and_then(|v| preferred_language(&v));
+                    // the bot may already have switched the language; else the stored preference
+                    let current = self.state.with_untracked(|s| s.language.clone());
+                    if current.is_none() && preferred.is_some() {
+                        self.apply(ChatEvent::Language(preferred.clone()));
+                    }
+                    let language = current.or(preferred).unwrap_or_else(browser::language);
+                    let body = self.body(json!({
+                        "conversationId": self.conv(),
+                        "payload": visit_payload(&language, browser::timezone_hours()),
+                    }));
+                    let _ = self.post_authed("/events", &body).await;
+                }
+                StartupStep::Flush => self.flush(),
+            }
         }
-        self.flush();
     }
 
     /// `/conversations/list` + `get` (or `new`), or a given conversation.
@@ -561,35 +524,22 @@ impl Session {
     }
 
     fn on_bp_event(&self, ev: BpEvent) {
-        match ev.name.as_str() {
-            "guest.webchat.message" => {
-                let Ok(msg) = serde_json::from_value::<Message>(ev.data) else {
-                    return;
-                };
-                let is_bot = msg.is_bot();
-                let cid = msg
-                    .payload
-                    .get("clientMessageId")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string);
-                if let Some(cid) = cid {
+        match route_server_event(ev) {
+            ServerEvent::Message { message, client_id } => {
+                if let Some(cid) = client_id {
                     self.outbox.borrow_mut().remove(&cid);
                     self.persist_outbox();
                 }
-                let sound = self.apply(ChatEvent::Received(msg.clone()));
+                let is_bot = message.is_bot();
+                let sound = self.apply(ChatEvent::Received(message.clone()));
                 if is_bot {
-                    self.emit(HostEvent::MessageReceived(msg));
+                    self.emit(HostEvent::MessageReceived(message));
                 }
                 if sound && self.sound_enabled() {
                     browser::play_notification();
                 }
             }
-            "guest.webchat.typing" => {
-                let ms = ev
-                    .data
-                    .get("timeInMs")
-                    .and_then(|v| v.as_f64())
-                    .unwrap_or(500.0);
+            ServerEvent::Typing { ms } => {
                 let until = js_sys::Date::now() + ms;
                 self.apply(ChatEvent::Typing(Some(until)));
                 self.after(&self.typing_timer, ms, move |me| {
@@ -598,12 +548,16 @@ impl Session {
                     }
                 });
             }
-            "guest.webchat.clear" => {
-                if let Some(c) = ev.data.get("conversationId").and_then(|v| v.as_str()) {
-                    self.apply(ChatEvent::Cleared(c.to_string()));
+            ServerEvent::Data { language, payload } => {
+                if language.is_some() {
+                    self.apply(ChatEvent::Language(language));
                 }
+                self.emit(HostEvent::Data(payload));
             }
-            _ => {}
+            ServerEvent::Clear(c) => {
+                self.apply(ChatEvent::Cleared(c));
+            }
+            ServerEvent::Ignored => {}
         }
     }
 
@@ -622,13 +576,33 @@ impl Session {
             Command::SendText(text) => {
                 let text = text.trim().to_string();
                 if !text.is_empty() {
+                    self.remember_sent(&text);
                     self.send_payload(json!({ "type": "text", "text": text }));
                 }
             }
             Command::SendPayload(p) => self.send_payload(p),
             Command::Retry(client_id) => {
+                if self.outbox.borrow_mut().retry(&client_id) {
+                    self.persist_outbox();
+                }
                 self.apply(ChatEvent::Retrying(client_id));
+                self.ensure_socket();
                 self.flush();
+            }
+            Command::ToggleBotInfo => {
+                self.apply(ChatEvent::ToggleBotInfo);
+            }
+            Command::SetLanguage(language) => {
+                self.apply(ChatEvent::Language(Some(language.clone())));
+                let me = self.clone();
+                spawn_local(async move {
+                    let body = me.body(json!({ "language": language }));
+                    if let Err(e) = me.http.post_unit("/preferences", &body, None).await {
+                        web_sys::console::warn_1(
+                            &format!("botpressWebChat: the language was not saved: {e}").into(),
+                        );
+                    }
+                });
             }
             Command::NewConversation => {
                 let me = self.clone();
@@ -724,7 +698,11 @@ impl Session {
         } else {
             ChatEvent::Close
         });
-        if open {
+        // an unknown bot (botInfo 404) stays unavailable: no socket that could only fail
+        let failed = self
+            .state
+            .with_untracked(|s| s.connection == ConnectionStatus::Failed);
+        if open && !failed {
             self.ensure_socket();
         }
         if was != open {
@@ -743,6 +721,7 @@ impl Session {
         }
         let client_id = browser::random_id(21);
         let route = Route::for_payload(&payload);
+        let conversation_id = self.conv();
         if route == Route::Messages {
             payload["clientMessageId"] = Value::String(client_id.clone());
             self.apply(ChatEvent::Sending(Pending {
@@ -751,12 +730,9 @@ impl Session {
                 delivery: Delivery::Sending,
             }));
         }
-        self.outbox.borrow_mut().push(OutboxItem {
-            client_id,
-            route,
-            payload: payload.clone(),
-            conversation_id: self.conv(),
-        });
+        self.outbox
+            .borrow_mut()
+            .push(OutboxItem::new(client_id, payload.clone(), conversation_id));
         self.persist_outbox();
         self.emit(HostEvent::MessageSent(payload));
         self.ensure_socket();
@@ -774,7 +750,19 @@ impl Session {
         }
     }
 
-    /// Show messages left in the persisted outbox as pending bubbles.
+    /// Remember a sent text for the composer's up-arrow recall (stored only with `enablePersistHistory`).
+    fn remember_sent(&self, text: &str) {
+        self.apply(ChatEvent::SentText(text.to_string()));
+        let cfg = self.config.borrow();
+        if cfg.enable_persist_history {
+            let list = self.state.with_untracked(|s| s.sent_history.clone());
+            if let Ok(json) = serde_json::to_string(&list) {
+                browser::storage_set(cfg.use_session_storage, &history_key(&cfg), &json);
+            }
+        }
+    }
+
+    /// Show messages left in the persisted outbox as pending bubbles (failed ones with their retry).
     fn restore_pending(&self) {
         let items = self.outbox.borrow().items.clone();
         for it in items {
@@ -782,67 +770,82 @@ impl Session {
                 self.apply(ChatEvent::Sending(Pending {
                     client_id: it.client_id,
                     payload: it.payload,
-                    delivery: Delivery::Sending,
+                    delivery: if it.failed {
+                        Delivery::Failed
+                    } else {
+                        Delivery::Sending
+                    },
                 }));
             }
         }
     }
 
-    /// Send queued items one at a time, in order, while connected. A failed item stops the queue
-    /// (marked failed for messages; the user retries) unless it is transient (then the reconnect resumes).
+    /// Send queued items one at a time, in order, while connected, following the outbox state machine
+    /// (`model::outbox`): a payload refused for good is marked failed and skipped, a transient failure
+    /// retries the same item (same `clientMessageId`) after a backoff.
     fn flush(self: &Rc<Self>) {
         if self.flushing.get() || !self.ready.get() {
             return;
         }
         self.flushing.set(true);
+        if let Some(t) = self.retry_timer.borrow_mut().take() {
+            t.clear();
+        }
         let me = self.clone();
         spawn_local(async move {
             loop {
                 if me.destroyed.get() || !me.ready.get() {
                     break;
                 }
-                let Some(item) = me.outbox.borrow().front().cloned() else {
+                let Some(item) = me.outbox.borrow().next().cloned() else {
                     break;
                 };
-                let failed = me.state.with_untracked(|s| {
-                    s.pending
-                        .iter()
-                        .any(|p| p.client_id == item.client_id && p.delivery == Delivery::Failed)
-                });
-                if failed {
-                    break;
-                }
                 let body = me.body(json!({
                     "conversationId": item.conversation_id.clone().or_else(|| me.conv()),
                     "payload": item.payload,
                 }));
+                let token = me.token();
                 let r = me
                     .http
-                    .post_unit(item.route.path(), &body, me.token().as_deref())
+                    .post_unit(item.route.path(), &body, token.as_deref())
                     .await;
-                match r {
-                    Ok(()) => {
-                        me.outbox.borrow_mut().remove(&item.client_id);
-                        me.persist_outbox();
+                if let Err(e) = &r {
+                    me.check_token_error(e);
+                }
+                let step = me
+                    .outbox
+                    .borrow_mut()
+                    .record(&item.client_id, send_outcome(&r, token.is_some()));
+                me.persist_outbox();
+                match step {
+                    Step::Delivered => {
                         me.apply(ChatEvent::Delivered {
                             client_id: item.client_id,
                             ok: true,
                         });
                     }
-                    Err(e) if e.is_bad_token() => {
-                        // drop the token and send again without it
-                        me.check_token_error(&e);
-                    }
-                    Err(e) if e.is_transient() => break,
-                    Err(_) => {
-                        me.apply(ChatEvent::Delivered {
-                            client_id: item.client_id.clone(),
-                            ok: false,
-                        });
-                        if item.route == Route::Events {
-                            me.outbox.borrow_mut().remove(&item.client_id);
-                            me.persist_outbox();
+                    Step::Failed { dropped } => {
+                        if let Err(e) = &r {
+                            web_sys::console::warn_1(
+                                &format!("botpressWebChat: the server refused a payload: {e}")
+                                    .into(),
+                            );
                         }
+                        if !dropped {
+                            me.apply(ChatEvent::Delivered {
+                                client_id: item.client_id,
+                                ok: false,
+                            });
+                        }
+                    }
+                    Step::SendAgain | Step::Gone => {}
+                    Step::RetryLater { attempt } => {
+                        let delay = backoff::delay_ms(attempt, browser::jitter());
+                        me.after(&me.retry_timer, delay, |me| {
+                            if let Some(me) = me.me.upgrade() {
+                                me.flush();
+                            }
+                        });
                         break;
                     }
                 }
@@ -882,7 +885,12 @@ impl Session {
     /// Release every socket, timer and request. The session is inert afterwards.
     pub fn destroy(&self) {
         self.destroyed.set(true);
-        for slot in [&self.timer, &self.typing_timer, &self.notice_timer] {
+        for slot in [
+            &self.timer,
+            &self.typing_timer,
+            &self.notice_timer,
+            &self.retry_timer,
+        ] {
             if let Some(t) = slot.borrow_mut().take() {
                 t.clear();
             }
@@ -903,46 +911,7 @@ fn outbox_key(cfg: &Config) -> String {
     format!("bp/outbox/{}/{}", cfg.bot_id, cfg.chat_key())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn send_event_mapping() {
-        assert_eq!(
-            event_command(&json!({"type": "show"})),
-            Ok(Some(Command::Open))
-        );
-        assert_eq!(
-            event_command(&json!({"type": "hide"})),
-            Ok(Some(Command::Close))
-        );
-        assert_eq!(
-            event_command(&json!({"type": "toggle"})),
-            Ok(Some(Command::Toggle))
-        );
-        assert_eq!(
-            event_command(&json!({"type": "message", "text": "hi"})),
-            Ok(Some(Command::SendText("hi".into())))
-        );
-        assert_eq!(
-            event_command(&json!({"type": "loadConversation", "conversationId": 4})),
-            Ok(Some(Command::LoadConversation("4".into())))
-        );
-        assert_eq!(event_command(&json!({"type": "toggleBotInfo"})), Ok(None));
-        assert_eq!(
-            event_command(&json!({"type": "proactive", "x": 1})),
-            Ok(Some(Command::SendPayload(
-                json!({"type": "proactive", "payload": {"type": "proactive", "x": 1}})
-            )))
-        );
-        assert!(event_command(&json!({"type": "message"}))
-            .unwrap_err()
-            .contains("text"));
-        assert!(event_command(&json!({"type": "loadConversation"})).is_err());
-        assert!(event_command(&json!({"text": "x"}))
-            .unwrap_err()
-            .contains("type"));
-        assert!(payload_type(&json!("str")).is_err());
-    }
+/// Storage key of the composer's sent-text history (texts only, never a token).
+fn history_key(cfg: &Config) -> String {
+    format!("bp/history/{}/{}", cfg.bot_id, cfg.chat_key())
 }

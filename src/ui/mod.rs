@@ -1,30 +1,44 @@
 //! Leptos components of the widget. They are thin: they read the session's `ChatState`/`Config` signals
-//! through the [`Chat`] context and send [`Command`]s; all logic lives in `state` and `transport`.
+//! through the [`Chat`] context and send [`Command`]s; all logic lives in `state`, `transport`, the pure
+//! helpers of [`rows`] and [`crate::i18n`]. Message bodies are rendered by [`crate::views`].
 //!
 //! `data-testid` hooks follow CONTRACT.md: `launcher`, `panel`, `composer`, `send`, `transcript`,
-//! `message` (`data-from`, `data-message-id`), `connection-banner`, `unread-badge`.
+//! `message` (`data-from`, `data-message-id`), `connection-banner`, `unread-badge`; plus `live-region`,
+//! `composer-keyboard` and `avatar`.
+//!
+//! Accessibility: the transcript is a `role="log"` that is not itself live; a separate polite live region
+//! announces each new bot message once (never the history). Focus moves to the composer when the panel
+//! opens and back to the launcher when it closes from inside; Escape closes (`closeOnEscape`).
 
-pub mod message_text;
+pub mod bot_info;
+pub mod keys;
+pub mod overrides;
+pub mod rows;
 
 use std::rc::Rc;
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
+use serde_json::Value;
 
+use crate::browser;
+use crate::i18n::{t, tf, Key, Lang};
 use crate::model::config::ViewMode;
-use crate::model::{Config, Message};
+use crate::model::Config;
 use crate::state::{ChatState, ConnectionStatus, Delivery};
 use crate::transport::{Command, Session};
+use crate::views::{self, RenderCtx};
+use rows::{Announcer, Row};
 
-pub use message_text::render_message;
-
-/// What every component reads: the state, the UI config, and the command sender.
+/// What every component reads: the state, the UI config, the language, and the command sender.
 #[derive(Clone, Copy)]
 pub struct Chat {
     /// The chat state (read it; only the session writes it).
     pub state: RwSignal<ChatState>,
     /// The config (without the token).
     pub config: RwSignal<Config>,
+    /// The UI language (config `locale`, or the language the bot set).
+    pub lang: Memo<Lang>,
     /// Send a command to the session.
     pub cmd: UnsyncCallback<Command>,
     /// The launcher button, to give focus back when the panel is closed from inside.
@@ -35,8 +49,33 @@ impl Chat {
     /// Close from the panel (Escape, close button): focus returns to the launcher, as for a dialog.
     pub fn close_from_panel(&self) {
         self.cmd.run(Command::Close);
-        if let Some(b) = self.launcher.get_untracked() {
-            let _ = b.focus();
+        let launcher = self.launcher;
+        // after the DOM update: on narrow screens the launcher is hidden while the panel is open
+        request_animation_frame(move || {
+            if let Some(b) = launcher.get_untracked() {
+                let _ = b.focus();
+            }
+        });
+    }
+
+    /// A UI string in the current language (reactive when called inside a closure).
+    pub fn t(&self, key: Key) -> &'static str {
+        t(self.lang.get(), key)
+    }
+
+    /// Sends a payload as the user (quick replies, postbacks, custom views).
+    pub fn send_payload(&self) -> Callback<Value> {
+        let cmd = self.cmd;
+        Callback::new(move |p: Value| cmd.run(Command::SendPayload(p)))
+    }
+
+    /// The bot's name, or the localised default title.
+    pub fn title(&self) -> String {
+        let name = self.state.with(|s| s.bot_name.clone());
+        if name.is_empty() {
+            self.t(Key::DefaultTitle).to_string()
+        } else {
+            name
         }
     }
 }
@@ -44,6 +83,26 @@ impl Chat {
 /// The [`Chat`] context. Panics outside [`Root`], a programming error.
 pub fn use_chat() -> Chat {
     expect_context::<Chat>()
+}
+
+/// The root's class list: `bpw`, open state, the layout mode, `className` from config (where the
+/// `bpw-theme-dark` / `bpw-theme-light` hooks go).
+pub fn root_class(c: &Config, open: bool) -> String {
+    let mut cls = String::from("bpw");
+    if open {
+        cls.push_str(" bpw-open");
+    }
+    if c.view_mode == ViewMode::Fullscreen {
+        cls.push_str(" bpw-fullscreen");
+    }
+    if c.disable_animations {
+        cls.push_str(" bpw-no-anim");
+    }
+    if let Some(extra) = &c.class_name {
+        cls.push(' ');
+        cls.push_str(extra);
+    }
+    cls
 }
 
 /// The widget: launcher + panel for one session.
@@ -56,33 +115,33 @@ pub fn Root(
     let config = session.ui_config;
     let s = session.clone();
     let cmd = UnsyncCallback::new(move |c: Command| s.command(c));
+    // the bot's choice (`guest.webchat.data` with `language`) wins over config `locale` / the browser
+    let lang = Memo::new(move |_| {
+        let locale = state
+            .with(|s| s.language.clone())
+            .unwrap_or_else(|| config.with(|c| c.locale.clone()));
+        Lang::resolve(&locale, &browser::language())
+    });
     provide_context(Chat {
         state,
         config,
+        lang,
         cmd,
         launcher: NodeRef::new(),
     });
+    let root_ref = NodeRef::<leptos::html::Div>::new();
+    crate::api::viewport::track_visual_viewport(root_ref);
     let open = move || state.with(|s| s.open);
     let fullscreen = move || config.with(|c| c.view_mode == ViewMode::Fullscreen);
     let show_launcher = move || !fullscreen() && !config.with(|c| c.hide_widget);
-    let class = move || {
-        config.with(|c| {
-            let mut cls = String::from("bpw");
-            if c.view_mode == ViewMode::Fullscreen {
-                cls.push_str(" bpw-fullscreen");
-            }
-            if c.disable_animations {
-                cls.push_str(" bpw-no-anim");
-            }
-            if let Some(extra) = &c.class_name {
-                cls.push(' ');
-                cls.push_str(extra);
-            }
-            cls
-        })
-    };
     view! {
-        <div class=class>
+        <div
+            class=move || config.with(|c| root_class(c, open()))
+            dir=move || lang.get().dir()
+            lang=move || lang.get().code()
+            node_ref=root_ref
+        >
+            <overrides::OverrideSlot location=overrides::Location::BeforeWidget />
             <Show when=open>
                 <Panel />
             </Show>
@@ -105,7 +164,7 @@ pub fn Launcher() -> impl IntoView {
             class="bpw-launcher"
             data-testid="launcher"
             node_ref=chat.launcher
-            aria-label=move || if open() { "Close chat" } else { "Open chat" }
+            aria-label=move || chat.t(if open() { Key::CloseChat } else { Key::OpenChat })
             aria-expanded=move || open().to_string()
             on:click=move |_| chat.cmd.run(Command::Toggle)
         >
@@ -113,12 +172,13 @@ pub fn Launcher() -> impl IntoView {
                 <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" />
             </svg>
             <Show when=move || { unread() > 0 }>
-                <span
-                    class="bpw-badge"
-                    data-testid="unread-badge"
-                    aria-label=move || format!("{} unread messages", unread())
-                >
+                <span class="bpw-badge" data-testid="unread-badge" aria-hidden="true">
                     {unread}
+                </span>
+                <span class="bpw-sr-only">
+                    {move || {
+                        tf(chat.lang.get(), Key::UnreadMessages, &[("n", &unread().to_string())])
+                    }}
                 </span>
             </Show>
         </button>
@@ -129,32 +189,48 @@ pub fn Launcher() -> impl IntoView {
 #[component]
 pub fn Panel() -> impl IntoView {
     let chat = use_chat();
-    let title = move || {
-        chat.state.with(|s| {
-            if s.bot_name.is_empty() {
-                "Chatbot".to_string()
-            } else {
-                s.bot_name.clone()
-            }
-        })
-    };
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Escape" && chat.config.with_untracked(|c| c.close_on_escape) {
+            ev.stop_propagation();
             chat.close_from_panel();
         }
+        keys::panel_keydown(&chat, &ev);
     };
     view! {
-        <section class="bpw-panel" data-testid="panel" role="dialog" aria-label=title on:keydown=on_keydown>
+        <overrides::OverrideSlot location=overrides::Location::BeforeContainer />
+        <section
+            class="bpw-panel"
+            data-testid="panel"
+            role="dialog"
+            aria-label=move || chat.title()
+            on:keydown=on_keydown
+        >
             <Header />
             <ConnectionBanner />
+            <LiveRegion />
             <Show
-                when=move || chat.state.with(|s| s.show_list)
-                fallback=|| view! { <Transcript /> <Composer /> }
+                when=move || chat.state.with(|s| s.show_bot_info)
+                fallback=move || {
+                    view! {
+                        <Show
+                            when=move || chat.state.with(|s| s.show_list)
+                            fallback=|| {
+                                view! {
+                                    <Transcript />
+                                    <overrides::OverrideSlot location=overrides::Location::BelowConversation />
+                                    <overrides::ComposerSlot />
+                                }
+                            }
+                        >
+                            <ConversationList />
+                        </Show>
+                    }
+                }
             >
-                <ConversationList />
+                <bot_info::BotInfoPage />
             </Show>
             <Show when=move || chat.config.with(|c| c.show_powered_by)>
-                <p class="bpw-powered">"Powered by webchat (Rust)"</p>
+                <p class="bpw-powered">{move || chat.t(Key::PoweredBy)}</p>
             </Show>
         </section>
     }
@@ -165,46 +241,37 @@ pub fn Panel() -> impl IntoView {
 pub fn Header() -> impl IntoView {
     let chat = use_chat();
     let c = chat.config;
-    let title = move || {
-        chat.state.with(|s| {
-            if s.bot_name.is_empty() {
-                "Chatbot".to_string()
-            } else {
-                s.bot_name.clone()
-            }
-        })
-    };
     let description = move || c.with(|c| c.bot_convo_description.clone().unwrap_or_default());
-    let btn = move |label: &'static str, testid: &'static str, cmd: Command| {
+    let btn = move |key: Key, testid: &'static str, cmd: Command| {
         view! {
             <button
                 type="button"
                 class="bpw-header-btn"
                 data-testid=testid
-                title=label
-                aria-label=label
                 on:click=move |_| chat.cmd.run(cmd.clone())
             >
-                {label}
+                {move || chat.t(key)}
             </button>
         }
     };
+    let avatar = move || {
+        let host = c.with(|c| c.host.clone());
+        c.with(|c| c.avatar_url.clone())
+            .and_then(|u| views::url::safe_url(&u, &host))
+    };
     view! {
         <header class="bpw-header">
-            <Show when=move || c.with(|c| c.avatar_url.is_some())>
-                <img
-                    class="bpw-avatar"
-                    alt=""
-                    src=move || c.with(|c| c.avatar_url.clone().unwrap_or_default())
-                />
+            <Show when=move || avatar().is_some()>
+                <img class="bpw-avatar" alt="" src=move || avatar().unwrap_or_default() />
             </Show>
             <div class="bpw-title">
-                <h2>{title}</h2>
+                <h2>{move || chat.title()}</h2>
                 <Show when=move || !description().is_empty()>
                     <p class="bpw-description">{description}</p>
                 </Show>
             </div>
             <div class="bpw-actions">
+                <bot_info::BotInfoToggle />
                 <Show when=move || c.with(|c| c.show_conversations_button)>
                     <button
                         type="button"
@@ -216,27 +283,27 @@ pub fn Header() -> impl IntoView {
                             chat.cmd.run(Command::ShowConversations(show));
                         }
                     >
-                        "Conversations"
+                        {move || chat.t(Key::Conversations)}
                     </button>
                 </Show>
                 <Show when=move || c.with(|c| c.enable_reset)>
-                    {btn("Reset", "reset", Command::Reset)}
+                    {btn(Key::Reset, "reset", Command::Reset)}
                 </Show>
                 <Show when=move || c.with(|c| c.enable_transcript_download)>
-                    {btn("Download", "download", Command::Download)}
+                    {btn(Key::Download, "download", Command::Download)}
                 </Show>
                 <Show when=move || c.with(|c| c.enable_conversation_deletion)>
-                    {btn("Delete", "delete-history", Command::DeleteHistory)}
+                    {btn(Key::Delete, "delete-history", Command::DeleteHistory)}
                 </Show>
                 <Show when=move || c.with(|c| c.view_mode != ViewMode::Fullscreen)>
                     <button
                         type="button"
                         class="bpw-header-btn bpw-close"
                         data-testid="close"
-                        aria-label="Close chat"
+                        aria-label=move || chat.t(Key::CloseChat)
                         on:click=move |_| chat.close_from_panel()
                     >
-                        "×"
+                        <span aria-hidden="true">"×"</span>
                     </button>
                 </Show>
             </div>
@@ -251,14 +318,18 @@ pub fn ConversationList() -> impl IntoView {
     let list = move || chat.state.with(|s| s.conversations.clone());
     let current = move || chat.state.with(|s| s.conversation_id.clone());
     view! {
-        <nav class="bpw-convos" data-testid="conversation-list" aria-label="Conversations">
+        <nav
+            class="bpw-convos"
+            data-testid="conversation-list"
+            aria-label=move || chat.t(Key::Conversations)
+        >
             <button
                 type="button"
                 class="bpw-convo-new"
                 data-testid="new-conversation"
                 on:click=move |_| chat.cmd.run(Command::NewConversation)
             >
-                "Start a new conversation"
+                {move || chat.t(Key::NewConversation)}
             </button>
             <ul>
                 <For each=list key=|c| c.id.clone() let:convo>
@@ -272,8 +343,7 @@ pub fn ConversationList() -> impl IntoView {
                             .last_message
                             .as_ref()
                             .and_then(|m| m.pointer("/payload/text").and_then(|t| t.as_str()))
-                            .unwrap_or("(no messages)")
-                            .to_string();
+                            .map(str::to_string);
                         let when = convo.created_on.get(..16).unwrap_or("").replace('T', " ");
                         view! {
                             <li>
@@ -284,7 +354,16 @@ pub fn ConversationList() -> impl IntoView {
                                     aria-current=move || if is_current() { "true" } else { "false" }
                                     on:click=move |_| chat.cmd.run(Command::LoadConversation(id.clone()))
                                 >
-                                    <span class="bpw-convo-preview">{preview}</span>
+                                    <span class="bpw-convo-preview" dir="auto">
+                                        {
+                                            let preview = preview.clone();
+                                            move || {
+                                                preview
+                                                    .clone()
+                                                    .unwrap_or_else(|| chat.t(Key::NoMessages).to_string())
+                                            }
+                                        }
+                                    </span>
                                     <span class="bpw-convo-when">{when}</span>
                                 </button>
                             </li>
@@ -297,26 +376,28 @@ pub fn ConversationList() -> impl IntoView {
 }
 
 /// The text the connection banner shows, if any.
-pub fn banner_text(s: &ChatState) -> Option<String> {
+pub fn banner_text(lang: Lang, s: &ChatState) -> Option<String> {
     if let Some(e) = &s.error {
         return Some(e.clone());
     }
-    match s.connection {
-        ConnectionStatus::Offline => {
-            Some("You are offline. Messages will be sent when you are back.".into())
-        }
-        ConnectionStatus::Reconnecting(_) => Some("Connection lost. Reconnecting…".into()),
-        ConnectionStatus::Failed => Some("The chat is not available.".into()),
-        ConnectionStatus::Connected if s.recovered => Some("Back online.".into()),
-        _ => None,
-    }
+    let key = match s.connection {
+        ConnectionStatus::Offline => Key::Offline,
+        ConnectionStatus::Reconnecting(_) => Key::Reconnecting,
+        ConnectionStatus::Failed => Key::Unavailable,
+        ConnectionStatus::Connected if s.recovered => Key::BackOnline,
+        _ => return None,
+    };
+    Some(t(lang, key).to_string())
 }
 
 /// Connection status in a polite live region.
 #[component]
 pub fn ConnectionBanner() -> impl IntoView {
     let chat = use_chat();
-    let text = Memo::new(move |_| chat.state.with(banner_text));
+    let text = Memo::new(move |_| {
+        let lang = chat.lang.get();
+        chat.state.with(|s| banner_text(lang, s))
+    });
     view! {
         <div class="bpw-live" role="status" aria-live="polite">
             <Show when=move || text.with(|t| t.is_some())>
@@ -328,12 +409,65 @@ pub fn ConnectionBanner() -> impl IntoView {
     }
 }
 
+/// How many announcements the live region keeps (older ones are removed; they were read already).
+const LIVE_KEEP: u32 = 3;
+
+/// A visually hidden polite live region announcing each new bot message once. The transcript itself is
+/// not live, so the history is never read out on load or on a conversation switch.
+#[component]
+pub fn LiveRegion() -> impl IntoView {
+    let chat = use_chat();
+    let region = NodeRef::<leptos::html::Div>::new();
+    let mut announcer = Announcer::default();
+    Effect::new(move |_| {
+        let lang = chat.lang.get_untracked();
+        let texts: Vec<String> = chat.state.with(|s| {
+            announcer
+                .update(s.conversation_id.as_deref(), &s.messages)
+                .into_iter()
+                .filter_map(|m| rows::announcement(lang, &s.bot_name, m))
+                .collect()
+        });
+        if let Some(el) = region.get_untracked() {
+            for text in texts {
+                announce(&el, &text);
+            }
+        }
+    });
+    view! {
+        <div
+            class="bpw-sr-only"
+            data-testid="live-region"
+            aria-live="polite"
+            aria-atomic="false"
+            aria-relevant="additions"
+            node_ref=region
+        ></div>
+    }
+}
+
+/// Appends one announcement as a text node (never markup) and trims the old ones.
+fn announce(region: &web_sys::HtmlDivElement, text: &str) {
+    let Some(doc) = region.owner_document() else {
+        return;
+    };
+    if let Ok(p) = doc.create_element("p") {
+        p.set_text_content(Some(text));
+        let _ = region.append_child(&p);
+    }
+    while region.child_element_count() > LIVE_KEEP {
+        if let Some(first) = region.first_element_child() {
+            first.remove();
+        }
+    }
+}
+
 /// The message list (`role="log"`), pending sends and the typing indicator.
 #[component]
 pub fn Transcript() -> impl IntoView {
     let chat = use_chat();
     let log_ref = NodeRef::<leptos::html::Div>::new();
-    let messages = move || chat.state.with(|s| s.messages.clone());
+    let rows = Memo::new(move |_| chat.state.with(|s| rows::rows(&s.messages)));
     let pending_ids = move || {
         chat.state.with(|s| {
             s.pending
@@ -355,19 +489,25 @@ pub fn Transcript() -> impl IntoView {
             class="bpw-transcript"
             data-testid="transcript"
             role="log"
-            aria-live="polite"
-            aria-label="Conversation"
+            aria-live="off"
+            aria-label=move || chat.t(Key::Transcript)
             tabindex="0"
             node_ref=log_ref
+            on:keydown=move |ev: KeyboardEvent| keys::transcript_keydown(&chat, &ev)
         >
-            <For each=messages key=|m| m.id.clone() let:message>
-                <MessageRow message=message />
+            <For each=move || rows.get() key=Row::key let:row>
+                <MessageRow row=row />
             </For>
             <For each=pending_ids key=|id| id.clone() let:client_id>
                 <PendingRow client_id=client_id />
             </For>
             <Show when=typing>
-                <div class="bpw-typing" role="status" aria-label="The bot is typing">
+                <div
+                    class="bpw-typing"
+                    data-testid="typing"
+                    role="img"
+                    aria-label=move || chat.t(Key::BotTyping)
+                >
                     <span></span>
                     <span></span>
                     <span></span>
@@ -377,42 +517,116 @@ pub fn Transcript() -> impl IntoView {
     }
 }
 
-/// One transcript message.
+/// The avatar of a group: the message's `botAvatarUrl`, else config `avatarUrl`, else an initial.
 #[component]
-pub fn MessageRow(
-    /// The message to show.
-    message: Message,
+fn Avatar(
+    /// Allowlisted image URL, if any.
+    url: Option<String>,
+    /// The initial shown without an image.
+    initial: String,
 ) -> impl IntoView {
-    let chat = use_chat();
-    let from = if message.is_bot() { "bot" } else { "user" };
-    let id = message.id.clone();
-    let sent_on = message.sent_on.clone();
-    let time = short_time(&message.sent_on);
-    let show_time = move || chat.config.with(|c| c.show_timestamp) && !time.is_empty();
-    view! {
-        <div
-            class=format!("bpw-row bpw-row-{from}")
-            data-testid="message"
-            data-from=from
-            data-message-id=id
-        >
-            <div class="bpw-bubble">{render_message(&message)}</div>
-            <Show when=show_time.clone()>
-                <time class="bpw-time" datetime=sent_on.clone()>
-                    {short_time(&sent_on)}
-                </time>
-            </Show>
-        </div>
+    match url {
+        Some(src) => view! { <img class="bpw-row-avatar" data-testid="avatar" alt="" src=src /> }
+            .into_any(),
+        None => view! {
+            <span class="bpw-row-avatar bpw-avatar-initial" data-testid="avatar" aria-hidden="true">
+                {initial}
+            </span>
+        }
+        .into_any(),
     }
 }
 
-/// `HH:MM` (UTC) of an ISO-8601 time, or `""` when it does not look like one.
-pub fn short_time(iso: &str) -> String {
-    match iso.get(11..16) {
-        Some(t) if iso.as_bytes().get(10) == Some(&b'T') && t.as_bytes().get(2) == Some(&b':') => {
-            t.to_string()
+fn initial(name: &str) -> String {
+    name.chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default()
+}
+
+/// One transcript message: the group's avatar and name on its first row, then the rendered message.
+#[component]
+pub fn MessageRow(
+    /// The message and its place in its group.
+    row: Row,
+) -> impl IntoView {
+    let chat = use_chat();
+    let Row {
+        message,
+        first_of_group,
+        last_of_group,
+        last_group,
+    } = row;
+    let is_bot = message.is_bot();
+    let from = if is_bot { "bot" } else { "user" };
+    let id = message.id.clone();
+    let host = chat.config.with_untracked(|c| c.host.clone());
+    let cmd = chat.cmd;
+    let send_payload = chat.send_payload();
+    let send_feedback = Callback::new(move |(message_id, feedback): (String, i8)| {
+        cmd.run(Command::Feedback {
+            message_id,
+            feedback,
+        })
+    });
+    let show_timestamp = Memo::new(move |_| chat.config.with(|c| c.show_timestamp));
+    let show_name = Memo::new(move |_| chat.config.with(|c| c.show_user_name));
+    let show_user_avatar = Memo::new(move |_| chat.config.with(|c| c.show_user_avatar));
+    let avatar = {
+        let message = message.clone();
+        let host = host.clone();
+        move || {
+            if !first_of_group || (!is_bot && !show_user_avatar.get()) {
+                return None;
+            }
+            let (url, name) = if is_bot {
+                let url = views::avatar_url_for(&message, &host).or_else(|| {
+                    chat.config
+                        .with(|c| c.avatar_url.clone())
+                        .and_then(|u| views::url::safe_url(&u, &host))
+                });
+                (url, chat.title())
+            } else {
+                (None, chat.t(Key::You).to_string())
+            };
+            Some(view! { <Avatar url=url initial=initial(&name) /> })
         }
-        _ => String::new(),
+    };
+    let name = move || {
+        (first_of_group && show_name.get()).then(|| {
+            let name = if is_bot {
+                chat.title()
+            } else {
+                chat.t(Key::You).to_string()
+            };
+            view! { <span class="bpw-row-name">{name}</span> }
+        })
+    };
+    let body = move || {
+        let mut ctx = RenderCtx::new(send_payload, send_payload, send_feedback, host.clone());
+        ctx.is_last_group = last_group;
+        ctx.is_last_of_group = last_of_group;
+        ctx.show_timestamp = show_timestamp.get();
+        ctx.keyboard_in_composer = true;
+        views::render_message(&message, ctx)
+    };
+    view! {
+        <div
+            class=format!("bpw-row bpw-row-{from}")
+            class:bpw-group-start=first_of_group
+            class:bpw-group-end=last_of_group
+            class:bpw-with-avatar=move || is_bot || show_user_avatar.get()
+            data-testid="message"
+            data-from=from
+            data-message-id=id
+            tabindex="-1"
+        >
+            {avatar}
+            <div class="bpw-row-body" dir="auto">
+                {name}
+                {body}
+            </div>
+        </div>
     }
 }
 
@@ -458,10 +672,12 @@ pub fn PendingRow(
         })
     };
     let delivery = move || entry.with(|p| p.as_ref().map(|p| p.delivery));
-    let label = move || match delivery() {
-        Some(Delivery::Failed) => "Not sent",
-        Some(Delivery::Sent) => "Sent",
-        _ => "Sending…",
+    let label = move || {
+        chat.t(match delivery() {
+            Some(Delivery::Failed) => Key::NotSent,
+            Some(Delivery::Sent) => Key::Sent,
+            _ => Key::Sending,
+        })
     };
     let state_attr = move || match delivery() {
         Some(Delivery::Failed) => "failed",
@@ -477,8 +693,10 @@ pub fn PendingRow(
             data-message-id=client_id
             data-delivery=state_attr
         >
-            <div class="bpw-bubble">
-                <p class="bpw-text">{text}</p>
+            <div class="bpw-row-body" dir="auto">
+                <div class="bpw-message bpw-from-user bpw-bubble">
+                    <p class="bpw-text">{text}</p>
+                </div>
             </div>
             <div class="bpw-delivery">
                 <span>{label}</span>
@@ -492,7 +710,7 @@ pub fn PendingRow(
                                 data-testid="retry"
                                 on:click=move |_| chat.cmd.run(Command::Retry(id.clone()))
                             >
-                                "Retry"
+                                {move || chat.t(Key::Retry)}
                             </button>
                         }
                     }
@@ -502,51 +720,66 @@ pub fn PendingRow(
     }
 }
 
-/// The text box: Enter sends, Shift+Enter makes a newline.
+/// The quick replies of the last bot message, above the composer.
+#[component]
+pub fn ComposerKeyboard() -> impl IntoView {
+    let chat = use_chat();
+    let keyboard = Memo::new(move |_| chat.state.with(|s| rows::last_keyboard(&s.messages)));
+    let send_payload = chat.send_payload();
+    move || {
+        keyboard.get().map(|(_, replies)| {
+            view! {
+                <div class="bpw-composer-keyboard" data-testid="composer-keyboard" dir="auto">
+                    {views::render_keyboard(replies, send_payload)}
+                </div>
+            }
+        })
+    }
+}
+
+/// The text box: Enter sends, Shift+Enter makes a newline. Locked while the last message asks for a
+/// choice (`disableFreeText`).
 #[component]
 pub fn Composer() -> impl IntoView {
     let chat = use_chat();
     let draft = RwSignal::new(String::new());
     let input_ref = NodeRef::<leptos::html::Textarea>::new();
+    let locked = Memo::new(move |_| chat.state.with(|s| rows::composer_locked(&s.messages)));
     Effect::new(move |_| {
         if let Some(el) = input_ref.get() {
             let _ = el.focus();
         }
     });
     let placeholder = move || {
+        if locked.get() {
+            return chat.t(Key::ChooseAnswer).to_string();
+        }
         let cfg = chat.config.with(|c| c.composer_placeholder.clone());
         cfg.unwrap_or_else(|| {
             let name = chat.state.with(|s| s.bot_name.clone());
             if name.is_empty() {
-                "Type a message…".to_string()
+                chat.t(Key::TypeMessage).to_string()
             } else {
-                format!("Reply to {name}")
+                tf(chat.lang.get(), Key::ReplyTo, &[("name", &name)])
             }
         })
     };
     let cursor = StoredValue::new(None::<usize>);
     let send = move || {
         let text = draft.get_untracked();
-        if !text.trim().is_empty() {
+        if !text.trim().is_empty() && !locked.get_untracked() {
             chat.cmd.run(Command::SendText(text));
             draft.set(String::new());
             cursor.set_value(None);
         }
     };
-    // the user's own texts, oldest first, for the arrow-key recall
-    let history = move || {
-        chat.state.with_untracked(|s| {
-            s.messages
-                .iter()
-                .filter(|m| !m.is_bot() && m.payload_type() == "text")
-                .filter_map(|m| m.payload.get("text").and_then(|t| t.as_str()))
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-    };
+    // the texts the user sent, oldest first (kept by the session, stored with enablePersistHistory)
+    let history = move || chat.state.with_untracked(|s| s.sent_history.clone());
     view! {
+        <ComposerKeyboard />
         <form
             class="bpw-composer"
+            class:bpw-locked=move || locked.get()
             on:submit=move |ev| {
                 ev.prevent_default();
                 send();
@@ -556,8 +789,10 @@ pub fn Composer() -> impl IntoView {
                 class="bpw-input"
                 data-testid="composer"
                 rows="1"
-                aria-label="Message"
+                dir="auto"
+                aria-label=move || chat.t(Key::MessageLabel)
                 placeholder=placeholder
+                disabled=move || locked.get()
                 node_ref=input_ref
                 prop:value=move || draft.get()
                 on:input:target=move |ev| draft.set(ev.target().value())
@@ -577,7 +812,13 @@ pub fn Composer() -> impl IntoView {
                     }
                 }
             ></textarea>
-            <button type="submit" class="bpw-send" data-testid="send" aria-label="Send">
+            <button
+                type="submit"
+                class="bpw-send"
+                data-testid="send"
+                aria-label=move || chat.t(Key::Send)
+                disabled=move || locked.get()
+            >
                 <svg class="bpw-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                     <path d="M2 21l21-9L2 3v7l15 2-15 2z" />
                 </svg>
@@ -591,9 +832,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn times_and_recall() {
-        assert_eq!(short_time("2026-11-21T10:42:13.286Z"), "10:42");
-        assert_eq!(short_time("yesterday"), "");
+    fn recall_steps_through_history() {
         let h = vec!["a".to_string(), "b".to_string()];
         assert_eq!(recall(&h, None, true), (Some(1), "b".into()));
         assert_eq!(recall(&h, Some(1), true), (Some(0), "a".into()));
@@ -604,18 +843,32 @@ mod tests {
     }
 
     #[test]
-    fn banner_text_by_status() {
+    fn banner_text_by_status_and_language() {
         let mut s = ChatState::default();
-        assert_eq!(banner_text(&s), None);
+        assert_eq!(banner_text(Lang::En, &s), None);
         s.connection = ConnectionStatus::Offline;
-        assert!(banner_text(&s).unwrap().contains("offline"));
+        assert!(banner_text(Lang::En, &s).unwrap().contains("offline"));
+        assert!(banner_text(Lang::Fr, &s).unwrap().contains("hors ligne"));
         s.connection = ConnectionStatus::Reconnecting(1);
-        assert!(banner_text(&s).unwrap().contains("Reconnecting"));
+        assert!(banner_text(Lang::En, &s).unwrap().contains("Reconnecting"));
         s.apply(crate::state::ChatEvent::Connection(
             ConnectionStatus::Connected,
         ));
-        assert_eq!(banner_text(&s).as_deref(), Some("Back online."));
+        assert_eq!(banner_text(Lang::En, &s).as_deref(), Some("Back online."));
         s.error = Some("boom".into());
-        assert_eq!(banner_text(&s).as_deref(), Some("boom"));
+        assert_eq!(banner_text(Lang::En, &s).as_deref(), Some("boom"));
+    }
+
+    #[test]
+    fn root_class_and_initials() {
+        let cfg = Config {
+            class_name: Some("bpw-theme-dark".into()),
+            view_mode: ViewMode::Fullscreen,
+            ..Config::default()
+        };
+        assert_eq!(root_class(&cfg, true), "bpw bpw-open bpw-fullscreen bpw-theme-dark");
+        assert_eq!(root_class(&Config::default(), false), "bpw");
+        assert_eq!(initial("welcome bot"), "W");
+        assert_eq!(initial("  "), "");
     }
 }

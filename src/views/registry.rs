@@ -2,7 +2,9 @@
 //!
 //! v12 looks custom components up on `window.botpress[module][component]` and loads module bundles from
 //! the bot server. We load nothing: a message can only name a view the page registered, either from Rust
-//! ([`register`]) or from JS ([`register_js`], called by `api/`). The built-ins `channel-web/QuickReplies`
+//! ([`register`]) or from JS ([`register_js`], called by `api/` for `registerView`), or a
+//! `render(container, props)` function the page put on `window.botpress[module][view]` (looked up by
+//! `api::views::page_view` when nothing is registered). The built-ins `channel-web/QuickReplies`
 //! and `extensions/Dropdown` are entries of the same registry and cannot be replaced.
 //!
 //! Every render is isolated (style-anchors.md R11): an unregistered view, a JS view that throws, or a
@@ -194,13 +196,23 @@ fn lookup(module: &str, view: &str) -> Option<Entry> {
 pub(crate) fn render_custom(custom: &Custom, msg: &Message, ctx: &RenderCtx) -> AnyView {
     let name = key(&custom.module, &custom.view);
     match lookup(&custom.module, &custom.view) {
-        None => {
-            report(
-                &name,
-                &JsValue::from_str("no view is registered under this name"),
-            );
-            fallback()
-        }
+        // v12's lookup, checked at render time: a view the page defined on `window.botpress`
+        None => match crate::api::views::page_view(&custom.module, &custom.view) {
+            Some(render) => match mount_js(&JsView::new(render), custom, msg, ctx, &name) {
+                Ok(view) => view,
+                Err(err) => {
+                    report(&name, &err);
+                    fallback()
+                }
+            },
+            None => {
+                report(
+                    &name,
+                    &JsValue::from_str("no view is registered under this name"),
+                );
+                fallback()
+            }
+        },
         Some(Entry::Builtin(render)) => render(custom, msg, ctx),
         Some(Entry::Rust(render)) => {
             let props = CustomProps {

@@ -1,0 +1,56 @@
+//! Custom message views from the page (botpress-protocols.md §1.9): `registerView(module, view, render)`
+//! and the v12 lookup `window.botpress[module][view]`.
+//!
+//! A message can only name a view the page registered or defined itself: nothing is ever loaded from a
+//! message (v12 would fetch `assets/modules/{module}/web/lite.bundle.js`; we never do).
+
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::config::js_error;
+use crate::views;
+
+fn name_arg(v: &JsValue, what: &str) -> Result<String, JsValue> {
+    v.as_string().ok_or_else(|| {
+        js_error(&format!(
+            "botpressWebChat.registerView(): `{what}` must be a string"
+        ))
+    })
+}
+
+/// `registerView(module, view, render)`: `render(container, props)` draws a `{type:'custom', module,
+/// component|view}` message into `container` and may return a cleanup function. Throws an `Error`
+/// naming `module/view` when a name is invalid or belongs to a built-in view.
+pub fn register_view(module: JsValue, view: JsValue, render: JsValue) -> Result<(), JsValue> {
+    let module = name_arg(&module, "module")?;
+    let view = name_arg(&view, "view")?;
+    let render: Function = render.dyn_into().map_err(|_| {
+        js_error(&format!(
+            "botpressWebChat.registerView('{module}', '{view}'): `render` must be a function (container, props)"
+        ))
+    })?;
+    views::register_js(&module, &view, render).map_err(|e| {
+        js_error(&format!(
+            "botpressWebChat.registerView('{module}', '{view}'): {e}"
+        ))
+    })
+}
+
+fn own(obj: &JsValue, key: &str) -> Option<JsValue> {
+    let o = obj.dyn_ref::<Object>()?;
+    let key = JsValue::from_str(key);
+    if !Object::has_own(o, &key) {
+        return None;
+    }
+    Reflect::get(o, &key).ok()
+}
+
+/// The page's own `window.botpress[module][view]`, when it is a function declared with the two
+/// parameters `(container, props)` (a React component from a v12 bundle takes one and is not
+/// accepted). Own properties only, so `__proto__`/`constructor` names cannot reach built-ins.
+pub fn page_view(module: &str, view: &str) -> Option<Function> {
+    let window = web_sys::window()?;
+    let botpress = own(&window, "botpress")?;
+    let f: Function = own(&own(&botpress, module)?, view)?.dyn_into().ok()?;
+    (f.length() == 2).then_some(f)
+}

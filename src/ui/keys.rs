@@ -1,0 +1,184 @@
+//! Keyboard shortcuts of the panel (botpress-protocols.md §1.3): `enableResetSessionShortcut`
+//! (Ctrl/Cmd+Shift+R resets the conversation) and `enableArrowNavigation` (arrow keys move focus between
+//! transcript messages, a roving `tabindex`). The decisions are pure functions tested natively; the
+//! handlers only read the event and move focus.
+
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+use super::Chat;
+use crate::transport::Command;
+
+/// True for Ctrl+Shift+R or Cmd+Shift+R (by key, or by physical key for non-Latin layouts).
+pub fn is_reset_shortcut(key: &str, code: &str, ctrl: bool, meta: bool, shift: bool) -> bool {
+    (ctrl || meta) && shift && (key.eq_ignore_ascii_case("r") || code == "KeyR")
+}
+
+/// Where an arrow key moves focus inside the transcript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    /// Focus message `n` (0 is the oldest).
+    Message(usize),
+    /// Past the newest message: focus the composer.
+    Composer,
+    /// The key is not a navigation key, or there is nothing to move to.
+    None,
+}
+
+/// The focus move for `key` when message `current` (or the transcript itself, `None`) has focus and the
+/// transcript holds `len` messages. Up/Down step (from the transcript itself, Up starts at the newest and
+/// Down at the oldest), Home/End jump, Down past the newest goes to the composer.
+pub fn arrow_move(key: &str, len: usize, current: Option<usize>) -> Move {
+    if len == 0 {
+        return if key == "ArrowDown" {
+            Move::Composer
+        } else {
+            Move::None
+        };
+    }
+    let last = len - 1;
+    match (key, current) {
+        ("ArrowUp", None) => Move::Message(last),
+        ("ArrowUp", Some(i)) => Move::Message(i.min(last).saturating_sub(1)),
+        ("ArrowDown", None) => Move::Message(0),
+        ("ArrowDown", Some(i)) if i < last => Move::Message(i + 1),
+        ("ArrowDown", Some(_)) => Move::Composer,
+        ("Home", _) => Move::Message(0),
+        ("End", _) => Move::Message(last),
+        _ => Move::None,
+    }
+}
+
+/// Panel-wide keys: the reset shortcut (when enabled).
+pub fn panel_keydown(chat: &Chat, ev: &KeyboardEvent) {
+    let enabled = chat
+        .config
+        .with_untracked(|c| c.enable_reset_session_shortcut);
+    if enabled
+        && is_reset_shortcut(
+            &ev.key(),
+            &ev.code(),
+            ev.ctrl_key(),
+            ev.meta_key(),
+            ev.shift_key(),
+        )
+    {
+        // keep the browser from reloading the page (Ctrl+Shift+R)
+        ev.prevent_default();
+        ev.stop_propagation();
+        chat.cmd.run(Command::Reset);
+    }
+}
+
+const MESSAGE: &str = "[data-testid=\"message\"]";
+
+/// Transcript keys (when `enableArrowNavigation`): move focus between messages, roving `tabindex` so
+/// Tab leaves the transcript from the focused message.
+pub fn transcript_keydown(chat: &Chat, ev: &KeyboardEvent) {
+    if !chat.config.with_untracked(|c| c.enable_arrow_navigation)
+        || ev.alt_key()
+        || ev.ctrl_key()
+        || ev.meta_key()
+    {
+        return;
+    }
+    let Some(log) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+    else {
+        return;
+    };
+    let Ok(list) = log.query_selector_all(MESSAGE) else {
+        return;
+    };
+    let rows: Vec<HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+        .collect();
+    let focused = ev
+        .target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|el| el.closest(MESSAGE).ok().flatten());
+    let current = focused
+        .as_ref()
+        .and_then(|f| rows.iter().position(|r| r.is_same_node(Some(f))));
+    match arrow_move(&ev.key(), rows.len(), current) {
+        Move::Message(i) => {
+            ev.prevent_default();
+            for (n, row) in rows.iter().enumerate() {
+                let _ = row.set_attribute("tabindex", if n == i { "0" } else { "-1" });
+            }
+            let _ = rows[i].focus();
+        }
+        Move::Composer => {
+            let composer = log
+                .closest("[data-testid=\"panel\"]")
+                .ok()
+                .flatten()
+                .and_then(|p| {
+                    p.query_selector("[data-testid=\"composer\"]")
+                        .ok()
+                        .flatten()
+                })
+                .and_then(|c| c.dyn_into::<HtmlElement>().ok());
+            if let Some(c) = composer {
+                ev.prevent_default();
+                let _ = c.focus();
+            }
+        }
+        Move::None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reset_shortcut() {
+        assert!(is_reset_shortcut("R", "KeyR", true, false, true));
+        assert!(
+            is_reset_shortcut("r", "KeyR", false, true, true),
+            "Cmd on macOS"
+        );
+        assert!(
+            is_reset_shortcut("к", "KeyR", true, false, true),
+            "by physical key"
+        );
+        assert!(
+            !is_reset_shortcut("R", "KeyR", true, false, false),
+            "Ctrl+R alone"
+        );
+        assert!(
+            !is_reset_shortcut("R", "KeyR", false, false, true),
+            "Shift+R types R"
+        );
+        assert!(!is_reset_shortcut("T", "KeyT", true, false, true));
+    }
+
+    #[test]
+    fn arrows_step_and_stop_at_the_ends() {
+        assert_eq!(arrow_move("ArrowUp", 3, None), Move::Message(2));
+        assert_eq!(arrow_move("ArrowUp", 3, Some(2)), Move::Message(1));
+        assert_eq!(arrow_move("ArrowUp", 3, Some(0)), Move::Message(0));
+        assert_eq!(arrow_move("ArrowDown", 3, None), Move::Message(0));
+        assert_eq!(arrow_move("ArrowDown", 3, Some(1)), Move::Message(2));
+        assert_eq!(arrow_move("ArrowDown", 3, Some(2)), Move::Composer);
+        assert_eq!(arrow_move("Home", 3, Some(2)), Move::Message(0));
+        assert_eq!(arrow_move("End", 3, None), Move::Message(2));
+        assert_eq!(arrow_move("ArrowLeft", 3, Some(1)), Move::None);
+        assert_eq!(arrow_move("Enter", 3, Some(1)), Move::None);
+    }
+
+    #[test]
+    fn arrows_on_an_empty_or_shrunk_transcript() {
+        assert_eq!(arrow_move("ArrowUp", 0, None), Move::None);
+        assert_eq!(arrow_move("Home", 0, None), Move::None);
+        assert_eq!(arrow_move("ArrowDown", 0, None), Move::Composer);
+        // the focused index can be stale after a clear: clamp instead of indexing out of range
+        assert_eq!(arrow_move("ArrowUp", 2, Some(7)), Move::Message(0));
+        assert_eq!(arrow_move("ArrowDown", 2, Some(7)), Move::Composer);
+    }
+}

@@ -1,0 +1,272 @@
+//! Pure helpers behind the transcript: grouping consecutive messages by sender, the composer lock and
+//! keyboard of the last message, and the screen-reader announcements of new bot messages. No browser
+//! types; tested natively.
+
+use std::collections::HashSet;
+
+use crate::i18n::{t, tf, Key, Lang};
+use crate::model::Message;
+use crate::views::{self, Content};
+
+/// One transcript row: a message and where it sits in its sender group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The message.
+    pub message: Message,
+    /// First message of its group (the avatar and name go here).
+    pub first_of_group: bool,
+    /// Last message of its group.
+    pub last_of_group: bool,
+    /// The message is in the last group of the transcript.
+    pub last_group: bool,
+}
+
+impl Row {
+    /// The `For` key: a row re-renders when its place in the groups changes (a new message makes the
+    /// previous one no longer last), never otherwise.
+    pub fn key(&self) -> (String, bool, bool, bool) {
+        (
+            self.message.id.clone(),
+            self.first_of_group,
+            self.last_of_group,
+            self.last_group,
+        )
+    }
+}
+
+/// Who sent a message, for grouping: the bot (`None`) or a user id.
+fn sender(m: &Message) -> Option<&str> {
+    m.author_id.as_deref()
+}
+
+/// Splits messages into consecutive same-sender groups (`visit` payloads never reach the state).
+pub fn rows(messages: &[Message]) -> Vec<Row> {
+    let n = messages.len();
+    let last_group_start = (0..n)
+        .rev()
+        .take_while(|&i| n > 0 && sender(&messages[i]) == sender(&messages[n - 1]))
+        .last()
+        .unwrap_or(n);
+    messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| Row {
+            message: m.clone(),
+            first_of_group: i == 0 || sender(&messages[i - 1]) != sender(m),
+            last_of_group: i + 1 == n || sender(&messages[i + 1]) != sender(m),
+            last_group: i >= last_group_start,
+        })
+        .collect()
+}
+
+/// The quick replies of the last message, keyed by its id (shown above the composer).
+pub fn last_keyboard(messages: &[Message]) -> Option<(String, Vec<views::QuickReply>)> {
+    let last = messages.last()?;
+    views::keyboard_for(last).map(|k| (last.id.clone(), k))
+}
+
+/// The last message asks to lock the composer (`disableFreeText`, §1.8).
+pub fn composer_locked(messages: &[Message]) -> bool {
+    messages.last().is_some_and(views::locks_composer)
+}
+
+/// A short text for a message, as a screen reader should hear it.
+pub fn summary(lang: Lang, m: &Message) -> String {
+    let converted = views::convert(&m.payload);
+    let titled = |key: Key, title: Option<String>| match title.filter(|t| !t.trim().is_empty()) {
+        Some(title) => format!("{}: {title}", t(lang, key)),
+        None => t(lang, key).to_string(),
+    };
+    match converted.content {
+        Content::Text { text, .. } => text,
+        Content::Image(media) => titled(Key::Image, media.title),
+        Content::Audio(media) => titled(Key::Audio, media.title),
+        Content::Video(media) => titled(Key::Video, media.title),
+        Content::File(media) => titled(Key::File, media.title),
+        Content::Carousel(cards) => {
+            let titles: Vec<&str> = cards.iter().map(|c| c.title.as_str()).collect();
+            titled(Key::Cards, Some(titles.join(", ")))
+        }
+        Content::Location(l) => titled(Key::Location, l.title.or(l.address)),
+        Content::LoginPrompt => t(lang, Key::LoginForm).to_string(),
+        Content::SessionReset => t(lang, Key::SessionReset).to_string(),
+        Content::Typing | Content::Visit => String::new(),
+        Content::Custom(c) => {
+            // quick replies and dropdowns wrap a text; a page-provided view may carry one too
+            let text = c
+                .props
+                .get("wrapped")
+                .and_then(|w| w.get("text"))
+                .or_else(|| c.props.get("message"))
+                .or_else(|| c.props.get("text"))
+                .and_then(|t| t.as_str())
+                .map(str::to_string);
+            text.unwrap_or_else(|| t(lang, Key::Interactive).to_string())
+        }
+        Content::Unsupported { .. } => t(lang, Key::Unsupported).to_string(),
+    }
+}
+
+/// Decides which messages the live region announces: each bot message that arrives while the
+/// transcript is shown, once. The history of a conversation (the first look at it, or a switch to
+/// another conversation) is marked as seen without being announced.
+#[derive(Debug, Default)]
+pub struct Announcer {
+    conversation: Option<Option<String>>,
+    seen: HashSet<String>,
+}
+
+impl Announcer {
+    /// Looks at the current transcript; returns the ids of the bot messages to announce now.
+    pub fn update<'a>(
+        &mut self,
+        conversation: Option<&str>,
+        messages: &'a [Message],
+    ) -> Vec<&'a Message> {
+        let conv = conversation.map(str::to_string);
+        let fresh = self.conversation.as_ref() != Some(&conv);
+        if fresh {
+            self.conversation = Some(conv);
+            self.seen = messages.iter().map(|m| m.id.clone()).collect();
+            return Vec::new();
+        }
+        messages
+            .iter()
+            .filter(|m| self.seen.insert(m.id.clone()))
+            .filter(|m| m.is_bot())
+            .collect()
+    }
+}
+
+/// The live-region text for a new bot message: `"{bot}: {summary}"`, or `None` when there is nothing
+/// to say (typing dots).
+pub fn announcement(lang: Lang, bot_name: &str, m: &Message) -> Option<String> {
+    let text = summary(lang, m);
+    if text.trim().is_empty() {
+        return None;
+    }
+    let name = if bot_name.is_empty() {
+        t(lang, Key::DefaultTitle)
+    } else {
+        bot_name
+    };
+    Some(tf(lang, Key::Said, &[("name", name), ("text", &text)]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn msg(id: &str, author: Option<&str>, payload: Value) -> Message {
+        Message {
+            id: id.into(),
+            conversation_id: "c".into(),
+            author_id: author.map(Into::into),
+            sent_on: String::new(),
+            payload,
+        }
+    }
+
+    fn text(id: &str, author: Option<&str>) -> Message {
+        msg(id, author, json!({"type": "text", "text": id}))
+    }
+
+    #[test]
+    fn groups_consecutive_messages_by_sender() {
+        let ms = [
+            text("a", None),
+            text("b", None),
+            text("c", Some("u")),
+            text("d", None),
+            text("e", None),
+        ];
+        let r = rows(&ms);
+        let flags: Vec<(bool, bool, bool)> = r
+            .iter()
+            .map(|r| (r.first_of_group, r.last_of_group, r.last_group))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                (true, false, false),
+                (false, true, false),
+                (true, true, false),
+                (true, false, true),
+                (false, true, true),
+            ]
+        );
+        assert!(rows(&[]).is_empty());
+        let one = rows(&[text("x", Some("u"))]);
+        assert!(one[0].first_of_group && one[0].last_of_group && one[0].last_group);
+        // the key changes when a row stops being last, so the row re-renders with new flags
+        let before = rows(&ms[..4]);
+        assert_ne!(before[3].key(), r[3].key());
+        assert_eq!(before[0].key(), r[0].key());
+    }
+
+    #[test]
+    fn keyboard_and_lock_follow_the_last_message() {
+        let qr = msg(
+            "q",
+            None,
+            json!({"type": "single-choice", "text": "Pick", "choices": [{"title": "A", "value": "a"}],
+                   "disableFreeText": true}),
+        );
+        let ms = vec![text("a", None), qr.clone()];
+        assert_eq!(last_keyboard(&ms).map(|(id, k)| (id, k.len())), Some(("q".into(), 1)));
+        assert!(composer_locked(&ms));
+        let ms = vec![qr, text("u", Some("u"))];
+        assert_eq!(last_keyboard(&ms), None);
+        assert!(!composer_locked(&ms));
+        assert!(!composer_locked(&[]));
+    }
+
+    #[test]
+    fn announces_new_bot_messages_once_and_never_the_history() {
+        let mut a = Announcer::default();
+        let history = vec![text("h1", None), text("h2", Some("u"))];
+        assert!(a.update(None, &[]).is_empty());
+        // the history arrives with the conversation id: seen, not announced
+        assert!(a.update(Some("c"), &history).is_empty());
+        let mut ms = history.clone();
+        ms.push(text("u1", Some("u")));
+        ms.push(text("b1", None));
+        let ids: Vec<&str> = a.update(Some("c"), &ms).iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["b1"]);
+        assert!(a.update(Some("c"), &ms).is_empty(), "announced once");
+        // switching conversations does not read the other history
+        assert!(a.update(Some("c2"), &[text("z", None)]).is_empty());
+    }
+
+    #[test]
+    fn summaries_and_announcements() {
+        let img = msg("i", None, json!({"type": "image", "image": "/x.png", "title": "Cat"}));
+        assert_eq!(summary(Lang::En, &img), "Image: Cat");
+        assert_eq!(summary(Lang::Fr, &img), "Image: Cat");
+        let card = msg(
+            "c",
+            None,
+            json!({"type": "card", "title": "Rust", "actions": []}),
+        );
+        assert_eq!(summary(Lang::En, &card), "Cards: Rust");
+        let qr = msg(
+            "q",
+            None,
+            json!({"type": "single-choice", "text": "Pick one", "choices": [{"title": "A", "value": "a"}]}),
+        );
+        assert_eq!(summary(Lang::En, &qr), "Pick one");
+        assert_eq!(
+            announcement(Lang::En, "Welcome Bot", &text("hello", None)).as_deref(),
+            Some("Welcome Bot: hello")
+        );
+        assert_eq!(
+            announcement(Lang::En, "", &text("hi", None)).as_deref(),
+            Some("Chatbot: hi")
+        );
+        let typing = msg("t", None, json!({"type": "typing"}));
+        assert_eq!(announcement(Lang::En, "B", &typing), None);
+        let weird = msg("w", None, json!({"type": "nope"}));
+        assert_eq!(summary(Lang::De, &weird), "Nicht unterstützte Nachricht");
+    }
+}
