@@ -157,6 +157,28 @@ fn run_suite(payloads: &[Value]) {
         payloads.len(),
         failures.join("\n")
     );
+    // The payloads reached the real renderers (not only the "unsupported" fallback).
+    let reached = browser.exec(
+        &format!(
+            "const r = {}; const n = s => r.querySelectorAll(s).length;\
+             return {{rows: n('[data-testid=\"message\"]'), unsupported: n('[data-testid=\"bpw-unsupported\"]'),\
+               refused: n('.bpw-media-refused'), cards: n('[data-testid=\"bpw-card\"]'), markdown: n('.bpw-markdown'),\
+               echo: n('.xss-echo'), links: n('a[href]')}};",
+            widget_root_js()
+        ),
+        json!([]),
+    );
+    eprintln!("rendered: {reached}");
+    for key in ["cards", "markdown", "echo", "links"] {
+        assert!(
+            reached[key].as_u64().unwrap_or(0) > 0,
+            "no {key} rendered: {reached}"
+        );
+    }
+    assert!(
+        reached["unsupported"].as_u64().unwrap_or(0) * 4 < payloads.len() as u64,
+        "most payloads only reached the fallback: {reached}"
+    );
     let errors = unexpected_errors(&browser, &server);
     assert!(errors.is_empty(), "console errors: {errors:#?}");
 }
