@@ -59,6 +59,12 @@ impl Server {
 
     /// Starts the server on `data_dir` (kept by the caller) with extra CLI arguments.
     pub fn start_on(data_dir: &Path, extra: &[&str]) -> Server {
+        Server::start_serving(data_dir, &widget_dist(), extra)
+    }
+
+    /// Like [`Server::start_on`], serving the static files of `dist` (e.g. a modified copy of
+    /// [`widget_dist`]) instead of the widget build.
+    pub fn start_serving(data_dir: &Path, dist: &Path, extra: &[&str]) -> Server {
         let bin = env_path(
             "WEBCHAT_SERVER_BIN",
             workspace_root().join("target/debug/webchat-server"),
@@ -68,7 +74,6 @@ impl Server {
             "no server binary at {} (run `cargo xtask test`, or `cargo build -p webchat-server`)",
             bin.display()
         );
-        let dist = env_path("WEBCHAT_DIST", workspace_root().join("dist"));
         assert!(
             dist.join("inject.js").exists(),
             "no widget build in {} (run `cargo xtask build`)",
@@ -78,7 +83,7 @@ impl Server {
             .args(["--host", "127.0.0.1", "--port", "0", "--data-dir"])
             .arg(data_dir)
             .arg("--static-dir")
-            .arg(&dist)
+            .arg(dist)
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -162,6 +167,11 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The widget build the tests serve: `WEBCHAT_DIST`, else `dist/` of the workspace.
+pub fn widget_dist() -> PathBuf {
+    env_path("WEBCHAT_DIST", workspace_root().join("dist"))
 }
 
 fn free_port() -> u16 {

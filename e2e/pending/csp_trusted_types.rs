@@ -1,4 +1,5 @@
-//! The widget works on a page with a strict Content-Security-Policy and Trusted Types
+//! PENDING (see e2e/pending/README.md): the widget under the full policy of `public/csp.html`, Trusted Types included.
+//!
 //! (`public/csp.html`): no `unsafe-inline`, no `unsafe-eval`, only same-origin scripts, styles,
 //! images and media, `require-trusted-types-for 'script'`. Every violation is collected by
 //! `public/csp.js` in `window.__violations`.
