@@ -1,8 +1,7 @@
-//! PENDING (see e2e/pending/README.md): the widget under the full policy of `public/csp.html`, Trusted Types included.
-//!
-//! (`public/csp.html`): no `unsafe-inline`, no `unsafe-eval`, only same-origin scripts, styles,
-//! images and media, `require-trusted-types-for 'script'`. Every violation is collected by
-//! `public/csp.js` in `window.__violations`.
+//! PENDING (see e2e/pending/README.md): the widget under the full policy of `public/csp.html`:
+//! no `unsafe-inline`, no `unsafe-eval`, only same-origin scripts, styles, images and media, and
+//! `require-trusted-types-for 'script'`. Every violation is collected by `public/csp.js` in
+//! `window.__violations`.
 
 use serde_json::json;
 use webchat_e2e::{widget_root_js, Browser, Server};
