@@ -215,3 +215,46 @@ fn hostile_urls_in_every_url_field_are_refused() {
 fn hostile_markup_in_every_text_field_stays_text() {
     run_suite(&matrix(&data(), "text_fields", "html_vectors"));
 }
+
+#[test]
+fn hostile_markup_typed_by_the_visitor_shows_as_typed() {
+    let server = Server::start_with_bridge();
+    let browser = Browser::start();
+    browser.open_demo(&server);
+    browser.exec(TRAP, json!([]));
+    let d = data();
+    // WebDriver would type a newline or tab as a key press: those vectors are covered by the bot side.
+    let vectors: Vec<&str> = d["html_vectors"]
+        .as_array()
+        .expect("html vectors")
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|v| !v.chars().any(char::is_control))
+        .collect();
+    assert!(vectors.len() > 20, "too few typeable vectors");
+    let root = widget_root_js();
+    let mut failures = Vec::new();
+    for (i, vector) in vectors.iter().enumerate() {
+        browser.say(vector);
+        // The visitor's bubble shows the text verbatim, and the demo bot echoes it back.
+        let shown = format!(
+            "(() => {{ const v = {}; const ms = [...{root}.querySelectorAll('[data-testid=\"message\"]')];\
+               return ms.some(m => m.dataset.from === 'user' && m.textContent.includes(v))\
+                 && ms.some(m => m.dataset.from === 'bot' && m.textContent.includes('You said: ' + v)); }})()",
+            json!(vector)
+        );
+        browser.wait_for(&format!("vector #{i} shown as typed: {vector}"), &shown);
+        let problems = inspect(&browser);
+        if !problems.is_empty() {
+            failures.push(format!("#{i} {vector}\n    {}", problems.join("\n    ")));
+            browser.exec("window.__pwned = undefined;", json!([]));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "typed vectors got through:\n{}",
+        failures.join("\n")
+    );
+    let errors = unexpected_errors(&browser, &server);
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
