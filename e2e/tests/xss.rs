@@ -114,7 +114,7 @@ fn unexpected_errors(browser: &Browser, server: &Server) -> Vec<String> {
 }
 
 /// Sends every payload as the bot, one at a time, and inspects the page after each has rendered.
-fn run_suite(payloads: &[Value]) {
+fn run_suite(payloads: &[Value]) -> (Server, Browser, String) {
     let server = Server::start_with_bridge();
     let browser = Browser::start();
     browser.open_demo(&server);
@@ -181,6 +181,7 @@ fn run_suite(payloads: &[Value]) {
     );
     let errors = unexpected_errors(&browser, &server);
     assert!(errors.is_empty(), "console errors: {errors:#?}");
+    (server, browser, conversation)
 }
 
 fn data() -> Value {
@@ -208,12 +209,38 @@ fn hostile_urls_in_every_url_field_are_refused() {
     let d = data();
     let mut payloads = matrix(&d, "url_fields", "url_vectors");
     payloads.extend(d["extras"].as_array().expect("extras").iter().cloned());
-    run_suite(&payloads);
+    let _ = run_suite(&payloads);
 }
 
 #[test]
 fn hostile_markup_in_every_text_field_stays_text() {
-    run_suite(&matrix(&data(), "text_fields", "html_vectors"));
+    let (server, browser, conversation) =
+        run_suite(&matrix(&data(), "text_fields", "html_vectors"));
+
+    // The conversation list previews the last message: hostile text there stays text too.
+    let last = "<img src=x onerror=\"window.__pwned=1\"> preview";
+    server.send_as_bot(&conversation, &json!({"type": "text", "text": last}));
+    let root = widget_root_js();
+    browser.wait_for(
+        "the last hostile message",
+        &format!(
+            "[...{root}.querySelectorAll('[data-testid=\"message\"]')].some(m => m.textContent.includes({}))",
+            json!(last)
+        ),
+    );
+    let list = browser.widget_el("conversations");
+    browser.click(&list);
+    browser.wait_for(
+        "the preview of the hostile message",
+        &format!(
+            "[...{root}.querySelectorAll('[data-testid=\"conversation\"]')].some(c => c.textContent.includes({}))",
+            json!(last)
+        ),
+    );
+    let problems = inspect(&browser);
+    assert!(problems.is_empty(), "conversation list: {problems:#?}");
+    let errors = unexpected_errors(&browser, &server);
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
 }
 
 #[test]
