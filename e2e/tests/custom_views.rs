@@ -289,3 +289,43 @@ fn a_v12_style_window_botpress_view_is_used_when_nothing_is_registered() {
     );
     browser.assert_no_console_errors();
 }
+
+#[test]
+fn a_view_on_the_visitors_own_message_is_told_so() {
+    let (server, browser, conversation) = setup();
+    browser.exec(PICKER, json!([]));
+    // The bridge stores a message authored by the conversation's user (a channel echoing what the
+    // visitor did elsewhere); its custom view renders on the user side.
+    let conv: Value = ureq::get(&format!(
+        "{}/api/v1/conversations/{conversation}",
+        server.url
+    ))
+    .set("x-bp-messaging-client-id", webchat_e2e::BOT_CLIENT_ID)
+    .set("x-bp-messaging-client-token", webchat_e2e::BOT_CLIENT_TOKEN)
+    .call()
+    .expect("the conversation")
+    .into_json()
+    .expect("conversation JSON");
+    let user = conv["userId"]
+        .as_str()
+        .or_else(|| conv["user_id"].as_str())
+        .unwrap_or_else(|| panic!("no user id in {conv}"));
+    let resp = ureq::post(&format!("{}/api/v1/messages", server.url))
+        .set("x-bp-messaging-client-id", webchat_e2e::BOT_CLIENT_ID)
+        .set("x-bp-messaging-client-token", webchat_e2e::BOT_CLIENT_TOKEN)
+        .send_json(json!({"conversationId": conversation, "authorId": user,
+            "payload": {"type": "custom", "module": "shop", "component": "Picker",
+                "title": "Sent by the visitor", "items": ["x"]}}));
+    assert!(resp.is_ok(), "bridge refused the user message: {resp:?}");
+    let row = row_js("Sent by the visitor");
+    browser.wait_for(
+        "the visitor's custom message",
+        &format!("{row} && {row}.dataset.from === 'user' && {row}.querySelector('.picker-item')"),
+    );
+    let last = browser.exec(
+        "const r = window.__renders.filter(r => r.title === 'Sent by the visitor'); return r[r.length - 1];",
+        json!([]),
+    );
+    assert_eq!(last["isBotMessage"], false, "{last}");
+    browser.assert_no_console_errors();
+}
