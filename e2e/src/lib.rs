@@ -157,6 +157,41 @@ impl Server {
     }
 }
 
+impl Server {
+    /// The user id that owns `conversation_id` (`GET /api/v1/conversations/{id}` on the bridge).
+    pub fn conversation_user(&self, conversation_id: &str) -> String {
+        let conv: Value = ureq::get(&format!(
+            "{}/api/v1/conversations/{conversation_id}",
+            self.url
+        ))
+        .set("x-bp-messaging-client-id", BOT_CLIENT_ID)
+        .set("x-bp-messaging-client-token", BOT_CLIENT_TOKEN)
+        .call()
+        .unwrap_or_else(|e| panic!("the conversation {conversation_id}: {e}"))
+        .into_json()
+        .expect("conversation JSON");
+        conv["userId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no userId in {conv}"))
+            .to_string()
+    }
+
+    /// Stores `payload` as a message of the conversation's user `user_id` through the bridge
+    /// (`authorId`); the bot does not answer it. Returns the stored message.
+    pub fn send_as_user(&self, conversation_id: &str, user_id: &str, payload: &Value) -> Value {
+        let url = format!("{}/api/v1/messages", self.url);
+        match ureq::post(&url)
+            .set("x-bp-messaging-client-id", BOT_CLIENT_ID)
+            .set("x-bp-messaging-client-token", BOT_CLIENT_TOKEN)
+            .send_json(
+                json!({"conversationId": conversation_id, "authorId": user_id, "payload": payload}),
+            ) {
+            Ok(resp) => resp.into_json().unwrap_or(Value::Null),
+            Err(e) => panic!("bridge refused the user message {payload}: {e}"),
+        }
+    }
+}
+
 /// The messaging client id [`Server::start_with_bridge`] provisions.
 pub const BOT_CLIENT_ID: &str = "e2e-bot-client";
 /// The messaging client token [`Server::start_with_bridge`] provisions.

@@ -296,27 +296,13 @@ fn a_view_on_the_visitors_own_message_is_told_so() {
     browser.exec(PICKER, json!([]));
     // The bridge stores a message authored by the conversation's user (a channel echoing what the
     // visitor did elsewhere); its custom view renders on the user side.
-    let conv: Value = ureq::get(&format!(
-        "{}/api/v1/conversations/{conversation}",
-        server.url
-    ))
-    .set("x-bp-messaging-client-id", webchat_e2e::BOT_CLIENT_ID)
-    .set("x-bp-messaging-client-token", webchat_e2e::BOT_CLIENT_TOKEN)
-    .call()
-    .expect("the conversation")
-    .into_json()
-    .expect("conversation JSON");
-    let user = conv["userId"]
-        .as_str()
-        .or_else(|| conv["user_id"].as_str())
-        .unwrap_or_else(|| panic!("no user id in {conv}"));
-    let resp = ureq::post(&format!("{}/api/v1/messages", server.url))
-        .set("x-bp-messaging-client-id", webchat_e2e::BOT_CLIENT_ID)
-        .set("x-bp-messaging-client-token", webchat_e2e::BOT_CLIENT_TOKEN)
-        .send_json(json!({"conversationId": conversation, "authorId": user,
-            "payload": {"type": "custom", "module": "shop", "component": "Picker",
-                "title": "Sent by the visitor", "items": ["x"]}}));
-    assert!(resp.is_ok(), "bridge refused the user message: {resp:?}");
+    let user = server.conversation_user(&conversation);
+    server.send_as_user(
+        &conversation,
+        &user,
+        &json!({"type": "custom", "module": "shop", "component": "Picker",
+            "title": "Sent by the visitor", "items": ["x"]}),
+    );
     let row = row_js("Sent by the visitor");
     browser.wait_for(
         "the visitor's custom message",
