@@ -165,6 +165,32 @@ pub enum Key {
     Interactive,
     /// The conversation was reset.
     SessionReset,
+    /// Feedback group label.
+    RateAnswer,
+    /// Thumbs up.
+    GoodAnswer,
+    /// Thumbs down.
+    BadAnswer,
+    /// Login form field.
+    Username,
+    /// Login form field.
+    Password,
+    /// Login form button.
+    LogIn,
+    /// Login form button once sent.
+    LoginSent,
+    /// An old login form.
+    LoginRequested,
+    /// Dropdown button.
+    Select,
+    /// Dropdown placeholder.
+    ChooseOption,
+    /// Image link label; `{title}` may be empty.
+    OpenImage,
+    /// File link label; `{name}`.
+    DownloadFile,
+    /// Location link label; `{name}`.
+    OpenMap,
 }
 
 /// Every key, for the completeness test.
@@ -208,6 +234,19 @@ pub const KEYS: &[Key] = &[
     Key::Unsupported,
     Key::Interactive,
     Key::SessionReset,
+    Key::RateAnswer,
+    Key::GoodAnswer,
+    Key::BadAnswer,
+    Key::Username,
+    Key::Password,
+    Key::LogIn,
+    Key::LoginSent,
+    Key::LoginRequested,
+    Key::Select,
+    Key::ChooseOption,
+    Key::OpenImage,
+    Key::DownloadFile,
+    Key::OpenMap,
 ];
 
 type Table = &'static [(Key, &'static str)];
@@ -223,7 +262,10 @@ const EN: Table = &[
     (Key::Delete, "Delete"),
     (Key::NewConversation, "Start a new conversation"),
     (Key::NoMessages, "(no messages)"),
-    (Key::Offline, "You are offline. Messages will be sent when you are back."),
+    (
+        Key::Offline,
+        "You are offline. Messages will be sent when you are back.",
+    ),
     (Key::Reconnecting, "Connection lost. Reconnecting…"),
     (Key::Unavailable, "The chat is not available."),
     (Key::BackOnline, "Back online."),
@@ -252,6 +294,19 @@ const EN: Table = &[
     (Key::Unsupported, "Unsupported message"),
     (Key::Interactive, "Interactive message"),
     (Key::SessionReset, "The conversation has been reset."),
+    (Key::RateAnswer, "Rate this answer"),
+    (Key::GoodAnswer, "Good answer"),
+    (Key::BadAnswer, "Bad answer"),
+    (Key::Username, "Username"),
+    (Key::Password, "Password"),
+    (Key::LogIn, "Log in"),
+    (Key::LoginSent, "Login information sent"),
+    (Key::LoginRequested, "Login requested"),
+    (Key::Select, "Select"),
+    (Key::ChooseOption, "Choose an option"),
+    (Key::OpenImage, "Open image {title} in a new tab"),
+    (Key::DownloadFile, "Download {name}"),
+    (Key::OpenMap, "Open {name} on a map in a new tab"),
 ];
 
 const FR: Table = &[
@@ -297,6 +352,25 @@ const FR: Table = &[
     (Key::Unsupported, "Message non pris en charge"),
     (Key::Interactive, "Message interactif"),
     (Key::SessionReset, "La conversation a été réinitialisée."),
+    (Key::RateAnswer, "Évaluez cette réponse"),
+    (Key::GoodAnswer, "Bonne réponse"),
+    (Key::BadAnswer, "Mauvaise réponse"),
+    (Key::Username, "Nom d’utilisateur"),
+    (Key::Password, "Mot de passe"),
+    (Key::LogIn, "Se connecter"),
+    (Key::LoginSent, "Identifiants envoyés"),
+    (Key::LoginRequested, "Connexion demandée"),
+    (Key::Select, "Choisir"),
+    (Key::ChooseOption, "Choisissez une option"),
+    (
+        Key::OpenImage,
+        "Ouvrir l’image {title} dans un nouvel onglet",
+    ),
+    (Key::DownloadFile, "Télécharger {name}"),
+    (
+        Key::OpenMap,
+        "Ouvrir {name} sur une carte dans un nouvel onglet",
+    ),
 ];
 
 const ES: Table = &[
@@ -342,6 +416,22 @@ const ES: Table = &[
     (Key::Unsupported, "Mensaje no compatible"),
     (Key::Interactive, "Mensaje interactivo"),
     (Key::SessionReset, "La conversación se ha reiniciado."),
+    (Key::RateAnswer, "Valora esta respuesta"),
+    (Key::GoodAnswer, "Buena respuesta"),
+    (Key::BadAnswer, "Mala respuesta"),
+    (Key::Username, "Usuario"),
+    (Key::Password, "Contraseña"),
+    (Key::LogIn, "Iniciar sesión"),
+    (Key::LoginSent, "Datos de acceso enviados"),
+    (Key::LoginRequested, "Inicio de sesión solicitado"),
+    (Key::Select, "Seleccionar"),
+    (Key::ChooseOption, "Elige una opción"),
+    (
+        Key::OpenImage,
+        "Abrir la imagen {title} en una pestaña nueva",
+    ),
+    (Key::DownloadFile, "Descargar {name}"),
+    (Key::OpenMap, "Abrir {name} en un mapa en una pestaña nueva"),
 ];
 
 const DE: Table = &[
@@ -387,6 +477,19 @@ const DE: Table = &[
     (Key::Unsupported, "Nicht unterstützte Nachricht"),
     (Key::Interactive, "Interaktive Nachricht"),
     (Key::SessionReset, "Die Unterhaltung wurde zurückgesetzt."),
+    (Key::RateAnswer, "Diese Antwort bewerten"),
+    (Key::GoodAnswer, "Gute Antwort"),
+    (Key::BadAnswer, "Schlechte Antwort"),
+    (Key::Username, "Benutzername"),
+    (Key::Password, "Passwort"),
+    (Key::LogIn, "Anmelden"),
+    (Key::LoginSent, "Anmeldedaten gesendet"),
+    (Key::LoginRequested, "Anmeldung angefordert"),
+    (Key::Select, "Auswählen"),
+    (Key::ChooseOption, "Option wählen"),
+    (Key::OpenImage, "Bild {title} in neuem Tab öffnen"),
+    (Key::DownloadFile, "{name} herunterladen"),
+    (Key::OpenMap, "{name} auf einer Karte in neuem Tab öffnen"),
 ];
 
 const PT: Table = &[
@@ -432,6 +535,19 @@ const PT: Table = &[
     (Key::Unsupported, "Mensagem não suportada"),
     (Key::Interactive, "Mensagem interativa"),
     (Key::SessionReset, "A conversa foi reiniciada."),
+    (Key::RateAnswer, "Avalie esta resposta"),
+    (Key::GoodAnswer, "Boa resposta"),
+    (Key::BadAnswer, "Resposta ruim"),
+    (Key::Username, "Usuário"),
+    (Key::Password, "Senha"),
+    (Key::LogIn, "Entrar"),
+    (Key::LoginSent, "Dados de login enviados"),
+    (Key::LoginRequested, "Login solicitado"),
+    (Key::Select, "Selecionar"),
+    (Key::ChooseOption, "Escolha uma opção"),
+    (Key::OpenImage, "Abrir a imagem {title} em nova aba"),
+    (Key::DownloadFile, "Baixar {name}"),
+    (Key::OpenMap, "Abrir {name} num mapa em nova aba"),
 ];
 
 const AR: Table = &[
@@ -445,10 +561,7 @@ const AR: Table = &[
     (Key::Delete, "حذف"),
     (Key::NewConversation, "بدء محادثة جديدة"),
     (Key::NoMessages, "(لا توجد رسائل)"),
-    (
-        Key::Offline,
-        "أنت غير متصل. سيتم إرسال الرسائل عند عودتك.",
-    ),
+    (Key::Offline, "أنت غير متصل. سيتم إرسال الرسائل عند عودتك."),
     (Key::Reconnecting, "انقطع الاتصال. جارٍ إعادة الاتصال…"),
     (Key::Unavailable, "المحادثة غير متاحة."),
     (Key::BackOnline, "عاد الاتصال."),
@@ -477,6 +590,19 @@ const AR: Table = &[
     (Key::Unsupported, "رسالة غير مدعومة"),
     (Key::Interactive, "رسالة تفاعلية"),
     (Key::SessionReset, "تمت إعادة تعيين المحادثة."),
+    (Key::RateAnswer, "قيّم هذه الإجابة"),
+    (Key::GoodAnswer, "إجابة جيدة"),
+    (Key::BadAnswer, "إجابة سيئة"),
+    (Key::Username, "اسم المستخدم"),
+    (Key::Password, "كلمة المرور"),
+    (Key::LogIn, "تسجيل الدخول"),
+    (Key::LoginSent, "تم إرسال بيانات الدخول"),
+    (Key::LoginRequested, "طُلب تسجيل الدخول"),
+    (Key::Select, "اختيار"),
+    (Key::ChooseOption, "اختر خيارًا"),
+    (Key::OpenImage, "فتح الصورة {title} في علامة تبويب جديدة"),
+    (Key::DownloadFile, "تنزيل {name}"),
+    (Key::OpenMap, "فتح {name} على الخريطة في علامة تبويب جديدة"),
 ];
 
 fn table(lang: Lang) -> Table {
@@ -537,7 +663,11 @@ mod tests {
                     "{lang:?} {key:?}"
                 );
             }
-            assert_eq!(table.len(), KEYS.len(), "{lang:?} has extra or duplicate keys");
+            assert_eq!(
+                table.len(),
+                KEYS.len(),
+                "{lang:?} has extra or duplicate keys"
+            );
         }
     }
 

@@ -8,9 +8,9 @@
 
 pub mod config;
 pub mod exports;
+mod instances;
 pub mod viewport;
 pub mod views;
-mod instances;
 
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::closure::Closure;

@@ -41,8 +41,8 @@ pub fn track_visual_viewport(root: NodeRef<Div>) {
         on_cleanup(move || {
             let (vv, listener) = held.take();
             for name in EVENTS {
-                let _ = vv
-                    .remove_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+                let _ =
+                    vv.remove_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
             }
         });
     });

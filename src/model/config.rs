@@ -279,6 +279,7 @@ impl Config {
 
     /// Build a config from `DEFAULT_CONFIG` plus `patch` (v12 `configure`: replace over defaults).
     pub fn from_patch(patch: &Value) -> Result<(Config, Parsed), ConfigError> {
+        let patch = &normalize(patch);
         let mut base = serde_json::to_value(Config::default()).expect("default config serializes");
         let parsed = merge_checked(&mut base, patch)?;
         let cfg = finish(base, patch)?;
@@ -287,6 +288,7 @@ impl Config {
 
     /// Deep-merge `patch` over this config (v12 `mergeConfig`).
     pub fn merged(&self, patch: &Value) -> Result<(Config, Parsed), ConfigError> {
+        let patch = &normalize(patch);
         let mut base = serde_json::to_value(self).expect("config serializes");
         let parsed = merge_checked(&mut base, patch)?;
         // the token is not serialized; carry it unless the patch sets one
@@ -296,6 +298,18 @@ impl Config {
         }
         Ok((cfg, parsed))
     }
+}
+
+/// `reference` is v12's other name for `ref`: merged under `ref` (the serialized config always has a
+/// `ref` key, so deserializing both would be a duplicate field). `ref` wins when both are given.
+fn normalize(patch: &Value) -> Value {
+    let mut p = patch.clone();
+    if let Some(obj) = p.as_object_mut() {
+        if let Some(r) = obj.remove("reference") {
+            obj.entry("ref").or_insert(r);
+        }
+    }
+    p
 }
 
 fn merge_checked(base: &mut Value, patch: &Value) -> Result<Parsed, ConfigError> {
@@ -441,6 +455,82 @@ mod tests {
         // configure replaces over defaults: botName resets
         let (r, _) = Config::from_patch(&json!({"botId": "b"})).unwrap();
         assert_eq!(r.bot_name, None);
+    }
+
+    #[test]
+    fn every_kind_of_wrong_type_names_its_key() {
+        for (key, bad) in [
+            ("botId", json!(5)),
+            ("containerWidth", json!(true)),
+            ("viewMode", json!("Sideways")),
+            ("lazySocket", json!("no")),
+            ("enableArrowNavigation", json!(1)),
+            ("userId", json!({"id": 1})),
+            ("locale", json!(["en"])),
+        ] {
+            let mut patch = json!({"botId": "b"});
+            patch[key] = bad.clone();
+            match Config::from_patch(&patch) {
+                Err(ConfigError::WrongType { key: k, .. }) => assert_eq!(k, key, "{bad}"),
+                other => panic!("{key}={bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn optional_values_accept_null_and_numbers_become_px() {
+        let (c, p) = Config::from_patch(&json!({
+            "botId": "b", "userId": null, "botConvoDescription": null, "containerWidth": 400,
+            "layoutWidth": "50vw", "reference": "m=s", "lazySocket": false
+        }))
+        .unwrap();
+        assert!(p.unknown_keys.is_empty());
+        assert_eq!(c.user_id, None);
+        assert_eq!(c.container_width.to_css(), "400px");
+        assert_eq!(c.layout_width.to_css(), "50vw");
+        assert_eq!(
+            c.r#ref.as_deref(),
+            Some("m=s"),
+            "`reference` is an alias of `ref`"
+        );
+        assert_eq!(c.lazy_socket, Some(false));
+    }
+
+    #[test]
+    fn a_rejected_merge_leaves_the_config_as_it_was() {
+        let (c, _) = Config::from_patch(&json!({"botId": "b", "botName": "Bob"})).unwrap();
+        let before = c.clone();
+        let err = c
+            .merged(&json!({"botName": "Ann", "showTimestamp": "yes"}))
+            .unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::WrongType { key, .. } if key == "showTimestamp"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("showTimestamp"));
+        assert_eq!(c, before);
+        assert_eq!(c.merged(&json!([1])).unwrap_err(), ConfigError::NotAnObject);
+        let (_, p) = c.merged(&json!({"colour": "red"})).unwrap();
+        assert_eq!(p.unknown_keys, ["colour"]);
+    }
+
+    #[test]
+    fn a_new_token_replaces_the_old_one_on_merge() {
+        let (c, _) =
+            Config::from_patch(&json!({"botId": "b", "externalAuthToken": "old"})).unwrap();
+        let (m, _) = c.merged(&json!({"externalAuthToken": "new"})).unwrap();
+        assert_eq!(m.external_auth_token.as_deref(), Some("new"));
+    }
+
+    #[test]
+    fn every_known_key_round_trips() {
+        let json = serde_json::to_value(Config::default()).unwrap();
+        for key in json.as_object().unwrap().keys() {
+            assert!(
+                KNOWN_KEYS.contains(&key.as_str()),
+                "{key} missing from KNOWN_KEYS"
+            );
+        }
     }
 
     #[test]

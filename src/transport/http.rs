@@ -57,6 +57,11 @@ impl HttpError {
             HttpError::Status { .. } if self.is_bad_token() && sent_token => {
                 SendOutcome::TokenRejected
             }
+            // v12 answers 400 while the webSessionId is unknown (the server restarted, the socket is
+            // reconnecting, §1.4): the next attempt carries the new socket id
+            HttpError::Status { status: 400, body } if is_session_error(&body.message) => {
+                SendOutcome::Transient
+            }
             HttpError::Status { status, .. } => match *status {
                 // 401: a fresh token may come through configure(); 429: rate limited
                 401 | 429 => SendOutcome::Transient,
@@ -65,6 +70,12 @@ impl HttpError {
             },
         }
     }
+}
+
+/// The v12 `assertUserInfo` errors about the web session itself (§1.4), which a reconnect cures.
+fn is_session_error(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("session id is invalid") || m.contains("user id associated with this session")
 }
 
 /// The outbox outcome of one send.
@@ -221,6 +232,25 @@ mod tests {
             assert_eq!(status(s, "").send_outcome(true), Transient, "{s}");
         }
         assert_eq!(status(401, "BP_0401").send_outcome(true), TokenRejected);
+        let session = |msg: &str| HttpError::Status {
+            status: 400,
+            body: ApiError {
+                message: msg.into(),
+                ..ApiError::default()
+            },
+        };
+        assert_eq!(
+            session("session id is invalid").send_outcome(false),
+            Transient
+        );
+        assert_eq!(
+            session("user id associated with this session must be valid").send_outcome(false),
+            Transient
+        );
+        assert_eq!(
+            session("`type` is required and must be valid").send_outcome(false),
+            Rejected
+        );
         assert_eq!(
             status(401, "BP_0401").send_outcome(false),
             Transient,

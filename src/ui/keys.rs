@@ -51,6 +51,16 @@ pub fn arrow_move(key: &str, len: usize, current: Option<usize>) -> Move {
     }
 }
 
+/// True for elements whose arrow keys belong to them (text fields, selects, editable content inside a
+/// message, e.g. a login prompt or a custom view's form).
+pub fn owns_arrow_keys(tag: &str, editable: bool) -> bool {
+    editable
+        || matches!(
+            tag.to_ascii_uppercase().as_str(),
+            "INPUT" | "TEXTAREA" | "SELECT"
+        )
+}
+
 /// Panel-wide keys: the reset shortcut (when enabled).
 pub fn panel_keydown(chat: &Chat, ev: &KeyboardEvent) {
     let enabled = chat
@@ -97,10 +107,16 @@ pub fn transcript_keydown(chat: &Chat, ev: &KeyboardEvent) {
         .filter_map(|i| list.item(i))
         .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
         .collect();
-    let focused = ev
-        .target()
-        .and_then(|t| t.dyn_into::<Element>().ok())
-        .and_then(|el| el.closest(MESSAGE).ok().flatten());
+    let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
+    if let Some(el) = &target {
+        let editable = el
+            .dyn_ref::<HtmlElement>()
+            .is_some_and(|h| h.is_content_editable());
+        if owns_arrow_keys(&el.tag_name(), editable) {
+            return;
+        }
+    }
+    let focused = target.and_then(|el| el.closest(MESSAGE).ok().flatten());
     let current = focused
         .as_ref()
         .and_then(|f| rows.iter().position(|r| r.is_same_node(Some(f))));
@@ -156,6 +172,16 @@ mod tests {
             "Shift+R types R"
         );
         assert!(!is_reset_shortcut("T", "KeyT", true, false, true));
+    }
+
+    #[test]
+    fn fields_keep_their_arrow_keys() {
+        assert!(owns_arrow_keys("INPUT", false));
+        assert!(owns_arrow_keys("textarea", false));
+        assert!(owns_arrow_keys("SELECT", false));
+        assert!(owns_arrow_keys("DIV", true));
+        assert!(!owns_arrow_keys("DIV", false));
+        assert!(!owns_arrow_keys("BUTTON", false));
     }
 
     #[test]

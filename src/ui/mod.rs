@@ -50,12 +50,15 @@ impl Chat {
     pub fn close_from_panel(&self) {
         self.cmd.run(Command::Close);
         let launcher = self.launcher;
-        // after the DOM update: on narrow screens the launcher is hidden while the panel is open
-        request_animation_frame(move || {
+        let focus = move || {
             if let Some(b) = launcher.get_untracked() {
                 let _ = b.focus();
             }
-        });
+        };
+        focus();
+        // again after the next paint: on narrow screens the launcher is hidden while the panel is
+        // open, and a hidden element cannot take focus
+        request_animation_frame(focus);
     }
 
     /// A UI string in the current language (reactive when called inside a closure).
@@ -122,6 +125,7 @@ pub fn Root(
             .unwrap_or_else(|| config.with(|c| c.locale.clone()));
         Lang::resolve(&locale, &browser::language())
     });
+    provide_context(views::ViewLang(lang));
     provide_context(Chat {
         state,
         config,
@@ -517,7 +521,8 @@ pub fn Transcript() -> impl IntoView {
     }
 }
 
-/// The avatar of a group: the message's `botAvatarUrl`, else config `avatarUrl`, else an initial.
+/// The avatar of a group: the message's `botAvatarUrl`, else config `avatarUrl`, else botInfo's, else
+/// an initial.
 #[component]
 fn Avatar(
     /// Allowlisted image URL, if any.
@@ -526,8 +531,9 @@ fn Avatar(
     initial: String,
 ) -> impl IntoView {
     match url {
-        Some(src) => view! { <img class="bpw-row-avatar" data-testid="avatar" alt="" src=src /> }
-            .into_any(),
+        Some(src) => {
+            view! { <img class="bpw-row-avatar" data-testid="avatar" alt="" src=src /> }.into_any()
+        }
         None => view! {
             <span class="bpw-row-avatar bpw-avatar-initial" data-testid="avatar" aria-hidden="true">
                 {initial}
@@ -580,11 +586,19 @@ pub fn MessageRow(
                 return None;
             }
             let (url, name) = if is_bot {
-                let url = views::avatar_url_for(&message, &host).or_else(|| {
-                    chat.config
-                        .with(|c| c.avatar_url.clone())
-                        .and_then(|u| views::url::safe_url(&u, &host))
-                });
+                // the message's botAvatarUrl, config avatarUrl, then botInfo details.avatarUrl
+                let url = views::avatar_url_for(&message, &host)
+                    .or_else(|| chat.config.with(|c| c.avatar_url.clone()))
+                    .or_else(|| {
+                        chat.state.with(|s| {
+                            s.bot_info
+                                .details
+                                .get("avatarUrl")
+                                .and_then(|u| u.as_str())
+                                .map(str::to_string)
+                        })
+                    })
+                    .and_then(|u| views::url::safe_url(&u, &host));
                 (url, chat.title())
             } else {
                 (None, chat.t(Key::You).to_string())
@@ -603,6 +617,8 @@ pub fn MessageRow(
         })
     };
     let body = move || {
+        // built-in views read the language untracked: re-render the message when it changes
+        chat.lang.track();
         let mut ctx = RenderCtx::new(send_payload, send_payload, send_feedback, host.clone());
         ctx.is_last_group = last_group;
         ctx.is_last_of_group = last_of_group;
@@ -866,7 +882,10 @@ mod tests {
             view_mode: ViewMode::Fullscreen,
             ..Config::default()
         };
-        assert_eq!(root_class(&cfg, true), "bpw bpw-open bpw-fullscreen bpw-theme-dark");
+        assert_eq!(
+            root_class(&cfg, true),
+            "bpw bpw-open bpw-fullscreen bpw-theme-dark"
+        );
         assert_eq!(root_class(&Config::default(), false), "bpw");
         assert_eq!(initial("welcome bot"), "W");
         assert_eq!(initial("  "), "");

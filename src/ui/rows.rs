@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use crate::i18n::{t, tf, Key, Lang};
 use crate::model::Message;
+use crate::views::markdown::{parse_markdown, MdNode};
 use crate::views::{self, Content};
 
 /// One transcript row: a message and where it sits in its sender group.
@@ -78,6 +79,10 @@ pub fn summary(lang: Lang, m: &Message) -> String {
         None => t(lang, key).to_string(),
     };
     match converted.content {
+        Content::Text {
+            text,
+            markdown: true,
+        } => markdown_text(&text),
         Content::Text { text, .. } => text,
         Content::Image(media) => titled(Key::Image, media.title),
         Content::Audio(media) => titled(Key::Audio, media.title),
@@ -105,6 +110,28 @@ pub fn summary(lang: Lang, m: &Message) -> String {
         }
         Content::Unsupported { .. } => t(lang, Key::Unsupported).to_string(),
     }
+}
+
+/// Markdown as a screen reader should hear it: the text of the sanitized nodes, blocks separated by a
+/// space, no markup characters.
+fn markdown_text(src: &str) -> String {
+    fn walk(node: &MdNode, out: &mut String) {
+        match node {
+            MdNode::Text(t) => out.push_str(t),
+            MdNode::Element { tag, children, .. } => {
+                children.iter().for_each(|c| walk(c, out));
+                if !matches!(*tag, "a" | "strong" | "em" | "code" | "del" | "span") {
+                    out.push(' ');
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    for node in parse_markdown(src, "") {
+        walk(&node, &mut out);
+        out.push(' ');
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Decides which messages the live region announces: each bot message that arrives while the
@@ -214,7 +241,10 @@ mod tests {
                    "disableFreeText": true}),
         );
         let ms = vec![text("a", None), qr.clone()];
-        assert_eq!(last_keyboard(&ms).map(|(id, k)| (id, k.len())), Some(("q".into(), 1)));
+        assert_eq!(
+            last_keyboard(&ms).map(|(id, k)| (id, k.len())),
+            Some(("q".into(), 1))
+        );
         assert!(composer_locked(&ms));
         let ms = vec![qr, text("u", Some("u"))];
         assert_eq!(last_keyboard(&ms), None);
@@ -232,7 +262,11 @@ mod tests {
         let mut ms = history.clone();
         ms.push(text("u1", Some("u")));
         ms.push(text("b1", None));
-        let ids: Vec<&str> = a.update(Some("c"), &ms).iter().map(|m| m.id.as_str()).collect();
+        let ids: Vec<&str> = a
+            .update(Some("c"), &ms)
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect();
         assert_eq!(ids, ["b1"]);
         assert!(a.update(Some("c"), &ms).is_empty(), "announced once");
         // switching conversations does not read the other history
@@ -241,7 +275,11 @@ mod tests {
 
     #[test]
     fn summaries_and_announcements() {
-        let img = msg("i", None, json!({"type": "image", "image": "/x.png", "title": "Cat"}));
+        let img = msg(
+            "i",
+            None,
+            json!({"type": "image", "image": "/x.png", "title": "Cat"}),
+        );
         assert_eq!(summary(Lang::En, &img), "Image: Cat");
         assert_eq!(summary(Lang::Fr, &img), "Image: Cat");
         let card = msg(
@@ -264,6 +302,12 @@ mod tests {
             announcement(Lang::En, "", &text("hi", None)).as_deref(),
             Some("Chatbot: hi")
         );
+        let md = msg(
+            "m",
+            None,
+            json!({"type": "text", "markdown": true, "text": "Pick:\n- **hi**: hello\n- *bye*"}),
+        );
+        assert_eq!(summary(Lang::En, &md), "Pick: hi: hello bye");
         let typing = msg("t", None, json!({"type": "typing"}));
         assert_eq!(announcement(Lang::En, "B", &typing), None);
         let weird = msg("w", None, json!({"type": "nope"}));

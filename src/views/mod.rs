@@ -20,11 +20,34 @@ pub mod url;
 use leptos::prelude::*;
 use serde_json::Value;
 
+use crate::i18n::{self, Key, Lang};
 use crate::model::Message;
 pub use convert::{convert, Content, Converted, QuickReply};
 pub use registry::{
     is_registered, register, register_js, unregister, CustomProps, JsView, RegistryError,
 };
+
+/// The UI language, provided as context by the widget so built-in views speak it (English without it).
+#[derive(Clone, Copy, Debug)]
+pub struct ViewLang(pub Memo<Lang>);
+
+/// A UI string for a built-in view, in the language of the [`ViewLang`] context (read untracked: the
+/// UI re-renders a message when the language changes).
+pub fn tr(key: Key) -> &'static str {
+    let lang = use_context::<ViewLang>()
+        .and_then(|l| l.0.try_get_untracked())
+        .unwrap_or_default();
+    i18n::t(lang, key)
+}
+
+/// [`tr`] with `{name}` placeholders filled; runs of spaces left by an empty value collapse.
+pub fn trf(key: Key, args: &[(&str, &str)]) -> String {
+    let mut s = tr(key).to_string();
+    for (name, value) in args {
+        s = s.replace(&format!("{{{name}}}"), value);
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
 
 /// Everything a message renderer needs from the UI.
 #[derive(Clone, Debug)]

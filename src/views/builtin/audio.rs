@@ -21,7 +21,7 @@ pub fn AudioView(
             let label = media
                 .title
                 .clone()
-                .unwrap_or_else(|| "Audio message".to_string());
+                .unwrap_or_else(|| crate::views::tr(crate::i18n::Key::Audio).to_string());
             let caption = media
                 .title
                 .clone()

@@ -53,11 +53,11 @@ pub fn DropdownView(
     let button_text = dropdown
         .button_text
         .clone()
-        .unwrap_or_else(|| "Select".to_string());
+        .unwrap_or_else(|| crate::views::tr(crate::i18n::Key::Select).to_string());
     let placeholder = dropdown
         .placeholder_text
         .clone()
-        .unwrap_or_else(|| "Choose an option".to_string());
+        .unwrap_or_else(|| crate::views::tr(crate::i18n::Key::ChooseOption).to_string());
     let send = move |indices: Vec<usize>| {
         let chosen: Vec<_> =
             options.with_value(|o| indices.iter().filter_map(|i| o.get(*i).cloned()).collect());

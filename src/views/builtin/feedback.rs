@@ -2,6 +2,9 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::Key;
+use crate::views::tr;
+
 /// Thumbs up (1) and down (-1); one vote per message.
 #[component]
 pub fn Feedback(
@@ -19,13 +22,13 @@ pub fn Feedback(
         }
     };
     view! {
-        <div class="bpw-feedback" role="group" aria-label="Rate this answer">
+        <div class="bpw-feedback" role="group" aria-label=tr(Key::RateAnswer)>
             <button
                 type="button"
                 class="bpw-feedback-up"
                 class:bpw-selected=move || vote.get() == Some(1)
                 data-testid="bpw-feedback-up"
-                aria-label="Good answer"
+                aria-label=tr(Key::GoodAnswer)
                 aria-pressed=move || (vote.get() == Some(1)).to_string()
                 disabled=move || vote.get().is_some()
                 on:click=move |_| cast(1)
@@ -37,7 +40,7 @@ pub fn Feedback(
                 class="bpw-feedback-down"
                 class:bpw-selected=move || vote.get() == Some(-1)
                 data-testid="bpw-feedback-down"
-                aria-label="Bad answer"
+                aria-label=tr(Key::BadAnswer)
                 aria-pressed=move || (vote.get() == Some(-1)).to_string()
                 disabled=move || vote.get().is_some()
                 on:click=move |_| cast(-1)

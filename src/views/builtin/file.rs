@@ -38,7 +38,7 @@ pub fn FileView(
                 target="_blank"
                 rel="noopener noreferrer"
                 data-testid="bpw-file-link"
-                aria-label=format!("Download {name}")
+                aria-label=crate::views::trf(crate::i18n::Key::DownloadFile, &[("name", &name)])
             >
                 <span class="bpw-file-icon" aria-hidden="true"></span>
                 <span class="bpw-file-name">{name.clone()}</span>

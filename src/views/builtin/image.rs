@@ -18,10 +18,8 @@ pub fn ImageView(
 ) -> impl IntoView {
     match safe_url(&media.url, &bot_host) {
         Some(src) => {
-            let label = match &media.title {
-                Some(t) => format!("Open image {t} in a new tab"),
-                None => "Open image in a new tab".to_string(),
-            };
+            let title = media.title.clone().unwrap_or_default();
+            let label = crate::views::trf(crate::i18n::Key::OpenImage, &[("title", &title)]);
             let alt = media.title.clone().unwrap_or_default();
             let caption = media
                 .title

@@ -31,7 +31,7 @@ pub fn LocationView(
     } else {
         None
     };
-    let label = format!("Open {heading} on a map in a new tab");
+    let label = crate::views::trf(crate::i18n::Key::OpenMap, &[("name", &heading)]);
     view! {
         <a
             class="bpw-location"

@@ -8,6 +8,9 @@ use leptos::html;
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
+use crate::i18n::Key;
+use crate::views::tr;
+
 /// The payload a login sends.
 pub fn login_payload(username: &str, password: &str) -> Value {
     json!({
@@ -45,31 +48,33 @@ pub fn LoginPrompt(
         send_payload.run(payload);
     };
     if !active {
-        return Either::Right(view! { <p class="bpw-text bpw-login-closed">"Login requested"</p> });
+        return Either::Right(
+            view! { <p class="bpw-text bpw-login-closed">{tr(Key::LoginRequested)}</p> },
+        );
     }
     Either::Left(view! {
-        <form class="bpw-login" data-testid="bpw-login-form" aria-label="Login" on:submit=on_submit>
+        <form class="bpw-login" data-testid="bpw-login-form" aria-label=tr(Key::LoginForm) on:submit=on_submit>
             <label class="bpw-login-field">
-                <span>"Username"</span>
+                <span>{tr(Key::Username)}</span>
                 <input
                     type="text"
                     name="username"
                     autocomplete="username"
                     required=true
                     data-testid="bpw-login-username"
-                    aria-label="Username"
+                    aria-label=tr(Key::Username)
                     disabled=move || sent.get()
                     node_ref=username
                 />
             </label>
             <label class="bpw-login-field">
-                <span>"Password"</span>
+                <span>{tr(Key::Password)}</span>
                 <input
                     type="password"
                     name="password"
                     autocomplete="current-password"
                     data-testid="bpw-login-password"
-                    aria-label="Password"
+                    aria-label=tr(Key::Password)
                     disabled=move || sent.get()
                     node_ref=password
                 />
@@ -78,10 +83,9 @@ pub fn LoginPrompt(
                 type="submit"
                 class="bpw-login-submit"
                 data-testid="bpw-login-submit"
-                aria-label="Log in"
                 disabled=move || sent.get()
             >
-                {move || if sent.get() { "Login information sent" } else { "Log in" }}
+                {move || tr(if sent.get() { Key::LoginSent } else { Key::LogIn })}
             </button>
         </form>
     })

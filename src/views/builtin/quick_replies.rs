@@ -52,7 +52,7 @@ pub fn Keyboard(
         })
         .collect::<Vec<_>>();
     view! {
-        <div class="bpw-keyboard" role="group" aria-label="Quick replies" data-testid="bpw-keyboard">
+        <div class="bpw-keyboard" role="group" aria-label=crate::views::tr(crate::i18n::Key::QuickReplies) data-testid="bpw-keyboard">
             {buttons}
         </div>
     }

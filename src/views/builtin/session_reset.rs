@@ -7,7 +7,7 @@ use leptos::prelude::*;
 pub fn SessionReset() -> impl IntoView {
     view! {
         <p class="bpw-session-reset" role="status" data-testid="bpw-session-reset">
-            "The conversation has been reset."
+            {crate::views::tr(crate::i18n::Key::SessionReset)}
         </p>
     }
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Typing() -> impl IntoView {
     view! {
-        <div class="bpw-msg-typing" role="status" aria-label="The bot is typing" data-testid="bpw-typing">
+        <div class="bpw-msg-typing" role="status" aria-label=crate::views::tr(crate::i18n::Key::BotTyping) data-testid="bpw-typing">
             <span class="bpw-msg-typing-dot"></span>
             <span class="bpw-msg-typing-dot"></span>
             <span class="bpw-msg-typing-dot"></span>

@@ -11,7 +11,7 @@ pub fn Unsupported(
 ) -> impl IntoView {
     view! {
         <p class="bpw-unsupported" data-testid="bpw-unsupported" data-type=type_name>
-            "Unsupported message"
+            {crate::views::tr(crate::i18n::Key::Unsupported)}
         </p>
     }
 }

@@ -21,7 +21,7 @@ pub fn VideoView(
             let label = media
                 .title
                 .clone()
-                .unwrap_or_else(|| "Video message".to_string());
+                .unwrap_or_else(|| crate::views::tr(crate::i18n::Key::Video).to_string());
             let caption = media
                 .title
                 .clone()
