@@ -20,6 +20,7 @@ use std::rc::Rc;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use serde_json::Value;
+use wasm_bindgen::JsCast;
 
 use crate::browser;
 use crate::i18n::{t, tf, Key, Lang};
@@ -168,7 +169,16 @@ pub fn Launcher() -> impl IntoView {
             class="bpw-launcher"
             data-testid="launcher"
             node_ref=chat.launcher
-            aria-label=move || chat.t(if open() { Key::CloseChat } else { Key::OpenChat })
+            aria-label=move || {
+                let action = chat.t(if open() { Key::CloseChat } else { Key::OpenChat });
+                match unread() {
+                    0 => action.to_string(),
+                    n => {
+                        let count = tf(chat.lang.get(), Key::UnreadMessages, &[("n", &n.to_string())]);
+                        format!("{action} ({count})")
+                    }
+                }
+            }
             aria-expanded=move || open().to_string()
             on:click=move |_| chat.cmd.run(Command::Toggle)
         >
@@ -176,13 +186,9 @@ pub fn Launcher() -> impl IntoView {
                 <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" />
             </svg>
             <Show when=move || { unread() > 0 }>
+                // the count is part of the launcher's label; the badge is only visual
                 <span class="bpw-badge" data-testid="unread-badge" aria-hidden="true">
                     {unread}
-                </span>
-                <span class="bpw-sr-only">
-                    {move || {
-                        tf(chat.lang.get(), Key::UnreadMessages, &[("n", &unread().to_string())])
-                    }}
                 </span>
             </Show>
         </button>
@@ -738,10 +744,19 @@ pub fn PendingRow(
 
 /// The quick replies of the last bot message, above the composer.
 #[component]
-pub fn ComposerKeyboard() -> impl IntoView {
+pub fn ComposerKeyboard(
+    /// The composer's text box: focus goes back there after a choice (the keyboard then disappears).
+    input_ref: NodeRef<leptos::html::Textarea>,
+) -> impl IntoView {
     let chat = use_chat();
     let keyboard = Memo::new(move |_| chat.state.with(|s| rows::last_keyboard(&s.messages)));
-    let send_payload = chat.send_payload();
+    let send = chat.send_payload();
+    let send_payload = Callback::new(move |p: Value| {
+        send.run(p);
+        if let Some(el) = input_ref.get_untracked() {
+            let _ = el.focus();
+        }
+    });
     move || {
         keyboard.get().map(|(_, replies)| {
             view! {
@@ -761,9 +776,34 @@ pub fn Composer() -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let input_ref = NodeRef::<leptos::html::Textarea>::new();
     let locked = Memo::new(move |_| chat.state.with(|s| rows::composer_locked(&s.messages)));
+    // Focus: the composer on open and when a lock lifts; when a lock starts while the composer had
+    // focus (a disabled text box drops it), the first answer of the keyboard above it.
     Effect::new(move |_| {
-        if let Some(el) = input_ref.get() {
+        let is_locked = locked.get();
+        let Some(el) = input_ref.get() else {
+            return;
+        };
+        if !is_locked {
             let _ = el.focus();
+            return;
+        }
+        let Some(root) = el.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok() else {
+            return;
+        };
+        let active = root.active_element();
+        if active.is_none() || active.as_ref() == Some(el.as_ref()) {
+            let first = el
+                .parent_element()
+                .and_then(|form| form.parent_element())
+                .and_then(|p| {
+                    p.query_selector(".bpw-composer-keyboard button")
+                        .ok()
+                        .flatten()
+                })
+                .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(button) = first {
+                let _ = button.focus();
+            }
         }
     });
     let placeholder = move || {
@@ -792,7 +832,7 @@ pub fn Composer() -> impl IntoView {
     // the texts the user sent, oldest first (kept by the session, stored with enablePersistHistory)
     let history = move || chat.state.with_untracked(|s| s.sent_history.clone());
     view! {
-        <ComposerKeyboard />
+        <ComposerKeyboard input_ref=input_ref />
         <form
             class="bpw-composer"
             class:bpw-locked=move || locked.get()

@@ -1,5 +1,6 @@
 //! Config `overrides` (botpress-protocols.md §1.3, §1.9): `{ location: [{module, component}] }` puts
-//! registered custom views (the [`crate::views`] registry) at fixed places of the widget:
+//! registered custom views (the [`crate::views`] registry, or a `(container, props)` function the page
+//! put on `window.botpress[module][component]`, v12's lookup) at fixed places of the widget:
 //! `before_widget` (before the launcher and panel), `before_container` (before the panel),
 //! `below_conversation` (between the transcript and the composer) and `composer` (replaces the composer,
 //! as in v12). An entry naming a view that is not registered renders nothing and logs a console warning
@@ -228,7 +229,11 @@ fn parsed_overrides(chat: &Chat) -> Memo<Overrides> {
 
 /// The registered overrides of `location`, rendered (nothing when there are none).
 fn rendered(chat: &Chat, location: Location, parsed: Memo<Overrides>) -> Option<AnyView> {
-    let (found, warnings) = parsed.with(|p| resolve(p, location, views::is_registered));
+    // registered views, or v12's own lookup: a `(container, props)` function on window.botpress
+    let exists = |m: &str, c: &str| {
+        views::is_registered(m, c) || crate::api::views::page_view(m, c).is_some()
+    };
+    let (found, warnings) = parsed.with(|p| resolve(p, location, exists));
     for w in &warnings {
         warn(w);
     }
