@@ -325,11 +325,26 @@ impl Browser {
             if !(v.is_null() || v == json!(false) || v == json!(0) || v == json!("")) {
                 return v;
             }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}: `{condition}`; console: {:?}",
-                self.console()
-            );
+            if Instant::now() >= deadline {
+                // What the visitor saw: each transcript row and the composer, for the failure report.
+                let seen = self
+                    .try_exec(
+                        &format!(
+                            "const r = {}; if (!r) return 'no widget';\
+                             const c = r.querySelector('[data-testid=\"composer\"]');\
+                             return {{rows: [...r.querySelectorAll('[data-testid=\"message\"]')]\
+                               .map(m => m.dataset.from + ': ' + m.textContent.trim().slice(0, 80)),\
+                               composer: c ? {{value: c.value, disabled: c.disabled}} : null}};",
+                            widget_root_js()
+                        ),
+                        json!([]),
+                    )
+                    .unwrap_or(Value::Null);
+                panic!(
+                    "timed out waiting for {what}: `{condition}`; widget: {seen}; console: {:?}",
+                    self.console()
+                );
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
