@@ -215,10 +215,108 @@ fn launch(args: &[std::ffi::OsString], port: u16) -> (Child, String) {
     }
 }
 
+impl Server {
+    /// Starts the server on a fresh temporary data directory with `config` passed with `--config`.
+    pub fn start_with_config(config: &Value) -> Server {
+        Server::start_with(
+            None,
+            ServerOptions {
+                config: Some(config.clone()),
+                ..Default::default()
+            },
+        )
+    }
+
+    /// Like [`Server::start_on`], serving the static files of `dist` (e.g. a modified copy of
+    /// [`widget_dist`]) instead of the widget build.
+    pub fn start_serving(data_dir: &Path, dist: &Path, extra: &[&str]) -> Server {
+        let opts = ServerOptions {
+            static_dir: Some(dist.to_path_buf()),
+            ..Default::default()
+        };
+        let mut server = Server::spawn(data_dir, 0, &opts, extra);
+        server._temp = None;
+        server
+    }
+
+    /// Starts the server with the messaging bridge client [`BOT_CLIENT_ID`] / [`BOT_CLIENT_TOKEN`]
+    /// provisioned, so a test can speak as the bot with [`Server::send_as_bot`].
+    pub fn start_with_bridge() -> Server {
+        Server::start_with_config(&json!({
+            "messaging": {"clientId": BOT_CLIENT_ID, "clientToken": BOT_CLIENT_TOKEN},
+            // hostile-payload suites send many messages; the limit is not what they test
+            "channelWeb": {"rateLimit": {"enabled": false}},
+        }))
+    }
+
+    /// Sends `payload` as the bot into `conversation_id` through the messaging bridge
+    /// (`POST /api/v1/messages`) and returns the stored message; any non-2xx answer fails the test.
+    pub fn send_as_bot(&self, conversation_id: &str, payload: &Value) -> Value {
+        let url = format!("{}/api/v1/messages", self.url);
+        match ureq::post(&url)
+            .set("x-bp-messaging-client-id", BOT_CLIENT_ID)
+            .set("x-bp-messaging-client-token", BOT_CLIENT_TOKEN)
+            .send_json(json!({"conversationId": conversation_id, "payload": payload}))
+        {
+            Ok(resp) => resp.into_json().unwrap_or(Value::Null),
+            Err(ureq::Error::Status(code, resp)) => panic!(
+                "bridge refused {payload}: {code} {}",
+                resp.into_string().unwrap_or_default()
+            ),
+            Err(e) => panic!("bridge call failed: {e}"),
+        }
+    }
+}
+
+impl Server {
+    /// The user id that owns `conversation_id` (`GET /api/v1/conversations/{id}` on the bridge).
+    pub fn conversation_user(&self, conversation_id: &str) -> String {
+        let conv: Value = ureq::get(&format!(
+            "{}/api/v1/conversations/{conversation_id}",
+            self.url
+        ))
+        .set("x-bp-messaging-client-id", BOT_CLIENT_ID)
+        .set("x-bp-messaging-client-token", BOT_CLIENT_TOKEN)
+        .call()
+        .unwrap_or_else(|e| panic!("the conversation {conversation_id}: {e}"))
+        .into_json()
+        .expect("conversation JSON");
+        conv["userId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no userId in {conv}"))
+            .to_string()
+    }
+
+    /// Stores `payload` as a message of the conversation's user `user_id` through the bridge
+    /// (`authorId`); the bot does not answer it. Returns the stored message.
+    pub fn send_as_user(&self, conversation_id: &str, user_id: &str, payload: &Value) -> Value {
+        let url = format!("{}/api/v1/messages", self.url);
+        match ureq::post(&url)
+            .set("x-bp-messaging-client-id", BOT_CLIENT_ID)
+            .set("x-bp-messaging-client-token", BOT_CLIENT_TOKEN)
+            .send_json(
+                json!({"conversationId": conversation_id, "authorId": user_id, "payload": payload}),
+            ) {
+            Ok(resp) => resp.into_json().unwrap_or(Value::Null),
+            Err(e) => panic!("bridge refused the user message {payload}: {e}"),
+        }
+    }
+}
+
+/// The messaging client id [`Server::start_with_bridge`] provisions.
+pub const BOT_CLIENT_ID: &str = "e2e-bot-client";
+/// The messaging client token [`Server::start_with_bridge`] provisions.
+pub const BOT_CLIENT_TOKEN: &str = "e2e-bot-client-token-0123456789abcdef";
+
 impl Drop for Server {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// The widget build the tests serve: `WEBCHAT_DIST`, else `dist/` of the workspace.
+pub fn widget_dist() -> PathBuf {
+    env_path("WEBCHAT_DIST", workspace_root().join("dist"))
 }
 
 /// A free loopback port (bound and released at once).
@@ -232,6 +330,18 @@ pub fn free_port() -> u16 {
 /// A reference to a DOM element inside the WebDriver session.
 #[derive(Debug, Clone)]
 pub struct Element(String);
+
+impl Element {
+    /// The element a script returned (`{"element-6066-…": id}`); fails the test for anything else.
+    pub fn from_json(v: &Value) -> Element {
+        Element(
+            v[ELEMENT_KEY]
+                .as_str()
+                .unwrap_or_else(|| panic!("not an element: {v}"))
+                .to_string(),
+        )
+    }
+}
 
 /// A headless Chromium session driven through chromedriver.
 pub struct Browser {
@@ -326,11 +436,26 @@ impl Browser {
             if !(v.is_null() || v == json!(false) || v == json!(0) || v == json!("")) {
                 return v;
             }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}: `{condition}`; console: {:?}",
-                self.console()
-            );
+            if Instant::now() >= deadline {
+                // What the visitor saw: each transcript row and the composer, for the failure report.
+                let seen = self
+                    .try_exec(
+                        &format!(
+                            "const r = {}; if (!r) return 'no widget';\
+                             const c = r.querySelector('[data-testid=\"composer\"]');\
+                             return {{rows: [...r.querySelectorAll('[data-testid=\"message\"]')]\
+                               .map(m => m.dataset.from + ': ' + m.textContent.trim().slice(0, 80)),\
+                               composer: c ? {{value: c.value, disabled: c.disabled}} : null}};",
+                            widget_root_js()
+                        ),
+                        json!([]),
+                    )
+                    .unwrap_or(Value::Null);
+                panic!(
+                    "timed out waiting for {what}: `{condition}`; widget: {seen}; console: {:?}",
+                    self.console()
+                );
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -399,6 +524,122 @@ impl Browser {
         ok
     }
 
+    /// Saves a PNG screenshot of the viewport to `target/e2e-artifacts/{name}` and returns its path.
+    pub fn screenshot(&self, name: &str) -> PathBuf {
+        let v = ureq::get(&format!("{}/screenshot", self.base))
+            .call()
+            .unwrap_or_else(|e| panic!("screenshot: {e}"))
+            .into_json::<Value>()
+            .expect("screenshot JSON");
+        let b64 = v["value"].as_str().expect("base64 screenshot");
+        let png = base64_decode(b64);
+        let dir = artifacts_dir();
+        std::fs::create_dir_all(&dir).expect("artifacts dir");
+        let path = dir.join(name);
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Opens the demo page of `server`, waits for the widget, opens the panel and returns once the
+    /// composer is there.
+    pub fn open_demo(&self, server: &Server) {
+        self.goto(&format!("{}/", server.url));
+        self.wait_for(
+            "the v12 global",
+            "window.botpressWebChat && typeof window.botpressWebChat.init === 'function'",
+        );
+        let launcher = self.widget_el("launcher");
+        self.click(&launcher);
+        self.widget_el("panel");
+        self.widget_el("composer");
+    }
+
+    /// Registers the demo bot's `demo/Greeting` custom view (§1.9) through
+    /// `window.botpressWebChat.registerView`, as a website would; it renders
+    /// `<p class="demo-greeting">Hello {data.name} from a custom view!</p>`. Returns `false` when the
+    /// widget has no `registerView`.
+    pub fn register_demo_greeting(&self) -> bool {
+        self.exec(
+            "if (typeof window.botpressWebChat.registerView !== 'function') return false;\
+             window.botpressWebChat.registerView('demo', 'Greeting', function (container, props) {\
+               var p = document.createElement('p'); p.className = 'demo-greeting';\
+               p.textContent = 'Hello ' + ((props.data && props.data.name) || 'there') + ' from a custom view!';\
+               container.appendChild(p); });\
+             return true;",
+            json!([]),
+        ) == json!(true)
+    }
+
+    /// Says `all` to the demo bot and waits until its last payload (the single-choice question) is in
+    /// the transcript and every image and media element of the widget has loaded.
+    pub fn show_all_types(&self) {
+        self.say("all");
+        let root = widget_root_js();
+        self.wait_for(
+            "the last payload of `all` (the single-choice question)",
+            &format!(
+                "[...{root}.querySelectorAll('[data-testid=\"message\"][data-from=\"bot\"]')]\
+                 .some(m => m.textContent.includes('Do you like this demo?'))"
+            ),
+        );
+        self.wait_for(
+            "images and media to load",
+            &format!(
+                "[...{root}.querySelectorAll('img')].every(i => i.complete) && \
+                 [...{root}.querySelectorAll('audio, video')].every(m => m.readyState >= 1)"
+            ),
+        );
+    }
+
+    /// Waits until the renderers of every type of `all` are in the widget (media, carousel, markdown,
+    /// dropdown, location, quick replies above the composer), so a scan of the page covers them.
+    pub fn wait_for_all_renderers(&self) {
+        let root = widget_root_js();
+        self.wait_for(
+            "the renderer of every type of `all`",
+            &format!(
+                "['.bpw-image img', 'audio', 'video', '[data-testid=\"bpw-file-link\"]', '[data-testid=\"bpw-carousel\"]',\
+                  '.bpw-markdown strong', '[data-testid=\"bpw-dropdown\"]', '.bpw-location-title', '[data-testid=\"bpw-keyboard\"]']\
+                 .every(s => {root}.querySelector(s))"
+            ),
+        );
+    }
+
+    /// Types `text` into the composer and presses Enter.
+    pub fn say(&self, text: &str) {
+        let composer = self.widget_el("composer");
+        self.type_into(&composer, &format!("{text}\u{E007}"));
+    }
+
+    /// Number of transcript rows (`data-testid="message"`) in the default widget.
+    pub fn message_count(&self) -> u64 {
+        self.exec(
+            &format!(
+                "const r = {}; return r ? r.querySelectorAll('[data-testid=\"message\"]').length : 0;",
+                widget_root_js()
+            ),
+            json!([]),
+        )
+        .as_u64()
+        .unwrap_or(0)
+    }
+
+    /// Installs an `onEvent` handler that records the conversation id of bot messages in
+    /// `window.__convId`, says `hi`, and returns the id once the bot's answer arrived.
+    pub fn conversation_id(&self) -> String {
+        self.exec(
+            "window.__convId = null; window.botpressWebChat.onEvent(function (e) {\
+               var v = e && e.value; if (v && v.conversationId) window.__convId = String(v.conversationId);\
+             }, ['MESSAGE.RECEIVED']);",
+            json!([]),
+        );
+        self.say("hi");
+        self.wait_for("a bot message with its conversation id", "window.__convId")
+            .as_str()
+            .expect("conversation id string")
+            .to_string()
+    }
+
     /// Fails the test when the page logged any error.
     pub fn assert_no_console_errors(&self) {
         let errors = self.console_errors();
@@ -412,6 +653,46 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// Where tests leave screenshots and reports: `target/e2e-artifacts/` of the workspace (or of
+/// `CARGO_TARGET_DIR`).
+pub fn artifacts_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+        .join("e2e-artifacts")
+}
+
+/// The workspace root (for files tests read or write in the repository, e.g. `docs/`).
+pub fn repo_root() -> PathBuf {
+    workspace_root()
+}
+
+/// Decodes standard base64 (the WebDriver screenshot encoding).
+fn base64_decode(text: &str) -> Vec<u8> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes().filter_map(val) {
+        acc = (acc << 6) | c;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
 }
 
 /// JavaScript for the shadow root of the default widget (`#bp-web-widget`).

@@ -3,7 +3,8 @@
 //! Each tool is probed first (`--version`, a file on disk), so a prepared machine installs nothing.
 //! Versions are pinned where a mismatch breaks the build: trunk 0.21.14 (0.22 needs a newer rustc),
 //! wasm-bindgen-cli equal to the `wasm-bindgen` in Cargo.lock, and wasm-opt from npm `binaryen@132`
-//! (Debian's binaryen 108 emits wasm that fails at run time).
+//! (Debian's binaryen 108 emits wasm that fails at run time). The browser tests also get npm
+//! `axe-core@4` in `.tools/` for the accessibility scan.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -40,6 +41,8 @@ pub struct Env {
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
+/// The axe-core major version the accessibility tests (`e2e/tests/a11y.rs`) inject.
+const AXE_CORE_VERSION: &str = "4";
 
 /// Checks and installs every tool `needs` names; returns the environment to run with.
 pub fn ensure_all(needs: Needs) -> Result<Env> {
@@ -62,6 +65,7 @@ pub fn ensure_all(needs: Needs) -> Result<Env> {
     wasm_opt(&env)?;
     if needs.browser {
         browser(&env)?;
+        axe_core(&env)?;
     }
     Ok(env)
 }
@@ -184,6 +188,32 @@ fn wasm_opt(env: &Env) -> Result {
             )
         }
     }
+}
+
+/// Where the accessibility tests read axe-core from (npm `axe-core`, installed into `.tools/`).
+pub fn axe_core_path() -> PathBuf {
+    root().join(".tools/node_modules/axe-core/axe.min.js")
+}
+
+fn axe_core(env: &Env) -> Result {
+    if axe_core_path().exists() {
+        say_ok("axe-core", &axe_core_path().display().to_string());
+        return Ok(());
+    }
+    let prefix = root().join(".tools");
+    std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create .tools/: {e}"))?;
+    let prefix = prefix.to_string_lossy().into_owned();
+    crate::run(
+        env,
+        "npm",
+        &[
+            "install",
+            "--no-save",
+            "--prefix",
+            &prefix,
+            &format!("axe-core@{AXE_CORE_VERSION}"),
+        ],
+    )
 }
 
 fn browser(env: &Env) -> Result {

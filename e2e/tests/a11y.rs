@@ -1,0 +1,89 @@
+//! Accessibility: axe-core scans (npm `axe-core@4`, installed into `.tools/` by
+//! `cargo xtask setup|test`) of the widget, run on its host element so axe walks the open shadow
+//! root. Zero violations allowed. The scans of every message type of `all` and of the closed launcher
+//! with unread messages are pending (`e2e/pending/a11y_all_types.rs`, see the README there); this
+//! one covers the open conversation with the types that pass.
+
+use serde_json::{json, Value};
+use webchat_e2e::{repo_root, Browser, Server};
+
+fn axe_source() -> String {
+    let path = repo_root().join(".tools/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {} ({e}); run `cargo xtask setup` (or `npm install --no-save --prefix .tools axe-core@4`)",
+            path.display()
+        )
+    })
+}
+
+/// Runs axe on the widget host and returns `{violations, passes, incomplete}` (violations in detail).
+fn scan(browser: &Browser) -> Value {
+    let loaded = browser.exec(
+        &format!("{}\n;return typeof window.axe;", axe_source()),
+        json!([]),
+    );
+    assert_eq!(loaded, "object", "axe-core did not load");
+    browser.exec_async(
+        "const done = arguments[arguments.length - 1];\
+         const host = document.getElementById('bp-web-widget');\
+         window.axe.run(host, {resultTypes: ['violations']}).then(r => done({\
+           passes: r.passes.length, incomplete: r.incomplete.length,\
+           violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, tags: v.tags,\
+             nodes: v.nodes.map(n => ({target: n.target, html: n.html.slice(0, 200), summary: n.failureSummary}))}))\
+         }), e => done({error: String(e)}));",
+        json!([]),
+    )
+}
+
+fn assert_clean(result: &Value) {
+    assert!(result.get("error").is_none(), "axe failed: {result}");
+    assert!(
+        result["passes"].as_u64().unwrap_or(0) > 5,
+        "axe checked almost nothing (did it see the shadow root?): {result}"
+    );
+    let violations = result["violations"].as_array().cloned().unwrap_or_default();
+    assert!(
+        violations.is_empty(),
+        "{} axe violations:\n{}",
+        violations.len(),
+        serde_json::to_string_pretty(&violations).unwrap_or_default()
+    );
+}
+
+#[test]
+fn the_open_conversation_has_no_axe_violations() {
+    let server = Server::start();
+    let browser = Browser::start();
+    browser.goto(&format!("{}/", server.url));
+    let launcher = browser.widget_el("launcher");
+    browser.click(&launcher);
+    browser.widget_el("panel");
+    // Text, markdown (help), media, a carousel, a dropdown and quick replies, each as the last message.
+    for (say, marker) in [
+        ("help", "Type one of these keywords"),
+        ("image", "The welcome picture"),
+        ("carousel", "Card 3"),
+        ("dropdown", "Pick a content type"),
+        ("choice", "Do you like this demo?"),
+    ] {
+        browser.say(say);
+        browser.wait_for(
+            &format!("the answer to {say}"),
+            &format!(
+                "[...{}.querySelectorAll('[data-testid=\"message\"][data-from=\"bot\"]')].some(m => m.textContent.includes({}))",
+                webchat_e2e::widget_root_js(),
+                json!(marker)
+            ),
+        );
+    }
+    browser.wait_for(
+        "images to load",
+        &format!(
+            "[...{}.querySelectorAll('img')].every(i => i.complete)",
+            webchat_e2e::widget_root_js()
+        ),
+    );
+    assert_clean(&scan(&browser));
+    browser.assert_no_console_errors();
+}
