@@ -254,7 +254,7 @@ type Table = &'static [(Key, &'static str)];
 const EN: Table = &[
     (Key::OpenChat, "Open chat"),
     (Key::CloseChat, "Close chat"),
-    (Key::UnreadMessages, "{n} unread messages"),
+    (Key::UnreadMessages, "{n} unread"),
     (Key::DefaultTitle, "Chatbot"),
     (Key::Conversations, "Conversations"),
     (Key::Reset, "Reset"),
@@ -690,10 +690,7 @@ mod tests {
             tf(Lang::Fr, Key::ReplyTo, &[("name", "Ada")]),
             "Répondre à Ada"
         );
-        assert_eq!(
-            tf(Lang::En, Key::UnreadMessages, &[("n", "2")]),
-            "2 unread messages"
-        );
+        assert_eq!(tf(Lang::En, Key::UnreadMessages, &[("n", "2")]), "2 unread");
         assert_eq!(t(Lang::De, Key::Send), "Senden");
     }
 }

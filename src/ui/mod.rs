@@ -185,13 +185,14 @@ pub fn Launcher() -> impl IntoView {
             <svg class="bpw-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                 <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" />
             </svg>
-            <Show when=move || { unread() > 0 }>
-                // the count is part of the launcher's label; the badge is only visual
-                <span class="bpw-badge" data-testid="unread-badge" aria-hidden="true">
-                    {unread}
-                </span>
-            </Show>
         </button>
+        <Show when=move || { unread() > 0 }>
+            // The count is part of the launcher's label; the badge is only visual. It sits beside the
+            // button, not inside it, so the button's visible text never differs from its name (WCAG 2.5.3).
+            <span class="bpw-badge" data-testid="unread-badge" aria-hidden="true">
+                {unread}
+            </span>
+        </Show>
     }
 }
 

@@ -46,7 +46,8 @@ const AXE_CORE_VERSION: &str = "4";
 
 /// Checks and installs every tool `needs` names; returns the environment to run with.
 pub fn ensure_all(needs: Needs) -> Result<Env> {
-    let local_bin = root().join(".tools/node_modules/.bin");
+    // binaryen and axe-core get a prefix each: `npm install --no-save` prunes what it did not list.
+    let local_bin = root().join(".tools/binaryen/node_modules/.bin");
     let cargo_bin = home_cargo_bin();
     let path = format!(
         "{}:{}:{}",
@@ -172,8 +173,9 @@ fn wasm_opt(env: &Env) -> Result {
             Ok(())
         }
         _ => {
-            let prefix = root().join(".tools");
-            std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create .tools/: {e}"))?;
+            let prefix = root().join(".tools/binaryen");
+            std::fs::create_dir_all(&prefix)
+                .map_err(|e| format!("cannot create .tools/binaryen: {e}"))?;
             let prefix = prefix.to_string_lossy().into_owned();
             crate::run(
                 env,

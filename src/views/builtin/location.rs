@@ -39,7 +39,7 @@ pub fn LocationView(
             target="_blank"
             rel="noopener noreferrer"
             data-testid="bpw-location-link"
-            aria-label=label
+            title=label
         >
             <span class="bpw-location-title">{heading}</span>
             {detail.map(|d| view! { <span class="bpw-location-address">{d}</span> })}

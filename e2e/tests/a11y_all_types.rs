@@ -1,4 +1,4 @@
-//! PENDING (see e2e/pending/README.md). Accessibility: an axe-core scan (npm `axe-core@4`, installed into `.tools/` by
+//! Accessibility: an axe-core scan (npm `axe-core@4`, installed into `.tools/` by
 //! `cargo xtask setup|test`) of the open widget showing every message type, run on the widget's
 //! host element so axe walks its open shadow root. Zero violations allowed.
 

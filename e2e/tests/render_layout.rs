@@ -1,4 +1,4 @@
-//! PENDING (see e2e/pending/README.md): the audio player of `all` is usable, i.e. wide enough to
+//! The audio player of `all` is usable, i.e. wide enough to
 //! show its controls (a play button and a timeline), inside the open widget.
 
 use serde_json::json;
