@@ -20,6 +20,8 @@
 //! Paths come from the environment `cargo xtask test` sets: `WEBCHAT_SERVER_BIN` (the server
 //! binary), `WEBCHAT_DIST` (the trunk release build) and `CHROMEDRIVER`.
 
+pub mod axe;
+
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -4,36 +4,8 @@
 //! every message type of `all` and the closed launcher with unread messages.
 
 use serde_json::{json, Value};
-use webchat_e2e::{repo_root, Browser, Server};
-
-fn axe_source() -> String {
-    let path = repo_root().join(".tools/node_modules/axe-core/axe.min.js");
-    std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "cannot read {} ({e}); run `cargo xtask setup` (or `npm install --no-save --prefix .tools axe-core@4`)",
-            path.display()
-        )
-    })
-}
-
-/// Runs axe on the widget host and returns `{violations, passes, incomplete}` (violations in detail).
-fn scan(browser: &Browser) -> Value {
-    let loaded = browser.exec(
-        &format!("{}\n;return typeof window.axe;", axe_source()),
-        json!([]),
-    );
-    assert_eq!(loaded, "object", "axe-core did not load");
-    browser.exec_async(
-        "const done = arguments[arguments.length - 1];\
-         const host = document.getElementById('bp-web-widget');\
-         window.axe.run(host, {resultTypes: ['violations']}).then(r => done({\
-           passes: r.passes.length, incomplete: r.incomplete.length,\
-           violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, tags: v.tags,\
-             nodes: v.nodes.map(n => ({target: n.target, html: n.html.slice(0, 200), summary: n.failureSummary}))}))\
-         }), e => done({error: String(e)}));",
-        json!([]),
-    )
-}
+use webchat_e2e::axe::scan;
+use webchat_e2e::{Browser, Server};
 
 fn assert_clean(result: &Value) {
     assert!(result.get("error").is_none(), "axe failed: {result}");
