@@ -23,7 +23,7 @@
 //! - [`api`]: the only module touching `window.botpressWebChat` and `JsValue` arguments.
 //!
 //! ## Safety rules
-//! Message content only ever becomes text nodes (no `innerHTML`); the external auth token lives in memory
+//! Message content only ever becomes text nodes (never parsed as HTML); the external auth token lives in memory
 //! and in the `X-BP-ExternalAuth` header only; every socket, listener, timer and request is released by
 //! `destroy()`, after which `init()` works again.
 

@@ -158,7 +158,7 @@ pub fn Root(
 }
 
 /// The icons' class. Not a literal on purpose: `view!` turns a fully static subtree into an
-/// `InertElement` mounted through `innerHTML`, which `require-trusted-types-for 'script'` blocks; a
+/// `InertElement` mounted by parsing an HTML string, which `require-trusted-types-for 'script'` blocks; a
 /// non-literal attribute keeps the SVG built node by node.
 const ICON_CLASS: &str = "bpw-icon";
 /// Icon shapes, likewise non-literal (see [`ICON_CLASS`]).
