@@ -3,9 +3,8 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::refused_media_text;
+use super::{player, refused_media_text};
 use crate::views::convert::Media;
-use crate::views::url::safe_url;
 
 /// An audio message.
 #[component]
@@ -16,19 +15,12 @@ pub fn AudioView(
     #[prop(into)]
     bot_host: String,
 ) -> impl IntoView {
-    match safe_url(&media.url, &bot_host) {
-        Some(src) => {
-            let label = media
-                .title
-                .clone()
-                .unwrap_or_else(|| crate::views::tr(crate::i18n::Key::Audio).to_string());
-            let caption = media
-                .title
-                .clone()
-                .map(|t| view! { <figcaption>{t}</figcaption> });
+    match player(&media, &bot_host, crate::i18n::Key::Audio) {
+        Some(p) => {
+            let caption = p.caption.map(|t| view! { <figcaption>{t}</figcaption> });
             Either::Left(view! {
                 <figure class="bpw-audio">
-                    <audio controls=true preload="metadata" src=src data-testid="bpw-audio" aria-label=label></audio>
+                    <audio controls=true preload="metadata" src=p.src data-testid="bpw-audio" aria-label=p.label></audio>
                     {caption}
                 </figure>
             })
