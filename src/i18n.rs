@@ -91,6 +91,10 @@ pub enum Key {
     OpenChat,
     /// Launcher and close button label when open.
     CloseChat,
+    /// The header button that shows the bot-information page.
+    BotInformation,
+    /// Label of the language picker on the bot-information page.
+    Language,
     /// Badge label; `{n}`.
     UnreadMessages,
     /// Title when the bot has no name.
@@ -197,6 +201,8 @@ pub enum Key {
 pub const KEYS: &[Key] = &[
     Key::OpenChat,
     Key::CloseChat,
+    Key::BotInformation,
+    Key::Language,
     Key::UnreadMessages,
     Key::DefaultTitle,
     Key::Conversations,
@@ -254,6 +260,8 @@ type Table = &'static [(Key, &'static str)];
 const EN: Table = &[
     (Key::OpenChat, "Open chat"),
     (Key::CloseChat, "Close chat"),
+    (Key::BotInformation, "Bot information"),
+    (Key::Language, "Language"),
     (Key::UnreadMessages, "{n} unread"),
     (Key::DefaultTitle, "Chatbot"),
     (Key::Conversations, "Conversations"),
@@ -312,6 +320,8 @@ const EN: Table = &[
 const FR: Table = &[
     (Key::OpenChat, "Ouvrir le chat"),
     (Key::CloseChat, "Fermer le chat"),
+    (Key::BotInformation, "Informations sur le bot"),
+    (Key::Language, "Langue"),
     (Key::UnreadMessages, "{n} messages non lus"),
     (Key::DefaultTitle, "Chatbot"),
     (Key::Conversations, "Conversations"),
@@ -376,6 +386,8 @@ const FR: Table = &[
 const ES: Table = &[
     (Key::OpenChat, "Abrir el chat"),
     (Key::CloseChat, "Cerrar el chat"),
+    (Key::BotInformation, "Información del bot"),
+    (Key::Language, "Idioma"),
     (Key::UnreadMessages, "{n} mensajes sin leer"),
     (Key::DefaultTitle, "Chatbot"),
     (Key::Conversations, "Conversaciones"),
@@ -437,6 +449,8 @@ const ES: Table = &[
 const DE: Table = &[
     (Key::OpenChat, "Chat öffnen"),
     (Key::CloseChat, "Chat schließen"),
+    (Key::BotInformation, "Informationen zum Bot"),
+    (Key::Language, "Sprache"),
     (Key::UnreadMessages, "{n} ungelesene Nachrichten"),
     (Key::DefaultTitle, "Chatbot"),
     (Key::Conversations, "Unterhaltungen"),
@@ -495,6 +509,8 @@ const DE: Table = &[
 const PT: Table = &[
     (Key::OpenChat, "Abrir o chat"),
     (Key::CloseChat, "Fechar o chat"),
+    (Key::BotInformation, "Informações do bot"),
+    (Key::Language, "Idioma"),
     (Key::UnreadMessages, "{n} mensagens não lidas"),
     (Key::DefaultTitle, "Chatbot"),
     (Key::Conversations, "Conversas"),
@@ -553,6 +569,8 @@ const PT: Table = &[
 const AR: Table = &[
     (Key::OpenChat, "فتح المحادثة"),
     (Key::CloseChat, "إغلاق المحادثة"),
+    (Key::BotInformation, "معلومات عن البوت"),
+    (Key::Language, "اللغة"),
     (Key::UnreadMessages, "{n} رسائل غير مقروءة"),
     (Key::DefaultTitle, "روبوت المحادثة"),
     (Key::Conversations, "المحادثات"),

@@ -7,8 +7,10 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use super::use_chat;
+use crate::i18n::Key;
 use crate::transport::Command;
 use crate::views::url::safe_url;
+use crate::views::ARIA_HIDDEN;
 
 /// What a bot-info link points to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,7 +230,7 @@ pub fn BotInfoPage() -> impl IntoView {
             </ul>
             <Show when=move || { languages().len() > 1 }>
                 <label class="bpw-bot-info-language">
-                    <span>"Language"</span>
+                    <span>{move || chat.t(Key::Language)}</span>
                     <select
                         data-testid="language-select"
                         on:change:target=move |ev| {
@@ -266,11 +268,11 @@ pub fn BotInfoToggle() -> impl IntoView {
             class="bpw-header-btn bpw-bot-info-toggle"
             data-testid="bot-info-toggle"
             aria-pressed=move || shown().to_string()
-            aria-label="Bot information"
-            title="Bot information"
+            aria-label=move || chat.t(Key::BotInformation)
+            title=move || chat.t(Key::BotInformation)
             on:click=move |_| chat.cmd.run(Command::ToggleBotInfo)
         >
-            <span aria-hidden="true">"i"</span>
+            <span aria-hidden=ARIA_HIDDEN>"i"</span>
         </button>
     }
 }

@@ -28,7 +28,7 @@ use crate::model::config::ViewMode;
 use crate::model::Config;
 use crate::state::{ChatState, ConnectionStatus, Delivery};
 use crate::transport::{Command, Session};
-use crate::views::{self, RenderCtx};
+use crate::views::{self, RenderCtx, ARIA_HIDDEN};
 use rows::{Announcer, Row};
 
 /// What every component reads: the state, the UI config, the language, and the command sender.
@@ -323,7 +323,7 @@ pub fn Header() -> impl IntoView {
                         aria-label=move || chat.t(Key::CloseChat)
                         on:click=move |_| chat.close_from_panel()
                     >
-                        <span aria-hidden="true">"×"</span>
+                        <span aria-hidden=ARIA_HIDDEN>"×"</span>
                     </button>
                 </Show>
             </div>

@@ -22,6 +22,13 @@ use serde_json::Value;
 
 use crate::i18n::{self, Key, Lang};
 use crate::model::Message;
+
+/// The `aria-hidden` value for decorative elements, held in a const on purpose: `view!` turns an
+/// element whose attributes are all string literals and whose children are static into an
+/// `InertElement`, mounted by assigning an HTML string, which a page with
+/// `require-trusted-types-for 'script'` blocks. One non-literal attribute keeps the element built
+/// node by node. `xtask/tests/trusted_types.rs` finds any static subtree that slips in.
+pub(crate) const ARIA_HIDDEN: &str = "true";
 pub use convert::{convert, Content, Converted, QuickReply};
 pub use registry::{
     is_registered, register, register_js, unregister, CustomProps, JsView, RegistryError,

@@ -40,7 +40,7 @@ pub fn FileView(
                 data-testid="bpw-file-link"
                 aria-label=crate::views::trf(crate::i18n::Key::DownloadFile, &[("name", &name)])
             >
-                <span class="bpw-file-icon" aria-hidden="true"></span>
+                <span class="bpw-file-icon" aria-hidden=crate::views::ARIA_HIDDEN></span>
                 <span class="bpw-file-name">{name.clone()}</span>
             </a>
         }),

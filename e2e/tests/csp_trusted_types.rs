@@ -1,4 +1,4 @@
-//! PENDING (see e2e/pending/README.md): the widget under the full policy of `public/csp.html`:
+//! The widget under the full policy of `public/csp.html`:
 //! no `unsafe-inline`, no `unsafe-eval`, only same-origin scripts, styles, images and media, and
 //! `require-trusted-types-for 'script'`. Every violation is collected by `public/csp.js` in
 //! `window.__violations`.
@@ -61,6 +61,14 @@ fn the_chat_works_under_a_strict_csp_with_trusted_types_and_zero_violations() {
     );
     browser.show_all_types();
     browser.wait_for_all_renderers();
+    // The bot-information page and the typing indicator are built on other code paths.
+    let toggle = browser.widget_el("bot-info-toggle");
+    browser.click(&toggle);
+    browser.wait_for(
+        "the bot-information page",
+        &format!("{root}.querySelector('[data-testid=\"bot-info-toggle\"]').getAttribute('aria-pressed') === 'true'"),
+    );
+    browser.click(&toggle);
 
     let violations = browser.exec("return window.__violations;", json!([]));
     assert_eq!(violations, json!([]), "CSP / Trusted Types violations");
