@@ -15,10 +15,16 @@ use crate::model::Config;
 use crate::transport::Session;
 use crate::ui::Root;
 
-/// The widget's base CSS: the chrome (`style/webchat.css`) then the message renderers (`style/views.css`).
+/// The widget's base CSS: the chrome (`style/webchat.css`), the dark theme (`style/dark.css`, one set
+/// of values used by both the `prefers-color-scheme` query and the `bpw-theme-dark` class hook), then
+/// the message renderers (`style/views.css`). `:where()` keeps the theme blocks at zero specificity.
 pub const CSS: &str = concat!(
     include_str!("../style/webchat.css"),
-    "\n",
+    "\n@media (prefers-color-scheme: dark) {\n:where(.bpw:not(.bpw-theme-light)) {\n",
+    include_str!("../style/dark.css"),
+    "}\n}\n:where(.bpw.bpw-theme-dark) {\n",
+    include_str!("../style/dark.css"),
+    "}\n",
     include_str!("../style/views.css")
 );
 
