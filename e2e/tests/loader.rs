@@ -282,3 +282,46 @@ fn the_wasm_loads_on_idle_and_takes_over_the_placeholder_host_without_a_visible_
     assert_eq!(requests(&proxy, WASM), 1, "the wasm was fetched twice");
     b.assert_console_errors_only(&["showTimestamp"]);
 }
+
+#[test]
+fn the_placeholder_draws_under_a_strict_csp_with_trusted_types() {
+    // `csp.html`: no inline script or style, no eval, `require-trusted-types-for 'script'`; every
+    // violation lands in `window.__violations`. The wasm is held: this is the loader alone.
+    let server = Server::start();
+    let proxy = Proxy::start(&server.url);
+    proxy.hold(WASM);
+    let b = Browser::start();
+    b.goto(&format!("{}/csp.html", proxy.url));
+    let policy = js(
+        &b,
+        "document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content",
+    );
+    assert!(
+        policy
+            .as_str()
+            .is_some_and(|p| p.contains("require-trusted-types-for 'script'")
+                && p.contains("style-src 'self';")),
+        "{policy}"
+    );
+    let root = widget_root_js();
+    b.wait_for(
+        "the placeholder launcher, or a violation",
+        &format!(
+            "window.__violations.length > 0 || ({root} && {root}.querySelector('[data-testid=\"launcher\"]'))"
+        ),
+    );
+    assert_eq!(js(&b, "window.__violations"), json!([]));
+    let look = js(&b, &launcher_look(root));
+    assert_eq!(
+        (&look["w"], &look["bg"]),
+        (&json!(56), &json!("rgb(58, 79, 207)")),
+        "the adopted stylesheet did not apply: {look}"
+    );
+    assert!(
+        look["icon"].as_str().is_some_and(|d| !d.is_empty()),
+        "no icon: {look}"
+    );
+    assert_eq!(js(&b, &fetched("webchat_bg.wasm")), 0);
+    drop(b);
+    proxy.release();
+}
