@@ -171,6 +171,8 @@ fn the_wasm_loads_on_idle_and_takes_over_the_placeholder_host_without_a_visible_
     let b = Browser::start();
     open_host_page(&b, &proxy.url);
     load_inject(&b);
+    // no init and no click yet: the browser going idle is enough to ask for the wasm (still held)
+    wait_requested(&proxy, WASM);
     let support = config(&proxy.url, json!({"chatId": "support"}));
     let hidden = config(&proxy.url, json!({"chatId": "hidden", "hideWidget": true}));
     // a config the wasm refuses (wrong type): the loader cannot know, so it draws; the wasm removes it
@@ -205,8 +207,6 @@ fn the_wasm_loads_on_idle_and_takes_over_the_placeholder_host_without_a_visible_
     let before = js(&b, &launcher_look(w.root()));
     assert_eq!(before["expanded"], "false", "{before}");
 
-    // no click: the browser went idle, so the loader asked for the wasm by itself
-    wait_requested(&proxy, WASM);
     assert_ne!(js(&b, "window.botpressWebChat.ready"), true);
     proxy.release();
     b.wait_for(
