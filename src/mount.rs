@@ -3,13 +3,22 @@
 //! the widget CSS as a constructable stylesheet in `adoptedStyleSheets` (a `<style>` text node only where
 //! that API is missing), and the Leptos app mounted inside. Dropping [`Mounted`] unmounts and removes the
 //! host element.
+//!
+//! Hand-off from the loader: `public/inject.js` draws a placeholder launcher before the wasm exists, in
+//! the same host element (marked [`PLACEHOLDER_ATTR`]) with its own open shadow root. [`mount`] keeps
+//! that host and shadow root (a second `attachShadow` would throw), empties it and mounts the real
+//! widget in the same task, so the page never paints a frame without a launcher and nothing moves;
+//! keyboard focus on the placeholder moves to the real launcher. [`remove_placeholders`] drops the ones
+//! no `init` claimed.
 
 use std::any::Any;
 use std::rc::Rc;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{
+    CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
+};
 
 use crate::model::Config;
 use crate::transport::Session;
@@ -139,21 +148,94 @@ pub fn mount(
         None => doc.body().ok_or("the page has no body")?.into(),
     };
     let id = cfg.container_id();
-    if let Some(stale) = doc.get_element_by_id(&id) {
-        stale.remove();
-    }
-    let host = doc
-        .create_element("div")
-        .map_err(|_| "cannot create host")?;
-    host.set_id(&id);
+    let (host, shadow, had_focus) = match claim_placeholder(&doc, &id) {
+        Some((host, shadow, had_focus)) => {
+            if !target.contains(Some(&host)) {
+                // the loader drew into another target (its selector was resolved earlier): move it
+                target
+                    .append_child(&host)
+                    .map_err(|_| "cannot append the widget host")?;
+            }
+            (host, shadow, had_focus)
+        }
+        None => {
+            if let Some(stale) = doc.get_element_by_id(&id) {
+                stale.remove();
+            }
+            let host = doc
+                .create_element("div")
+                .map_err(|_| "cannot create host")?;
+            host.set_id(&id);
+            target
+                .append_child(&host)
+                .map_err(|_| "cannot append the widget host")?;
+            let shadow = host
+                .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+                .map_err(|_| "cannot attach a shadow root")?;
+            (host, shadow, false)
+        }
+    };
     host.set_class_name("bp-webchat-host");
-    target
-        .append_child(&host)
-        .map_err(|_| "cannot append the widget host")?;
-    let shadow = host
-        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
-        .map_err(|_| "cannot attach a shadow root")?;
-    let styles = apply_styles(&shadow, &stylesheet_text(cfg))?;
+    match mount_into(cfg, &doc, &host, &shadow, session) {
+        Ok(mounted) => {
+            if had_focus {
+                focus_launcher(&shadow);
+            }
+            Ok(mounted)
+        }
+        Err(e) => {
+            host.remove();
+            Err(e)
+        }
+    }
+}
+
+/// The attribute `public/inject.js` sets on the host element of a placeholder launcher.
+pub const PLACEHOLDER_ATTR: &str = "data-bpw-loader";
+
+/// The loader's placeholder host `#id`, unmarked and emptied, with its shadow root and whether the
+/// placeholder had keyboard focus. `None` when `#id` is not a placeholder (or has no open shadow root).
+fn claim_placeholder(doc: &Document, id: &str) -> Option<(Element, ShadowRoot, bool)> {
+    let host = doc.get_element_by_id(id)?;
+    if !host.has_attribute(PLACEHOLDER_ATTR) {
+        return None;
+    }
+    let shadow = host.shadow_root()?;
+    let _ = host.remove_attribute(PLACEHOLDER_ATTR);
+    let had_focus = shadow.active_element().is_some();
+    while let Some(child) = shadow.first_child() {
+        let _ = shadow.remove_child(&child);
+    }
+    Some((host, shadow, had_focus))
+}
+
+/// Focus the real launcher (the placeholder had focus when it was replaced).
+fn focus_launcher(shadow: &ShadowRoot) {
+    if let Ok(Some(el)) = shadow.query_selector(".bpw-launcher") {
+        let _ = el.unchecked_into::<HtmlElement>().focus();
+    }
+}
+
+/// Remove every placeholder launcher no `init` claimed (an `init` that threw, or none for its
+/// chatId): runs after the queue replay, so a click can never reach a placeholder without a widget.
+pub fn remove_placeholders() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    while let Ok(Some(el)) = doc.query_selector(&format!("[{PLACEHOLDER_ATTR}]")) {
+        el.remove();
+    }
+}
+
+/// Styles, the optional `stylesheet` link and the Leptos app, into an empty `shadow` of `host`.
+fn mount_into(
+    cfg: &Config,
+    doc: &Document,
+    host: &Element,
+    shadow: &ShadowRoot,
+    session: Rc<Session>,
+) -> Result<Mounted, String> {
+    let styles = apply_styles(shadow, &stylesheet_text(cfg))?;
     if let Some(url) = stylesheet_url(cfg) {
         // a `stylesheet` URL loads inside the shadow root, on top of the base CSS
         let link = doc
@@ -176,7 +258,7 @@ pub fn mount(
     let handle = mount_to(root, move || view! { <Root session=session /> });
     Ok(Mounted {
         handle: Some(Box::new(handle)),
-        host,
+        host: host.clone(),
         styles,
     })
 }
@@ -184,6 +266,95 @@ pub fn mount(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{t, Key, LANGS};
+
+    const LOADER: &str = include_str!("../public/inject.js");
+
+    fn squash(s: &str) -> String {
+        s.split_whitespace().collect()
+    }
+
+    /// The declarations of the first rule of `css` whose selector is `selector`, without whitespace.
+    fn rule(css: &str, selector: &str) -> Vec<String> {
+        let start = css
+            .find(&format!("{selector} {{"))
+            .unwrap_or_else(|| panic!("style/webchat.css has no `{selector}` rule"));
+        let body = &css[start..];
+        let body = &body[body.find('{').expect("open") + 1..body.find('}').expect("close")];
+        body.split(';')
+            .map(squash)
+            .filter(|d| !d.is_empty() && !d.starts_with("/*"))
+            .collect()
+    }
+
+    /// The loader draws its placeholder launcher with a copy of the launcher CSS: a change to
+    /// `style/webchat.css` that the copy misses would make the launcher jump at hand-off.
+    #[test]
+    fn the_loader_placeholder_copies_the_launcher_css() {
+        let css = include_str!("../style/webchat.css");
+        let loader = squash(LOADER);
+        let mut decls = rule(css, ".bpw-launcher");
+        decls.extend(rule(css, ".bpw-icon"));
+        decls.extend(
+            rule(css, ".bpw .bpw-launcher:focus-visible")
+                .into_iter()
+                .filter(|d| !d.starts_with("outline-color:")),
+        );
+        decls.extend(rule(css, ".bpw :focus-visible").into_iter().skip(1));
+        decls.push("outline:3pxsolidvar(--bpw-accent)".into());
+        assert!(decls.len() > 15, "{decls:?}");
+        for d in decls {
+            assert!(loader.contains(&d), "public/inject.js lacks `{d}`");
+        }
+        // the colours the launcher uses, light and both dark variants
+        let mut flat = squash(css);
+        while let (Some(a), Some(b)) = (flat.find("/*"), flat.find("*/")) {
+            flat.replace_range(a..b + 2, ""); // comments (the header quotes an example)
+        }
+        for var in [
+            "--bpw-accent",
+            "--bpw-accent-text",
+            "--bpw-bg",
+            "--bpw-shadow",
+        ] {
+            let key = format!("{var}:");
+            let values: Vec<&str> = flat
+                .match_indices(&key)
+                .map(|(i, _)| {
+                    let v = &flat[i + key.len()..];
+                    &v[..v.find([';', '}']).expect("end of value")]
+                })
+                .collect();
+            assert_eq!(values.len(), 3, "{var}: light, dark media, dark class");
+            for v in values {
+                assert!(
+                    loader.contains(&format!("{key}{v}")),
+                    "public/inject.js lacks `{key}{v}`"
+                );
+            }
+        }
+        assert!(LOADER.contains(&format!("'{PLACEHOLDER_ATTR}'")));
+    }
+
+    /// The placeholder's accessible name is the widget's own `OpenChat` string in every language,
+    /// written with `\u` escapes (the page's charset may not be UTF-8).
+    #[test]
+    fn the_loader_placeholder_names_the_launcher_like_the_widget() {
+        for lang in LANGS {
+            let escaped: String = t(*lang, Key::OpenChat)
+                .chars()
+                .map(|c| {
+                    if c.is_ascii() {
+                        c.to_string()
+                    } else {
+                        format!("\\u{:04x}", c as u32)
+                    }
+                })
+                .collect();
+            let entry = format!("{}: '{escaped}'", lang.code());
+            assert!(LOADER.contains(&entry), "public/inject.js lacks {entry}");
+        }
+    }
 
     #[test]
     fn widths_cannot_inject_rules() {

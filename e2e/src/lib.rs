@@ -329,9 +329,10 @@ pub fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
-/// A reference to a DOM element inside the WebDriver session.
+/// A reference to a DOM element inside the WebDriver session, with the JavaScript expression that
+/// found it when there is one (so a click can find a replaced element again).
 #[derive(Debug, Clone)]
-pub struct Element(String);
+pub struct Element(String, Option<String>);
 
 impl Element {
     /// The element a script returned (`{"element-6066-…": id}`); fails the test for anything else.
@@ -341,6 +342,7 @@ impl Element {
                 .as_str()
                 .unwrap_or_else(|| panic!("not an element: {v}"))
                 .to_string(),
+            None,
         )
     }
 }
@@ -476,17 +478,22 @@ impl Browser {
     pub fn el_in(&self, root: &str, testid: &str) -> Element {
         let js = format!("{root}.querySelector('[data-testid=\"{testid}\"]')");
         let v = self.wait_for(&format!("widget element {testid}"), &js);
-        Element(
-            v[ELEMENT_KEY]
-                .as_str()
-                .unwrap_or_else(|| panic!("not an element: {v}"))
-                .to_string(),
-        )
+        Element(Element::from_json(&v).0, Some(js))
     }
 
-    /// Clicks an element as a user would.
+    /// Clicks an element as a user would. An element found by test id that was replaced since (the
+    /// loader's placeholder launcher handing over to the widget's own) is found again and clicked:
+    /// WebDriver refuses a stale element before any event reaches the page.
     pub fn click(&self, el: &Element) {
-        post(&format!("{}/element/{}/click", self.base, el.0), &json!({}));
+        let url = |id: &str| format!("{}/element/{id}/click", self.base);
+        match (try_post(&url(&el.0), &json!({})), &el.1) {
+            (Ok(_), _) => {}
+            (Err(e), Some(js)) if e.contains("stale element") => {
+                let again = Element::from_json(&self.wait_for("the element again", js));
+                post(&url(&again.0), &json!({}));
+            }
+            (Err(e), _) => panic!("{e}"),
+        }
     }
 
     /// Types `text` into an element (`\u{E007}` is the Enter key).

@@ -2,8 +2,9 @@
 //!
 //! - [`Proxy`]: an HTTP reverse proxy in front of the server that the browser talks to. It counts the
 //!   WebSocket connections passing through (so a test sees, from the network side, that `destroy`
-//!   closed the socket), can cut them all ([`Proxy::drop_websockets`]) and can answer chosen requests
-//!   with a 500 ([`Proxy::fail`]), before or after forwarding them.
+//!   closed the socket), can cut them all ([`Proxy::drop_websockets`]), can answer chosen requests
+//!   with a 500 ([`Proxy::fail`]), before or after forwarding them, and can hold chosen requests
+//!   until the test releases them ([`Proxy::hold`], e.g. the wasm, to act before it arrives).
 //! - [`HookSink`]: a webhook receiver that records every JSON body the server delivers (the bot's view
 //!   of what the widget sent, §3.3 `message.new` / `event.new`).
 
@@ -119,6 +120,7 @@ struct ProxyState {
     failed: Vec<String>,
     upgrades: Vec<TcpStream>,
     heads: Vec<String>,
+    holds: Vec<String>,
 }
 
 /// A fault-injecting HTTP + WebSocket reverse proxy on `127.0.0.1`.
@@ -169,6 +171,21 @@ impl Proxy {
             remaining: count,
             after_forward,
         });
+    }
+
+    /// Holds every request whose path ends with `path_suffix` (already waiting or still to come)
+    /// until [`Proxy::release`]: the browser sees a request still in flight.
+    pub fn hold(&self, path_suffix: &str) {
+        self.state
+            .lock()
+            .expect("proxy state")
+            .holds
+            .push(path_suffix.into());
+    }
+
+    /// Lets the requests held by [`Proxy::hold`] go on to the server, and stops holding.
+    pub fn release(&self) {
+        self.state.lock().expect("proxy state").holds.clear();
     }
 
     /// Forgets the faults not used yet.
@@ -238,6 +255,15 @@ fn serve(
         return;
     };
     st.lock().expect("proxy state").heads.push(req.head.clone());
+    while st
+        .lock()
+        .expect("proxy state")
+        .holds
+        .iter()
+        .any(|h| req.path().ends_with(h.as_str()))
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let fault = take_fault(st, &req);
     if fault == Some(false) {
         respond(&mut client, "500 Internal Server Error", FAULT_BODY);

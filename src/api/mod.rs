@@ -2,7 +2,8 @@
 //! arguments and host callbacks (botpress-protocols.md §1.2).
 //!
 //! [`install`] runs at wasm start: it merges the real methods into the object `inject.js` created (never
-//! replacing it), then replays the calls the page queued before the wasm was ready, in order. Each method
+//! replacing it), then replays the calls the page queued before the wasm was ready, in order, and
+//! removes the loader's placeholder launchers no `init` took over (see `crate::mount`). Each method
 //! parses its arguments into typed values and returns `Result<_, JsValue>`, which throws a JS `Error`
 //! naming the bad key or the call made too early.
 
@@ -76,6 +77,9 @@ pub fn install() {
     );
     let _ = Reflect::set(&obj, &JsValue::from_str("ready"), &JsValue::TRUE);
     replay(&obj);
+    // every queued `init` has claimed its loader placeholder by now; the rest (an `init` that threw)
+    // would be launchers without a widget
+    crate::mount::remove_placeholders();
 }
 
 /// Replay `obj._q` entries `{m, a, x?}` in order, storing each result in `entry.r` (so an `onEvent`
