@@ -32,7 +32,7 @@
       });
   }
 
-  // the launcher's CSS, copied from style/webchat.css (a test in src/mount.rs compares them)
+  // the launcher's CSS, copied from style/webchat.css and style/dark.css (a test in src/mount.rs compares them)
   var DARK = '{--bpw-accent:#8fa2ff;--bpw-accent-text:#10131c;--bpw-bg:#1b1d24;--bpw-shadow:rgba(0,0,0,.6)}';
   var CSS =
     ':host{all:initial}' +

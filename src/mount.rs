@@ -291,7 +291,7 @@ mod tests {
     /// `style/webchat.css` that the copy misses would make the launcher jump at hand-off.
     #[test]
     fn the_loader_placeholder_copies_the_launcher_css() {
-        let css = include_str!("../style/webchat.css");
+        let css = super::CSS; // webchat.css with style/dark.css placed twice
         let loader = squash(LOADER);
         let mut decls = rule(css, ".bpw-launcher");
         decls.extend(rule(css, ".bpw-icon"));
