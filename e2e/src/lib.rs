@@ -21,6 +21,7 @@
 //! binary), `WEBCHAT_DIST` (the trunk release build) and `CHROMEDRIVER`.
 
 pub mod axe;
+pub mod bulk;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -460,6 +461,15 @@ impl Browser {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Runs the Chrome DevTools Protocol command `cmd` with `params` through chromedriver's
+    /// `goog/cdp/execute` endpoint and returns its result (e.g. `Runtime.getHeapUsage`).
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        post(
+            &format!("{}/goog/cdp/execute", self.base),
+            &json!({"cmd": cmd, "params": params}),
+        )
     }
 
     /// Reloads the current page.
