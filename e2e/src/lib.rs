@@ -472,6 +472,12 @@ impl Browser {
         )
     }
 
+    /// Lets [`Browser::exec_async`] scripts run up to `ms` milliseconds (WebDriver's default is
+    /// 30 s; the long-conversation bench needs more).
+    pub fn set_script_timeout(&self, ms: u64) {
+        post(&format!("{}/timeouts", self.base), &json!({ "script": ms }));
+    }
+
     /// Reloads the current page.
     pub fn reload(&self) {
         post(&format!("{}/refresh", self.base), &json!({}));
