@@ -501,7 +501,8 @@ mod flat_json {
             }
         }
 
-        /// The three numbers of `"key": [a, b, c]`, each to one decimal, or `?`.
+        /// The three numbers of `"key": [a, b, c]`, each to one decimal (whole numbers without
+        /// one), or `?`.
         pub fn triple(&self, key: &str) -> [String; 3] {
             let pat = format!("\"{key}\":[");
             let mut out = [(); 3].map(|_| "?".to_string());
@@ -510,7 +511,11 @@ mod flat_json {
                 let inner = &rest[..rest.find(']').unwrap_or(rest.len())];
                 for (slot, v) in out.iter_mut().zip(inner.split(',')) {
                     if let Ok(x) = v.trim().parse::<f64>() {
-                        *slot = format!("{x:.1}");
+                        *slot = if x.fract() == 0.0 {
+                            format!("{x:.0}")
+                        } else {
+                            format!("{x:.1}")
+                        };
                     }
                 }
             }
@@ -527,7 +532,7 @@ mod flat_json {
             assert_eq!(j.field("rtt_p50_ms"), "3.1");
             assert_eq!(j.field("missing"), "?");
             let t = super::Json(r#"{"x":[1,2.25,30.5],"runs":10}"#.into());
-            assert_eq!(t.triple("x"), ["1.0", "2.2", "30.5"]);
+            assert_eq!(t.triple("x"), ["1", "2.2", "30.5"]);
             assert_eq!(t.triple("y"), ["?", "?", "?"]);
         }
     }

@@ -181,7 +181,7 @@ const [host, bot, lastId] = arguments;
   const sel = lastId ? `[data-testid="message"][data-message-id="${lastId}"]` : null;
   const open_to_latest = (await window.__until(() => sel
     ? window.__inView(window.__root().querySelector(sel))
-    : window.__q('transcript'))) - c0;
+    : window.__q('transcript'), 60000)) - c0;
   done({ init_to_ready, open_to_latest });
 })().catch((e) => done({ error: String(e) }));
 "#;
@@ -206,6 +206,7 @@ const root = window.__root();
 (async () => {
   const times = [];
   let misses = 0;
+  let lastId = null;
   for (let k = 0; k < n; k++) {
     const marker = `Appended #${k} ${Math.random().toString(36).slice(2, 8)}`;
     let tFrame = null;
@@ -228,19 +229,20 @@ const root = window.__root();
     const payload = k % 2
       ? { type: 'text', markdown: true, text: `**${marker}** with *markdown*` }
       : { type: 'text', text: marker };
-    await fetch('/api/v1/messages', {
+    const resp = await fetch('/api/v1/messages', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-bp-messaging-client-id': cid,
         'x-bp-messaging-client-token': tok },
       body: JSON.stringify({ conversationId: conv, payload }),
     });
+    lastId = (await resp.json()).id || lastId;
     await Promise.race([dom, new Promise((res) => setTimeout(res, 10000))]);
     mo.disconnect();
     if (tFrame !== null && tDom !== null) times.push(tDom - tFrame); else misses++;
     await window.__frames(2);
   }
   window.__onFrame = null;
-  done({ times, misses });
+  done({ times, misses, lastId });
 })().catch((e) => done({ error: String(e) }));
 "#;
 
@@ -453,7 +455,7 @@ fn long(messages: usize, runs: usize) -> Value {
         &json!({"type": "text", "text": format!("Latest message #{}", messages - 1)}),
         false,
     );
-    let latest_id = latest["id"].as_str().unwrap_or_default().to_string();
+    let mut latest_id = latest["id"].as_str().unwrap_or_default().to_string();
     let first_id = ids.first().cloned().unwrap_or_else(|| latest_id.clone());
     eprintln!(
         "long {messages}: seeded in {:.1} s",
@@ -507,6 +509,10 @@ fn long(messages: usize, runs: usize) -> Value {
         m.insert("append_median".into(), json!(quantile(&times, 0.5)));
         m.insert("append_p95".into(), json!(quantile(&times, 0.95)));
         m.insert("append_misses".into(), app["misses"].clone());
+        // The appended messages are now the latest: the next run opens on the last of them.
+        if let Some(id) = app["lastId"].as_str() {
+            latest_id = id.to_string();
+        }
         let scroll = browser.exec_async(SCROLL, json!([first_id]));
         if let Value::Object(s) = scroll {
             if let Some(e) = s.get("error") {
