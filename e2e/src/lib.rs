@@ -21,6 +21,7 @@
 //! binary), `WEBCHAT_DIST` (the trunk release build) and `CHROMEDRIVER`.
 
 pub mod axe;
+pub mod bulk;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -462,6 +463,21 @@ impl Browser {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Runs the Chrome DevTools Protocol command `cmd` with `params` through chromedriver's
+    /// `goog/cdp/execute` endpoint and returns its result (e.g. `Runtime.getHeapUsage`).
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        post(
+            &format!("{}/goog/cdp/execute", self.base),
+            &json!({"cmd": cmd, "params": params}),
+        )
+    }
+
+    /// Lets [`Browser::exec_async`] scripts run up to `ms` milliseconds (WebDriver's default is
+    /// 30 s; the long-conversation bench needs more).
+    pub fn set_script_timeout(&self, ms: u64) {
+        post(&format!("{}/timeouts", self.base), &json!({ "script": ms }));
     }
 
     /// Reloads the current page.

@@ -4,10 +4,12 @@
 //! so they are only reported here, never asserted.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::{root, tools, Result};
+
+mod peers;
 
 /// Most a page may download for the whole widget (loader + glue + wasm, CSS inside), gzip -9.
 ///
@@ -141,9 +143,24 @@ pub fn check_size_budget() -> Result {
     Ok(())
 }
 
-/// `cargo xtask bench`: release build, then the report: download sizes, the browser timings and
-/// the server load run.
-pub fn run(_args: &[String]) -> Result {
+/// Where cargo puts build output: `CARGO_TARGET_DIR` when set, else `target/` of the workspace.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| if p.is_absolute() { p } else { root().join(p) })
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// A release binary of the workspace.
+fn release_bin(name: &str) -> PathBuf {
+    target_dir().join("release").join(name)
+}
+
+/// `cargo xtask bench [--skip-load]`: release build, then one report: the browser figures
+/// (startup, long conversations, bursts), the download table, the peers' download sizes and the
+/// server load run (`--skip-load` leaves the load run out).
+pub fn run(args: &[String]) -> Result {
+    let skip_load = args.iter().any(|a| a == "--skip-load");
     let env = tools::ensure_all(tools::Needs::everything())?;
     crate::run(&env, "trunk", &["build", "--release", "--offline"])?;
     crate::run(
@@ -160,60 +177,221 @@ pub fn run(_args: &[String]) -> Result {
         ],
     )?;
     let rows = download_sizes()?;
-    let mut report = String::from("# Benchmark report\n\n## Download (release build)\n\n");
-    report += &size_table(&rows);
-    report += "\n## Browser timings (headless Chromium, loopback, cold runs)\n\n";
-    report += &timing_table(&env)?;
-    report += "\n## Server load (loopback, release build)\n\n";
-    report += &load_table(&env)?;
     let out_dir = root().join("target/bench");
     std::fs::create_dir_all(&out_dir).map_err(|e| format!("cannot create target/bench: {e}"))?;
+    let mut report = String::from("# Benchmark report\n\n");
+    report += "## Browser figures (headless Chromium, loopback, release build)\n\n";
+    report += &figures_table(&env)?;
+    report += "\n## Download (release build)\n\n";
+    report += &size_table(&rows);
+    report += "\n## Peers (npm tarballs, measured the same way)\n\n";
+    report += &peers::table(&env, &out_dir.join("peers"), &rows);
+    if !skip_load {
+        report += "\n## Server load (loopback, release build)\n\n";
+        report += &load_table(&env)?;
+    }
     write_report(&out_dir.join("report.md"), &report)?;
     println!("\n{report}\nreport written to target/bench/report.md");
     Ok(())
 }
 
-/// Runs `browserbench` (10 cold runs) and formats min/median/max per figure.
-fn timing_table(env: &tools::Env) -> Result<String> {
-    let dist = root().join("dist");
-    let server = root().join("target/release/webchat-server");
-    let out = Command::new(root().join("target/release/browserbench"))
-        .args(["--runs", "10"])
+/// Runs `browserbench` with `args` and returns its one-line JSON.
+fn browserbench(env: &tools::Env, args: &[&str]) -> Result<flat_json::Json> {
+    println!("\n==> browserbench {}", args.join(" "));
+    let out = Command::new(release_bin("browserbench"))
+        .args(args)
         .env("PATH", &env.path)
-        .env("WEBCHAT_DIST", &dist)
-        .env("WEBCHAT_SERVER_BIN", &server)
+        .env("RUST_LOG", "warn")
+        .env("WEBCHAT_DIST", root().join("dist"))
+        .env("WEBCHAT_SERVER_BIN", release_bin("webchat-server"))
         .env("CHROMEDRIVER", &env.chromedriver)
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("cannot run browserbench: {e}"))?;
     if !out.status.success() {
-        return Err("browserbench failed (see above)".into());
+        return Err(format!(
+            "browserbench {} failed (see above)",
+            args.join(" ")
+        ));
     }
-    let line = flat_json::Json(String::from_utf8_lossy(&out.stdout).trim().to_string());
-    println!("browser timings: {}", line.0);
+    let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    println!("browserbench {}: {line}", args.join(" "));
+    Ok(flat_json::Json(line))
+}
+
+/// One row of the figures table: JSON key, label, target, unit.
+type Figure = (&'static str, &'static str, &'static str, &'static str);
+
+const STARTUP: &[Figure] = &[
+    (
+        "script_to_launcher",
+        "script tag → launcher visible",
+        "< 50",
+        "ms",
+    ),
+    ("init_to_ready", "`init` → `webchatReady`", "< 150", "ms"),
+    (
+        "click_to_composer",
+        "click → composer focused",
+        "< 100",
+        "ms",
+    ),
+    (
+        "enter_to_reply",
+        "Enter → bot reply rendered (incl. server)",
+        "< 50 + server",
+        "ms",
+    ),
+];
+
+const LONG: &[Figure] = &[
+    (
+        "history_messages",
+        "messages the widget received on open",
+        "all",
+        "msgs",
+    ),
+    (
+        "init_to_ready",
+        "`init` → `webchatReady` (history fetched)",
+        "",
+        "ms",
+    ),
+    (
+        "open_to_latest",
+        "open → latest message visible",
+        "< 100",
+        "ms",
+    ),
+    (
+        "append_median",
+        "append one message, median of 50 (frame → row)",
+        "< 4",
+        "ms",
+    ),
+    ("append_p95", "append one message, p95 of 50", "< 8", "ms"),
+    (
+        "transcript_elements",
+        "transcript DOM elements",
+        "< 1,500",
+        "elements",
+    ),
+    ("message_rows", "message rows in the DOM", "", "rows"),
+    ("js_heap_mb", "JS heap after GC", "< 30", "MB"),
+    ("wasm_memory_mb", "wasm linear memory", "", "MB"),
+    (
+        "scroll_max_frame",
+        "longest frame scrolling bottom → top",
+        "smooth",
+        "ms",
+    ),
+    (
+        "scroll_frames_over_50",
+        "frames over 50 ms while scrolling",
+        "0",
+        "frames",
+    ),
+    (
+        "scroll_reached_first",
+        "first message reached at the top (1 = yes)",
+        "1",
+        "",
+    ),
+];
+
+const BURST: &[Figure] = &[
+    (
+        "send_ms",
+        "server took all 500 (bridge, back to back)",
+        "≤ 1000",
+        "ms",
+    ),
+    (
+        "burst_ms",
+        "first → last burst frame handled in the page",
+        "",
+        "ms",
+    ),
+    ("max_frame", "longest frame during the burst", "< 50", "ms"),
+    (
+        "loaf_max",
+        "longest long-animation-frame entry",
+        "< 50",
+        "ms",
+    ),
+    ("frames_over_50", "frames over 50 ms", "0", "frames"),
+    (
+        "render_lag",
+        "last frame received → its row in the DOM",
+        "",
+        "ms",
+    ),
+    (
+        "rendered",
+        "distinct burst rows that reached the DOM",
+        "500",
+        "rows",
+    ),
+    (
+        "complete",
+        "all 500 received and the last shown (1 = yes)",
+        "1",
+        "",
+    ),
+];
+
+/// Messages in the two long conversations.
+const LONG_SIZES: [usize; 2] = [1_000, 10_000];
+/// Cold runs of the startup figures, of each long conversation and of the burst.
+const STARTUP_RUNS: usize = 10;
+const LONG_RUNS: usize = 3;
+const BURST_RUNS: usize = 3;
+
+/// Runs browserbench's three modes and formats every figure as min/median/max with its run count.
+fn figures_table(env: &tools::Env) -> Result<String> {
     let mut s = String::from(
-        "| figure | target | min ms | median ms | max ms | runs |\n|---|---|---:|---:|---:|---:|\n",
+        "| figure | target | unit | min | median | max | runs |\n|---|---|---|---:|---:|---:|---:|\n",
     );
-    for (key, label, target) in [
-        (
-            "script_to_launcher",
-            "script tag → launcher visible",
-            "< 50",
-        ),
-        ("init_to_ready", "`init` → `webchatReady`", "< 150"),
-        ("click_to_composer", "click → composer focused", "< 100"),
-        (
-            "enter_to_reply",
-            "Enter → bot reply rendered (incl. server)",
-            "< 50 + server",
-        ),
-    ] {
-        let [min, med, max] = line.triple(key);
-        s += &format!(
-            "| {label} | {target} | {min} | {med} | {max} | {} |\n",
-            line.field("runs")
-        );
+    let rows = |s: &mut String, prefix: &str, figures: &[Figure], json: &flat_json::Json| {
+        for (key, label, target, unit) in figures {
+            let [min, med, max] = json.triple(key);
+            *s += &format!(
+                "| {prefix}{label} | {target} | {unit} | {min} | {med} | {max} | {} |\n",
+                json.field("runs")
+            );
+        }
+    };
+    let startup = browserbench(env, &["--runs", &STARTUP_RUNS.to_string()])?;
+    rows(&mut s, "startup: ", STARTUP, &startup);
+    for n in LONG_SIZES {
+        let json = browserbench(
+            env,
+            &[
+                "long",
+                "--messages",
+                &n.to_string(),
+                "--runs",
+                &LONG_RUNS.to_string(),
+            ],
+        )?;
+        rows(&mut s, &format!("{n} messages: "), LONG, &json);
     }
+    let burst = browserbench(
+        env,
+        &["burst", "--count", "500", "--runs", &BURST_RUNS.to_string()],
+    )?;
+    rows(&mut s, "burst of 500: ", BURST, &burst);
+    s += &format!(
+        "\nStartup: {STARTUP_RUNS} cold runs (new browser profile each). Long conversations: \
+         {LONG_RUNS} cold runs per size on one seeded conversation of mixed types (text, markdown, \
+         image, card, carousel, quick replies, file, location; 4 in 10 from the user), with the \
+         server's `channelWeb.maxMessagesHistory` (v12 default 20) raised above the size so the \
+         widget receives the whole conversation; each run appends 50 messages, so later runs \
+         hold up to {} more. Append = the message's socket frame reaching the page → its row in \
+         the DOM. Burst: {BURST_RUNS} runs, a fresh visitor each, 500 bot messages sent back to \
+         back through the messaging bridge with the panel open.\n",
+        LONG_RUNS * 50
+    );
     Ok(s)
 }
 
@@ -222,7 +400,7 @@ fn load_run(env: &tools::Env, visitors: usize, messages: usize) -> Result<(flat_
     let data = root().join(format!("target/bench/data-{visitors}"));
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
-    let mut server = Command::new(root().join("target/release/webchat-server"))
+    let mut server = Command::new(release_bin("webchat-server"))
         .args([
             "--host",
             "127.0.0.1",
@@ -249,7 +427,7 @@ fn load_run(env: &tools::Env, visitors: usize, messages: usize) -> Result<(flat_
         });
     let outcome = (|| {
         let url = url.ok_or("the server printed no `listening on` line")?;
-        let out = Command::new(root().join("target/release/loadgen"))
+        let out = Command::new(release_bin("loadgen"))
             .args(["--url", &url, "--visitors", &visitors.to_string()])
             .args(["--messages", &messages.to_string()])
             .env("PATH", &env.path)
@@ -323,7 +501,8 @@ mod flat_json {
             }
         }
 
-        /// The three numbers of `"key": [a, b, c]`, each to one decimal, or `?`.
+        /// The three numbers of `"key": [a, b, c]`, each to one decimal (whole numbers without
+        /// one), or `?`.
         pub fn triple(&self, key: &str) -> [String; 3] {
             let pat = format!("\"{key}\":[");
             let mut out = [(); 3].map(|_| "?".to_string());
@@ -332,7 +511,11 @@ mod flat_json {
                 let inner = &rest[..rest.find(']').unwrap_or(rest.len())];
                 for (slot, v) in out.iter_mut().zip(inner.split(',')) {
                     if let Ok(x) = v.trim().parse::<f64>() {
-                        *slot = format!("{x:.1}");
+                        *slot = if x.fract() == 0.0 {
+                            format!("{x:.0}")
+                        } else {
+                            format!("{x:.1}")
+                        };
                     }
                 }
             }
@@ -349,7 +532,7 @@ mod flat_json {
             assert_eq!(j.field("rtt_p50_ms"), "3.1");
             assert_eq!(j.field("missing"), "?");
             let t = super::Json(r#"{"x":[1,2.25,30.5],"runs":10}"#.into());
-            assert_eq!(t.triple("x"), ["1.0", "2.2", "30.5"]);
+            assert_eq!(t.triple("x"), ["1", "2.2", "30.5"]);
             assert_eq!(t.triple("y"), ["?", "?", "?"]);
         }
     }

@@ -4,7 +4,9 @@
 //!   release, and serve the demo page with the reference server.
 //! - `cargo xtask test`: install what is missing, then run every gate in CI order (fmt, clippy host
 //!   and wasm32, native tests, browser tests, release build + size budget, end-to-end tests).
-//! - `cargo xtask bench`: build release and print the download table (raw, gzip -9, brotli).
+//! - `cargo xtask bench [--skip-load]`: build release, start the real server, drive headless
+//!   Chromium and write one report (`target/bench/report.md`): startup, long-conversation and burst
+//!   figures, the download table, the peers' sizes and the server load run.
 //!
 //! Every install step first checks what is there, so a second run on a prepared machine installs
 //! nothing (see [`tools`]).
@@ -47,7 +49,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   demo [--port N] [--data-dir DIR]   build the widget and serve the demo on http://127.0.0.1:N/ (3000)
   test                               run every test gate (what CI runs)
-  bench                              measure the release build (download sizes)
+  bench [--skip-load]                measure the release build: browser figures, sizes, peers, load
   setup                              only install the missing tools
   build                              only build the widget (dist/)";
 
