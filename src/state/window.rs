@@ -74,7 +74,12 @@ impl Layout {
             }
         } else {
             self.slots.clear();
-            (self.heights_sum, self.heights_n, self.weights_sum, self.weights_n) = (0.0, 0, 0.0, 0);
+            (
+                self.heights_sum,
+                self.heights_n,
+                self.weights_sum,
+                self.weights_n,
+            ) = (0.0, 0, 0.0, 0);
             for m in messages {
                 let slot = self.cache.get(&m.id).copied().unwrap_or_default();
                 self.push(slot);
@@ -568,7 +573,10 @@ mod tests {
         assert_eq!(l.index_at(99.0), 0);
         assert_eq!(l.index_at(100.0), 1);
         assert_eq!(l.index_at(299.0), 3);
-        assert!(l.set_height(0, "m0", 120.0), "re-measured (an image loaded)");
+        assert!(
+            l.set_height(0, "m0", 120.0),
+            "re-measured (an image loaded)"
+        );
         assert_eq!(l.total(), 120.0 + 50.0 + 2.0 * 85.0);
     }
 
@@ -650,7 +658,15 @@ mod tests {
         assert!(acceptable(&l, moved, far, &lim));
         // the same window after new measurements still has to cover the viewport
         assert!(!acceptable(&l, Range { start: 0, end: 5 }, v, &lim));
-        assert!(!acceptable(&l, Range { start: 0, end: 1001 }, v, &lim));
+        assert!(!acceptable(
+            &l,
+            Range {
+                start: 0,
+                end: 1001
+            },
+            v,
+            &lim
+        ));
     }
 
     #[test]
@@ -732,7 +748,13 @@ mod tests {
         let (r, y) = reveal(&l, end, 9_999, v, &lim);
         assert_eq!((r, y), (end, v.top));
         // End from the top
-        let (r, y) = reveal(&l, Range { start: 0, end: 30 }, 9_999, view(0.0, 600.0), &lim);
+        let (r, y) = reveal(
+            &l,
+            Range { start: 0, end: 30 },
+            9_999,
+            view(0.0, 600.0),
+            &lim,
+        );
         assert_eq!(r.end, 10_000);
         assert_eq!(y, l.total() - 600.0);
         // an index past the end is clamped
@@ -744,7 +766,10 @@ mod tests {
         assert!(at_bottom(400.0, 1000.0, 600.0));
         assert!(at_bottom(380.0, 1000.0, 600.0));
         assert!(!at_bottom(300.0, 1000.0, 600.0));
-        assert!(at_bottom(0.0, 300.0, 600.0), "content shorter than the viewport");
+        assert!(
+            at_bottom(0.0, 300.0, 600.0),
+            "content shorter than the viewport"
+        );
     }
 
     #[test]
