@@ -526,7 +526,7 @@ pub fn Transcript() -> impl IntoView {
     Effect::new(move |_| {
         rows.with(|_| ());
         typing.with(|_| ());
-        win.schedule();
+        win.changed();
     });
     view! {
         <div

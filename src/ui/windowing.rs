@@ -58,6 +58,12 @@ pub struct Windowing {
     scroll_to: StoredValue<Option<f64>>,
     frame: StoredValue<Option<AnimationFrameRequestHandle>>,
     passes: StoredValue<u32>,
+    /// The scroll position at the last scroll event, to tell the user scrolling up from content
+    /// growing under a stale event.
+    last_top: StoredValue<i32>,
+    /// The DOM changed since the last pass: a scroll event now may be the browser clamping the scroll
+    /// position to shorter content (the typing indicator left), not the user.
+    dirty: StoredValue<bool>,
     conversation: StoredValue<Option<Option<String>>>,
     pending: StoredValue<usize>,
 }
@@ -94,6 +100,8 @@ impl Windowing {
             scroll_to: StoredValue::new(None),
             frame: StoredValue::new(None),
             passes: StoredValue::new(0),
+            last_top: StoredValue::new(0),
+            dirty: StoredValue::new(false),
             conversation: StoredValue::new(None),
             pending: StoredValue::new(0),
         };
@@ -169,7 +177,7 @@ impl Windowing {
         });
         self.passes.set_value(0);
         self.move_to(next);
-        self.schedule();
+        self.changed();
     }
 
     /// The user scrolled: note whether they are at the bottom, and slide the window if the viewport
@@ -180,12 +188,22 @@ impl Windowing {
         };
         let len = self.layout.with_value(Layout::len);
         let current = self.range.get_untracked();
-        let pinned = current.end >= len
+        let top = log.scroll_top();
+        let previous = self
+            .last_top
+            .try_update_value(|t| std::mem::replace(t, top))
+            .unwrap_or(top);
+        let at_end = current.end >= len
             && window::at_bottom(
-                f64::from(log.scroll_top()),
+                f64::from(top),
                 f64::from(log.scroll_height()),
                 f64::from(log.client_height()),
             );
+        // Only scrolling up leaves the bottom: an event that arrives after new rows made the content
+        // taller (but before the pass scrolled down again), or that comes from the DOM changing under
+        // the view, must not unpin.
+        let dirty = self.dirty.get_value();
+        let pinned = at_end || (self.pinned() && (top >= previous || dirty));
         self.pinned.set_value(pinned);
         self.passes.set_value(0);
         if let Some((view, _)) = self.viewport() {
@@ -230,6 +248,12 @@ impl Windowing {
             self.anchor.set_value(anchor);
         }
         self.range.set(next);
+    }
+
+    /// The rendered rows or what follows them changed: measure before the next paint.
+    pub fn changed(&self) {
+        self.dirty.set_value(true);
+        self.schedule();
     }
 
     /// Runs [`Self::pass`] before the next paint (once, however many changes ask for it).
@@ -337,6 +361,7 @@ impl Windowing {
         let Some(log) = self.log.try_get_untracked().flatten() else {
             return;
         };
+        self.dirty.set_value(false);
         let pinned = self.pinned();
         let anchor = self
             .anchor
@@ -382,7 +407,24 @@ impl Windowing {
     }
 }
 
-/// A CSS pixel length, formatted the same way by the view and the pass.
+/// A CSS pixel length to a tenth of a pixel, formatted the same way by the view and the pass. Integer
+/// formatting only: `{:.1}` on a float would link the float formatter into the wasm (~20 KiB).
 pub fn px(value: f64) -> String {
-    format!("{value:.1}px")
+    let tenths = (value.max(0.0) * 10.0).round() as u64;
+    format!("{}.{}px", tenths / 10, tenths % 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::px;
+
+    #[test]
+    fn pixel_lengths_to_a_tenth() {
+        assert_eq!(px(0.0), "0.0px");
+        assert_eq!(px(12.34), "12.3px");
+        assert_eq!(px(12.36), "12.4px");
+        assert_eq!(px(99.96), "100.0px");
+        assert_eq!(px(-3.0), "0.0px");
+        assert_eq!(px(947_549.5), "947549.5px");
+    }
 }
