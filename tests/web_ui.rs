@@ -508,12 +508,29 @@ async fn long_transcript(n: usize) {
         chat.frames(1).await;
         max_count = max_count.max(chat.elements());
     }
-    let newest = format!("m{}", n + 30);
-    assert!(chat.visible(&newest), "pinned to the bottom after appends");
+    // a burst (a bot sending several messages at once) while scroll events of the previous
+    // frames are still arriving must not unpin
+    for k in 31..=40 {
+        chat.session
+            .state
+            .update(|s| _ = s.apply(ChatEvent::Received(mixed(n + k))));
+        settle().await;
+        if k % 3 == 0 {
+            next_frame().await;
+        }
+    }
+    chat.frames(3).await;
+    max_count = max_count.max(chat.elements());
+    let newest = format!("m{}", n + 40);
+    assert!(
+        chat.visible(&newest),
+        "pinned to the bottom after appends: {}",
+        chat.debug(&newest)
+    );
     assert!(chat.at_bottom());
     assert_eq!(
         chat.row(&newest).unwrap().get_attribute("aria-setsize"),
-        Some((n + 31).to_string())
+        Some((n + 41).to_string())
     );
     log_line(&format!(
         "{n} messages: at most {max_count} transcript elements"
@@ -593,4 +610,52 @@ async fn arrow_keys_cross_the_window_edge_and_home_end_reach_both_ends() {
         .unwrap()
         .length();
     assert_eq!(tab_stops, 1, "one roving tab stop");
+}
+
+/// The demo bot's `all` reply: every type in a burst, with a typing pause and a login form that shrinks
+/// once it is no longer the last message. The view follows to the last one.
+#[wasm_bindgen_test]
+async fn a_burst_of_every_type_keeps_the_view_at_the_bottom() {
+    let chat = LongChat::open("burst", 3, false).await;
+    let card = |n: u32| {
+        json!({"title": format!("Card {n}"), "subtitle": "A card", "image": "/none.svg", "actions": [
+            {"action": "Say something", "title": "Say hi", "text": "hi"}]})
+    };
+    let payloads = [
+        json!({"type": "text", "text": "Here is one of every content type:"}),
+        json!({"type": "text", "markdown": true, "text": "**Bold**, *italic*\n\n- one\n- two"}),
+        json!({"type": "image", "image": "/none.svg", "title": "The welcome picture"}),
+        json!({"type": "audio", "audio": "/none.wav", "title": "A short chime"}),
+        json!({"type": "video", "video": "/none.webm", "title": "A short clip"}),
+        json!({"type": "file", "file": "/readme.txt", "title": "readme.txt"}),
+        json!({"type": "carousel", "items": [card(1), card(2), card(3)]}),
+        json!({"type": "typing", "value": 300}),
+        json!({"type": "location", "latitude": 45.5, "longitude": -73.5, "title": "Montréal"}),
+        json!({"type": "login_prompt", "text": "Please log in"}),
+        json!({"type": "dropdown", "message": "Pick a content type:", "options": [
+            {"label": "Image", "value": "image"}]}),
+        json!({"type": "single-choice", "text": "Do you like this demo?", "choices": [
+            {"title": "Yes", "value": "choice_yes"}]}),
+    ];
+    for (k, payload) in payloads.into_iter().enumerate() {
+        let msg = Message {
+            id: format!("b{k}"),
+            conversation_id: "c".into(),
+            author_id: None,
+            sent_on: String::new(),
+            payload,
+        };
+        chat.session
+            .state
+            .update(|s| _ = s.apply(ChatEvent::Received(msg)));
+        settle().await;
+        next_frame().await;
+    }
+    chat.frames(4).await;
+    assert!(
+        chat.visible("b11"),
+        "the last message is shown: {}",
+        chat.debug("b11")
+    );
+    assert!(chat.at_bottom());
 }
