@@ -4,6 +4,8 @@
 //! it; the controller turns socket frames, HTTP replies and user actions into [`ChatEvent`]s. Native tests
 //! below cover every transition.
 
+pub mod window;
+
 use crate::model::wire::ConversationSummary;
 use crate::model::{BotInfo, Message};
 

@@ -2,6 +2,10 @@
 //! (Ctrl/Cmd+Shift+R resets the conversation) and `enableArrowNavigation` (arrow keys move focus between
 //! transcript messages, a roving `tabindex`). The decisions are pure functions tested natively; the
 //! handlers only read the event and move focus.
+//!
+//! The transcript renders a window of its messages (`state::window`): a message's place in the whole
+//! transcript is its `aria-posinset`, and a move to a message outside the window asks the transcript to
+//! reveal it (slide the window, then focus it).
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -84,9 +88,40 @@ pub fn panel_keydown(chat: &Chat, ev: &KeyboardEvent) {
 
 const MESSAGE: &str = "[data-testid=\"message\"]";
 
-/// Transcript keys (when `enableArrowNavigation`): move focus between messages, roving `tabindex` so
-/// Tab leaves the transcript from the focused message.
-pub fn transcript_keydown(chat: &Chat, ev: &KeyboardEvent) {
+/// The transcript index (0-based) of a message row, from its `aria-posinset`.
+pub fn row_index(row: &Element) -> Option<usize> {
+    row.get_attribute("aria-posinset")?
+        .parse::<usize>()
+        .ok()?
+        .checked_sub(1)
+}
+
+/// The rendered row of transcript index `index`, if it is in the window.
+pub fn find_row(log: &Element, index: usize) -> Option<HtmlElement> {
+    let selector = format!("{MESSAGE}[aria-posinset=\"{}\"]", index + 1);
+    log.query_selector(&selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+}
+
+/// Focuses a row and makes it the one Tab stop among the rows (roving `tabindex`).
+pub fn focus_row(log: &Element, row: &HtmlElement) {
+    if let Ok(list) = log.query_selector_all(&format!("{MESSAGE}[tabindex=\"0\"]")) {
+        for el in (0..list.length()).filter_map(|i| list.item(i)) {
+            if let Ok(el) = el.dyn_into::<Element>() {
+                let _ = el.set_attribute("tabindex", "-1");
+            }
+        }
+    }
+    let _ = row.set_attribute("tabindex", "0");
+    let _ = row.focus();
+}
+
+/// Transcript keys (when `enableArrowNavigation`): move focus between the `total` messages (sent and
+/// pending), roving `tabindex` so Tab leaves the transcript from the focused message. A message outside
+/// the rendered window goes to `reveal`, which slides the window and focuses it once rendered.
+pub fn transcript_keydown(chat: &Chat, ev: &KeyboardEvent, total: usize, reveal: impl Fn(usize)) {
     if !chat.config.with_untracked(|c| c.enable_arrow_navigation)
         || ev.alt_key()
         || ev.ctrl_key()
@@ -100,13 +135,6 @@ pub fn transcript_keydown(chat: &Chat, ev: &KeyboardEvent) {
     else {
         return;
     };
-    let Ok(list) = log.query_selector_all(MESSAGE) else {
-        return;
-    };
-    let rows: Vec<HtmlElement> = (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
-        .collect();
     let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
     if let Some(el) = &target {
         let editable = el
@@ -116,17 +144,16 @@ pub fn transcript_keydown(chat: &Chat, ev: &KeyboardEvent) {
             return;
         }
     }
-    let focused = target.and_then(|el| el.closest(MESSAGE).ok().flatten());
-    let current = focused
-        .as_ref()
-        .and_then(|f| rows.iter().position(|r| r.is_same_node(Some(f))));
-    match arrow_move(&ev.key(), rows.len(), current) {
+    let current = target
+        .and_then(|el| el.closest(MESSAGE).ok().flatten())
+        .and_then(|row| row_index(&row));
+    match arrow_move(&ev.key(), total, current) {
         Move::Message(i) => {
             ev.prevent_default();
-            for (n, row) in rows.iter().enumerate() {
-                let _ = row.set_attribute("tabindex", if n == i { "0" } else { "-1" });
+            match find_row(&log, i) {
+                Some(row) => focus_row(&log, &row),
+                None => reveal(i),
             }
-            let _ = rows[i].focus();
         }
         Move::Composer => {
             let composer = log

@@ -14,6 +14,7 @@ pub mod bot_info;
 pub mod keys;
 pub mod overrides;
 pub mod rows;
+pub mod windowing;
 
 use std::rc::Rc;
 
@@ -482,12 +483,31 @@ fn announce(region: &web_sys::HtmlDivElement, text: &str) {
     }
 }
 
-/// The message list (`role="log"`), pending sends and the typing indicator.
+/// The message list (`role="log"`): a window of the messages between two spacers (only what is near the
+/// viewport is in the DOM, see [`windowing`]), then the pending sends and the typing indicator. Every
+/// row carries `aria-posinset`/`aria-setsize`, its place in the whole transcript.
 #[component]
 pub fn Transcript() -> impl IntoView {
     let chat = use_chat();
-    let log_ref = NodeRef::<leptos::html::Div>::new();
-    let rows = Memo::new(move |_| chat.state.with(|s| rows::rows(&s.messages)));
+    let win = windowing::Windowing::new();
+    // only the rendered window is copied out of the state, never the whole transcript
+    let rows = Memo::new(move |_| {
+        let range = win.range.get();
+        chat.state
+            .with(|s| rows::rows_in(&s.messages, range.start..range.end))
+    });
+    let total = Memo::new(move |_| chat.state.with(|s| s.messages.len() + s.pending.len()));
+    let shape = Memo::new(move |_| {
+        chat.state.with(|s| {
+            (
+                s.messages.len(),
+                s.messages.first().map(|m| m.id.clone()),
+                s.messages.last().map(|m| m.id.clone()),
+                s.conversation_id.clone(),
+                s.pending.len(),
+            )
+        })
+    });
     let pending_ids = move || {
         chat.state.with(|s| {
             s.pending
@@ -496,13 +516,17 @@ pub fn Transcript() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let typing = move || chat.state.with(|s| s.typing_until.is_some());
+    let typing = Memo::new(move |_| chat.state.with(|s| s.typing_until.is_some()));
+    // (`with`, not `track`: a memo must be read to be brought up to date and notify again)
     Effect::new(move |_| {
-        chat.state
-            .with(|s| (s.messages.len(), s.pending.len(), s.typing_until));
-        if let Some(el) = log_ref.get() {
-            el.set_scroll_top(el.scroll_height());
-        }
+        shape.with(|_| ());
+        win.on_messages(chat.state);
+    });
+    // after the rows or the indicator changed: measure, size the spacers, keep the view in place
+    Effect::new(move |_| {
+        rows.with(|_| ());
+        typing.with(|_| ());
+        win.changed();
     });
     view! {
         <div
@@ -512,16 +536,33 @@ pub fn Transcript() -> impl IntoView {
             aria-live="off"
             aria-label=move || chat.t(Key::Transcript)
             tabindex="0"
-            node_ref=log_ref
-            on:keydown=move |ev: KeyboardEvent| keys::transcript_keydown(&chat, &ev)
+            node_ref=win.log
+            on:scroll=move |_| win.on_scroll()
+            on:keydown=move |ev: KeyboardEvent| {
+                keys::transcript_keydown(&chat, &ev, total.get_untracked(), |i| win.reveal(i))
+            }
         >
-            <For each=move || rows.get() key=Row::key let:row>
-                <MessageRow row=row />
-            </For>
+            <div class="bpw-window" node_ref=win.rows>
+                <div
+                    class="bpw-spacer"
+                    aria-hidden="true"
+                    node_ref=win.top
+                    style:height=move || windowing::px(win.spacers.get().0)
+                ></div>
+                <For each=move || rows.get() key=Row::key let:row>
+                    <MessageRow row=row setsize=total />
+                </For>
+                <div
+                    class="bpw-spacer"
+                    aria-hidden="true"
+                    node_ref=win.bottom
+                    style:height=move || windowing::px(win.spacers.get().1)
+                ></div>
+            </div>
             <For each=pending_ids key=|id| id.clone() let:client_id>
-                <PendingRow client_id=client_id />
+                <PendingRow client_id=client_id setsize=total />
             </For>
-            <Show when=typing>
+            <Show when=move || typing.get()>
                 <div
                     class="bpw-typing"
                     data-testid="typing"
@@ -566,15 +607,21 @@ fn initial(name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// One transcript message: the group's avatar and name on its first row, then the rendered message.
+/// One transcript message: the group's avatar and name on its first row, then the rendered message. An
+/// `article` with its position in the transcript, so assistive technology knows where it is even though
+/// only a window of the transcript is rendered.
 #[component]
 pub fn MessageRow(
-    /// The message and its place in its group.
+    /// The message and its place in the transcript and its group.
     row: Row,
+    /// Number of messages in the transcript (`aria-setsize`).
+    #[prop(into)]
+    setsize: Signal<usize>,
 ) -> impl IntoView {
     let chat = use_chat();
     let Row {
         message,
+        index,
         first_of_group,
         last_of_group,
         last_group,
@@ -651,6 +698,9 @@ pub fn MessageRow(
             data-testid="message"
             data-from=from
             data-message-id=id
+            role="article"
+            aria-posinset=index + 1
+            aria-setsize=move || setsize.get()
             tabindex="-1"
         >
             {avatar}
@@ -679,17 +729,28 @@ pub fn recall(history: &[String], cursor: Option<usize>, up: bool) -> (Option<us
     (next, text)
 }
 
-/// A user message not yet echoed by the server, with its delivery state and a retry button.
+/// A user message not yet echoed by the server, with its delivery state and a retry button. It follows
+/// the transcript's messages in the `aria-posinset` order.
 #[component]
 pub fn PendingRow(
     /// The pending message's client id.
     client_id: String,
+    /// Number of messages in the transcript, pending ones included (`aria-setsize`).
+    #[prop(into)]
+    setsize: Signal<usize>,
 ) -> impl IntoView {
     let chat = use_chat();
     let cid = client_id.clone();
     let entry = Memo::new(move |_| {
         chat.state
             .with(|s| s.pending.iter().find(|p| p.client_id == cid).cloned())
+    });
+    let cid = client_id.clone();
+    let posinset = Memo::new(move |_| {
+        chat.state.with(|s| {
+            let k = s.pending.iter().position(|p| p.client_id == cid);
+            s.messages.len() + k.unwrap_or(s.pending.len()) + 1
+        })
     });
     let text = move || {
         entry.with(|p| {
@@ -724,6 +785,10 @@ pub fn PendingRow(
             data-from="user"
             data-message-id=client_id
             data-delivery=state_attr
+            role="article"
+            aria-posinset=move || posinset.get()
+            aria-setsize=move || setsize.get()
+            tabindex="-1"
         >
             <div class="bpw-row-body" dir="auto">
                 <div class="bpw-message bpw-from-user bpw-bubble">

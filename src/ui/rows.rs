@@ -9,11 +9,13 @@ use crate::model::Message;
 use crate::views::markdown::{parse_markdown, MdNode};
 use crate::views::{self, Content};
 
-/// One transcript row: a message and where it sits in its sender group.
+/// One transcript row: a message, its place in the transcript and in its sender group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// The message.
     pub message: Message,
+    /// Its index in the whole transcript (0 is the oldest), for `aria-posinset` and the window.
+    pub index: usize,
     /// First message of its group (the avatar and name go here).
     pub first_of_group: bool,
     /// Last message of its group.
@@ -24,10 +26,11 @@ pub struct Row {
 
 impl Row {
     /// The `For` key: a row re-renders when its place in the groups changes (a new message makes the
-    /// previous one no longer last), never otherwise.
-    pub fn key(&self) -> (String, bool, bool, bool) {
+    /// previous one no longer last) or the transcript was replaced under it, never otherwise.
+    pub fn key(&self) -> (String, usize, bool, bool, bool) {
         (
             self.message.id.clone(),
+            self.index,
             self.first_of_group,
             self.last_of_group,
             self.last_group,
@@ -42,20 +45,36 @@ fn sender(m: &Message) -> Option<&str> {
 
 /// Splits messages into consecutive same-sender groups (`visit` payloads never reach the state).
 pub fn rows(messages: &[Message]) -> Vec<Row> {
+    rows_in(messages, 0..messages.len())
+}
+
+/// The rows of `range` only (the rendered window), with the group flags of the whole transcript. Costs
+/// O(range) plus, at worst, a walk back over the last sender group: never a copy of the transcript.
+pub fn rows_in(messages: &[Message], range: std::ops::Range<usize>) -> Vec<Row> {
     let n = messages.len();
-    let last_group_start = (0..n)
-        .rev()
-        .take_while(|&i| n > 0 && sender(&messages[i]) == sender(&messages[n - 1]))
-        .last()
-        .unwrap_or(n);
-    messages
+    let end = range.end.min(n);
+    let start = range.start.min(end);
+    if start == end {
+        return Vec::new();
+    }
+    // where the last group starts, or `start` if it starts before the window (all rendered rows are in it)
+    let last_sender = sender(&messages[n - 1]);
+    let mut last_group_start = n - 1;
+    while last_group_start > start && sender(&messages[last_group_start - 1]) == last_sender {
+        last_group_start -= 1;
+    }
+    messages[start..end]
         .iter()
         .enumerate()
-        .map(|(i, m)| Row {
-            message: m.clone(),
-            first_of_group: i == 0 || sender(&messages[i - 1]) != sender(m),
-            last_of_group: i + 1 == n || sender(&messages[i + 1]) != sender(m),
-            last_group: i >= last_group_start,
+        .map(|(k, m)| {
+            let i = start + k;
+            Row {
+                message: m.clone(),
+                index: i,
+                first_of_group: i == 0 || sender(&messages[i - 1]) != sender(m),
+                last_of_group: i + 1 == n || sender(&messages[i + 1]) != sender(m),
+                last_group: i >= last_group_start,
+            }
         })
         .collect()
 }
@@ -137,10 +156,16 @@ fn markdown_text(src: &str) -> String {
 /// Decides which messages the live region announces: each bot message that arrives while the
 /// transcript is shown, once. The history of a conversation (the first look at it, or a switch to
 /// another conversation) is marked as seen without being announced.
+///
+/// An append is looked at in O(new messages): the transcript is only rescanned when it changed other
+/// than at its end (cleared, reloaded).
 #[derive(Debug, Default)]
 pub struct Announcer {
     conversation: Option<Option<String>>,
     seen: HashSet<String>,
+    /// How many messages the last update looked at, and the id of the last of them.
+    checked: usize,
+    checked_last: Option<String>,
 }
 
 impl Announcer {
@@ -152,12 +177,18 @@ impl Announcer {
     ) -> Vec<&'a Message> {
         let conv = conversation.map(str::to_string);
         let fresh = self.conversation.as_ref() != Some(&conv);
+        let unchanged_prefix = self.checked <= messages.len()
+            && (self.checked == 0
+                || messages.get(self.checked - 1).map(|m| &m.id) == self.checked_last.as_ref());
+        let from = if unchanged_prefix { self.checked } else { 0 };
+        self.checked = messages.len();
+        self.checked_last = messages.last().map(|m| m.id.clone());
         if fresh {
             self.conversation = Some(conv);
             self.seen = messages.iter().map(|m| m.id.clone()).collect();
             return Vec::new();
         }
-        messages
+        messages[from..]
             .iter()
             .filter(|m| self.seen.insert(m.id.clone()))
             .filter(|m| m.is_bot())
@@ -230,6 +261,31 @@ mod tests {
         let before = rows(&ms[..4]);
         assert_ne!(before[3].key(), r[3].key());
         assert_eq!(before[0].key(), r[0].key());
+        assert_eq!(
+            r.iter().map(|r| r.index).collect::<Vec<_>>(),
+            [0, 1, 2, 3, 4]
+        );
+    }
+
+    #[test]
+    fn a_window_of_rows_has_the_flags_of_the_whole_transcript() {
+        let ms: Vec<Message> = (0..40)
+            .map(|i| text(&format!("m{i}"), (i % 4 == 3).then_some("u")))
+            .chain((40..50).map(|i| text(&format!("m{i}"), None)))
+            .collect();
+        let all = rows(&ms);
+        for (a, b) in [
+            (0, 0),
+            (0, 1),
+            (5, 12),
+            (39, 41),
+            (42, 50),
+            (45, 99),
+            (60, 70),
+        ] {
+            assert_eq!(rows_in(&ms, a..b), all[a.min(50)..b.min(50)], "{a}..{b}");
+        }
+        assert!(rows_in(&[], 0..10).is_empty());
     }
 
     #[test]
@@ -271,6 +327,23 @@ mod tests {
         assert!(a.update(Some("c"), &ms).is_empty(), "announced once");
         // switching conversations does not read the other history
         assert!(a.update(Some("c2"), &[text("z", None)]).is_empty());
+        // a cleared then refilled transcript is rescanned: only unseen bot messages are announced
+        assert!(a.update(Some("c2"), &[]).is_empty());
+        let refill = [text("z", None), text("y", None)];
+        let ids: Vec<&str> = a
+            .update(Some("c2"), &refill)
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect();
+        assert_eq!(ids, ["y"]);
+        // a reloaded history with a new message in it (not at the old end) still finds it
+        let reload = [text("x", None), text("z", None), text("y", None)];
+        let ids: Vec<&str> = a
+            .update(Some("c2"), &reload)
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect();
+        assert_eq!(ids, ["x"]);
     }
 
     #[test]
