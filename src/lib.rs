@@ -12,6 +12,7 @@
 //! - [`transport`]: the socket.io 4 client (pure `codec` + `socket` over `web_sys::WebSocket`), `fetch`
 //!   JSON client, backoff, and the per-widget `Session` running the v12 startup order (§1.5), reconnects
 //!   and the outbox.
+//! - [`json`]: JSON text into typed values (the browser's `JSON.parse` in wasm, serde_json natively).
 //! - [`browser`]: storage, randomness, clock and sound helpers with quiet fallbacks.
 //! - [`ui`]: thin Leptos components reading the session's signals through the `ui::Chat` context.
 //!   Message content is rendered by `views::render_message`; grouping, the composer lock and the live
@@ -30,6 +31,7 @@
 pub mod api;
 pub mod browser;
 pub mod i18n;
+pub mod json;
 pub mod model;
 pub mod mount;
 pub mod state;

@@ -24,7 +24,7 @@ pub fn to_json(v: &JsValue, what: &str) -> Result<Value, JsValue> {
         ))
     })?;
     let s: String = s.into();
-    serde_json::from_str(&s).map_err(|_| {
+    crate::json::parse(&s).map_err(|_| {
         js_error(&format!(
             "botpressWebChat: {what} must be a plain JSON object"
         ))

@@ -213,7 +213,7 @@ impl Outbox {
 
     /// Parse from storage; corrupt data gives an empty outbox.
     pub fn from_json(s: &str) -> Outbox {
-        serde_json::from_str(s).unwrap_or_default()
+        crate::json::parse(s).unwrap_or_default()
     }
 }
 

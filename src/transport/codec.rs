@@ -66,9 +66,7 @@ pub fn decode_eio(frame: &str) -> Result<EioPacket, CodecError> {
     let t = chars.next().ok_or(CodecError::Empty)?;
     let rest = chars.as_str();
     Ok(match t {
-        '0' => EioPacket::Open(
-            serde_json::from_str(rest).map_err(|e| CodecError::Json(e.to_string()))?,
-        ),
+        '0' => EioPacket::Open(crate::json::parse(rest).map_err(CodecError::Json)?),
         '1' => EioPacket::Close,
         '2' => EioPacket::Ping(rest.into()),
         '3' => EioPacket::Pong(rest.into()),
@@ -163,7 +161,7 @@ pub fn decode_sio(s: &str) -> Result<SioPacket, CodecError> {
     let data: Option<Value> = if rest.is_empty() {
         None
     } else {
-        Some(serde_json::from_str(rest).map_err(|e| CodecError::Json(e.to_string()))?)
+        Some(crate::json::parse(rest).map_err(CodecError::Json)?)
     };
     Ok(match t {
         '0' => SioPacket::Connect { nsp, data },

@@ -184,7 +184,7 @@ impl HttpClient {
         let json: Value = if text.trim().is_empty() {
             Value::Null
         } else {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
+            crate::json::parse(&text).unwrap_or(Value::String(text))
         };
         if !resp.ok() {
             let mut body: ApiError = serde_json::from_value(json.clone()).unwrap_or_default();

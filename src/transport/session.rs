@@ -77,7 +77,7 @@ impl Session {
         let ui_config = RwSignal::new(without_token(&config));
         if config.enable_persist_history {
             let saved = browser::storage_get(config.use_session_storage, &history_key(&config))
-                .and_then(|s| serde_json::from_str::<Vec<String>>(&s).ok())
+                .and_then(|s| crate::json::parse::<Vec<String>>(&s).ok())
                 .unwrap_or_default();
             state.update_untracked(|s| {
                 s.apply(ChatEvent::SentHistory(saved));
