@@ -138,7 +138,7 @@ fn init_into_a_selector_and_lifecycle_messages_to_the_page_origin() {
             p["sameWindow"], true,
             "posted by the page's own window: {p}"
         );
-        // the default widget's chatId is checked in e2e/pending/default_chat_id.rs
+        // the default widget's chatId is checked in e2e/tests/default_chat_id.rs
         assert_eq!(
             p["chatId"], posts[0]["chatId"],
             "one chatId for one widget: {p}"

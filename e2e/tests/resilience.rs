@@ -150,7 +150,7 @@ fn websocket_cut_by_the_network_reconnects_and_keeps_order() {
     assert_eq!(proxy.open_websockets(), 1, "reconnected with one socket");
 
     // a second cut, then a message on the new connection (a cut while a message is in flight is
-    // e2e/pending/socket_cut_in_flight.rs)
+    // e2e/tests/socket_cut_in_flight.rs)
     assert_eq!(proxy.drop_websockets(), 1, "one socket to cut again");
     w.say(&b, "fourth");
     w.wait_reply(&b, "fourth", "You said: fourth");
