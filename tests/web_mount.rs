@@ -62,19 +62,10 @@ fn type_text(target: &HtmlElement, text: &str) {
 }
 
 fn user_rows(root: &ShadowRoot) -> u32 {
-    // how many user rows, through the count of matching siblings (no NodeList binding needed)
-    let mut n = 0;
-    while root
-        .query_selector(&format!(
-            "[data-testid=\"message\"][data-from=\"user\"]:nth-of-type({})",
-            n + 1
-        ))
+    // every rendered user row, wherever it sits among the transcript's spacers
+    root.query_selector_all("[data-testid=\"message\"][data-from=\"user\"]")
         .unwrap()
-        .is_some()
-    {
-        n += 1;
-    }
-    n
+        .length()
 }
 
 async fn settle() {
