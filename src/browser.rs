@@ -134,12 +134,11 @@ pub fn play_notification() {
         let _ = osc.stop_with_when(start + 0.2);
     }
     // close the context once the chime is over so it does not hold audio resources
-    let ctx2 = ctx.clone();
-    let _ = leptos::prelude::set_timeout_with_handle(
-        move || {
-            let _ = ctx2.close();
-        },
-        std::time::Duration::from_millis(600),
+    crate::dom::after(
+        600,
+        Box::new(move || {
+            let _ = ctx.close();
+        }),
     );
 }
 

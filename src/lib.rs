@@ -30,6 +30,7 @@
 
 pub mod api;
 pub mod browser;
+pub mod dom;
 pub mod i18n;
 pub mod json;
 pub mod model;

@@ -1,7 +1,7 @@
 //! The shadow root: a host `<div id="{chatId}-container">` (or `bp-web-widget`) appended to `body` or the
 //! target selector, an OPEN shadow root (so page CSS cannot leak in and e2e tools can still pierce it),
 //! the widget CSS as a constructable stylesheet in `adoptedStyleSheets` (a `<style>` text node only where
-//! that API is missing), and the Leptos app mounted inside. Dropping [`Mounted`] unmounts and removes the
+//! that API is missing), and the [`Ui`] mounted inside. Dropping [`Mounted`] unmounts and removes the
 //! host element.
 //!
 //! Hand-off from the loader: `public/inject.js` draws a placeholder launcher before the wasm exists, in
@@ -11,10 +11,8 @@
 //! keyboard focus on the placeholder moves to the real launcher. [`remove_placeholders`] drops the ones
 //! no `init` claimed.
 
-use std::any::Any;
 use std::rc::Rc;
 
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
     CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
@@ -22,7 +20,7 @@ use web_sys::{
 
 use crate::model::Config;
 use crate::transport::Session;
-use crate::ui::Root;
+use crate::ui::Ui;
 
 /// The widget's base CSS: the chrome (`style/webchat.css`), the dark theme (`style/dark.css`, one set
 /// of values used by both the `prefers-color-scheme` query and the `bpw-theme-dark` class hook), then
@@ -39,7 +37,7 @@ pub const CSS: &str = concat!(
 
 /// A mounted widget. Dropping it unmounts the view and removes the host element.
 pub struct Mounted {
-    handle: Option<Box<dyn Any>>,
+    ui: Option<Ui>,
     host: Element,
     styles: Styles,
 }
@@ -65,8 +63,8 @@ impl Mounted {
 
 impl Drop for Mounted {
     fn drop(&mut self) {
-        // unmount first (runs the view's cleanups), then take the host out of the page
-        self.handle.take();
+        // unmount first (runs the views' cleanups), then take the host out of the page
+        self.ui.take();
         self.host.remove();
     }
 }
@@ -227,7 +225,7 @@ pub fn remove_placeholders() {
     }
 }
 
-/// Styles, the optional `stylesheet` link and the Leptos app, into an empty `shadow` of `host`.
+/// Styles, the optional `stylesheet` link and the UI, into an empty `shadow` of `host`.
 fn mount_into(
     cfg: &Config,
     doc: &Document,
@@ -255,9 +253,9 @@ fn mount_into(
     shadow
         .append_child(&root)
         .map_err(|_| "cannot append the widget root")?;
-    let handle = mount_to(root, move || view! { <Root session=session /> });
+    let ui = Ui::mount(session, &root);
     Ok(Mounted {
-        handle: Some(Box::new(handle)),
+        ui: Some(ui),
         host: host.clone(),
         styles,
     })

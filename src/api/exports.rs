@@ -4,13 +4,13 @@
 use std::rc::Rc;
 
 use js_sys::{Array, Function};
-use leptos::prelude::{window_event_listener_untyped, Owner};
 use serde_json::{json, Value};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::config::{config_error, js_error, parse_init, to_json, warn_unknown};
 use super::instances::{self, Instance};
+use crate::dom::Listener;
 use crate::model::config::DEFAULT_CHAT_ID;
 use crate::model::events::HostEvent;
 use crate::model::Config;
@@ -50,26 +50,29 @@ pub fn init(config: JsValue, selector: JsValue) -> Result<(), JsValue> {
     let selector = opt_string(&selector, "targetSelector")?;
     let key = cfg.chat_key();
     instances::remove(&key);
-    let owner = Owner::new();
-    let session = owner
-        .with(|| Session::new(cfg.clone(), instances::sink(key.clone())))
+    let session = Session::new(cfg.clone(), instances::sink(key.clone()))
         .map_err(|e| js_error(&format!("botpressWebChat.init(): {e}")))?;
     let mounted = mount::mount(&cfg, selector.as_deref(), session.clone())
         .map_err(|e| js_error(&format!("botpressWebChat.init(): {e}")))?;
     let mut listeners = Vec::new();
-    for (name, online) in [("online", true), ("offline", false)] {
-        let weak = Rc::downgrade(&session);
-        listeners.push(window_event_listener_untyped(name, move |_| {
-            if let Some(s) = weak.upgrade() {
-                s.set_online(online);
-            }
-        }));
+    if let Some(window) = web_sys::window() {
+        for (name, online) in [("online", true), ("offline", false)] {
+            let weak = Rc::downgrade(&session);
+            listeners.push(Listener::new(
+                &window,
+                name,
+                Box::new(move |_| {
+                    if let Some(s) = weak.upgrade() {
+                        s.set_online(online);
+                    }
+                }),
+            ));
+        }
     }
     instances::insert(
         key.clone(),
         Instance {
             session: session.clone(),
-            owner,
             mounted: Some(mounted),
             listeners,
         },

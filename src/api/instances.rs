@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::Function;
-use leptos::prelude::{Owner, WindowListenerHandle};
 use wasm_bindgen::JsValue;
 
 use super::config::from_json;
+use crate::dom::Listener;
 use crate::model::events::{topic_matches, HostEvent};
 use crate::mount::Mounted;
 use crate::transport::session::HostSink;
@@ -18,22 +18,17 @@ use crate::transport::Session;
 pub struct Instance {
     /// The session.
     pub session: Rc<Session>,
-    /// Owner of the session's signals.
-    pub owner: Owner,
     /// The mounted shadow root (dropping unmounts).
     pub mounted: Option<Mounted>,
-    /// `online`/`offline` listeners.
-    pub listeners: Vec<WindowListenerHandle>,
+    /// `online`/`offline` listeners (removed when dropped).
+    pub listeners: Vec<Listener>,
 }
 
 impl Drop for Instance {
     fn drop(&mut self) {
         self.session.destroy();
-        for l in self.listeners.drain(..) {
-            l.remove();
-        }
+        self.listeners.clear();
         self.mounted.take();
-        self.owner.cleanup();
     }
 }
 

@@ -2,48 +2,36 @@
 //! *visual* viewport, whose height and offset the browser reports through `window.visualViewport`.
 //! [`track_visual_viewport`] mirrors them into the CSS custom properties `--bpw-vvh` and `--bpw-vvtop`
 //! on the widget root (CSSOM `style.setProperty`, never a `style` attribute string, so a strict CSP
-//! holds) and removes its listeners when the widget unmounts.
+//! holds); the listeners go when the returned scope is dropped.
 
-use leptos::html::Div;
-use leptos::prelude::*;
-use send_wrapper::SendWrapper;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, VisualViewport};
+use web_sys::{Element, VisualViewport};
+
+use crate::dom::{self, Scope};
 
 /// The events that change the visual viewport.
 const EVENTS: [&str; 2] = ["resize", "scroll"];
 
-fn apply(el: &HtmlElement, vv: &VisualViewport) {
-    let style = el.style();
-    let _ = style.set_property("--bpw-vvh", &format!("{}px", vv.height()));
-    let _ = style.set_property("--bpw-vvtop", &format!("{}px", vv.offset_top()));
+fn apply(el: &Element, vv: &VisualViewport) {
+    let mut h = (vv.height().max(0.0) as u32).to_string();
+    h.push_str("px");
+    let mut top = (vv.offset_top().max(0.0) as u32).to_string();
+    top.push_str("px");
+    dom::style(el, "--bpw-vvh", &h);
+    dom::style(el, "--bpw-vvtop", &top);
 }
 
-/// Keeps `--bpw-vvh` / `--bpw-vvtop` on `root` in step with `window.visualViewport` (nothing when the
-/// browser has no visual viewport: the CSS then falls back to `100dvh`).
-pub fn track_visual_viewport(root: NodeRef<Div>) {
-    Effect::new(move |_| {
-        let Some(el) = root.get() else {
-            return;
-        };
-        let Some(vv) = web_sys::window().and_then(|w| w.visual_viewport()) else {
-            return;
-        };
-        let el: HtmlElement = el.unchecked_into();
-        apply(&el, &vv);
-        let target = vv.clone();
-        let listener = Closure::<dyn Fn()>::new(move || apply(&el, &target));
-        for name in EVENTS {
-            let _ = vv.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
-        }
-        let held = SendWrapper::new((vv, listener));
-        on_cleanup(move || {
-            let (vv, listener) = held.take();
-            for name in EVENTS {
-                let _ =
-                    vv.remove_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
-            }
-        });
-    });
+/// Keeps `--bpw-vvh` / `--bpw-vvtop` on `root` in step with `window.visualViewport` for as long as
+/// the returned scope lives (nothing when the browser has no visual viewport: the CSS then falls back
+/// to `100dvh`).
+pub fn track_visual_viewport(root: &Element) -> Scope {
+    let mut scope = Scope::new();
+    let Some(vv) = web_sys::window().and_then(|w| w.visual_viewport()) else {
+        return scope;
+    };
+    apply(root, &vv);
+    for name in EVENTS {
+        let (el, target) = (root.clone(), vv.clone());
+        scope.listen(&vv, name, Box::new(move |_| apply(&el, &target)));
+    }
+    scope
 }

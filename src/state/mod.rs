@@ -1,10 +1,13 @@
 //! The chat state as a pure reducer: `ChatState::apply(ChatEvent)`.
 //!
-//! No browser types, no Leptos: the UI holds one `RwSignal<ChatState>` and derives everything it shows from
+//! No browser types: the session holds one [`Store`]`<ChatState>`; the UI derives everything it shows from
 //! it; the controller turns socket frames, HTTP replies and user actions into [`ChatEvent`]s. Native tests
 //! below cover every transition.
 
+pub mod store;
 pub mod window;
+
+pub use store::{Store, Subscription};
 
 use crate::model::wire::ConversationSummary;
 use crate::model::{BotInfo, Message};

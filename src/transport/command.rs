@@ -22,6 +22,8 @@ pub enum Command {
     NewConversation,
     /// Show the conversation list (fetching it) or hide it.
     ShowConversations(bool),
+    /// Show the conversation list if hidden, else hide it (the header button).
+    ToggleConversations,
     /// Switch to a conversation.
     LoadConversation(String),
     /// Reset the conversation (`/conversations/reset`).

@@ -4,11 +4,9 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
-use std::time::Duration;
 
-use leptos::prelude::*;
-use leptos::task::spawn_local;
 use serde_json::{json, Value};
+use wasm_bindgen_futures::spawn_local;
 
 use super::backoff;
 use super::codec::{socket_url, BpEvent};
@@ -19,13 +17,14 @@ use super::plan::{
 };
 use super::socket::{Socket, SocketEvent};
 use crate::browser;
+use crate::dom::Timeout;
 use crate::model::config::ViewMode;
 use crate::model::events::HostEvent;
 use crate::model::ids::{classify_user_id, is_valid_visitor_id, UserIdUse};
 use crate::model::outbox::{Outbox, OutboxItem, Route, Step};
 use crate::model::wire::{ConversationDetail, ConversationList, NewConversation, Transcript};
 use crate::model::{BotInfo, Config};
-use crate::state::{ChatEvent, ChatState, ConnectionStatus, Delivery, Pending};
+use crate::state::{ChatEvent, ChatState, ConnectionStatus, Delivery, Pending, Store};
 
 pub use super::command::{event_command, payload_type, Command};
 
@@ -37,9 +36,9 @@ pub struct Session {
     me: Weak<Session>,
     config: RefCell<Config>,
     /// The reactive state the UI renders.
-    pub state: RwSignal<ChatState>,
+    pub state: Store<ChatState>,
     /// The config as the UI sees it (never holds the external token).
-    pub ui_config: RwSignal<Config>,
+    pub ui_config: Store<Config>,
     http: HttpClient,
     host: HostSink,
     socket: RefCell<Option<Socket>>,
@@ -48,11 +47,11 @@ pub struct Session {
     bot_info: RefCell<BotInfo>,
     ready_sent: Cell<bool>,
     attempt: Cell<u32>,
-    timer: RefCell<Option<TimeoutHandle>>,
-    typing_timer: RefCell<Option<TimeoutHandle>>,
-    notice_timer: RefCell<Option<TimeoutHandle>>,
+    timer: RefCell<Option<Timeout>>,
+    typing_timer: RefCell<Option<Timeout>>,
+    notice_timer: RefCell<Option<Timeout>>,
     /// The outbox's backoff timer (a transient send failure).
-    retry_timer: RefCell<Option<TimeoutHandle>>,
+    retry_timer: RefCell<Option<Timeout>>,
     outbox: RefCell<Outbox>,
     flushing: Cell<bool>,
     /// Connected *and* the conversation is loaded: only then may the outbox send (else a message could
@@ -66,7 +65,7 @@ impl Session {
     /// Build a session for `config`; nothing touches the network until [`Session::start`].
     pub fn new(config: Config, host: HostSink) -> Result<Rc<Session>, HttpError> {
         let http = HttpClient::new(config.api_base())?;
-        let state = RwSignal::new(ChatState {
+        let state = Store::new(ChatState {
             open: config.view_mode == ViewMode::Fullscreen,
             bot_name: config.bot_name.clone().unwrap_or_default(),
             ..ChatState::default()
@@ -74,12 +73,12 @@ impl Session {
         let outbox = browser::storage_get(config.use_session_storage, &outbox_key(&config))
             .map(|s| Outbox::from_json(&s))
             .unwrap_or_default();
-        let ui_config = RwSignal::new(without_token(&config));
+        let ui_config = Store::new(without_token(&config));
         if config.enable_persist_history {
             let saved = browser::storage_get(config.use_session_storage, &history_key(&config))
                 .and_then(|s| crate::json::parse::<Vec<String>>(&s).ok())
                 .unwrap_or_default();
-            state.update_untracked(|s| {
+            state.update_quiet(|s| {
                 s.apply(ChatEvent::SentHistory(saved));
             });
         }
@@ -128,31 +127,24 @@ impl Session {
         if self.destroyed.get() {
             return false;
         }
-        self.state.try_update(|s| s.apply(e)).unwrap_or(false)
+        self.state.update(|s| s.apply(e))
     }
 
     /// Run `f` after `ms` in `slot` (replacing, and cancelling, what was there). `destroy` clears slots.
-    fn after(
-        &self,
-        slot: &RefCell<Option<TimeoutHandle>>,
-        ms: f64,
-        f: impl FnOnce(&Session) + 'static,
-    ) {
+    fn after(&self, slot: &RefCell<Option<Timeout>>, ms: f64, f: impl FnOnce(&Session) + 'static) {
         let weak = self.me.clone();
-        let handle = set_timeout_with_handle(
-            move || {
+        let timeout = Timeout::new(
+            ms,
+            Box::new(move || {
                 if let Some(me) = weak.upgrade() {
                     if !me.destroyed.get() {
                         f(&me);
                     }
                 }
-            },
-            Duration::from_millis(ms.max(0.0) as u64),
-        )
-        .ok();
-        if let Some(old) = slot.replace(handle) {
-            old.clear();
-        }
+            }),
+        );
+        // replacing the slot drops (and so cancels) the previous timer
+        slot.replace(timeout);
     }
 
     /// Startup (§1.5): botInfo, then the socket (now, or on first open when lazy).
@@ -179,7 +171,7 @@ impl Session {
             if me.destroyed.get() {
                 return;
             }
-            let open = me.state.with_untracked(|s| s.open);
+            let open = me.state.with(|s| s.open);
             if !me.lazy() || open {
                 me.ensure_socket();
             }
@@ -303,21 +295,18 @@ impl Session {
             attempt,
         )));
         let weak = self.me.clone();
-        let handle = set_timeout_with_handle(
-            move || {
+        let timeout = Timeout::new(
+            delay,
+            Box::new(move || {
                 if let Some(me) = weak.upgrade() {
                     // dropping the old socket here, outside its own callbacks
                     me.socket.borrow_mut().take();
                     me.timer.borrow_mut().take();
                     me.connect();
                 }
-            },
-            Duration::from_millis(delay as u64),
-        )
-        .ok();
-        if let Some(old) = self.timer.replace(handle) {
-            old.clear();
-        }
+            }),
+        );
+        self.timer.replace(timeout);
     }
 
     /// The browser went offline/online ([`online_action`]).
@@ -333,9 +322,7 @@ impl Session {
                 self.apply(ChatEvent::Connection(ConnectionStatus::Offline));
             }
             OnlineAction::ConnectNow { attempt } => {
-                if let Some(t) = self.timer.borrow_mut().take() {
-                    t.clear();
-                }
+                self.timer.borrow_mut().take();
                 self.socket.borrow_mut().take();
                 self.attempt.set(attempt);
                 self.connect();
@@ -352,7 +339,7 @@ impl Session {
     /// Status `Connected`; after a loss the banner says "back" for a few seconds.
     fn mark_connected(&self) {
         self.apply(ChatEvent::Connection(ConnectionStatus::Connected));
-        if self.state.with_untracked(|s| s.recovered) {
+        if self.state.with(|s| s.recovered) {
             self.after(&self.notice_timer, 4000.0, |me| {
                 me.apply(ChatEvent::RecoveredSeen);
             });
@@ -372,7 +359,7 @@ impl Session {
     }
 
     fn conv(&self) -> Option<String> {
-        self.state.with_untracked(|s| s.conversation_id.clone())
+        self.state.with(|s| s.conversation_id.clone())
     }
 
     /// Handle an auth failure: BP_0401 drops the token and tells the host once (§1.6). Returns true when
@@ -467,7 +454,7 @@ impl Session {
                         .ok()
                         .and_then(|v| preferred_language(&v));
                     // the bot may already have switched the language; else the stored preference
-                    let current = self.state.with_untracked(|s| s.language.clone());
+                    let current = self.state.with(|s| s.language.clone());
                     if current.is_none() && preferred.is_some() {
                         self.apply(ChatEvent::Language(preferred.clone()));
                     }
@@ -543,7 +530,7 @@ impl Session {
                 let until = js_sys::Date::now() + ms;
                 self.apply(ChatEvent::Typing(Some(until)));
                 self.after(&self.typing_timer, ms, move |me| {
-                    if me.state.with_untracked(|s| s.typing_until == Some(until)) {
+                    if me.state.with(|s| s.typing_until == Some(until)) {
                         me.apply(ChatEvent::Typing(None));
                     }
                 });
@@ -570,7 +557,7 @@ impl Session {
             Command::Open => self.set_open(true),
             Command::Close => self.set_open(false),
             Command::Toggle => {
-                let open = self.state.with_untracked(|s| s.open);
+                let open = self.state.with(|s| s.open);
                 self.set_open(!open);
             }
             Command::SendText(text) => {
@@ -615,6 +602,10 @@ impl Session {
                         let _ = me.load_conversation(Some(n.convo_id)).await;
                     }
                 });
+            }
+            Command::ToggleConversations => {
+                let show = !self.state.with(|s| s.show_list);
+                self.command(Command::ShowConversations(show));
             }
             Command::ShowConversations(false) => {
                 self.apply(ChatEvent::ShowList(false));
@@ -692,7 +683,7 @@ impl Session {
     }
 
     fn set_open(self: &Rc<Self>, open: bool) {
-        let was = self.state.with_untracked(|s| s.open);
+        let was = self.state.with(|s| s.open);
         self.apply(if open {
             ChatEvent::Open
         } else {
@@ -701,7 +692,7 @@ impl Session {
         // an unknown bot (botInfo 404) stays unavailable: no socket that could only fail
         let failed = self
             .state
-            .with_untracked(|s| s.connection == ConnectionStatus::Failed);
+            .with(|s| s.connection == ConnectionStatus::Failed);
         if open && !failed {
             self.ensure_socket();
         }
@@ -755,7 +746,7 @@ impl Session {
         self.apply(ChatEvent::SentText(text.to_string()));
         let cfg = self.config.borrow();
         if cfg.enable_persist_history {
-            let list = self.state.with_untracked(|s| s.sent_history.clone());
+            let list = self.state.with(|s| s.sent_history.clone());
             if let Ok(json) = serde_json::to_string(&list) {
                 browser::storage_set(cfg.use_session_storage, &history_key(&cfg), &json);
             }
@@ -788,9 +779,7 @@ impl Session {
             return;
         }
         self.flushing.set(true);
-        if let Some(t) = self.retry_timer.borrow_mut().take() {
-            t.clear();
-        }
+        self.retry_timer.borrow_mut().take();
         let me = self.clone();
         spawn_local(async move {
             loop {
@@ -866,7 +855,7 @@ impl Session {
             .clone()
             .unwrap_or_else(|| self.bot_info.borrow().name.clone());
         let new_vid_source = (cfg.user_id.clone(), cfg.user_id_scope.clone());
-        self.ui_config.try_set(without_token(&cfg));
+        self.ui_config.set(without_token(&cfg));
         *self.config.borrow_mut() = cfg;
         self.apply(ChatEvent::BotName(bot_name));
         if old_vid_source != new_vid_source && self.socket.borrow().is_some() {
@@ -891,9 +880,7 @@ impl Session {
             &self.notice_timer,
             &self.retry_timer,
         ] {
-            if let Some(t) = slot.borrow_mut().take() {
-                t.clear();
-            }
+            slot.borrow_mut().take();
         }
         self.socket.borrow_mut().take();
         self.http.abort_all();

@@ -7,12 +7,12 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
 
-use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
+
+use crate::dom::Timeout;
 
 use super::codec::{decode_eio, decode_sio, encode_eio, encode_sio, BpEvent, EioPacket, SioPacket};
 
@@ -41,7 +41,7 @@ type Sink = Rc<dyn Fn(SocketEvent)>;
 struct Inner {
     ws: WebSocket,
     sink: Sink,
-    watchdog: RefCell<Option<TimeoutHandle>>,
+    watchdog: RefCell<Option<Timeout>>,
     closed: std::cell::Cell<bool>,
 }
 
@@ -54,9 +54,7 @@ impl Inner {
         if self.closed.replace(true) {
             return;
         }
-        if let Some(h) = self.watchdog.borrow_mut().take() {
-            h.clear();
-        }
+        self.watchdog.borrow_mut().take();
         let _ = self.ws.close();
         (self.sink)(SocketEvent::Closed {
             reason: reason.into(),
@@ -64,20 +62,17 @@ impl Inner {
     }
 
     fn arm_watchdog(self: &Rc<Self>, ms: u32) {
-        if let Some(h) = self.watchdog.borrow_mut().take() {
-            h.clear();
-        }
         let weak = Rc::downgrade(self);
-        let handle = set_timeout_with_handle(
-            move || {
+        let timeout = Timeout::new(
+            f64::from(ms),
+            Box::new(move || {
                 if let Some(inner) = weak.upgrade() {
                     inner.close_with("ping timeout");
                 }
-            },
-            Duration::from_millis(u64::from(ms)),
-        )
-        .ok();
-        *self.watchdog.borrow_mut() = handle;
+            }),
+        );
+        // replacing the slot cancels the previous watchdog
+        *self.watchdog.borrow_mut() = timeout;
     }
 
     fn on_frame(self: &Rc<Self>, frame: &str, timeout_ms: &std::cell::Cell<u32>) {
@@ -198,9 +193,7 @@ impl Drop for Socket {
         ws.set_onclose(None);
         ws.set_onerror(None);
         self.inner.closed.set(true);
-        if let Some(h) = self.inner.watchdog.borrow_mut().take() {
-            h.clear();
-        }
+        self.inner.watchdog.borrow_mut().take();
         let _ = ws.close();
     }
 }

@@ -3,14 +3,15 @@
 //! the transcript while shown; `sendEvent({type:'toggleBotInfo'})` and the header button toggle it, and
 //! botInfo `showBotInfoPage` shows it first. Every URL passes [`crate::views::url::safe_url`].
 
-use leptos::prelude::*;
 use serde_json::Value;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlSelectElement};
 
-use super::use_chat;
+use super::Cx;
+use crate::dom::{self, Scope, E};
 use crate::i18n::Key;
 use crate::transport::Command;
 use crate::views::url::safe_url;
-use crate::views::ARIA_HIDDEN;
 
 /// What a bot-info link points to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,112 +170,195 @@ pub fn detail_image(details: &Value, key: &str, bot_host: &str) -> Option<String
     safe_url(text_at(details, key)?, bot_host)
 }
 
-/// The bot-info page (replaces the transcript while `state.show_bot_info`).
-#[component]
-pub fn BotInfoPage() -> impl IntoView {
-    let chat = use_chat();
-    let host = move || chat.config.with(|c| c.host.clone());
-    let details = move || chat.state.with(|s| s.bot_info.details.clone());
-    let avatar = move || {
-        detail_image(&details(), "avatarUrl", &host()).or_else(|| {
-            chat.config
-                .with(|c| c.avatar_url.clone())
-                .and_then(|u| safe_url(&u, &host()))
-        })
-    };
-    let cover = move || detail_image(&details(), "coverPictureUrl", &host());
-    let description = move || {
-        let d = chat.state.with(|s| s.bot_info.description.clone());
-        if d.trim().is_empty() {
-            chat.config
-                .with(|c| c.bot_convo_description.clone())
-                .unwrap_or_default()
+/// What the bot-info page shows; it is rebuilt when this changes.
+#[derive(PartialEq)]
+struct Model {
+    title: String,
+    cover: Option<String>,
+    avatar: Option<String>,
+    description: String,
+    links: Vec<InfoLink>,
+    languages: Vec<(String, bool)>,
+    language_label: &'static str,
+    started: bool,
+}
+
+impl Model {
+    fn of(cx: &Cx) -> Model {
+        let host = cx.config.host.as_str();
+        let details = &cx.state.bot_info.details;
+        let avatar = detail_image(details, "avatarUrl", host).or_else(|| {
+            cx.config
+                .avatar_url
+                .as_deref()
+                .and_then(|u| safe_url(u, host))
+        });
+        let description = if cx.state.bot_info.description.trim().is_empty() {
+            cx.config.bot_convo_description.clone().unwrap_or_default()
         } else {
-            d
-        }
-    };
-    let links = move || info_links(&details(), &host());
-    let started = move || chat.state.with(|s| !s.messages.is_empty());
-    let languages = move || {
-        let current = chat
+            cx.state.bot_info.description.clone()
+        };
+        let current = cx
             .state
-            .with(|s| s.language.clone())
-            .unwrap_or_else(|| chat.lang.get().code().to_string());
-        chat.state
-            .with(|s| language_options(&s.bot_info.languages, &current))
-    };
-    view! {
-        <section class="bpw-bot-info" data-testid="bot-info" aria-label=move || format!("About {}", chat.title())>
-            {move || cover().map(|src| view! { <img class="bpw-bot-info-cover" alt="" src=src /> })}
-            <div class="bpw-bot-info-head">
-                {move || avatar().map(|src| view! { <img class="bpw-bot-info-avatar" alt="" src=src /> })}
-                <h3 class="bpw-bot-info-name">{move || chat.title()}</h3>
-            </div>
-            <Show when=move || !description().trim().is_empty()>
-                <p class="bpw-bot-info-description" dir="auto">{description}</p>
-            </Show>
-            <ul class="bpw-bot-info-links">
-                <For each=links key=|l| l.kind.name() let:link>
-                    <li>
-                        <span class="bpw-bot-info-label">{link.kind.label()}": "</span>
-                        <a
-                            href=link.href.clone()
-                            data-link=link.kind.name()
-                            target=link.new_tab().then_some("_blank")
-                            rel=link.new_tab().then_some("noopener noreferrer")
-                        >
-                            {link.text.clone()}
-                        </a>
-                    </li>
-                </For>
-            </ul>
-            <Show when=move || { languages().len() > 1 }>
-                <label class="bpw-bot-info-language">
-                    <span>{move || chat.t(Key::Language)}</span>
-                    <select
-                        data-testid="language-select"
-                        on:change:target=move |ev| {
-                            chat.cmd.run(Command::SetLanguage(ev.target().value()))
-                        }
-                    >
-                        <For each=languages key=|(l, sel)| (l.clone(), *sel) let:opt>
-                            <option value=opt.0.clone() selected=opt.1>
-                                {opt.0.clone()}
-                            </option>
-                        </For>
-                    </select>
-                </label>
-            </Show>
-            <button
-                type="button"
-                class="bpw-bot-info-start"
-                data-testid="bot-info-close"
-                on:click=move |_| chat.cmd.run(Command::ToggleBotInfo)
-            >
-                {move || if started() { "Back to the conversation" } else { "Start the conversation" }}
-            </button>
-        </section>
+            .language
+            .clone()
+            .unwrap_or_else(|| cx.lang.code().to_string());
+        Model {
+            title: cx.title(),
+            cover: detail_image(details, "coverPictureUrl", host),
+            avatar,
+            description,
+            links: info_links(details, host),
+            languages: language_options(&cx.state.bot_info.languages, &current),
+            language_label: cx.t(Key::Language),
+            started: !cx.state.messages.is_empty(),
+        }
     }
 }
 
-/// The header button that shows or hides the bot-info page.
-#[component]
-pub fn BotInfoToggle() -> impl IntoView {
-    let chat = use_chat();
-    let shown = move || chat.state.with(|s| s.show_bot_info);
-    view! {
-        <button
-            type="button"
-            class="bpw-header-btn bpw-bot-info-toggle"
-            data-testid="bot-info-toggle"
-            aria-pressed=move || shown().to_string()
-            aria-label=move || chat.t(Key::BotInformation)
-            title=move || chat.t(Key::BotInformation)
-            on:click=move |_| chat.cmd.run(Command::ToggleBotInfo)
-        >
-            <span aria-hidden=ARIA_HIDDEN>"i"</span>
-        </button>
+/// The bot-info page (replaces the transcript while `state.show_bot_info`).
+pub struct Page {
+    el: Element,
+    model: Option<Model>,
+    scope: Scope,
+}
+
+impl Page {
+    /// Builds the page into `section` before `end`.
+    pub fn new(section: &Element, end: &Element, cx: &Cx) -> Page {
+        let el = E::new("section").class("bpw-bot-info").testid("bot-info").0;
+        dom::insert(section, &el, Some(end.as_ref()));
+        let mut page = Page {
+            el,
+            model: None,
+            scope: Scope::new(),
+        };
+        page.update(cx);
+        page
     }
+
+    /// Rebuilds the page when what it shows changed.
+    pub fn update(&mut self, cx: &Cx) {
+        let model = Model::of(cx);
+        if self.model.as_ref() == Some(&model) {
+            return;
+        }
+        self.scope.clear();
+        dom::clear(&self.el);
+        let m = &model;
+        dom::set(&self.el, "aria-label", &format!("About {}", m.title));
+        let img =
+            |class: &str, src: &str| E::new("img").class(class).attr("alt", "").attr("src", src);
+        if let Some(src) = &m.cover {
+            let _ = self.el.append_child(&img("bpw-bot-info-cover", src).0);
+        }
+        let mut head = E::new("div").class("bpw-bot-info-head");
+        if let Some(src) = &m.avatar {
+            head = head.child(img("bpw-bot-info-avatar", src));
+        }
+        head = head.child(E::new("h3").class("bpw-bot-info-name").text(&m.title));
+        let _ = self.el.append_child(&head.0);
+        if !m.description.trim().is_empty() {
+            let p = E::new("p")
+                .class("bpw-bot-info-description")
+                .attr("dir", "auto")
+                .text(&m.description);
+            let _ = self.el.append_child(&p.0);
+        }
+        let list = E::new("ul").class("bpw-bot-info-links");
+        for link in &m.links {
+            let mut a = E::new("a")
+                .attr("href", &link.href)
+                .attr("data-link", link.kind.name())
+                .text(&link.text);
+            if link.new_tab() {
+                a = a
+                    .attr("target", "_blank")
+                    .attr("rel", "noopener noreferrer");
+            }
+            let mut label = String::from(link.kind.label());
+            label.push_str(": ");
+            let li = E::new("li")
+                .child(E::new("span").class("bpw-bot-info-label").text(&label))
+                .child(a);
+            let _ = list.0.append_child(&li.0);
+        }
+        let _ = self.el.append_child(&list.0);
+        if m.languages.len() > 1 {
+            let select = E::new("select").testid("language-select");
+            for (l, selected) in &m.languages {
+                let o = E::new("option")
+                    .attr("value", l)
+                    .flag("selected", *selected)
+                    .text(l);
+                let _ = select.0.append_child(&o.0);
+            }
+            let (chat, el) = (cx.chat.clone(), select.0.clone());
+            scope_listen_change(&mut self.scope, &select.0, move || {
+                if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
+                    chat.run(Command::SetLanguage(s.value()));
+                }
+            });
+            let label = E::new("label")
+                .class("bpw-bot-info-language")
+                .child(E::new("span").text(m.language_label))
+                .child(select);
+            let _ = self.el.append_child(&label.0);
+        }
+        let chat = cx.chat.clone();
+        let start = E::new("button")
+            .attr("type", "button")
+            .class("bpw-bot-info-start")
+            .testid("bot-info-close")
+            .text(if m.started {
+                "Back to the conversation"
+            } else {
+                "Start the conversation"
+            })
+            .on(
+                &mut self.scope,
+                "click",
+                Box::new(move |_| chat.run(Command::ToggleBotInfo)),
+            );
+        let _ = self.el.append_child(&start.0);
+        self.model = Some(model);
+    }
+}
+
+fn scope_listen_change(scope: &mut Scope, el: &Element, f: impl Fn() + 'static) {
+    scope.listen(el, "change", Box::new(move |_| f()));
+}
+
+impl Drop for Page {
+    fn drop(&mut self) {
+        self.el.remove();
+    }
+}
+
+/// The header button that shows or hides the bot-info page (`aria-pressed` is kept by the header).
+pub fn toggle(cx: &Cx, scope: &mut Scope) -> Element {
+    let chat = cx.chat.clone();
+    E::new("button")
+        .attr("type", "button")
+        .class("bpw-header-btn bpw-bot-info-toggle")
+        .testid("bot-info-toggle")
+        .attr(
+            "aria-pressed",
+            if cx.state.show_bot_info {
+                "true"
+            } else {
+                "false"
+            },
+        )
+        .attr("aria-label", cx.t(Key::BotInformation))
+        .attr("title", cx.t(Key::BotInformation))
+        .child(E::new("span").attr("aria-hidden", "true").text("i"))
+        .on(
+            scope,
+            "click",
+            Box::new(move |_| chat.run(Command::ToggleBotInfo)),
+        )
+        .0
 }
 
 #[cfg(test)]

@@ -7,10 +7,8 @@
 //! transcript is its `aria-posinset`, and a move to a message outside the window asks the transcript to
 //! reveal it (slide the window, then focus it).
 
-use leptos::ev::KeyboardEvent;
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement};
+use web_sys::{Element, HtmlElement, KeyboardEvent};
 
 use super::Chat;
 use crate::transport::Command;
@@ -65,12 +63,14 @@ pub fn owns_arrow_keys(tag: &str, editable: bool) -> bool {
         )
 }
 
-/// Panel-wide keys: the reset shortcut (when enabled).
+/// Panel-wide keys: Escape closes (`closeOnEscape`), the reset shortcut (when enabled).
 pub fn panel_keydown(chat: &Chat, ev: &KeyboardEvent) {
-    let enabled = chat
-        .config
-        .with_untracked(|c| c.enable_reset_session_shortcut);
-    if enabled
+    let config = chat.config();
+    if ev.key() == "Escape" && config.close_on_escape {
+        ev.stop_propagation();
+        chat.close_from_panel();
+    }
+    if config.enable_reset_session_shortcut
         && is_reset_shortcut(
             &ev.key(),
             &ev.code(),
@@ -82,7 +82,7 @@ pub fn panel_keydown(chat: &Chat, ev: &KeyboardEvent) {
         // keep the browser from reloading the page (Ctrl+Shift+R)
         ev.prevent_default();
         ev.stop_propagation();
-        chat.cmd.run(Command::Reset);
+        chat.run(Command::Reset);
     }
 }
 
@@ -121,12 +121,8 @@ pub fn focus_row(log: &Element, row: &HtmlElement) {
 /// Transcript keys (when `enableArrowNavigation`): move focus between the `total` messages (sent and
 /// pending), roving `tabindex` so Tab leaves the transcript from the focused message. A message outside
 /// the rendered window goes to `reveal`, which slides the window and focuses it once rendered.
-pub fn transcript_keydown(chat: &Chat, ev: &KeyboardEvent, total: usize, reveal: impl Fn(usize)) {
-    if !chat.config.with_untracked(|c| c.enable_arrow_navigation)
-        || ev.alt_key()
-        || ev.ctrl_key()
-        || ev.meta_key()
-    {
+pub fn transcript_keydown(chat: &Chat, ev: &KeyboardEvent, total: usize, reveal: &dyn Fn(usize)) {
+    if !chat.config().enable_arrow_navigation || ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
         return;
     }
     let Some(log) = ev

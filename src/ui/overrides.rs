@@ -6,18 +6,20 @@
 //! as in v12). An entry naming a view that is not registered renders nothing and logs a console warning
 //! naming it; malformed entries are skipped with a warning. Parsing is pure and tested natively.
 //!
-//! The registry is read when a slot renders (when the panel opens, or the config changes), so views must
-//! be registered before that.
+//! The registry is read when a slot renders (when the panel opens, or the `overrides` option changes),
+//! so views must be registered before that.
 
 use std::collections::BTreeMap;
 
-use leptos::prelude::*;
-use serde_json::{json, Map, Value};
+use std::rc::Rc;
 
-use super::{use_chat, Chat, Composer};
+use serde_json::{json, Map, Value};
+use web_sys::{Element, Node};
+
+use super::{Chat, Cx};
+use crate::dom::{self, Scope, E};
 use crate::model::Message;
 use crate::transport::command::event_command;
-use crate::transport::Command;
 use crate::views::convert::Custom;
 use crate::views::{self, RenderCtx};
 
@@ -182,25 +184,25 @@ fn warn(text: &str) {
     let _ = text;
 }
 
-fn render_ctx(chat: &Chat) -> RenderCtx {
-    let cmd = chat.cmd;
-    let send_event = Callback::new(move |e: Value| match event_command(&e) {
-        Ok(Some(c)) => cmd.run(c),
+fn render_ctx(cx: &Cx) -> RenderCtx {
+    let chat: Chat = cx.chat.clone();
+    let events = chat.clone();
+    let send_event: views::Callback<Value> = Rc::new(move |e: Value| match event_command(&e) {
+        Ok(Some(c)) => events.run(c),
         Ok(None) => {}
         Err(err) => warn(&format!("sendEvent from an override: {err}")),
     });
-    let send_feedback = Callback::new(move |(message_id, feedback): (String, i8)| {
-        cmd.run(Command::Feedback {
-            message_id,
-            feedback,
-        })
-    });
-    let host = chat.config.with_untracked(|c| c.host.clone());
-    let send_payload = Callback::new(move |p: Value| cmd.run(Command::SendPayload(p)));
-    RenderCtx::new(send_payload, send_event, send_feedback, host)
+    let mut ctx = RenderCtx::new(
+        chat.send_payload(),
+        send_event,
+        chat.send_feedback(),
+        cx.config.host.clone(),
+    );
+    ctx.lang = cx.lang;
+    ctx
 }
 
-fn render_entry(chat: &Chat, location: Location, r: &OverrideRef) -> AnyView {
+fn render_entry(cx: &Cx, location: Location, r: &OverrideRef, scope: &mut Scope) -> Element {
     let mut props = Map::new();
     props.insert("location".into(), json!(location.key()));
     let custom = Custom {
@@ -210,66 +212,82 @@ fn render_entry(chat: &Chat, location: Location, r: &OverrideRef) -> AnyView {
     };
     let msg = Message {
         id: format!("override:{}:{}/{}", location.key(), r.module, r.component),
-        conversation_id: chat
-            .state
-            .with_untracked(|s| s.conversation_id.clone())
-            .unwrap_or_default(),
+        conversation_id: cx.state.conversation_id.clone().unwrap_or_default(),
         author_id: None,
         sent_on: String::new(),
         payload: json!({"type": "custom", "module": r.module, "component": r.component}),
     };
-    views::registry::render_custom(&custom, &msg, &render_ctx(chat))
+    views::registry::render_custom(&custom, &msg, &render_ctx(cx), scope)
 }
 
-/// The parsed `overrides` option, recomputed only when the config changes it.
-fn parsed_overrides(chat: &Chat) -> Memo<Overrides> {
-    let config = chat.config;
-    Memo::new(move |_| config.with(|c| parse_overrides(c.overrides.as_ref())))
-}
-
-/// The registered overrides of `location`, rendered (nothing when there are none).
-fn rendered(chat: &Chat, location: Location, parsed: Memo<Overrides>) -> Option<AnyView> {
-    // registered views, or v12's own lookup: a `(container, props)` function on window.botpress
-    let exists = |m: &str, c: &str| {
-        views::is_registered(m, c) || crate::api::views::page_view(m, c).is_some()
-    };
-    let (found, warnings) = parsed.with(|p| resolve(p, location, exists));
-    for w in &warnings {
-        warn(w);
-    }
-    if found.is_empty() {
-        return None;
-    }
-    let chat = *chat;
-    let views: Vec<AnyView> = found
-        .iter()
-        .map(|r| render_entry(&chat, location, r))
-        .collect();
-    Some(
-        view! { <div class="bpw-override" data-testid="override" data-location=location.key()>{views}</div> }
-            .into_any(),
-    )
-}
-
-/// The overrides of one location.
-#[component]
-pub fn OverrideSlot(
-    /// Which location this slot renders.
+/// The overrides of one location: a `div.bpw-override` holding the registered views, rendered again
+/// when the `overrides` option changes, nothing when none of its entries is registered.
+pub struct Slot {
     location: Location,
-) -> impl IntoView {
-    let chat = use_chat();
-    let parsed = parsed_overrides(&chat);
-    move || rendered(&chat, location, parsed)
+    /// The `overrides` option this slot last rendered.
+    rendered_for: Option<Option<Value>>,
+    el: Option<Element>,
+    scope: Scope,
 }
 
-/// The composer, or the `composer` overrides instead of it when any is registered.
-#[component]
-pub fn ComposerSlot() -> impl IntoView {
-    let chat = use_chat();
-    let parsed = parsed_overrides(&chat);
-    move || {
-        rendered(&chat, Location::Composer, parsed)
-            .unwrap_or_else(|| view! { <Composer /> }.into_any())
+impl Slot {
+    /// An empty slot for `location`.
+    pub fn new(location: Location) -> Slot {
+        Slot {
+            location,
+            rendered_for: None,
+            el: None,
+            scope: Scope::new(),
+        }
+    }
+
+    /// Renders the slot into `parent` before `before` when the option changed since the last time.
+    pub fn update(&mut self, cx: &Cx, parent: &Node, before: Option<&Node>) {
+        if self.rendered_for.as_ref() == Some(&cx.config.overrides) {
+            return;
+        }
+        self.rendered_for = Some(cx.config.overrides.clone());
+        self.scope.clear();
+        if let Some(el) = self.el.take() {
+            el.remove();
+        }
+        let parsed = parse_overrides(cx.config.overrides.as_ref());
+        // registered views, or v12's own lookup: a `(container, props)` function on window.botpress
+        let exists = |m: &str, c: &str| {
+            views::is_registered(m, c) || crate::api::views::page_view(m, c).is_some()
+        };
+        let (found, warnings) = resolve(&parsed, self.location, exists);
+        for w in &warnings {
+            warn(w);
+        }
+        if found.is_empty() {
+            return;
+        }
+        let wrapper = E::new("div")
+            .class("bpw-override")
+            .testid("override")
+            .attr("data-location", self.location.key())
+            .0;
+        for r in &found {
+            let view = render_entry(cx, self.location, r, &mut self.scope);
+            let _ = wrapper.append_child(&view);
+        }
+        dom::insert(parent, &wrapper, before);
+        self.el = Some(wrapper);
+    }
+
+    /// The slot's element, when it shows something.
+    pub fn element(&self) -> Option<&Element> {
+        self.el.as_ref()
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.scope.clear();
+        if let Some(el) = self.el.take() {
+            el.remove();
+        }
     }
 }
 
@@ -355,7 +373,12 @@ mod tests {
 
     #[test]
     fn resolves_against_the_real_registry() {
-        views::register("gaps-test", "Banner", |_p: views::CustomProps| "banner").unwrap();
+        views::register(
+            "gaps-test",
+            "Banner",
+            |_p: &views::CustomProps, _e: &Element| None,
+        )
+        .unwrap();
         let o = parse_overrides(Some(
             &json!({"composer": [{"module": "gaps-test", "component": "Banner"}]}),
         ));

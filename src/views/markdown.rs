@@ -5,9 +5,9 @@
 //! pulldown-cmark. Raw HTML (block or inline) is kept as *literal text*. The parser output becomes an
 //! [`MdNode`] tree whose tags come from a fixed allowlist ([`ALLOWED_TAGS`]) and whose only attributes
 //! are the ones this module sets; every link and image URL passes [`crate::views::url::safe_url`] or
-//! degrades to text. The tree is then turned into Leptos elements (text always goes in text nodes).
+//! degrades to text. The tree is then turned into DOM nodes by `views::builtin::markdown::append_nodes` (text always
+//! goes in text nodes).
 
-use leptos::prelude::*;
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::url::safe_url;
@@ -498,56 +498,6 @@ pub fn parse_markdown(src: &str, bot_host: &str) -> Vec<MdNode> {
         b.pop();
     }
     b.stack.pop().map(|f| f.children).unwrap_or_default()
-}
-
-/// Renders sanitized nodes as Leptos views.
-pub fn nodes_view(nodes: Vec<MdNode>) -> Vec<AnyView> {
-    nodes.into_iter().map(node_view).collect()
-}
-
-fn node_view(node: MdNode) -> AnyView {
-    let (tag, attrs, children) = match node {
-        MdNode::Text(t) => return t.into_any(),
-        MdNode::Element {
-            tag,
-            attrs,
-            children,
-        } => (tag, attrs, children),
-    };
-    let get = |name: &str| {
-        attrs
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let kids = nodes_view(children);
-    match tag {
-        "a" => {
-            let label = get("title");
-            view! {
-                <a
-                    class="bpw-link"
-                    data-testid="bpw-link"
-                    href=get("href")
-                    target="_blank"
-                    rel="noopener noreferrer"
-                    title=label
-                >
-                    {kids}
-                </a>
-            }
-            .into_any()
-        }
-        "img" => view! {
-            <img class="bpw-md-image" src=get("src") alt=get("alt") title=get("title") loading="lazy" />
-        }
-        .into_any(),
-        "ol" => view! { <ol start=get("start")>{kids}</ol> }.into_any(),
-        "th" => view! { <th class=get("class")>{kids}</th> }.into_any(),
-        "td" => view! { <td class=get("class")>{kids}</td> }.into_any(),
-        // Every other allowlisted tag carries no attributes.
-        _ => leptos::html::custom(tag).child(kids).into_any(),
-    }
 }
 
 #[cfg(test)]

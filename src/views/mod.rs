@@ -7,7 +7,7 @@
 //! last message disables free text.
 //!
 //! Layering: [`convert`], [`url`] and [`markdown`] (its parsing half) are pure and tested natively;
-//! [`builtin`] holds thin Leptos components; [`registry`] dispatches `custom` payloads to built-in,
+//! [`builtin`] holds the renderers, plain functions building DOM nodes (see [`crate::dom`]); [`registry`] dispatches `custom` payloads to built-in,
 //! Rust-registered or JS-registered views, each isolated so that one broken view only costs its own
 //! message (style-anchors.md R11).
 
@@ -17,47 +17,25 @@ pub mod markdown;
 pub mod registry;
 pub mod url;
 
-use leptos::prelude::*;
-use serde_json::Value;
+use std::rc::Rc;
 
+use serde_json::Value;
+use web_sys::Element;
+
+use crate::dom::{Scope, E};
 use crate::i18n::{self, Key, Lang};
 use crate::model::Message;
 
-/// The `aria-hidden` value for decorative elements, held in a const on purpose: `view!` turns an
-/// element whose attributes are all string literals and whose children are static into an
-/// `InertElement`, mounted by assigning an HTML string, which a page with
-/// `require-trusted-types-for 'script'` blocks. One non-literal attribute keeps the element built
-/// node by node. `xtask/tests/trusted_types.rs` finds any static subtree that slips in.
-pub(crate) const ARIA_HIDDEN: &str = "true";
 pub use convert::{convert, Content, Converted, QuickReply};
 pub use registry::{
     is_registered, register, register_js, unregister, CustomProps, JsView, RegistryError,
 };
 
-/// The UI language, provided as context by the widget so built-in views speak it (English without it).
-#[derive(Clone, Copy, Debug)]
-pub struct ViewLang(pub Memo<Lang>);
-
-/// A UI string for a built-in view, in the language of the [`ViewLang`] context (read untracked: the
-/// UI re-renders a message when the language changes).
-pub fn tr(key: Key) -> &'static str {
-    let lang = use_context::<ViewLang>()
-        .and_then(|l| l.0.try_get_untracked())
-        .unwrap_or_default();
-    i18n::t(lang, key)
-}
-
-/// [`tr`] with `{name}` placeholders filled; runs of spaces left by an empty value collapse.
-pub fn trf(key: Key, args: &[(&str, &str)]) -> String {
-    let mut s = tr(key).to_string();
-    for (name, value) in args {
-        s = s.replace(&format!("{{{name}}}"), value);
-    }
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+/// A callback handed to renderers (sending payloads, events, feedback).
+pub type Callback<T> = Rc<dyn Fn(T)>;
 
 /// Everything a message renderer needs from the UI.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RenderCtx {
     /// Sends a payload as the user (`{type:'quick_reply'|'postback'|'say_something'|'login_prompt', …}`).
     pub send_payload: Callback<Value>,
@@ -67,6 +45,8 @@ pub struct RenderCtx {
     pub send_feedback: Callback<(String, i8)>,
     /// Origin relative media/link URLs resolve on, e.g. `https://bot.example.com` (§1.8).
     pub bot_host: String,
+    /// The UI language built-in views speak.
+    pub lang: Lang,
     /// The message is in the last group of the transcript.
     pub is_last_group: bool,
     /// The message is the last of its group.
@@ -79,7 +59,7 @@ pub struct RenderCtx {
 }
 
 impl RenderCtx {
-    /// A context with the given callbacks and bot host; every flag `false`.
+    /// A context with the given callbacks and bot host; English; every flag `false`.
     pub fn new(
         send_payload: Callback<Value>,
         send_event: Callback<Value>,
@@ -91,6 +71,7 @@ impl RenderCtx {
             send_event,
             send_feedback,
             bot_host: bot_host.into(),
+            lang: Lang::default(),
             is_last_group: false,
             is_last_of_group: false,
             show_timestamp: false,
@@ -102,80 +83,114 @@ impl RenderCtx {
     pub fn is_last(&self) -> bool {
         self.is_last_group && self.is_last_of_group
     }
+
+    /// A UI string in the context's language.
+    pub fn tr(&self, key: Key) -> &'static str {
+        i18n::t(self.lang, key)
+    }
+
+    /// [`Self::tr`] with `{name}` placeholders filled; runs of spaces left by an empty value collapse.
+    pub fn trf(&self, key: Key, args: &[(&str, &str)]) -> String {
+        let mut s = self.tr(key).to_string();
+        for (name, value) in args {
+            let mut pattern = String::with_capacity(name.len() + 2);
+            pattern.push('{');
+            pattern.push_str(name);
+            pattern.push('}');
+            s = s.replace(&pattern, value);
+        }
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
 }
 
-/// Renders one transcript message. Never panics on bad payloads: unknown or malformed content shows
-/// "Unsupported message", and a failing custom view shows the same fallback for its message only.
-pub fn render_message(msg: &Message, ctx: RenderCtx) -> AnyView {
+/// Renders one transcript message; `None` for messages that show nothing (`visit`). Never panics on
+/// bad payloads: unknown or malformed content shows "Unsupported message", and a failing custom view
+/// shows the same fallback for its message only. Listeners and view cleanups go to `scope`.
+pub fn render_message(msg: &Message, ctx: &RenderCtx, scope: &mut Scope) -> Option<Element> {
     let converted = convert(&msg.payload);
     if converted.content == Content::Visit {
-        return ().into_any();
+        return None;
     }
     let is_bot = msg.is_bot();
-    let type_name = msg.payload_type().to_string();
-    let no_bubble = converted.extras.no_bubble;
-    let body = render_content(&converted.content, msg, &ctx);
-    let keyboard = (is_bot
-        && ctx.is_last()
-        && !ctx.keyboard_in_composer
-        && !converted.extras.keyboard.is_empty())
-    .then(|| render_keyboard(converted.extras.keyboard.clone(), ctx.send_payload));
-    let feedback = (is_bot && converted.extras.collect_feedback).then(|| {
-        view! { <builtin::feedback::Feedback message_id=msg.id.clone() on_feedback=ctx.send_feedback /> }
+    let mut class = String::from(if is_bot {
+        "bpw-message bpw-from-bot"
+    } else {
+        "bpw-message bpw-from-user"
     });
-    let time = ctx
-        .show_timestamp
-        .then(|| builtin::timestamp::timestamp(&msg.sent_on));
-    view! {
-        <div
-            class="bpw-message"
-            class:bpw-from-bot=is_bot
-            class:bpw-from-user=!is_bot
-            class:bpw-bubble=!no_bubble
-            data-testid="bpw-message"
-            data-message-id=msg.id.clone()
-            data-type=type_name
-        >
-            {body}
-            {keyboard}
-            {feedback}
-            {time}
-        </div>
+    if !converted.extras.no_bubble {
+        class.push_str(" bpw-bubble");
     }
-    .into_any()
+    let root = E::new("div")
+        .class(&class)
+        .testid("bpw-message")
+        .attr("data-message-id", &msg.id)
+        .attr("data-type", msg.payload_type());
+    let _ = root
+        .0
+        .append_child(&render_content(&converted.content, msg, ctx, scope));
+    if is_bot && ctx.is_last() && !ctx.keyboard_in_composer && !converted.extras.keyboard.is_empty()
+    {
+        let keyboard = render_keyboard(
+            &converted.extras.keyboard,
+            ctx.send_payload.clone(),
+            ctx.lang,
+            scope,
+        );
+        let _ = root.0.append_child(&keyboard);
+    }
+    if is_bot && converted.extras.collect_feedback {
+        let feedback = builtin::feedback::render(&msg.id, ctx, scope);
+        let _ = root.0.append_child(&feedback);
+    }
+    if ctx.show_timestamp {
+        if let Some(time) = builtin::timestamp::timestamp(&msg.sent_on) {
+            let _ = root.0.append_child(&time);
+        }
+    }
+    Some(root.0)
 }
 
 /// Renders a payload's content without the message chrome (used for `wrapped` payloads too).
-pub fn render_payload(payload: &Value, msg: &Message, ctx: &RenderCtx) -> AnyView {
-    render_content(&convert::convert_content(payload), msg, ctx)
+pub fn render_payload(
+    payload: &Value,
+    msg: &Message,
+    ctx: &RenderCtx,
+    scope: &mut Scope,
+) -> Element {
+    render_content(&convert::convert_content(payload), msg, ctx, scope)
 }
 
-fn render_content(content: &Content, msg: &Message, ctx: &RenderCtx) -> AnyView {
-    let host = ctx.bot_host.clone();
-    match content.clone() {
-        Content::Text { text, markdown: true } => view! { <builtin::markdown::MarkdownText text bot_host=host /> }.into_any(),
-        Content::Text { text, markdown: false } => view! { <builtin::text::PlainText text /> }.into_any(),
-        Content::Image(media) => view! { <builtin::image::ImageView media bot_host=host /> }.into_any(),
-        Content::Audio(media) => view! { <builtin::audio::AudioView media bot_host=host /> }.into_any(),
-        Content::Video(media) => view! { <builtin::video::VideoView media bot_host=host /> }.into_any(),
-        Content::File(media) => view! { <builtin::file::FileView media bot_host=host /> }.into_any(),
-        Content::Carousel(cards) => {
-            view! { <builtin::carousel::Carousel cards bot_host=host send_payload=ctx.send_payload /> }.into_any()
-        }
-        Content::Location(location) => view! { <builtin::location::LocationView location /> }.into_any(),
+fn render_content(content: &Content, msg: &Message, ctx: &RenderCtx, scope: &mut Scope) -> Element {
+    let host = ctx.bot_host.as_str();
+    match content {
+        Content::Text {
+            text,
+            markdown: true,
+        } => builtin::markdown::render(text, host),
+        Content::Text { text, .. } => builtin::text::render(text),
+        Content::Image(media) => builtin::image::render(media, ctx),
+        Content::Audio(media) => builtin::media::render(media, ctx, builtin::media::Kind::Audio),
+        Content::Video(media) => builtin::media::render(media, ctx, builtin::media::Kind::Video),
+        Content::File(media) => builtin::file::render(media, ctx),
+        Content::Carousel(cards) => builtin::carousel::render(cards, ctx, scope),
+        Content::Location(location) => builtin::location::render(location, ctx),
         Content::LoginPrompt if msg.is_bot() => {
-            view! { <builtin::login_prompt::LoginPrompt send_payload=ctx.send_payload active=ctx.is_last() /> }.into_any()
+            builtin::login_prompt::render(ctx, ctx.is_last(), scope)
         }
         // The user's side of a login prompt: the server stored it without the sensitive fields.
         Content::LoginPrompt => {
-            let text = msg.payload.get("text").and_then(Value::as_str).unwrap_or("Provided login information");
-            view! { <builtin::text::PlainText text=text.to_string() /> }.into_any()
+            let text = msg
+                .payload
+                .get("text")
+                .and_then(Value::as_str)
+                .unwrap_or("Provided login information");
+            builtin::text::render(text)
         }
-        Content::Typing => view! { <builtin::typing::Typing /> }.into_any(),
-        Content::SessionReset => view! { <builtin::session_reset::SessionReset /> }.into_any(),
-        Content::Visit => ().into_any(),
-        Content::Custom(custom) => registry::render_custom(&custom, msg, ctx),
-        Content::Unsupported { type_name } => view! { <builtin::unsupported::Unsupported type_name /> }.into_any(),
+        Content::Typing => builtin::typing::render(ctx),
+        Content::SessionReset => builtin::session_reset::render(ctx),
+        Content::Visit => E::new("span").0,
+        Content::Custom(custom) => registry::render_custom(custom, msg, ctx, scope),
+        Content::Unsupported { type_name } => builtin::unsupported::render(type_name, ctx.lang),
     }
 }
 
@@ -190,8 +205,13 @@ pub fn keyboard_for(msg: &Message) -> Option<Vec<QuickReply>> {
 }
 
 /// Renders quick reply buttons; a click sends `{type:'quick_reply', text:title, payload}` (§1.8).
-pub fn render_keyboard(replies: Vec<QuickReply>, send_payload: Callback<Value>) -> AnyView {
-    view! { <builtin::quick_replies::Keyboard replies send_payload /> }.into_any()
+pub fn render_keyboard(
+    replies: &[QuickReply],
+    send_payload: Callback<Value>,
+    lang: Lang,
+    scope: &mut Scope,
+) -> Element {
+    builtin::quick_replies::keyboard(replies, send_payload, lang, scope)
 }
 
 /// The per-message bot avatar (`botAvatarUrl`, §1.8) after the URL allowlist, resolved on `bot_host`.

@@ -14,22 +14,22 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::rc::Rc;
 
-use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Element;
 
 use super::builtin;
 use super::convert::{Custom, DROPDOWN, QUICK_REPLIES};
-use super::RenderCtx;
+use super::{Callback, RenderCtx};
+use crate::dom::{Scope, E};
 use crate::model::Message;
 
 /// What a Rust custom view receives.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CustomProps {
     /// The module the view is registered under.
     pub module: String,
@@ -56,17 +56,18 @@ pub struct CustomProps {
 /// A view registered from JS: `render(container, props)`, which may return a cleanup function.
 #[derive(Clone, Debug)]
 pub struct JsView {
-    render: SendWrapper<js_sys::Function>,
+    render: js_sys::Function,
 }
 
 impl JsView {
     /// Wraps a JS render function.
     pub fn new(render: js_sys::Function) -> Self {
-        Self {
-            render: SendWrapper::new(render),
-        }
+        Self { render }
     }
 }
+
+/// What a Rust view may return: a cleanup run when its message leaves the DOM.
+pub type Cleanup = Option<Box<dyn FnOnce()>>;
 
 /// Why a registration was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -84,8 +85,8 @@ pub enum RegistryError {
     BuiltIn(String),
 }
 
-type BuiltinRender = fn(&Custom, &Message, &RenderCtx) -> AnyView;
-type RustRender = Arc<dyn Fn(CustomProps) -> AnyView + Send + Sync>;
+type BuiltinRender = fn(&Custom, &Message, &RenderCtx, &mut Scope) -> Element;
+type RustRender = Rc<dyn Fn(&CustomProps, &Element) -> Cleanup>;
 
 #[derive(Clone)]
 enum Entry {
@@ -138,26 +139,26 @@ fn insert(module: &str, view: &str, entry: Entry) -> Result<(), RegistryError> {
 }
 
 /// Registers a Rust view for `{type:'custom', module, view|component}` payloads, replacing an earlier
-/// registration of the same name.
+/// registration of the same name. Like a JS view, `render(props, container)` draws into `container`
+/// (an element inside the widget's shadow root) and may return a cleanup that runs when the message
+/// leaves the DOM. Build the content with [`crate::dom::E`], `web_sys`, or mount any framework into
+/// the container (e.g. Leptos's `mount_to`, dropping its handle in the cleanup).
 ///
 /// ```no_run
-/// use leptos::prelude::*;
-/// webchat::views::register("weather", "Forecast", |props: webchat::views::CustomProps| {
-///     let city = props.data.get("city").and_then(|c| c.as_str()).unwrap_or("?").to_string();
-///     view! { <p class="forecast">{city}</p> }
+/// use webchat::dom::E;
+/// webchat::views::register("weather", "Forecast", |props: &webchat::views::CustomProps, container| {
+///     let city = props.data.get("city").and_then(|c| c.as_str()).unwrap_or("?");
+///     let _ = container.append_child(&E::new("p").class("forecast").text(city).0);
+///     None
 /// })
 /// .expect("valid name");
 /// ```
-pub fn register<F, V>(module: &str, view: &str, render: F) -> Result<(), RegistryError>
-where
-    F: Fn(CustomProps) -> V + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    insert(
-        module,
-        view,
-        Entry::Rust(Arc::new(move |props| render(props).into_any())),
-    )
+pub fn register(
+    module: &str,
+    view: &str,
+    render: impl Fn(&CustomProps, &Element) -> Cleanup + 'static,
+) -> Result<(), RegistryError> {
+    insert(module, view, Entry::Rust(Rc::new(render)))
 }
 
 /// Registers a JS view: `render(container: HTMLElement, props: object)`, optionally returning a cleanup
@@ -192,68 +193,75 @@ fn lookup(module: &str, view: &str) -> Option<Entry> {
     REGISTRY.with(|r| r.borrow().get(&key(module, view)).cloned())
 }
 
-/// Renders a custom payload through its registered view, or the fallback.
-pub(crate) fn render_custom(custom: &Custom, msg: &Message, ctx: &RenderCtx) -> AnyView {
+/// Renders a custom payload through its registered view, or the fallback. Whatever the view leaves
+/// to release (its cleanup, the callbacks handed to it) goes to `scope`.
+pub(crate) fn render_custom(
+    custom: &Custom,
+    msg: &Message,
+    ctx: &RenderCtx,
+    scope: &mut Scope,
+) -> Element {
     let name = key(&custom.module, &custom.view);
-    match lookup(&custom.module, &custom.view) {
+    let outcome = match lookup(&custom.module, &custom.view) {
+        Some(Entry::Builtin(render)) => return render(custom, msg, ctx, scope),
+        Some(Entry::Rust(render)) => mount_rust(&render, custom, msg, ctx, &name, scope),
+        Some(Entry::Js(js)) => mount_js(&js, custom, msg, ctx, &name, scope),
         // v12's lookup, checked at render time: a view the page defined on `window.botpress`
         None => match crate::api::views::page_view(&custom.module, &custom.view) {
-            Some(render) => match mount_js(&JsView::new(render), custom, msg, ctx, &name) {
-                Ok(view) => view,
-                Err(err) => {
-                    report(&name, &err);
-                    fallback()
-                }
-            },
-            None => {
-                report(
-                    &name,
-                    &JsValue::from_str("no view is registered under this name"),
-                );
-                fallback()
-            }
+            Some(render) => mount_js(&JsView::new(render), custom, msg, ctx, &name, scope),
+            None => Err(JsValue::from_str("no view is registered under this name")),
         },
-        Some(Entry::Builtin(render)) => render(custom, msg, ctx),
-        Some(Entry::Rust(render)) => {
-            let props = CustomProps {
-                module: custom.module.clone(),
-                view: custom.view.clone(),
-                message_id: msg.id.clone(),
-                sent_on: msg.sent_on.clone(),
-                is_bot_message: msg.is_bot(),
-                is_last_group: ctx.is_last_group,
-                is_last_of_group: ctx.is_last_of_group,
-                data: custom.props.clone(),
-                send_payload: ctx.send_payload,
-                send_event: ctx.send_event,
-            };
-            match call_rust(&render, props) {
-                Some(view) => view! { <div class="bpw-custom" data-testid="bpw-custom" data-view=name>{view}</div> }
-                    .into_any(),
-                None => {
-                    report(&name, &JsValue::from_str("the view panicked"));
-                    fallback()
-                }
-            }
-        }
-        Some(Entry::Js(js)) => match mount_js(&js, custom, msg, ctx, &name) {
-            Ok(view) => view,
-            Err(err) => {
-                report(&name, &err);
-                fallback()
-            }
-        },
+    };
+    outcome.unwrap_or_else(|err| {
+        report(&name, &err);
+        builtin::unsupported::render("custom", ctx.lang)
+    })
+}
+
+/// The element a custom view draws into.
+fn container(name: &str) -> E {
+    E::new("div")
+        .class("bpw-custom")
+        .testid("bpw-custom")
+        .attr("data-view", name)
+}
+
+fn props_for(custom: &Custom, msg: &Message, ctx: &RenderCtx) -> CustomProps {
+    CustomProps {
+        module: custom.module.clone(),
+        view: custom.view.clone(),
+        message_id: msg.id.clone(),
+        sent_on: msg.sent_on.clone(),
+        is_bot_message: msg.is_bot(),
+        is_last_group: ctx.is_last_group,
+        is_last_of_group: ctx.is_last_of_group,
+        data: custom.props.clone(),
+        send_payload: ctx.send_payload.clone(),
+        send_event: ctx.send_event.clone(),
     }
+}
+
+fn mount_rust(
+    render: &RustRender,
+    custom: &Custom,
+    msg: &Message,
+    ctx: &RenderCtx,
+    name: &str,
+    scope: &mut Scope,
+) -> Result<Element, JsValue> {
+    let el = container(name).0;
+    let cleanup = call_rust(render, &props_for(custom, msg, ctx), &el)
+        .ok_or_else(|| JsValue::from_str("the view panicked"))?;
+    if let Some(cleanup) = cleanup {
+        scope.on_cleanup(cleanup);
+    }
+    Ok(el)
 }
 
 /// Runs a Rust view; `None` when it panicked. Catches panics where unwinding exists (native tests,
 /// hosts built with `panic=unwind`); on wasm32-unknown-unknown a panic aborts the module instead.
-fn call_rust(render: &RustRender, props: CustomProps) -> Option<AnyView> {
-    std::panic::catch_unwind(AssertUnwindSafe(|| render(props))).ok()
-}
-
-fn fallback() -> AnyView {
-    view! { <builtin::unsupported::Unsupported type_name="custom".to_string() /> }.into_any()
+fn call_rust(render: &RustRender, props: &CustomProps, el: &Element) -> Option<Cleanup> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| render(props, el))).ok()
 }
 
 fn report(name: &str, err: &JsValue) {
@@ -270,45 +278,31 @@ fn report(name: &str, err: &JsValue) {
 /// A Rust callback handed to a JS view (`sendPayload`, `sendEvent`).
 type JsCallback = Closure<dyn Fn(JsValue)>;
 
-/// What a mounted JS view holds until unmount.
-struct JsMount {
-    cleanup: Option<js_sys::Function>,
-    _callbacks: Vec<JsCallback>,
-}
-
 fn mount_js(
     js: &JsView,
     custom: &Custom,
     msg: &Message,
     ctx: &RenderCtx,
     name: &str,
-) -> Result<AnyView, JsValue> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| JsValue::from_str("no document"))?;
-    let container = document.create_element("div")?;
-    container.set_class_name("bpw-custom-view");
+    scope: &mut Scope,
+) -> Result<Element, JsValue> {
+    let outer = container(name).0;
+    let inner = E::new("div").class("bpw-custom-view").0;
     let (props, callbacks) = js_props(custom, msg, ctx, name)?;
-    let returned = js.render.call2(&JsValue::NULL, &container, &props)?;
-    let mount = SendWrapper::new(JsMount {
-        cleanup: returned.dyn_into::<js_sys::Function>().ok(),
-        _callbacks: callbacks,
-    });
+    let returned = js.render.call2(&JsValue::NULL, &inner, &props)?;
+    let _ = outer.append_child(&inner);
+    let cleanup = returned.dyn_into::<js_sys::Function>().ok();
     let cleanup_name = name.to_string();
-    on_cleanup(move || {
-        let mount = mount.take();
-        if let Some(cleanup) = mount.cleanup {
+    scope.on_cleanup(Box::new(move || {
+        if let Some(cleanup) = cleanup {
             if let Err(err) = cleanup.call0(&JsValue::NULL) {
                 report(&cleanup_name, &err);
             }
         }
-    });
-    let slot = NodeRef::<leptos::html::Div>::new();
-    slot.on_load(move |el| {
-        let _ = el.append_child(&container);
-    });
-    Ok(view! { <div class="bpw-custom" data-testid="bpw-custom" data-view=name.to_string() node_ref=slot></div> }
-        .into_any())
+        // the view's callbacks live until its cleanup ran
+        drop(callbacks);
+    }));
+    Ok(outer)
 }
 
 fn js_props(
@@ -328,19 +322,19 @@ fn js_props(
     set("isLastOfGroup", &JsValue::from_bool(ctx.is_last_of_group))?;
     let forward = |target: Callback<Value>, what: &'static str| {
         let name = name.to_string();
-        Closure::<dyn Fn(JsValue)>::new(
-            move |value: JsValue| match serde_wasm_bindgen::from_value::<Value>(value) {
-                Ok(Value::Object(obj)) => target.run(Value::Object(obj)),
+        Closure::wrap(Box::new(move |value: JsValue| {
+            match serde_wasm_bindgen::from_value::<Value>(value) {
+                Ok(Value::Object(obj)) => target(Value::Object(obj)),
                 Ok(_) => report(
                     &name,
                     &JsValue::from_str(&format!("{what} expects an object")),
                 ),
                 Err(err) => report(&name, &err.into()),
-            },
-        )
+            }
+        }) as Box<dyn Fn(JsValue)>)
     };
-    let send_payload = forward(ctx.send_payload, "sendPayload");
-    let send_event = forward(ctx.send_event, "sendEvent");
+    let send_payload = forward(ctx.send_payload.clone(), "sendPayload");
+    let send_event = forward(ctx.send_event.clone(), "sendEvent");
     set("sendPayload", send_payload.as_ref())?;
     set("onSendData", send_payload.as_ref())?;
     set("sendEvent", send_event.as_ref())?;
@@ -356,7 +350,11 @@ mod tests {
         assert!(is_registered("channel-web", "QuickReplies"));
         assert!(is_registered("extensions", "Dropdown"));
         assert_eq!(
-            register("channel-web", "QuickReplies", |_p: CustomProps| "x"),
+            register(
+                "channel-web",
+                "QuickReplies",
+                |_p: &CustomProps, _e: &Element| None
+            ),
             Err(RegistryError::BuiltIn("channel-web/QuickReplies".into()))
         );
         assert!(!unregister("extensions", "Dropdown"));
@@ -366,7 +364,7 @@ mod tests {
     #[test]
     fn register_and_unregister_rust_views() {
         assert!(!is_registered("weather", "Forecast"));
-        register("weather", "Forecast", |p: CustomProps| p.view).expect("valid");
+        register("weather", "Forecast", |_p: &CustomProps, _e: &Element| None).expect("valid");
         assert!(is_registered("weather", "Forecast"));
         assert!(!is_registered("weather", "Other"));
         assert!(unregister("weather", "Forecast"));
@@ -383,18 +381,20 @@ mod tests {
             is_last_group: true,
             is_last_of_group: true,
             data: Map::new(),
-            send_payload: Callback::new(|_| {}),
-            send_event: Callback::new(|_| {}),
+            send_payload: Rc::new(|_| {}),
+            send_event: Rc::new(|_| {}),
         }
     }
 
     #[test]
     fn a_panicking_rust_view_is_contained() {
+        // natively there is no DOM: the views below never touch their element
+        let el: Element = wasm_bindgen::JsValue::NULL.unchecked_into();
         let bad: RustRender =
-            Arc::new(|p: CustomProps| -> AnyView { panic!("view {} broke", p.view) });
-        assert!(call_rust(&bad, props()).is_none());
-        let good: RustRender = Arc::new(|p: CustomProps| p.view.into_any());
-        assert!(call_rust(&good, props()).is_some());
+            Rc::new(|p: &CustomProps, _e: &Element| -> Cleanup { panic!("view {} broke", p.view) });
+        assert!(call_rust(&bad, &props(), &el).is_none());
+        let good: RustRender = Rc::new(|_p: &CustomProps, _e: &Element| None);
+        assert!(call_rust(&good, &props(), &el).is_some());
     }
 
     #[test]
@@ -408,7 +408,7 @@ mod tests {
         ] {
             assert!(
                 matches!(
-                    register(m, v, |_p: CustomProps| ""),
+                    register(m, v, |_p: &CustomProps, _e: &Element| None),
                     Err(RegistryError::InvalidName { .. })
                 ),
                 "{m}/{v}"

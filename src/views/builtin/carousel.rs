@@ -4,115 +4,99 @@
 //! unlike v12 which allowed `javascript:`), `postback` sends `{type:'postback', payload}`,
 //! `say_something` sends `{type:'say_something', text}`.
 
-use leptos::either::EitherOf3;
-use leptos::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
+use web_sys::Element;
 
+use super::new_tab_link;
+use crate::dom::{Scope, E};
 use crate::views::convert::{Card, CardButton};
 use crate::views::url::safe_url;
+use crate::views::RenderCtx;
 
 /// A carousel of cards.
-#[component]
-pub fn Carousel(
-    /// The cards.
-    cards: Vec<Card>,
-    /// Origin relative URLs resolve on.
-    #[prop(into)]
-    bot_host: String,
-    /// Sends postback / say_something payloads.
-    send_payload: Callback<Value>,
-) -> impl IntoView {
-    let cards = cards
-        .into_iter()
-        .map(|card| card_view(card, &bot_host, send_payload))
-        .collect::<Vec<_>>();
-    view! {
-        <div class="bpw-carousel" role="list" aria-label="Carousel" data-testid="bpw-carousel">
-            {cards}
-        </div>
+pub fn render(cards: &[Card], ctx: &RenderCtx, scope: &mut Scope) -> Element {
+    let list = E::new("div")
+        .class("bpw-carousel")
+        .attr("role", "list")
+        .attr("aria-label", "Carousel")
+        .testid("bpw-carousel");
+    for card in cards {
+        let _ = list.0.append_child(&card_view(card, ctx, scope));
     }
+    list.0
 }
 
-fn card_view(card: Card, bot_host: &str, send_payload: Callback<Value>) -> impl IntoView {
-    let picture = card
+fn card_view(card: &Card, ctx: &RenderCtx, scope: &mut Scope) -> Element {
+    let el = E::new("div")
+        .class("bpw-card")
+        .attr("role", "listitem")
+        .testid("bpw-card");
+    if let Some(src) = card
         .picture
         .as_deref()
-        .and_then(|p| safe_url(p, bot_host))
-        .map(|src| view! { <img class="bpw-card-picture" src=src alt=card.title.clone() loading="lazy" /> });
-    let subtitle = card
-        .subtitle
-        .clone()
-        .map(|s| view! { <p class="bpw-card-subtitle">{s}</p> });
-    let buttons = card
-        .buttons
-        .into_iter()
-        .map(|b| button_view(b, bot_host, send_payload))
-        .collect::<Vec<_>>();
-    view! {
-        <div class="bpw-card" role="listitem" data-testid="bpw-card">
-            {picture}
-            <div class="bpw-card-body">
-                <p class="bpw-card-title">{card.title}</p>
-                {subtitle}
-            </div>
-            <div class="bpw-card-buttons">{buttons}</div>
-        </div>
+        .and_then(|p| safe_url(p, &ctx.bot_host))
+    {
+        let _ = el.0.append_child(
+            &E::new("img")
+                .class("bpw-card-picture")
+                .attr("src", &src)
+                .attr("alt", &card.title)
+                .attr("loading", "lazy")
+                .0,
+        );
     }
+    let mut body = E::new("div")
+        .class("bpw-card-body")
+        .child(E::new("p").class("bpw-card-title").text(&card.title));
+    if let Some(s) = &card.subtitle {
+        body = body.child(E::new("p").class("bpw-card-subtitle").text(s));
+    }
+    let buttons = E::new("div").class("bpw-card-buttons");
+    for b in &card.buttons {
+        let _ = buttons.0.append_child(&button_view(b, ctx, scope));
+    }
+    el.child(body).child(buttons).0
 }
 
-fn button_view(button: CardButton, bot_host: &str, send_payload: Callback<Value>) -> impl IntoView {
-    match button {
-        CardButton::OpenUrl { title, url } => match safe_url(&url, bot_host) {
-            Some(href) => EitherOf3::A(view! {
-                <a
-                    class="bpw-card-button"
-                    href=href
-                    target="_blank"
-                    rel="noopener noreferrer"
-                    data-testid="bpw-card-link"
-                    aria-label=format!("{title} (opens in a new tab)")
-                >
-                    {title.clone()}
-                </a>
-            }),
-            // A refused URL: the label stays, as text.
-            None => EitherOf3::C(view! {
-                <span class="bpw-card-button bpw-card-button-refused" data-testid="bpw-card-refused">
-                    {title}
-                </span>
-            }),
-        },
-        CardButton::Postback { title, payload } => {
-            let payload = json!({"type": "postback", "payload": payload});
-            EitherOf3::B(action_button(
-                title,
-                "bpw-card-postback",
-                payload,
-                send_payload,
-            ))
+fn button_view(button: &CardButton, ctx: &RenderCtx, scope: &mut Scope) -> Element {
+    let (title, testid, payload) = match button {
+        CardButton::OpenUrl { title, url } => {
+            return match safe_url(url, &ctx.bot_host) {
+                Some(href) => {
+                    new_tab_link("bpw-card-button", &href)
+                        .testid("bpw-card-link")
+                        .attr("aria-label", &format!("{title} (opens in a new tab)"))
+                        .text(title)
+                        .0
+                }
+                // A refused URL: the label stays, as text.
+                None => {
+                    E::new("span")
+                        .class("bpw-card-button bpw-card-button-refused")
+                        .testid("bpw-card-refused")
+                        .text(title)
+                        .0
+                }
+            };
         }
-        CardButton::SaySomething { title, text } => {
-            let payload = json!({"type": "say_something", "text": text});
-            EitherOf3::B(action_button(title, "bpw-card-say", payload, send_payload))
-        }
-    }
-}
-
-fn action_button(
-    title: String,
-    testid: &'static str,
-    payload: Value,
-    send_payload: Callback<Value>,
-) -> impl IntoView {
-    view! {
-        <button
-            type="button"
-            class="bpw-card-button"
-            data-testid=testid
-            aria-label=title.clone()
-            on:click=move |_| send_payload.run(payload.clone())
-        >
-            {title.clone()}
-        </button>
-    }
+        CardButton::Postback { title, payload } => (
+            title,
+            "bpw-card-postback",
+            json!({"type": "postback", "payload": payload}),
+        ),
+        CardButton::SaySomething { title, text } => (
+            title,
+            "bpw-card-say",
+            json!({"type": "say_something", "text": text}),
+        ),
+    };
+    let send = ctx.send_payload.clone();
+    E::new("button")
+        .attr("type", "button")
+        .class("bpw-card-button")
+        .testid(testid)
+        .attr("aria-label", title)
+        .text(title)
+        .on(scope, "click", Box::new(move |_| send(payload.clone())))
+        .0
 }

@@ -1,148 +1,193 @@
 //! `custom extensions/Dropdown` (and universal `dropdown`): a native select (single) or a checkbox list
 //! (multiple). A selection sends `{type:'quick_reply', text:label, payload:value||label}` (§1.8).
 
-use leptos::either::Either;
-use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
+
+use super::markdown::append_nodes;
+use crate::dom::{flag, Scope, E};
+use crate::i18n::Key;
+use crate::model::Message;
+use crate::views::convert::{Custom, Dropdown, DropdownOption};
+use crate::views::markdown::{parse_markdown, plain_text_nodes};
+use crate::views::{Callback, RenderCtx};
 use serde_json::Value;
 
-use crate::model::Message;
-use crate::views::builtin::unsupported::Unsupported;
-use crate::views::convert::{Custom, Dropdown};
-use crate::views::markdown::{nodes_view, parse_markdown, plain_text_nodes};
-use crate::views::RenderCtx;
-
 /// Registry entry for `extensions/Dropdown`.
-pub fn render(custom: &Custom, msg: &Message, ctx: &RenderCtx) -> AnyView {
+pub fn render(custom: &Custom, msg: &Message, ctx: &RenderCtx, scope: &mut Scope) -> Element {
     match Dropdown::from_props(&custom.props) {
-        Some(dropdown) => view! {
-            <DropdownView
-                dropdown
-                bot_host=ctx.bot_host.clone()
-                send_payload=ctx.send_payload
-                active=msg.is_bot() && ctx.is_last()
-            />
-        }
-        .into_any(),
-        None => view! { <Unsupported type_name="custom".to_string() /> }.into_any(),
+        Some(dropdown) => view(&dropdown, ctx, msg.is_bot() && ctx.is_last(), scope),
+        None => super::unsupported::render("custom", ctx.lang),
     }
 }
 
-/// A dropdown message.
-#[component]
-pub fn DropdownView(
-    /// Typed dropdown props.
-    dropdown: Dropdown,
-    /// Origin relative URLs in a markdown message resolve on.
-    #[prop(into)]
-    bot_host: String,
-    /// Sends the selection.
-    send_payload: Callback<Value>,
-    /// Whether the dropdown can still be used (only on the last message).
-    active: bool,
-) -> impl IntoView {
-    let message = dropdown.message.as_ref().map(|m| {
+/// What a selection needs: the options, the sender, and whether it was used.
+struct Chooser {
+    options: Vec<DropdownOption>,
+    send: Callback<Value>,
+    sent: Cell<bool>,
+    controls: RefCell<Vec<Element>>,
+}
+
+impl Chooser {
+    /// Sends the options at `indices` once, then disables every control.
+    fn choose(&self, indices: &[usize]) {
+        let chosen: Vec<DropdownOption> = indices
+            .iter()
+            .filter_map(|i| self.options.get(*i).cloned())
+            .collect();
+        if chosen.is_empty() || self.sent.replace(true) {
+            return;
+        }
+        for c in self.controls.borrow().iter() {
+            flag(c, "disabled", true);
+        }
+        (self.send)(Dropdown::selection_payload(&chosen));
+    }
+}
+
+/// A dropdown message; `active` is false once it is not the last message (then it is disabled).
+pub fn view(dropdown: &Dropdown, ctx: &RenderCtx, active: bool, scope: &mut Scope) -> Element {
+    let root = E::new("div").class("bpw-dropdown").testid("bpw-dropdown");
+    if let Some(m) = &dropdown.message {
         let nodes = if dropdown.markdown {
-            parse_markdown(m, &bot_host)
+            parse_markdown(m, &ctx.bot_host)
         } else {
             plain_text_nodes(m)
         };
-        view! { <div class="bpw-text bpw-dropdown-message">{nodes_view(nodes)}</div> }
-    });
-    let sent = RwSignal::new(!active);
-    let options = StoredValue::new(dropdown.options.clone());
+        let message = E::new("div").class("bpw-text bpw-dropdown-message").0;
+        append_nodes(&message, &nodes);
+        let _ = root.0.append_child(&message);
+    }
     let button_text = dropdown
         .button_text
         .clone()
-        .unwrap_or_else(|| crate::views::tr(crate::i18n::Key::Select).to_string());
+        .unwrap_or_else(|| ctx.tr(Key::Select).to_string());
     let placeholder = dropdown
         .placeholder_text
         .clone()
-        .unwrap_or_else(|| crate::views::tr(crate::i18n::Key::ChooseOption).to_string());
-    let send = move |indices: Vec<usize>| {
-        let chosen: Vec<_> =
-            options.with_value(|o| indices.iter().filter_map(|i| o.get(*i).cloned()).collect());
-        if chosen.is_empty() || sent.get_untracked() {
-            return;
-        }
-        sent.set(true);
-        send_payload.run(Dropdown::selection_payload(&chosen));
-    };
+        .unwrap_or_else(|| ctx.tr(Key::ChooseOption).to_string());
+    let chooser = Rc::new(Chooser {
+        options: dropdown.options.clone(),
+        send: ctx.send_payload.clone(),
+        sent: Cell::new(!active),
+        controls: RefCell::new(Vec::new()),
+    });
     let control = if dropdown.allow_multiple {
-        let checked = RwSignal::new(Vec::<usize>::new());
-        let boxes = dropdown
-            .options
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                let label = o.label.clone();
-                view! {
-                    <label class="bpw-dropdown-option">
-                        <input
-                            type="checkbox"
-                            data-testid="bpw-dropdown-option"
-                            aria-label=label.clone()
-                            disabled=move || sent.get()
-                            on:change:target=move |ev| {
-                                let on = ev.target().checked();
-                                checked.update(|c| {
-                                    c.retain(|x| *x != i);
-                                    if on {
-                                        c.push(i);
-                                        c.sort_unstable();
-                                    }
-                                });
-                            }
-                        />
-                        <span>{label.clone()}</span>
-                    </label>
-                }
-            })
-            .collect::<Vec<_>>();
-        Either::Left(view! {
-            <fieldset class="bpw-dropdown-multiple" aria-label=placeholder>
-                {boxes}
-                <button
-                    type="button"
-                    class="bpw-dropdown-submit"
-                    data-testid="bpw-dropdown-submit"
-                    aria-label=button_text.clone()
-                    disabled=move || sent.get() || checked.with(Vec::is_empty)
-                    on:click=move |_| send(checked.get_untracked())
-                >
-                    {button_text.clone()}
-                </button>
-            </fieldset>
-        })
+        multiple(dropdown, &chooser, &placeholder, &button_text, scope)
     } else {
-        let options = dropdown
-            .options
-            .iter()
-            .enumerate()
-            .map(|(i, o)| view! { <option value=i.to_string()>{o.label.clone()}</option> })
-            .collect::<Vec<_>>();
-        Either::Right(view! {
-            <select
-                class="bpw-dropdown-select"
-                data-testid="bpw-dropdown-select"
-                aria-label=placeholder.clone()
-                disabled=move || sent.get()
-                on:change:target=move |ev| {
-                    if let Ok(i) = ev.target().value().parse::<usize>() {
-                        send(vec![i]);
-                    }
-                }
-            >
-                <option value="" disabled=true selected=true>
-                    {placeholder.clone()}
-                </option>
-                {options}
-            </select>
-        })
+        single(dropdown, &chooser, &placeholder, scope)
     };
-    view! {
-        <div class="bpw-dropdown" data-testid="bpw-dropdown">
-            {message}
-            {control}
-        </div>
+    if !active {
+        for c in chooser.controls.borrow().iter() {
+            flag(c, "disabled", true);
+        }
     }
+    root.child(E(control)).0
+}
+
+fn single(
+    dropdown: &Dropdown,
+    chooser: &Rc<Chooser>,
+    placeholder: &str,
+    scope: &mut Scope,
+) -> Element {
+    let select = E::new("select")
+        .class("bpw-dropdown-select")
+        .testid("bpw-dropdown-select")
+        .attr("aria-label", placeholder)
+        .child(
+            E::new("option")
+                .attr("value", "")
+                .flag("disabled", true)
+                .flag("selected", true)
+                .text(placeholder),
+        );
+    for (i, o) in dropdown.options.iter().enumerate() {
+        let _ = select.0.append_child(
+            &E::new("option")
+                .attr("value", &i.to_string())
+                .text(&o.label)
+                .0,
+        );
+    }
+    let c = chooser.clone();
+    let el = select.0.clone();
+    scope.listen(
+        &select.0,
+        "change",
+        Box::new(move |_| {
+            if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
+                if let Ok(i) = s.value().parse::<usize>() {
+                    c.choose(&[i]);
+                }
+            }
+        }),
+    );
+    chooser.controls.borrow_mut().push(select.0.clone());
+    select.0
+}
+
+fn multiple(
+    dropdown: &Dropdown,
+    chooser: &Rc<Chooser>,
+    placeholder: &str,
+    button_text: &str,
+    scope: &mut Scope,
+) -> Element {
+    let set = E::new("fieldset")
+        .class("bpw-dropdown-multiple")
+        .attr("aria-label", placeholder);
+    let boxes: Rc<RefCell<Vec<HtmlInputElement>>> = Rc::new(RefCell::new(Vec::new()));
+    let submit = E::new("button")
+        .attr("type", "button")
+        .class("bpw-dropdown-submit")
+        .testid("bpw-dropdown-submit")
+        .attr("aria-label", button_text)
+        .flag("disabled", true)
+        .text(button_text);
+    for o in &dropdown.options {
+        let input = E::new("input")
+            .attr("type", "checkbox")
+            .testid("bpw-dropdown-option")
+            .attr("aria-label", &o.label);
+        let (b, s, c) = (boxes.clone(), submit.0.clone(), chooser.clone());
+        scope.listen(
+            &input.0,
+            "change",
+            Box::new(move |_| {
+                let any = b.borrow().iter().any(HtmlInputElement::checked);
+                flag(&s, "disabled", c.sent.get() || !any);
+            }),
+        );
+        boxes.borrow_mut().push(input.0.clone().unchecked_into());
+        chooser.controls.borrow_mut().push(input.0.clone());
+        let _ = set.0.append_child(
+            &E::new("label")
+                .class("bpw-dropdown-option")
+                .child(input)
+                .child(E::new("span").text(&o.label))
+                .0,
+        );
+    }
+    let (b, c) = (boxes.clone(), chooser.clone());
+    scope.listen(
+        &submit.0,
+        "click",
+        Box::new(move |_| {
+            let indices: Vec<usize> = b
+                .borrow()
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| x.checked())
+                .map(|(i, _)| i)
+                .collect();
+            c.choose(&indices);
+        }),
+    );
+    chooser.controls.borrow_mut().push(submit.0.clone());
+    set.child(submit).0
 }

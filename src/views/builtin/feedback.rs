@@ -1,52 +1,55 @@
 //! `collectFeedback`: thumbs up / down under a bot message (v12 posts it to `/saveFeedback`, §1.8).
 
-use leptos::prelude::*;
+use std::cell::Cell;
+use std::rc::Rc;
 
+use web_sys::Element;
+
+use crate::dom::{flag, set, toggle_class, Scope, E};
 use crate::i18n::Key;
-use crate::views::tr;
+use crate::views::RenderCtx;
 
 /// Thumbs up (1) and down (-1); one vote per message.
-#[component]
-pub fn Feedback(
-    /// The message the vote is about.
-    message_id: String,
-    /// Called with `(message id, 1 | -1)`.
-    on_feedback: Callback<(String, i8)>,
-) -> impl IntoView {
-    let vote = RwSignal::new(None::<i8>);
-    let id = StoredValue::new(message_id);
-    let cast = move |value: i8| {
-        if vote.get_untracked().is_none() {
-            vote.set(Some(value));
-            on_feedback.run((id.get_value(), value));
-        }
-    };
-    view! {
-        <div class="bpw-feedback" role="group" aria-label=tr(Key::RateAnswer)>
-            <button
-                type="button"
-                class="bpw-feedback-up"
-                class:bpw-selected=move || vote.get() == Some(1)
-                data-testid="bpw-feedback-up"
-                aria-label=tr(Key::GoodAnswer)
-                aria-pressed=move || (vote.get() == Some(1)).to_string()
-                disabled=move || vote.get().is_some()
-                on:click=move |_| cast(1)
-            >
-                "👍"
-            </button>
-            <button
-                type="button"
-                class="bpw-feedback-down"
-                class:bpw-selected=move || vote.get() == Some(-1)
-                data-testid="bpw-feedback-down"
-                aria-label=tr(Key::BadAnswer)
-                aria-pressed=move || (vote.get() == Some(-1)).to_string()
-                disabled=move || vote.get().is_some()
-                on:click=move |_| cast(-1)
-            >
-                "👎"
-            </button>
-        </div>
+pub fn render(message_id: &str, ctx: &RenderCtx, scope: &mut Scope) -> Element {
+    let group = E::new("div")
+        .class("bpw-feedback")
+        .attr("role", "group")
+        .attr("aria-label", ctx.tr(Key::RateAnswer));
+    let voted = Rc::new(Cell::new(false));
+    let up = vote_button("bpw-feedback-up", ctx.tr(Key::GoodAnswer), "👍");
+    let down = vote_button("bpw-feedback-down", ctx.tr(Key::BadAnswer), "👎");
+    for (button, value) in [(&up, 1i8), (&down, -1i8)] {
+        let (voted, send, id) = (
+            voted.clone(),
+            ctx.send_feedback.clone(),
+            message_id.to_string(),
+        );
+        let (up, down) = (up.0.clone(), down.0.clone());
+        scope.listen(
+            &button.0,
+            "click",
+            Box::new(move |_| {
+                if voted.replace(true) {
+                    return;
+                }
+                let chosen = if value > 0 { &up } else { &down };
+                toggle_class(chosen, "bpw-selected", true);
+                set(chosen, "aria-pressed", "true");
+                flag(&up, "disabled", true);
+                flag(&down, "disabled", true);
+                send((id.clone(), value));
+            }),
+        );
     }
+    group.child(up).child(down).0
+}
+
+fn vote_button(class: &str, label: &str, glyph: &str) -> E {
+    E::new("button")
+        .attr("type", "button")
+        .class(class)
+        .testid(class)
+        .attr("aria-label", label)
+        .attr("aria-pressed", "false")
+        .text(glyph)
 }

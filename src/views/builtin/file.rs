@@ -1,11 +1,13 @@
 //! `file`: a download link named after the file.
 
-use leptos::either::Either;
-use leptos::prelude::*;
+use web_sys::Element;
 
-use super::refused_media_text;
+use super::{new_tab_link, refused};
+use crate::dom::E;
+use crate::i18n::Key;
 use crate::views::convert::Media;
 use crate::views::url::safe_url;
+use crate::views::RenderCtx;
 
 /// The name shown for a file: its title, else the last path segment of the URL.
 pub fn file_name(media: &Media) -> String {
@@ -20,34 +22,25 @@ pub fn file_name(media: &Media) -> String {
 }
 
 /// A file message.
-#[component]
-pub fn FileView(
-    /// The file URL and title.
-    media: Media,
-    /// Origin a relative URL resolves on.
-    #[prop(into)]
-    bot_host: String,
-) -> impl IntoView {
-    let name = file_name(&media);
-    match safe_url(&media.url, &bot_host) {
-        Some(href) => Either::Left(view! {
-            <a
-                class="bpw-file"
-                href=href
-                download=name.clone()
-                target="_blank"
-                rel="noopener noreferrer"
-                data-testid="bpw-file-link"
-                aria-label=crate::views::trf(crate::i18n::Key::DownloadFile, &[("name", &name)])
-            >
-                <span class="bpw-file-icon" aria-hidden=crate::views::ARIA_HIDDEN></span>
-                <span class="bpw-file-name">{name.clone()}</span>
-            </a>
-        }),
-        None => Either::Right(
-            view! { <p class="bpw-text bpw-media-refused">{refused_media_text(&media)}</p> },
-        ),
-    }
+pub fn render(media: &Media, ctx: &RenderCtx) -> Element {
+    let Some(href) = safe_url(&media.url, &ctx.bot_host) else {
+        return refused(media);
+    };
+    let name = file_name(media);
+    new_tab_link("bpw-file", &href)
+        .attr("download", &name)
+        .testid("bpw-file-link")
+        .attr(
+            "aria-label",
+            &ctx.trf(Key::DownloadFile, &[("name", &name)]),
+        )
+        .child(
+            E::new("span")
+                .class("bpw-file-icon")
+                .attr("aria-hidden", "true"),
+        )
+        .child(E::new("span").class("bpw-file-name").text(&name))
+        .0
 }
 
 #[cfg(test)]

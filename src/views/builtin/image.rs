@@ -1,48 +1,31 @@
 //! `image`: a lazy-loaded picture; clicking it opens the full size in a new tab.
 
-use leptos::either::Either;
-use leptos::prelude::*;
+use web_sys::Element;
 
-use super::refused_media_text;
+use super::{new_tab_link, refused};
+use crate::dom::E;
+use crate::i18n::Key;
 use crate::views::convert::Media;
 use crate::views::url::safe_url;
+use crate::views::RenderCtx;
 
 /// An image message.
-#[component]
-pub fn ImageView(
-    /// The image URL and title.
-    media: Media,
-    /// Origin a relative URL resolves on.
-    #[prop(into)]
-    bot_host: String,
-) -> impl IntoView {
-    match safe_url(&media.url, &bot_host) {
-        Some(src) => {
-            let title = media.title.clone().unwrap_or_default();
-            let label = crate::views::trf(crate::i18n::Key::OpenImage, &[("title", &title)]);
-            let alt = media.title.clone().unwrap_or_default();
-            let caption = media
-                .title
-                .clone()
-                .map(|t| view! { <figcaption>{t}</figcaption> });
-            let href = src.clone();
-            Either::Left(view! {
-                <figure class="bpw-image">
-                    <a
-                        href=href
-                        target="_blank"
-                        rel="noopener noreferrer"
-                        data-testid="bpw-image-link"
-                        aria-label=label
-                    >
-                        <img src=src alt=alt loading="lazy" />
-                    </a>
-                    {caption}
-                </figure>
-            })
-        }
-        None => Either::Right(
-            view! { <p class="bpw-text bpw-media-refused">{refused_media_text(&media)}</p> },
-        ),
+pub fn render(media: &Media, ctx: &RenderCtx) -> Element {
+    let Some(src) = safe_url(&media.url, &ctx.bot_host) else {
+        return refused(media);
+    };
+    let title = media.title.as_deref().unwrap_or_default();
+    let img = E::new("img")
+        .attr("src", &src)
+        .attr("alt", title)
+        .attr("loading", "lazy");
+    let link = new_tab_link("", &src)
+        .testid("bpw-image-link")
+        .attr("aria-label", &ctx.trf(Key::OpenImage, &[("title", title)]))
+        .child(img);
+    let figure = E::new("figure").class("bpw-image").child(link);
+    match &media.title {
+        Some(t) => figure.child(E::new("figcaption").text(t)).0,
+        None => figure.0,
     }
 }

@@ -1,8 +1,12 @@
 //! `location`: a link to the place on OpenStreetMap (no map script is loaded).
 
-use leptos::prelude::*;
+use web_sys::Element;
 
+use super::new_tab_link;
+use crate::dom::E;
+use crate::i18n::Key;
 use crate::views::convert::Location;
+use crate::views::RenderCtx;
 
 /// The OpenStreetMap URL for a location.
 pub fn map_url(l: &Location) -> String {
@@ -13,37 +17,24 @@ pub fn map_url(l: &Location) -> String {
     )
 }
 
-/// A location message.
-#[component]
-pub fn LocationView(
-    /// The place.
-    location: Location,
-) -> impl IntoView {
-    let href = map_url(&location);
-    let coords = format!("{}, {}", location.latitude, location.longitude);
+/// A location message: the title (else the address, else the coordinates) and, under a title, the
+/// address.
+pub fn render(location: &Location, ctx: &RenderCtx) -> Element {
     let heading = location
         .title
         .clone()
         .or_else(|| location.address.clone())
-        .unwrap_or_else(|| coords.clone());
-    let detail = if location.title.is_some() {
-        location.address.clone()
-    } else {
-        None
-    };
-    let label = crate::views::trf(crate::i18n::Key::OpenMap, &[("name", &heading)]);
-    view! {
-        <a
-            class="bpw-location"
-            href=href
-            target="_blank"
-            rel="noopener noreferrer"
-            data-testid="bpw-location-link"
-            title=label
-        >
-            <span class="bpw-location-title">{heading}</span>
-            {detail.map(|d| view! { <span class="bpw-location-address">{d}</span> })}
-        </a>
+        .unwrap_or_else(|| format!("{}, {}", location.latitude, location.longitude));
+    let link = new_tab_link("bpw-location", &map_url(location))
+        .testid("bpw-location-link")
+        .attr("title", &ctx.trf(Key::OpenMap, &[("name", &heading)]))
+        .child(E::new("span").class("bpw-location-title").text(&heading));
+    match (&location.title, &location.address) {
+        (Some(_), Some(address)) => {
+            link.child(E::new("span").class("bpw-location-address").text(address))
+                .0
+        }
+        _ => link.0,
     }
 }
 

@@ -1,15 +1,15 @@
 //! `login_prompt`: a username/password form that sends
 //! `{type:'login_prompt', text:'Provided login information', username, password, sensitive:['password']}`
-//! (§1.8). The password is read from the field only at submit, cleared right after, and never kept in a
-//! signal, shown or logged.
+//! (§1.8). The password is read from the field only at submit, cleared right after, and never kept,
+//! shown or logged.
 
-use leptos::either::Either;
-use leptos::html;
-use leptos::prelude::*;
 use serde_json::{json, Value};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement};
 
+use crate::dom::{flag, set_text, Scope, E};
 use crate::i18n::Key;
-use crate::views::tr;
+use crate::views::RenderCtx;
 
 /// The payload a login sends.
 pub fn login_payload(username: &str, password: &str) -> Value {
@@ -22,73 +22,84 @@ pub fn login_payload(username: &str, password: &str) -> Value {
     })
 }
 
-/// The login form of a bot `login_prompt`.
-#[component]
-pub fn LoginPrompt(
-    /// Sends the login payload.
-    send_payload: Callback<Value>,
-    /// Whether the prompt can still be answered (only on the last message).
-    active: bool,
-) -> impl IntoView {
-    let username = NodeRef::<html::Input>::new();
-    let password = NodeRef::<html::Input>::new();
-    let sent = RwSignal::new(false);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let (Some(user), Some(pass)) = (username.get_untracked(), password.get_untracked()) else {
-            return;
-        };
-        let name = user.value();
-        if name.trim().is_empty() || sent.get_untracked() {
-            return;
-        }
-        let payload = login_payload(&name, &pass.value());
-        pass.set_value("");
-        sent.set(true);
-        send_payload.run(payload);
-    };
+fn field(label: &str, kind: &str, name: &str, autocomplete: &str, testid: &str) -> (E, E) {
+    let input = E::new("input")
+        .attr("type", kind)
+        .attr("name", name)
+        .attr("autocomplete", autocomplete)
+        .testid(testid)
+        .attr("aria-label", label);
+    let wrapper = E::new("label")
+        .class("bpw-login-field")
+        .child(E::new("span").text(label))
+        .child(input.clone());
+    (wrapper, input)
+}
+
+/// The login form of a bot `login_prompt`; once it is no longer the last message, a line saying a
+/// login was requested.
+pub fn render(ctx: &RenderCtx, active: bool, scope: &mut Scope) -> Element {
     if !active {
-        return Either::Right(
-            view! { <p class="bpw-text bpw-login-closed">{tr(Key::LoginRequested)}</p> },
-        );
+        return E::new("p")
+            .class("bpw-text bpw-login-closed")
+            .text(ctx.tr(Key::LoginRequested))
+            .0;
     }
-    Either::Left(view! {
-        <form class="bpw-login" data-testid="bpw-login-form" aria-label=tr(Key::LoginForm) on:submit=on_submit>
-            <label class="bpw-login-field">
-                <span>{tr(Key::Username)}</span>
-                <input
-                    type="text"
-                    name="username"
-                    autocomplete="username"
-                    required=true
-                    data-testid="bpw-login-username"
-                    aria-label=tr(Key::Username)
-                    disabled=move || sent.get()
-                    node_ref=username
-                />
-            </label>
-            <label class="bpw-login-field">
-                <span>{tr(Key::Password)}</span>
-                <input
-                    type="password"
-                    name="password"
-                    autocomplete="current-password"
-                    data-testid="bpw-login-password"
-                    aria-label=tr(Key::Password)
-                    disabled=move || sent.get()
-                    node_ref=password
-                />
-            </label>
-            <button
-                type="submit"
-                class="bpw-login-submit"
-                data-testid="bpw-login-submit"
-                disabled=move || sent.get()
-            >
-                {move || tr(if sent.get() { Key::LoginSent } else { Key::LogIn })}
-            </button>
-        </form>
-    })
+    let (user_field, user) = field(
+        ctx.tr(Key::Username),
+        "text",
+        "username",
+        "username",
+        "bpw-login-username",
+    );
+    let user = user.flag("required", true);
+    let (pass_field, pass) = field(
+        ctx.tr(Key::Password),
+        "password",
+        "password",
+        "current-password",
+        "bpw-login-password",
+    );
+    let submit = E::new("button")
+        .attr("type", "submit")
+        .class("bpw-login-submit")
+        .testid("bpw-login-submit")
+        .text(ctx.tr(Key::LogIn));
+    let sent_label = ctx.tr(Key::LoginSent);
+    let send = ctx.send_payload.clone();
+    let (u, p, b) = (user.0.clone(), pass.0.clone(), submit.0.clone());
+    E::new("form")
+        .class("bpw-login")
+        .testid("bpw-login-form")
+        .attr("aria-label", ctx.tr(Key::LoginForm))
+        .child(user_field)
+        .child(pass_field)
+        .child(submit)
+        .on(
+            scope,
+            "submit",
+            Box::new(move |ev| {
+                ev.prevent_default();
+                let (Some(user), Some(pass)) = (
+                    u.dyn_ref::<HtmlInputElement>(),
+                    p.dyn_ref::<HtmlInputElement>(),
+                ) else {
+                    return;
+                };
+                let name = user.value();
+                if name.trim().is_empty() || b.has_attribute("disabled") {
+                    return;
+                }
+                let payload = login_payload(&name, &pass.value());
+                pass.set_value("");
+                for el in [&u, &p, &b] {
+                    flag(el, "disabled", true);
+                }
+                set_text(&b, sent_label);
+                send(payload);
+            }),
+        )
+        .0
 }
 
 #[cfg(test)]

@@ -1,18 +1,49 @@
-//! Markdown text (`text` with `markdown:true`), rendered from the sanitized node tree.
+//! Markdown text (`text` with `markdown:true`), and the one function that turns the sanitized node
+//! tree of [`crate::views::markdown`] into DOM nodes: element by element, text always in text nodes.
 
-use leptos::prelude::*;
+use web_sys::Element;
 
-use crate::views::markdown::{nodes_view, parse_markdown};
+use crate::dom::{create, text_node, E};
+use crate::views::markdown::{parse_markdown, MdNode};
 
 /// A markdown bubble body. Raw HTML shows as literal text; links open in a new tab.
-#[component]
-pub fn MarkdownText(
-    /// The markdown source.
-    text: String,
-    /// Origin relative link and image URLs resolve on.
-    #[prop(into)]
-    bot_host: String,
-) -> impl IntoView {
-    let nodes = nodes_view(parse_markdown(&text, &bot_host));
-    view! { <div class="bpw-text bpw-markdown">{nodes}</div> }
+pub fn render(text: &str, bot_host: &str) -> Element {
+    let div = E::new("div").class("bpw-text bpw-markdown").0;
+    append_nodes(&div, &parse_markdown(text, bot_host));
+    div
+}
+
+/// Appends sanitized nodes to `parent`. Tags and attribute names come from the node tree, which only
+/// holds allowlisted tags and the attributes the markdown module sets.
+pub fn append_nodes(parent: &Element, nodes: &[MdNode]) {
+    for node in nodes {
+        match node {
+            MdNode::Text(t) => {
+                let _ = parent.append_child(&text_node(t));
+            }
+            MdNode::Element {
+                tag,
+                attrs,
+                children,
+            } => {
+                let el = create(tag);
+                match *tag {
+                    "a" => {
+                        el.set_class_name("bpw-link");
+                        let _ = el.set_attribute("data-testid", "bpw-link");
+                    }
+                    "img" => {
+                        el.set_class_name("bpw-md-image");
+                        let _ = el.set_attribute("loading", "lazy");
+                    }
+                    _ => {}
+                }
+                for (name, value) in attrs {
+                    let _ = el.set_attribute(name, value);
+                }
+                append_nodes(&el, children);
+                let _ = parent.append_child(&el);
+            }
+        }
+    }
 }

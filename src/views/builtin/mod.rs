@@ -1,7 +1,7 @@
-//! Built-in renderers, one file per payload type (botpress-protocols.md §1.8). Each is a thin Leptos
-//! component over the typed values from [`super::convert`]; URLs go through [`super::url`] first.
+//! Built-in renderers, one file per payload type (botpress-protocols.md §1.8). Each is a plain
+//! function from the typed values of [`super::convert`] to a DOM element, built node by node with
+//! [`crate::dom`]; URLs go through [`super::url`] first; listeners go to the row's [`crate::dom::Scope`].
 
-pub mod audio;
 pub mod carousel;
 pub mod dropdown;
 pub mod feedback;
@@ -10,40 +10,37 @@ pub mod image;
 pub mod location;
 pub mod login_prompt;
 pub mod markdown;
+pub mod media;
 pub mod quick_replies;
 pub mod session_reset;
 pub mod text;
 pub mod timestamp;
 pub mod typing;
 pub mod unsupported;
-pub mod video;
+
+use web_sys::Element;
 
 use super::convert::Media;
+use crate::dom::E;
 
 /// What a refused media URL shows instead: its title, or the URL as plain text.
 pub(crate) fn refused_media_text(media: &Media) -> String {
     media.title.clone().unwrap_or_else(|| media.url.clone())
 }
 
-/// What a native audio or video player needs, or `None` when the URL fails the allowlist.
-pub(crate) struct Player {
-    /// The allowlisted source URL.
-    pub src: String,
-    /// The accessible name: the title, else the localised `fallback` ("Audio", "Video").
-    pub label: String,
-    /// The visible caption (the title), if any.
-    pub caption: Option<String>,
+/// The paragraph shown in place of media whose URL failed the allowlist.
+pub(crate) fn refused(media: &Media) -> Element {
+    E::new("p")
+        .class("bpw-text bpw-media-refused")
+        .text(&refused_media_text(media))
+        .0
 }
 
-/// Checks the URL and names the player of an audio or video message.
-pub(crate) fn player(media: &Media, bot_host: &str, fallback: crate::i18n::Key) -> Option<Player> {
-    let src = crate::views::url::safe_url(&media.url, bot_host)?;
-    Some(Player {
-        src,
-        label: media
-            .title
-            .clone()
-            .unwrap_or_else(|| crate::views::tr(fallback).to_string()),
-        caption: media.title.clone(),
-    })
+/// A `target=_blank` link with `rel="noopener noreferrer"` (every link the widget draws is one).
+pub(crate) fn new_tab_link(class: &str, href: &str) -> E {
+    E::new("a")
+        .class(class)
+        .attr("href", href)
+        .attr("target", "_blank")
+        .attr("rel", "noopener noreferrer")
 }

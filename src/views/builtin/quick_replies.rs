@@ -2,58 +2,73 @@
 //! and buttons that send `{type:'quick_reply', text:title, payload}` (§1.8). The buttons render as a
 //! keyboard: above the composer through `views::keyboard_for`, or inline under the last message.
 
-use leptos::prelude::*;
 use serde_json::Value;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
 
+use crate::dom::{flag, Scope, E};
+use crate::i18n::{t, Key, Lang};
 use crate::model::Message;
 use crate::views::convert::{Custom, QuickReplies, QuickReply};
-use crate::views::{render_payload, RenderCtx};
+use crate::views::{render_payload, Callback, RenderCtx};
 
 /// Registry entry for `channel-web/QuickReplies`: renders the wrapped payload (the buttons are the
 /// message's keyboard, see `views::render_message`).
-pub fn render(custom: &Custom, msg: &Message, ctx: &RenderCtx) -> AnyView {
+pub fn render(custom: &Custom, msg: &Message, ctx: &RenderCtx, scope: &mut Scope) -> Element {
     match QuickReplies::from_props(&custom.props).and_then(|qr| qr.wrapped) {
-        Some(wrapped) => render_payload(&wrapped, msg, ctx),
-        None => ().into_any(),
+        Some(wrapped) => render_payload(&wrapped, msg, ctx, scope),
+        None => E::new("span").0,
     }
 }
 
 /// A row of quick reply buttons; after one is used they are all disabled.
-#[component]
-pub fn Keyboard(
-    /// The buttons.
-    replies: Vec<QuickReply>,
-    /// Sends the chosen reply.
+pub fn keyboard(
+    replies: &[QuickReply],
     send_payload: Callback<Value>,
-) -> impl IntoView {
-    let used = RwSignal::new(false);
-    let buttons = replies
-        .into_iter()
-        .map(|reply| {
-            let title = reply.title.clone();
-            let payload = reply.to_payload();
-            view! {
-                <button
-                    type="button"
-                    class="bpw-quick-reply"
-                    data-testid="bpw-quick-reply"
-                    aria-label=title.clone()
-                    disabled=move || used.get()
-                    on:click=move |_| {
-                        if !used.get_untracked() {
-                            used.set(true);
-                            send_payload.run(payload.clone());
-                        }
+    lang: Lang,
+    scope: &mut Scope,
+) -> Element {
+    let group = E::new("div")
+        .class("bpw-keyboard")
+        .attr("role", "group")
+        .attr("aria-label", t(lang, Key::QuickReplies))
+        .testid("bpw-keyboard");
+    let container = group.0.clone();
+    for reply in replies {
+        let payload = reply.to_payload();
+        let send = send_payload.clone();
+        let all = container.clone();
+        let button = E::new("button")
+            .attr("type", "button")
+            .class("bpw-quick-reply")
+            .testid("bpw-quick-reply")
+            .attr("aria-label", &reply.title)
+            .text(&reply.title)
+            .on(
+                scope,
+                "click",
+                Box::new(move |_| {
+                    if disable_all(&all) {
+                        send(payload.clone());
                     }
-                >
-                    {title.clone()}
-                </button>
-            }
-        })
-        .collect::<Vec<_>>();
-    view! {
-        <div class="bpw-keyboard" role="group" aria-label=crate::views::tr(crate::i18n::Key::QuickReplies) data-testid="bpw-keyboard">
-            {buttons}
-        </div>
+                }),
+            );
+        let _ = group.0.append_child(&button.0);
     }
+    group.0
+}
+
+/// Disables every button in `group`; false when they were disabled already (a second click).
+fn disable_all(group: &Element) -> bool {
+    let Ok(buttons) = group.query_selector_all("button") else {
+        return false;
+    };
+    let mut was_enabled = false;
+    for i in 0..buttons.length() {
+        if let Some(b) = buttons.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            was_enabled |= !b.has_attribute("disabled");
+            flag(&b, "disabled", true);
+        }
+    }
+    was_enabled
 }

@@ -1,13 +1,17 @@
 //! `session_reset`: the "conversation reset" system line.
 
-use leptos::prelude::*;
+use web_sys::Element;
+
+use crate::dom::E;
+use crate::i18n::Key;
+use crate::views::RenderCtx;
 
 /// The session reset notice.
-#[component]
-pub fn SessionReset() -> impl IntoView {
-    view! {
-        <p class="bpw-session-reset" role="status" data-testid="bpw-session-reset">
-            {crate::views::tr(crate::i18n::Key::SessionReset)}
-        </p>
-    }
+pub fn render(ctx: &RenderCtx) -> Element {
+    E::new("p")
+        .class("bpw-session-reset")
+        .attr("role", "status")
+        .testid("bpw-session-reset")
+        .text(ctx.tr(Key::SessionReset))
+        .0
 }

@@ -1,15 +1,14 @@
 //! Plain text (`text` without `markdown`, `quick_reply`): text nodes, URLs linkified through the allowlist.
 
-use leptos::prelude::*;
+use web_sys::Element;
 
-use crate::views::markdown::{nodes_view, plain_text_nodes};
+use super::markdown::append_nodes;
+use crate::dom::E;
+use crate::views::markdown::plain_text_nodes;
 
-/// A plain text bubble body.
-#[component]
-pub fn PlainText(
-    /// The text; URLs in it become links when they pass the allowlist.
-    text: String,
-) -> impl IntoView {
-    let nodes = nodes_view(plain_text_nodes(&text));
-    view! { <p class="bpw-text">{nodes}</p> }
+/// A plain text bubble body; URLs in it become links when they pass the allowlist.
+pub fn render(text: &str) -> Element {
+    let p = E::new("p").class("bpw-text").0;
+    append_nodes(&p, &plain_text_nodes(text));
+    p
 }

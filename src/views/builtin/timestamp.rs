@@ -1,6 +1,8 @@
 //! The optional time under a message (`show_timestamp`).
 
-use leptos::prelude::*;
+use web_sys::Element;
+
+use crate::dom::E;
 
 /// `HH:MM` in the visitor's time zone, or `None` when `sent_on` is not a date.
 pub fn local_time(sent_on: &str) -> Option<String> {
@@ -10,12 +12,13 @@ pub fn local_time(sent_on: &str) -> Option<String> {
 }
 
 /// A `<time>` element for the message's `sentOn` (nothing when it is not a date).
-pub fn timestamp(sent_on: &str) -> AnyView {
-    match local_time(sent_on) {
-        Some(text) => {
-            view! { <time class="bpw-timestamp" datetime=sent_on.to_string()>{text}</time> }
-                .into_any()
-        }
-        None => ().into_any(),
-    }
+pub fn timestamp(sent_on: &str) -> Option<Element> {
+    let text = local_time(sent_on)?;
+    Some(
+        E::new("time")
+            .class("bpw-timestamp")
+            .attr("datetime", sent_on)
+            .text(&text)
+            .0,
+    )
 }

@@ -1,15 +1,25 @@
 //! `typing`: three dots.
 
-use leptos::prelude::*;
+use web_sys::Element;
 
-/// The typing indicator.
-#[component]
-pub fn Typing() -> impl IntoView {
-    view! {
-        <div class="bpw-msg-typing" role="status" aria-label=crate::views::tr(crate::i18n::Key::BotTyping) data-testid="bpw-typing">
-            <span class="bpw-msg-typing-dot" aria-hidden=crate::views::ARIA_HIDDEN></span>
-            <span class="bpw-msg-typing-dot" aria-hidden=crate::views::ARIA_HIDDEN></span>
-            <span class="bpw-msg-typing-dot" aria-hidden=crate::views::ARIA_HIDDEN></span>
-        </div>
-    }
+use crate::dom::E;
+use crate::i18n::Key;
+use crate::views::RenderCtx;
+
+/// The typing indicator of a `typing` message.
+pub fn render(ctx: &RenderCtx) -> Element {
+    let dot = || {
+        E::new("span")
+            .class("bpw-msg-typing-dot")
+            .attr("aria-hidden", "true")
+    };
+    E::new("div")
+        .class("bpw-msg-typing")
+        .attr("role", "status")
+        .attr("aria-label", ctx.tr(Key::BotTyping))
+        .testid("bpw-typing")
+        .child(dot())
+        .child(dot())
+        .child(dot())
+        .0
 }

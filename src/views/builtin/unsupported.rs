@@ -1,17 +1,17 @@
 //! The fallback for unknown or malformed payloads and failing custom views (v12 shows
 //! `*Unsupported message type*`, botpress-protocols.md §1.8).
 
-use leptos::prelude::*;
+use web_sys::Element;
 
-/// "Unsupported message".
-#[component]
-pub fn Unsupported(
-    /// The payload type, kept in a `data-type` attribute for debugging.
-    type_name: String,
-) -> impl IntoView {
-    view! {
-        <p class="bpw-unsupported" data-testid="bpw-unsupported" data-type=type_name>
-            {crate::views::tr(crate::i18n::Key::Unsupported)}
-        </p>
-    }
+use crate::dom::E;
+use crate::i18n::{t, Key, Lang};
+
+/// "Unsupported message"; the payload type is kept in `data-type` for debugging.
+pub fn render(type_name: &str, lang: Lang) -> Element {
+    E::new("p")
+        .class("bpw-unsupported")
+        .testid("bpw-unsupported")
+        .attr("data-type", type_name)
+        .text(t(lang, Key::Unsupported))
+        .0
 }

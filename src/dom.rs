@@ -1,0 +1,367 @@
+//! The widget's whole rendering toolkit: build elements node by node, attach listeners that are
+//! removed when their owner goes away, and run timers and animation frames that are cancelled the
+//! same way. No framework, no virtual DOM, no HTML strings.
+//!
+//! Why not a framework: the widget is a guest on someone else's page and every kilobyte it downloads
+//! is charged to that page. A generic view layer instantiates its render machinery once per view type;
+//! here every helper is a plain function over `web_sys::Element`, compiled once. Components
+//! (`crate::ui`, `crate::views`) are structs that build their DOM once and patch it when the part of the
+//! state they show changes.
+//!
+//! Safety by construction: text only ever goes in through `textContent`/text nodes, attributes through
+//! `setAttribute`, and there is no function here (nor anywhere in the crate) that parses markup, so a
+//! page with `require-trusted-types-for 'script'` accepts everything the widget does. Styles are never
+//! set as `style="..."` strings: dynamic values go through CSSOM (`style.setProperty`).
+//!
+//! Ownership: a [`Scope`] owns the listeners, timers and cleanups of one component; dropping it releases
+//! them all. A [`Listener`], [`Timeout`] or [`Frame`] on its own is released when dropped, even from
+//! inside its own callback.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, Event, EventTarget, HtmlElement, Node};
+
+/// The SVG namespace, for icons.
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+thread_local! {
+    static DOCUMENT: Document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("the widget runs in a page with a document");
+}
+
+/// The page's document.
+pub fn document() -> Document {
+    DOCUMENT.with(Document::clone)
+}
+
+/// A new element. Tag names are literals of this crate, so creation cannot fail.
+pub fn create(tag: &str) -> Element {
+    DOCUMENT.with(|d| d.create_element(tag).expect("a valid tag name"))
+}
+
+/// A new text node.
+pub fn text_node(text: &str) -> Node {
+    DOCUMENT.with(|d| d.create_text_node(text).into())
+}
+
+/// An element under construction: `E::new("div").class("x").attr("role", "log").text("hi")`.
+/// Every method is a plain function over the element, so building costs no generic code.
+#[derive(Clone)]
+pub struct E(pub Element);
+
+impl E {
+    /// A new HTML element.
+    pub fn new(tag: &str) -> E {
+        E(create(tag))
+    }
+
+    /// A new SVG element (icons).
+    pub fn svg(tag: &str) -> E {
+        E(DOCUMENT.with(|d| {
+            d.create_element_ns(Some(SVG_NS), tag)
+                .expect("a valid tag name")
+        }))
+    }
+
+    /// Sets the `class` attribute.
+    pub fn class(self, class: &str) -> E {
+        self.0.set_class_name(class);
+        self
+    }
+
+    /// Sets an attribute.
+    pub fn attr(self, name: &str, value: &str) -> E {
+        set(&self.0, name, value);
+        self
+    }
+
+    /// Sets an attribute when `value` is `Some`.
+    pub fn attr_opt(self, name: &str, value: Option<&str>) -> E {
+        if let Some(v) = value {
+            set(&self.0, name, v);
+        }
+        self
+    }
+
+    /// Sets a boolean attribute (present or absent).
+    pub fn flag(self, name: &str, on: bool) -> E {
+        flag(&self.0, name, on);
+        self
+    }
+
+    /// Sets `data-testid`.
+    pub fn testid(self, id: &str) -> E {
+        set(&self.0, "data-testid", id);
+        self
+    }
+
+    /// Appends a text node.
+    pub fn text(self, text: &str) -> E {
+        let _ = self.0.append_child(&text_node(text));
+        self
+    }
+
+    /// Appends a child element.
+    pub fn child(self, child: E) -> E {
+        let _ = self.0.append_child(&child.0);
+        self
+    }
+
+    /// Appends a child node, if any.
+    pub fn node(self, child: Option<&Node>) -> E {
+        if let Some(c) = child {
+            let _ = self.0.append_child(c);
+        }
+        self
+    }
+
+    /// Appends children.
+    pub fn children(self, children: Vec<E>) -> E {
+        for c in children {
+            let _ = self.0.append_child(&c.0);
+        }
+        self
+    }
+
+    /// Adds a listener, owned by `scope`.
+    pub fn on(self, scope: &mut Scope, event: &'static str, f: Box<dyn FnMut(Event)>) -> E {
+        scope.listen(&self.0, event, f);
+        self
+    }
+
+    /// The element as an `HtmlElement` (every element built with [`E::new`] is one).
+    pub fn html(&self) -> HtmlElement {
+        self.0.clone().unchecked_into()
+    }
+}
+
+/// Sets an attribute.
+pub fn set(el: &Element, name: &str, value: &str) {
+    let _ = el.set_attribute(name, value);
+}
+
+/// Sets an attribute only when its value differs (no needless mutation records).
+pub fn set_if_changed(el: &Element, name: &str, value: &str) {
+    if el.get_attribute(name).as_deref() != Some(value) {
+        set(el, name, value);
+    }
+}
+
+/// Adds or removes a boolean attribute.
+pub fn flag(el: &Element, name: &str, on: bool) {
+    if on {
+        if !el.has_attribute(name) {
+            set(el, name, "");
+        }
+    } else if el.has_attribute(name) {
+        let _ = el.remove_attribute(name);
+    }
+}
+
+/// Adds or removes a class.
+pub fn toggle_class(el: &Element, class: &str, on: bool) {
+    let _ = el.class_list().toggle_with_force(class, on);
+}
+
+/// Replaces the text of an element when it differs.
+pub fn set_text(el: &Element, text: &str) {
+    if el.text_content().as_deref() != Some(text) {
+        el.set_text_content(Some(text));
+    }
+}
+
+/// Removes every child.
+pub fn clear(el: &Element) {
+    el.set_text_content(None);
+}
+
+/// Inserts `child` into `parent` before `before` (at the end without one).
+pub fn insert(parent: &Node, child: &Node, before: Option<&Node>) {
+    let _ = parent.insert_before(child, before);
+}
+
+/// Sets a CSS property through CSSOM (never a `style` attribute string: a strict CSP allows this).
+pub fn style(el: &Element, property: &str, value: &str) {
+    if let Some(h) = el.dyn_ref::<HtmlElement>() {
+        let _ = h.style().set_property(property, value);
+    }
+}
+
+/// Focuses an element, if it is focusable.
+pub fn focus(el: &Element) {
+    if let Some(h) = el.dyn_ref::<HtmlElement>() {
+        let _ = h.focus();
+    }
+}
+
+/// The first descendant matching `selector`.
+pub fn find(root: &Element, selector: &str) -> Option<Element> {
+    root.query_selector(selector).ok().flatten()
+}
+
+/// An event listener; dropping it removes it from its target (safe from inside its own callback).
+pub struct Listener {
+    target: EventTarget,
+    event: &'static str,
+    closure: Closure<dyn FnMut(Event)>,
+}
+
+impl Listener {
+    /// Listens for `event` on `target`.
+    pub fn new(target: &EventTarget, event: &'static str, f: Box<dyn FnMut(Event)>) -> Listener {
+        let closure = Closure::wrap(f);
+        let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+        Listener {
+            target: target.clone(),
+            event,
+            closure,
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(self.event, self.closure.as_ref().unchecked_ref());
+    }
+}
+
+/// A `setTimeout`; dropping it cancels it (safe from inside its own callback).
+pub struct Timeout {
+    id: i32,
+    _closure: Closure<dyn FnMut()>,
+}
+
+impl Timeout {
+    /// Runs `f` once after `ms` milliseconds.
+    pub fn new(ms: f64, f: Box<dyn FnOnce()>) -> Option<Timeout> {
+        let mut f = Some(f);
+        let closure = Closure::wrap(Box::new(move || {
+            if let Some(f) = f.take() {
+                f();
+            }
+        }) as Box<dyn FnMut()>);
+        let ms = if ms.is_finite() && ms > 0.0 {
+            ms.min(i32::MAX as f64) as i32
+        } else {
+            0
+        };
+        let id = web_sys::window()?
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                closure.as_ref().unchecked_ref(),
+                ms,
+            )
+            .ok()?;
+        Some(Timeout {
+            id,
+            _closure: closure,
+        })
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            w.clear_timeout_with_handle(self.id);
+        }
+    }
+}
+
+/// A `requestAnimationFrame`; dropping it cancels it (safe from inside its own callback).
+pub struct Frame {
+    id: i32,
+    _closure: Closure<dyn FnMut()>,
+}
+
+impl Frame {
+    /// Runs `f` before the next paint.
+    pub fn new(f: Box<dyn FnOnce()>) -> Option<Frame> {
+        let mut f = Some(f);
+        let closure = Closure::wrap(Box::new(move || {
+            if let Some(f) = f.take() {
+                f();
+            }
+        }) as Box<dyn FnMut()>);
+        let id = web_sys::window()?
+            .request_animation_frame(closure.as_ref().unchecked_ref())
+            .ok()?;
+        Some(Frame {
+            id,
+            _closure: closure,
+        })
+    }
+}
+
+impl Drop for Frame {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            let _ = w.cancel_animation_frame(self.id);
+        }
+    }
+}
+
+/// Runs `f` once after `ms` milliseconds, with no handle: for work that must happen whatever becomes
+/// of its owner (the closure frees itself when it runs).
+pub fn after(ms: i32, f: Box<dyn FnOnce()>) {
+    let cb = Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms);
+    }
+}
+
+/// Runs `f` in a microtask (after the current task's synchronous work, before the browser renders).
+pub fn microtask(f: Box<dyn FnOnce()>) {
+    wasm_bindgen_futures::spawn_local(async move { f() });
+}
+
+/// The listeners and cleanups of one component; dropping the scope releases them all, cleanups first
+/// (in the order they were added).
+#[derive(Default)]
+pub struct Scope {
+    listeners: Vec<Listener>,
+    cleanups: Vec<Box<dyn FnOnce()>>,
+}
+
+impl Scope {
+    /// A new, empty scope.
+    pub fn new() -> Scope {
+        Scope::default()
+    }
+
+    /// Listens for `event` on `target` for as long as the scope lives.
+    pub fn listen(&mut self, target: &EventTarget, event: &'static str, f: Box<dyn FnMut(Event)>) {
+        self.listeners.push(Listener::new(target, event, f));
+    }
+
+    /// Runs `f` when the scope is dropped.
+    pub fn on_cleanup(&mut self, f: Box<dyn FnOnce()>) {
+        self.cleanups.push(f);
+    }
+
+    /// Releases everything now (the scope can be reused).
+    pub fn clear(&mut self) {
+        for f in std::mem::take(&mut self.cleanups) {
+            f();
+        }
+        self.listeners.clear();
+    }
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
+
+/// A shared, swappable slot for a timer or frame (`Rc` so a callback can clear its own slot).
+pub type Slot<T> = Rc<RefCell<Option<T>>>;
+
+/// A JS error value with `message` (what API methods throw).
+pub fn js_error(message: &str) -> JsValue {
+    js_sys::Error::new(message).into()
+}

@@ -1,0 +1,158 @@
+//! [`Store`]: a value with change notification, the only reactive primitive of the widget.
+//!
+//! The session owns a `Store<ChatState>` and a `Store<Config>`; it writes them through
+//! [`Store::update`], which notifies the subscribers once the write is over. The UI subscribes one
+//! callback that schedules a render (coalescing many writes into one DOM update); everything it shows is
+//! derived from the values at render time, so nothing is synchronised by hand. No browser types: tested
+//! natively.
+//!
+//! The value sits behind an `Rc`: a render takes a [`Store::snapshot`] and holds no borrow while it
+//! runs page code (a custom view may call the API from its `render`); a write during that time copies
+//! the value instead of failing (`Rc::make_mut`), which only happens in that rare case.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+type Subscriber = Rc<dyn Fn()>;
+
+/// A value and the callbacks to run after it changes.
+pub struct Store<T> {
+    value: RefCell<Rc<T>>,
+    subscribers: Rc<RefCell<Vec<(u32, Subscriber)>>>,
+    next_id: Cell<u32>,
+}
+
+impl<T: Clone> Store<T> {
+    /// A store holding `value`.
+    pub fn new(value: T) -> Self {
+        Store {
+            value: RefCell::new(Rc::new(value)),
+            subscribers: Rc::new(RefCell::new(Vec::new())),
+            next_id: Cell::new(0),
+        }
+    }
+
+    /// Reads the value (a short read: `f` must not write to this store).
+    pub fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        let value = self.snapshot();
+        f(&value)
+    }
+
+    /// The current value, shared: holds no borrow, so writes may happen while it is alive.
+    pub fn snapshot(&self) -> Rc<T> {
+        self.value.borrow().clone()
+    }
+
+    /// Changes the value, then notifies the subscribers (after the borrow ends, so they may read it).
+    pub fn update<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        let r = self.update_quiet(f);
+        self.notify();
+        r
+    }
+
+    /// Changes the value without notifying (initial setup before anyone renders).
+    pub fn update_quiet<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        let mut slot = self.value.borrow_mut();
+        f(Rc::make_mut(&mut slot))
+    }
+
+    /// Replaces the value and notifies.
+    pub fn set(&self, value: T) {
+        *self.value.borrow_mut() = Rc::new(value);
+        self.notify();
+    }
+
+    /// Runs every subscriber.
+    pub fn notify(&self) {
+        let subs: Vec<Subscriber> = self
+            .subscribers
+            .borrow()
+            .iter()
+            .map(|(_, s)| s.clone())
+            .collect();
+        for s in subs {
+            s();
+        }
+    }
+
+    /// Calls `f` after every change until the returned [`Subscription`] is dropped.
+    pub fn subscribe(&self, f: Subscriber) -> Subscription {
+        let id = self.next_id.get();
+        self.next_id.set(id.wrapping_add(1));
+        self.subscribers.borrow_mut().push((id, f));
+        Subscription {
+            list: Rc::downgrade(&self.subscribers),
+            id,
+        }
+    }
+}
+
+impl<T: Clone> Store<T> {
+    /// A copy of the value.
+    pub fn get(&self) -> T {
+        (*self.snapshot()).clone()
+    }
+}
+
+/// Keeps a subscriber registered; dropping it unsubscribes.
+pub struct Subscription {
+    list: Weak<RefCell<Vec<(u32, Subscriber)>>>,
+    id: u32,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        if let Some(list) = self.list.upgrade() {
+            list.borrow_mut().retain(|(id, _)| *id != self.id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notifies_after_writes_until_unsubscribed() {
+        let store = Rc::new(Store::new(1));
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let sub = {
+            let (store2, seen) = (store.clone(), seen.clone());
+            store.subscribe(Rc::new(move || seen.borrow_mut().push(store2.get())))
+        };
+        store.update(|v| *v += 1);
+        store.set(5);
+        store.update_quiet(|v| *v = 9);
+        assert_eq!(*seen.borrow(), vec![2, 5]);
+        drop(sub);
+        store.set(6);
+        assert_eq!(*seen.borrow(), vec![2, 5]);
+        assert_eq!(store.with(|v| *v), 6);
+    }
+
+    #[test]
+    fn writes_while_a_snapshot_is_held_copy_instead_of_failing() {
+        let store = Store::new(vec![1]);
+        let held = store.snapshot();
+        store.update(|v| v.push(2));
+        assert_eq!(*held, vec![1]);
+        assert_eq!(store.get(), vec![1, 2]);
+    }
+
+    #[test]
+    fn a_subscriber_may_unsubscribe_another_while_notified() {
+        let store = Store::new(0);
+        let other: Rc<RefCell<Option<Subscription>>> = Rc::new(RefCell::new(None));
+        let hits = Rc::new(Cell::new(0));
+        let o = other.clone();
+        let _a = store.subscribe(Rc::new(move || {
+            o.borrow_mut().take();
+        }));
+        let h = hits.clone();
+        *other.borrow_mut() = Some(store.subscribe(Rc::new(move || h.set(h.get() + 1))));
+        store.set(1);
+        store.set(2);
+        // the second subscriber ran at most for the first notification's snapshot
+        assert!(hits.get() <= 1);
+    }
+}

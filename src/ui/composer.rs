@@ -1,0 +1,265 @@
+//! The composer: the quick replies of the last bot message (a keyboard above the text box), and the
+//! text box itself: Enter sends, Shift+Enter makes a newline, the arrow keys recall sent texts
+//! (`enablePersistHistory`). Locked while the last message asks for a choice (`disableFreeText`).
+//! `composer` overrides replace it (v12).
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlTextAreaElement, KeyboardEvent, ShadowRoot};
+
+use super::overrides::{Location, Slot};
+use super::{icon, recall, rows, Chat, Cx, ICON_SEND};
+use crate::dom::{self, Scope, E};
+use crate::i18n::{tf, Key};
+use crate::transport::Command;
+use crate::views::{self, QuickReply};
+
+/// The composer, or the `composer` overrides instead of it when any is registered.
+pub struct ComposerSlot {
+    overrides: Slot,
+    composer: Option<Composer>,
+}
+
+impl ComposerSlot {
+    /// Builds the slot into `section` before `end`.
+    pub fn new(section: &Element, end: &Element, cx: &Cx) -> ComposerSlot {
+        let mut slot = ComposerSlot {
+            overrides: Slot::new(Location::Composer),
+            composer: None,
+        };
+        slot.update(section, end, cx);
+        slot
+    }
+
+    /// Patches the slot for `cx`.
+    pub fn update(&mut self, section: &Element, end: &Element, cx: &Cx) {
+        self.overrides.update(cx, section, Some(end.as_ref()));
+        if self.overrides.element().is_some() {
+            self.composer = None;
+            return;
+        }
+        match &mut self.composer {
+            Some(c) => c.update(cx),
+            None => self.composer = Some(Composer::new(section, end, cx)),
+        }
+    }
+
+    /// The first element of the slot (content placed above the composer goes before it).
+    pub fn first(&self) -> Option<Element> {
+        if let Some(el) = self.overrides.element() {
+            return Some(el.clone());
+        }
+        self.composer.as_ref().map(Composer::first)
+    }
+}
+
+/// What the keyboard above the composer shows: the last message's id and its quick replies.
+type KeyboardModel = Option<(String, Vec<QuickReply>)>;
+
+/// What decides the text box's lock and placeholder.
+#[derive(PartialEq)]
+struct InputModel {
+    locked: bool,
+    placeholder: String,
+    label: &'static str,
+    send_label: &'static str,
+}
+
+/// The text box and its send button, with the keyboard above them.
+pub struct Composer {
+    form: Element,
+    input: HtmlTextAreaElement,
+    send: Element,
+    keyboard: Option<(KeyboardModel, Option<Element>, Scope)>,
+    model: Option<InputModel>,
+    _scope: Scope,
+}
+
+impl Composer {
+    fn new(section: &Element, end: &Element, cx: &Cx) -> Composer {
+        let mut scope = Scope::new();
+        let input = E::new("textarea")
+            .class("bpw-input")
+            .testid("composer")
+            .attr("rows", "1")
+            .attr("dir", "auto");
+        let send = E::new("button")
+            .attr("type", "submit")
+            .class("bpw-send")
+            .testid("send")
+            .child(icon(ICON_SEND));
+        let form = E::new("form")
+            .class("bpw-composer")
+            .child(input.clone())
+            .child(send.clone());
+        let textarea: HtmlTextAreaElement = input.0.clone().unchecked_into();
+        let cursor = Rc::new(Cell::new(None::<usize>));
+        let submit = {
+            let (chat, textarea, cursor) = (cx.chat.clone(), textarea.clone(), cursor.clone());
+            Rc::new(move || {
+                let text = textarea.value();
+                if !text.trim().is_empty() && !textarea.disabled() {
+                    chat.run(Command::SendText(text));
+                    textarea.set_value("");
+                    cursor.set(None);
+                }
+            })
+        };
+        let on_submit = submit.clone();
+        scope.listen(
+            &form.0,
+            "submit",
+            Box::new(move |ev| {
+                ev.prevent_default();
+                on_submit();
+            }),
+        );
+        let chat = cx.chat.clone();
+        let field = textarea.clone();
+        scope.listen(
+            &input.0,
+            "keydown",
+            Box::new(move |ev| {
+                let Some(ev) = ev.dyn_ref::<KeyboardEvent>() else {
+                    return;
+                };
+                let key = ev.key();
+                if key == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                    ev.prevent_default();
+                    submit();
+                } else if (key == "ArrowUp" || key == "ArrowDown")
+                    && chat.config().enable_persist_history
+                    && (cursor.get().is_some() || field.value().is_empty())
+                {
+                    ev.prevent_default();
+                    let history = chat.state().sent_history.clone();
+                    let (next, text) = recall(&history, cursor.get(), key == "ArrowUp");
+                    cursor.set(next);
+                    field.set_value(&text);
+                }
+            }),
+        );
+        dom::insert(section, &form.0, Some(end.as_ref()));
+        let mut composer = Composer {
+            form: form.0,
+            input: textarea,
+            send: send.0,
+            keyboard: None,
+            model: None,
+            _scope: scope,
+        };
+        composer.update(cx);
+        composer
+    }
+
+    fn first(&self) -> Element {
+        match &self.keyboard {
+            Some((_, Some(el), _)) => el.clone(),
+            _ => self.form.clone(),
+        }
+    }
+
+    fn update(&mut self, cx: &Cx) {
+        self.update_keyboard(cx);
+        let locked = rows::composer_locked(&cx.state.messages);
+        let placeholder = if locked {
+            cx.t(Key::ChooseAnswer).to_string()
+        } else {
+            cx.config.composer_placeholder.clone().unwrap_or_else(|| {
+                if cx.state.bot_name.is_empty() {
+                    cx.t(Key::TypeMessage).to_string()
+                } else {
+                    tf(cx.lang, Key::ReplyTo, &[("name", &cx.state.bot_name)])
+                }
+            })
+        };
+        let model = InputModel {
+            locked,
+            placeholder,
+            label: cx.t(Key::MessageLabel),
+            send_label: cx.t(Key::Send),
+        };
+        let lock_changed = self.model.as_ref().map(|m| m.locked) != Some(locked);
+        if self.model.as_ref() != Some(&model) {
+            dom::toggle_class(&self.form, "bpw-locked", locked);
+            let input: &Element = self.input.as_ref();
+            dom::set(input, "placeholder", &model.placeholder);
+            dom::set(input, "aria-label", model.label);
+            dom::flag(input, "disabled", locked);
+            dom::set(&self.send, "aria-label", model.send_label);
+            dom::flag(&self.send, "disabled", locked);
+            self.model = Some(model);
+        }
+        if lock_changed {
+            self.move_focus(locked);
+        }
+    }
+
+    /// Focus: the composer on open and when a lock lifts; when a lock starts while the composer had
+    /// focus (a disabled text box drops it), the first answer of the keyboard above it.
+    fn move_focus(&self, locked: bool) {
+        let input: &Element = self.input.as_ref();
+        if !locked {
+            dom::focus(input);
+            return;
+        }
+        let Ok(root) = input.get_root_node().dyn_into::<ShadowRoot>() else {
+            return;
+        };
+        let active = root.active_element();
+        if active.is_none() || active.as_ref() == Some(input) {
+            if let Some((_, Some(kb), _)) = &self.keyboard {
+                if let Some(button) = dom::find(kb, "button") {
+                    dom::focus(&button);
+                }
+            }
+        }
+    }
+
+    fn update_keyboard(&mut self, cx: &Cx) {
+        let model = rows::last_keyboard(&cx.state.messages);
+        if matches!(&self.keyboard, Some((m, _, _)) if *m == model) {
+            return;
+        }
+        if let Some((_, Some(el), _)) = self.keyboard.take() {
+            el.remove();
+        }
+        let mut scope = Scope::new();
+        let el = model.as_ref().map(|(_, replies)| {
+            let send = keyboard_sender(cx.chat, self.input.clone());
+            let keyboard = views::render_keyboard(replies, send, cx.lang, &mut scope);
+            let el = E::new("div")
+                .class("bpw-composer-keyboard")
+                .testid("composer-keyboard")
+                .attr("dir", "auto")
+                .0;
+            let _ = el.append_child(&keyboard);
+            if let Some(parent) = self.form.parent_node() {
+                dom::insert(&parent, &el, Some(self.form.as_ref()));
+            }
+            el
+        });
+        self.keyboard = Some((model, el, scope));
+    }
+}
+
+/// Sends a quick reply, then gives focus back to the text box (the keyboard disappears).
+fn keyboard_sender(chat: &Chat, input: HtmlTextAreaElement) -> views::Callback<Value> {
+    let send = chat.send_payload();
+    Rc::new(move |p: Value| {
+        send(p);
+        let _ = input.focus();
+    })
+}
+
+impl Drop for Composer {
+    fn drop(&mut self) {
+        if let Some((_, Some(el), _)) = &self.keyboard {
+            el.remove();
+        }
+        self.form.remove();
+    }
+}

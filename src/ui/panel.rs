@@ -1,0 +1,537 @@
+//! The chat window while it is open: the `before_container` overrides, then a `role="dialog"` section
+//! with the header, the connection banner, the live region, the body (bot-info page, conversation list,
+//! or transcript + `below_conversation` overrides + composer) and the "powered by" line.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, KeyboardEvent};
+
+use super::composer::ComposerSlot;
+use super::overrides::{Location, Slot};
+use super::rows::{self, Announcer};
+use super::transcript::Transcript;
+use super::{banner_text, bot_info, keys, Cx};
+use crate::dom::{self, Scope, E};
+use crate::i18n::Key;
+use crate::model::config::ViewMode;
+use crate::transport::Command;
+use crate::views::url::safe_url;
+
+/// The open panel. Dropping it removes it from the page and releases everything in it.
+pub struct Panel {
+    section: Element,
+    before_container: Slot,
+    header: Header,
+    banner: Banner,
+    live: LiveRegion,
+    body: Body,
+    powered: Option<Element>,
+    _scope: Scope,
+}
+
+impl Panel {
+    /// Builds the panel into `root` before `before` (the launcher), then renders it for `cx`.
+    pub fn new(root: &Element, before: Option<&Element>, cx: &Cx, request: Rc<dyn Fn()>) -> Panel {
+        let mut scope = Scope::new();
+        let chat = cx.chat.clone();
+        let section = E::new("section")
+            .class("bpw-panel")
+            .testid("panel")
+            .attr("role", "dialog")
+            .on(
+                &mut scope,
+                "keydown",
+                Box::new(move |ev| {
+                    if let Some(ev) = ev.dyn_ref::<KeyboardEvent>() {
+                        keys::panel_keydown(&chat, ev);
+                    }
+                }),
+            )
+            .0;
+        dom::insert(root, &section, before.map(|b| b.as_ref()));
+        let header = Header::new(&section, cx);
+        let banner = Banner::new(&section, cx);
+        let live = LiveRegion::new(&section, cx);
+        let body = Body::new(&section, cx, request);
+        let mut panel = Panel {
+            section,
+            before_container: Slot::new(Location::BeforeContainer),
+            header,
+            banner,
+            live,
+            body,
+            powered: None,
+            _scope: scope,
+        };
+        panel.update(cx);
+        panel
+    }
+
+    /// Patches the panel for `cx`.
+    pub fn update(&mut self, cx: &Cx) {
+        dom::set_if_changed(&self.section, "aria-label", &cx.title());
+        if let Some(root) = self.section.parent_node() {
+            self.before_container
+                .update(cx, &root, Some(self.section.as_ref()));
+        }
+        self.header.update(cx);
+        self.banner.update(cx);
+        self.live.update(cx);
+        self.body.update(&self.section, cx);
+        match (&self.powered, cx.config.show_powered_by) {
+            (None, true) => {
+                let p = E::new("p")
+                    .class("bpw-powered")
+                    .text(cx.t(Key::PoweredBy))
+                    .0;
+                let _ = self.section.append_child(&p);
+                self.powered = Some(p);
+            }
+            (Some(p), true) => dom::set_text(p, cx.t(Key::PoweredBy)),
+            (Some(p), false) => {
+                p.remove();
+                self.powered = None;
+            }
+            (None, false) => {}
+        }
+    }
+
+    /// The composer's text box, if shown.
+    pub fn composer(&self) -> Option<Element> {
+        dom::find(&self.section, "[data-testid=\"composer\"]")
+    }
+}
+
+impl Drop for Panel {
+    fn drop(&mut self) {
+        self.section.remove();
+    }
+}
+
+/// What the header shows; it is rebuilt when this changes (config, language, title).
+#[derive(PartialEq)]
+struct HeaderModel {
+    lang: crate::i18n::Lang,
+    title: String,
+    description: String,
+    avatar: Option<String>,
+    conversations: bool,
+    reset: bool,
+    download: bool,
+    delete: bool,
+    close: bool,
+}
+
+/// Title, description and the conversation buttons enabled by config.
+struct Header {
+    el: Element,
+    model: Option<HeaderModel>,
+    scope: Scope,
+}
+
+impl Header {
+    fn new(section: &Element, cx: &Cx) -> Header {
+        let el = E::new("header").class("bpw-header").0;
+        let _ = section.append_child(&el);
+        let mut h = Header {
+            el,
+            model: None,
+            scope: Scope::new(),
+        };
+        h.update(cx);
+        h
+    }
+
+    fn update(&mut self, cx: &Cx) {
+        let c = cx.config;
+        let model = HeaderModel {
+            lang: cx.lang,
+            title: cx.title(),
+            description: c.bot_convo_description.clone().unwrap_or_default(),
+            avatar: c.avatar_url.as_deref().and_then(|u| safe_url(u, &c.host)),
+            conversations: c.show_conversations_button,
+            reset: c.enable_reset,
+            download: c.enable_transcript_download,
+            delete: c.enable_conversation_deletion,
+            close: c.view_mode != ViewMode::Fullscreen,
+        };
+        if self.model.as_ref() != Some(&model) {
+            self.build(cx, &model);
+            self.model = Some(model);
+        }
+        let pressed = |on: bool| if on { "true" } else { "false" };
+        if let Some(b) = dom::find(&self.el, "[data-testid=\"conversations\"]") {
+            dom::set_if_changed(&b, "aria-pressed", pressed(cx.state.show_list));
+        }
+        if let Some(b) = dom::find(&self.el, "[data-testid=\"bot-info-toggle\"]") {
+            dom::set_if_changed(&b, "aria-pressed", pressed(cx.state.show_bot_info));
+        }
+    }
+
+    fn build(&mut self, cx: &Cx, m: &HeaderModel) {
+        self.scope.clear();
+        dom::clear(&self.el);
+        if let Some(src) = &m.avatar {
+            let img = E::new("img")
+                .class("bpw-avatar")
+                .attr("alt", "")
+                .attr("src", src);
+            let _ = self.el.append_child(&img.0);
+        }
+        let mut title = E::new("div")
+            .class("bpw-title")
+            .child(E::new("h2").text(&m.title));
+        if !m.description.is_empty() {
+            title = title.child(E::new("p").class("bpw-description").text(&m.description));
+        }
+        let _ = self.el.append_child(&title.0);
+        let actions = E::new("div").class("bpw-actions");
+        let _ = actions
+            .0
+            .append_child(&bot_info::toggle(cx, &mut self.scope));
+        let mut button = |show: bool, testid: &str, label: &str, cmd: Option<Command>| {
+            if !show {
+                return;
+            }
+            let chat = cx.chat.clone();
+            let b = E::new("button")
+                .attr("type", "button")
+                .class("bpw-header-btn")
+                .testid(testid)
+                .text(label)
+                .on(
+                    &mut self.scope,
+                    "click",
+                    Box::new(move |_| match &cmd {
+                        Some(c) => chat.run(c.clone()),
+                        // the conversations button toggles the list (its state is read at click time)
+                        None => chat.run(Command::ToggleConversations),
+                    }),
+                );
+            let _ = actions.0.append_child(&b.0);
+        };
+        button(
+            m.conversations,
+            "conversations",
+            cx.t(Key::Conversations),
+            None,
+        );
+        button(m.reset, "reset", cx.t(Key::Reset), Some(Command::Reset));
+        button(
+            m.download,
+            "download",
+            cx.t(Key::Download),
+            Some(Command::Download),
+        );
+        button(
+            m.delete,
+            "delete-history",
+            cx.t(Key::Delete),
+            Some(Command::DeleteHistory),
+        );
+        if m.close {
+            let chat = cx.chat.clone();
+            let close = E::new("button")
+                .attr("type", "button")
+                .class("bpw-header-btn bpw-close")
+                .testid("close")
+                .attr("aria-label", cx.t(Key::CloseChat))
+                .child(E::new("span").attr("aria-hidden", "true").text("×"))
+                .on(
+                    &mut self.scope,
+                    "click",
+                    Box::new(move |_| chat.close_from_panel()),
+                );
+            let _ = actions.0.append_child(&close.0);
+        }
+        let _ = self.el.append_child(&actions.0);
+    }
+}
+
+/// Connection status in a polite live region.
+struct Banner {
+    el: Element,
+    inner: Option<Element>,
+}
+
+impl Banner {
+    fn new(section: &Element, cx: &Cx) -> Banner {
+        let el = E::new("div")
+            .class("bpw-live")
+            .attr("role", "status")
+            .attr("aria-live", "polite")
+            .0;
+        let _ = section.append_child(&el);
+        let mut b = Banner { el, inner: None };
+        b.update(cx);
+        b
+    }
+
+    fn update(&mut self, cx: &Cx) {
+        match (banner_text(cx.lang, cx.state), &self.inner) {
+            (Some(text), Some(inner)) => dom::set_text(inner, &text),
+            (Some(text), None) => {
+                let inner = E::new("div")
+                    .class("bpw-banner")
+                    .testid("connection-banner")
+                    .text(&text)
+                    .0;
+                let _ = self.el.append_child(&inner);
+                self.inner = Some(inner);
+            }
+            (None, Some(inner)) => {
+                inner.remove();
+                self.inner = None;
+            }
+            (None, None) => {}
+        }
+    }
+}
+
+/// How many announcements the live region keeps (older ones are removed; they were read already).
+const LIVE_KEEP: u32 = 3;
+
+/// A visually hidden polite live region announcing each new bot message once. The transcript itself is
+/// not live, so the history is never read out on load or on a conversation switch.
+struct LiveRegion {
+    el: Element,
+    announcer: Announcer,
+}
+
+impl LiveRegion {
+    fn new(section: &Element, cx: &Cx) -> LiveRegion {
+        let el = E::new("div")
+            .class("bpw-sr-only")
+            .testid("live-region")
+            .attr("aria-live", "polite")
+            .attr("aria-atomic", "false")
+            .attr("aria-relevant", "additions")
+            .0;
+        let _ = section.append_child(&el);
+        let mut l = LiveRegion {
+            el,
+            announcer: Announcer::default(),
+        };
+        l.update(cx);
+        l
+    }
+
+    fn update(&mut self, cx: &Cx) {
+        let s = cx.state;
+        let texts: Vec<String> = self
+            .announcer
+            .update(s.conversation_id.as_deref(), &s.messages)
+            .into_iter()
+            .filter_map(|m| rows::announcement(cx.lang, &s.bot_name, m))
+            .collect();
+        for text in texts {
+            // a text node in a paragraph, never markup
+            let _ = self.el.append_child(&E::new("p").text(&text).0);
+            while self.el.child_element_count() > LIVE_KEEP {
+                if let Some(first) = self.el.first_element_child() {
+                    first.remove();
+                }
+            }
+        }
+    }
+}
+
+/// Which page the panel body shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    BotInfo,
+    List,
+    Chat,
+}
+
+impl Mode {
+    fn of(cx: &Cx) -> Mode {
+        if cx.state.show_bot_info {
+            Mode::BotInfo
+        } else if cx.state.show_list {
+            Mode::List
+        } else {
+            Mode::Chat
+        }
+    }
+}
+
+enum Page {
+    BotInfo(bot_info::Page),
+    List(ConversationList),
+    Chat {
+        transcript: Box<Transcript>,
+        below: Slot,
+        composer: ComposerSlot,
+    },
+}
+
+/// The panel body: one page at a time, rebuilt when the page changes.
+struct Body {
+    mode: Mode,
+    page: Page,
+    request: Rc<dyn Fn()>,
+    /// Marks where the body ends (the "powered by" line goes after it).
+    end: Element,
+}
+
+impl Body {
+    fn new(section: &Element, cx: &Cx, request: Rc<dyn Fn()>) -> Body {
+        let end = E::new("span").class("bpw-body-end").attr("hidden", "").0;
+        let _ = section.append_child(&end);
+        let mode = Mode::of(cx);
+        let page = Self::page(section, &end, mode, cx, &request);
+        Body {
+            mode,
+            page,
+            request,
+            end,
+        }
+    }
+
+    fn page(section: &Element, end: &Element, mode: Mode, cx: &Cx, request: &Rc<dyn Fn()>) -> Page {
+        match mode {
+            Mode::BotInfo => Page::BotInfo(bot_info::Page::new(section, end, cx)),
+            Mode::List => Page::List(ConversationList::new(section, end, cx)),
+            Mode::Chat => {
+                let transcript = Box::new(Transcript::new(section, end, cx, request.clone()));
+                let mut below = Slot::new(Location::BelowConversation);
+                below.update(cx, section, Some(end.as_ref()));
+                let composer = ComposerSlot::new(section, end, cx);
+                Page::Chat {
+                    transcript,
+                    below,
+                    composer,
+                }
+            }
+        }
+    }
+
+    fn update(&mut self, section: &Element, cx: &Cx) {
+        let mode = Mode::of(cx);
+        if mode != self.mode {
+            // the new page goes in before the end marker; the old one leaves the section when dropped
+            self.mode = mode;
+            self.page = Self::page(section, &self.end, mode, cx, &self.request);
+            return;
+        }
+        match &mut self.page {
+            Page::BotInfo(p) => p.update(cx),
+            Page::List(l) => l.update(cx),
+            Page::Chat {
+                transcript,
+                below,
+                composer,
+            } => {
+                transcript.update(cx);
+                let anchor = composer.first();
+                below.update(cx, section, anchor.as_ref().map(|a| a.as_ref()));
+                composer.update(section, &self.end, cx);
+            }
+        }
+    }
+}
+
+/// One conversation in the list.
+#[derive(PartialEq)]
+struct Entry {
+    id: String,
+    preview: Option<String>,
+    when: String,
+}
+
+/// The visitor's conversations: pick one, or start a new one.
+struct ConversationList {
+    nav: Element,
+    model: Option<(crate::i18n::Lang, Vec<Entry>, Option<String>)>,
+    scope: Scope,
+}
+
+impl ConversationList {
+    fn new(section: &Element, end: &Element, cx: &Cx) -> ConversationList {
+        let nav = E::new("nav")
+            .class("bpw-convos")
+            .testid("conversation-list")
+            .0;
+        dom::insert(section, &nav, Some(end.as_ref()));
+        let mut l = ConversationList {
+            nav,
+            model: None,
+            scope: Scope::new(),
+        };
+        l.update(cx);
+        l
+    }
+
+    fn update(&mut self, cx: &Cx) {
+        let entries: Vec<Entry> = cx
+            .state
+            .conversations
+            .iter()
+            .map(|c| Entry {
+                id: c.id.clone(),
+                preview: c
+                    .last_message
+                    .as_ref()
+                    .and_then(|m| m.pointer("/payload/text").and_then(|t| t.as_str()))
+                    .map(str::to_string),
+                when: c.created_on.get(..16).unwrap_or("").replace('T', " "),
+            })
+            .collect();
+        let model = (cx.lang, entries, cx.state.conversation_id.clone());
+        if self.model.as_ref() == Some(&model) {
+            return;
+        }
+        self.scope.clear();
+        dom::clear(&self.nav);
+        dom::set(&self.nav, "aria-label", cx.t(Key::Conversations));
+        let chat = cx.chat.clone();
+        let new = E::new("button")
+            .attr("type", "button")
+            .class("bpw-convo-new")
+            .testid("new-conversation")
+            .text(cx.t(Key::NewConversation))
+            .on(
+                &mut self.scope,
+                "click",
+                Box::new(move |_| chat.run(Command::NewConversation)),
+            );
+        let list = E::new("ul");
+        for e in &model.1 {
+            let current = model.2.as_deref() == Some(e.id.as_str());
+            let (chat, id) = (cx.chat.clone(), e.id.clone());
+            let preview = e
+                .preview
+                .clone()
+                .unwrap_or_else(|| cx.t(Key::NoMessages).to_string());
+            let button = E::new("button")
+                .attr("type", "button")
+                .class("bpw-convo")
+                .testid("conversation")
+                .attr("aria-current", if current { "true" } else { "false" })
+                .child(
+                    E::new("span")
+                        .class("bpw-convo-preview")
+                        .attr("dir", "auto")
+                        .text(&preview),
+                )
+                .child(E::new("span").class("bpw-convo-when").text(&e.when))
+                .on(
+                    &mut self.scope,
+                    "click",
+                    Box::new(move |_| chat.run(Command::LoadConversation(id.clone()))),
+                );
+            let _ = list.0.append_child(&E::new("li").child(button).0);
+        }
+        let _ = self.nav.append_child(&new.0);
+        let _ = self.nav.append_child(&list.0);
+        self.model = Some(model);
+    }
+}
+
+impl Drop for ConversationList {
+    fn drop(&mut self) {
+        self.nav.remove();
+    }
+}

@@ -1,0 +1,502 @@
+//! The message list (`role="log"`): a window of the messages between two spacers (only what is near the
+//! viewport is in the DOM, see [`super::windowing`]), then the pending sends and the typing indicator.
+//! Every row carries `aria-posinset`/`aria-setsize`, its place in the whole transcript.
+//!
+//! Rows are keyed by [`Row::key`] (the message id and its place in its sender group): a row is built
+//! once and kept while its key holds, so a new message only builds one row.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, KeyboardEvent, Node};
+
+use super::rows::{self, Row};
+use super::windowing::{px, Windowing};
+use super::{initial, keys, Cx};
+use crate::dom::{self, Scope, E};
+use crate::i18n::{Key, Lang};
+use crate::state::{ChatState, Delivery};
+use crate::transport::Command;
+use crate::views::{self, RenderCtx};
+
+/// What every row depends on besides its message: when it changes, the rendered rows are rebuilt.
+#[derive(Clone, PartialEq)]
+struct RowEnv {
+    lang: Lang,
+    show_timestamp: bool,
+    show_name: bool,
+    show_user_avatar: bool,
+    title: String,
+    you: &'static str,
+    config_avatar: Option<String>,
+    info_avatar: Option<String>,
+    host: String,
+}
+
+impl RowEnv {
+    fn of(cx: &Cx) -> RowEnv {
+        RowEnv {
+            lang: cx.lang,
+            show_timestamp: cx.config.show_timestamp,
+            show_name: cx.config.show_user_name,
+            show_user_avatar: cx.config.show_user_avatar,
+            title: cx.title(),
+            you: cx.t(Key::You),
+            config_avatar: cx.config.avatar_url.clone(),
+            info_avatar: cx
+                .state
+                .bot_info
+                .details
+                .get("avatarUrl")
+                .and_then(|u| u.as_str())
+                .map(str::to_string),
+            host: cx.config.host.clone(),
+        }
+    }
+}
+
+/// Which transcript changes move the window: its length, its ends, the conversation, pending sends.
+type Shape = (usize, Option<String>, Option<String>, Option<String>, usize);
+
+fn shape(s: &ChatState) -> Shape {
+    (
+        s.messages.len(),
+        s.messages.first().map(|m| m.id.clone()),
+        s.messages.last().map(|m| m.id.clone()),
+        s.conversation_id.clone(),
+        s.pending.len(),
+    )
+}
+
+type RowKey = (String, usize, bool, bool, bool);
+
+/// A rendered message row and what it holds (listeners, custom view cleanups).
+struct RowView {
+    key: RowKey,
+    el: Element,
+    _scope: Scope,
+}
+
+impl Drop for RowView {
+    fn drop(&mut self) {
+        self.el.remove();
+    }
+}
+
+/// What a pending row shows.
+#[derive(PartialEq)]
+struct PendingModel {
+    client_id: String,
+    text: String,
+    delivery: Delivery,
+    posinset: usize,
+    lang: Lang,
+}
+
+struct PendingView {
+    model: PendingModel,
+    el: Element,
+    _scope: Scope,
+}
+
+impl Drop for PendingView {
+    fn drop(&mut self) {
+        self.el.remove();
+    }
+}
+
+/// The transcript.
+pub struct Transcript {
+    log: Element,
+    window: Element,
+    top: Element,
+    bottom: Element,
+    win: Rc<Windowing>,
+    rows: Vec<RowView>,
+    env: Option<RowEnv>,
+    pending: Vec<PendingView>,
+    typing: Option<Element>,
+    shape: Option<Shape>,
+    total: Rc<Cell<usize>>,
+    spacers: (String, String),
+    _scope: Scope,
+}
+
+impl Transcript {
+    /// Builds the transcript into `section` before `end`; `request` asks the UI for a render.
+    pub fn new(section: &Element, end: &Element, cx: &Cx, request: Rc<dyn Fn()>) -> Transcript {
+        let spacer = || {
+            E::new("div")
+                .class("bpw-spacer")
+                .attr("aria-hidden", "true")
+                .0
+        };
+        let (top, bottom) = (spacer(), spacer());
+        let window = E::new("div")
+            .class("bpw-window")
+            .node(Some(top.as_ref()))
+            .node(Some(bottom.as_ref()))
+            .0;
+        let log = E::new("div")
+            .class("bpw-transcript")
+            .testid("transcript")
+            .attr("role", "log")
+            .attr("aria-live", "off")
+            .attr("tabindex", "0")
+            .node(Some(window.as_ref()))
+            .0;
+        let win = Windowing::new(
+            log.clone(),
+            window.clone(),
+            top.clone(),
+            bottom.clone(),
+            request,
+        );
+        let total = Rc::new(Cell::new(0));
+        let mut scope = Scope::new();
+        let w = win.clone();
+        scope.listen(&log, "scroll", Box::new(move |_| w.on_scroll()));
+        let (w, chat, t) = (win.clone(), cx.chat.clone(), total.clone());
+        scope.listen(
+            &log,
+            "keydown",
+            Box::new(move |ev| {
+                if let Some(ev) = ev.dyn_ref::<KeyboardEvent>() {
+                    keys::transcript_keydown(&chat, ev, t.get(), &|i| w.reveal(i));
+                }
+            }),
+        );
+        dom::insert(section, &log, Some(end.as_ref()));
+        let mut transcript = Transcript {
+            log,
+            window,
+            top,
+            bottom,
+            win,
+            rows: Vec::new(),
+            env: None,
+            pending: Vec::new(),
+            typing: None,
+            shape: None,
+            total,
+            spacers: (String::new(), String::new()),
+            _scope: scope,
+        };
+        transcript.update(cx);
+        transcript
+    }
+
+    /// Patches the transcript for `cx`.
+    pub fn update(&mut self, cx: &Cx) {
+        let s = cx.state;
+        dom::set_if_changed(&self.log, "aria-label", cx.t(Key::Transcript));
+        let shape = shape(s);
+        if self.shape.as_ref() != Some(&shape) {
+            self.shape = Some(shape);
+            self.win.on_messages(s);
+        }
+        let total = s.messages.len() + s.pending.len();
+        let total_changed = self.total.replace(total) != total;
+        let env = RowEnv::of(cx);
+        if self.env.as_ref() != Some(&env) {
+            self.rows.clear();
+            self.env = Some(env.clone());
+        }
+        let range = self.win.range();
+        let wanted = rows::rows_in(&s.messages, range.start..range.end);
+        let mut changed = self.sync_rows(cx, &env, wanted);
+        if total_changed {
+            let size = total.to_string();
+            for r in &self.rows {
+                dom::set(&r.el, "aria-setsize", &size);
+            }
+        }
+        changed |= self.sync_pending(cx, total_changed);
+        changed |= self.sync_typing(cx);
+        self.sync_spacers();
+        if changed {
+            self.win.changed();
+        }
+    }
+
+    /// Brings the rendered rows to `wanted`, reusing rows whose key holds; true when anything changed.
+    fn sync_rows(&mut self, cx: &Cx, env: &RowEnv, wanted: Vec<Row>) -> bool {
+        let same = self.rows.len() == wanted.len()
+            && self.rows.iter().zip(&wanted).all(|(r, w)| r.key == w.key());
+        if same {
+            return false;
+        }
+        let mut old: HashMap<RowKey, RowView> =
+            self.rows.drain(..).map(|r| (r.key.clone(), r)).collect();
+        let mut next = Vec::with_capacity(wanted.len());
+        for row in wanted {
+            let key = row.key();
+            let view = match old.remove(&key) {
+                Some(v) => v,
+                None => build_row(cx, env, row, self.total.get()),
+            };
+            next.push(view);
+        }
+        // rows that left the window go first, then the kept and new ones are put in order
+        drop(old);
+        let mut cursor: Option<Node> = self.top.next_sibling();
+        for v in &next {
+            let el: &Node = v.el.as_ref();
+            if cursor.as_ref() == Some(el) {
+                cursor = el.next_sibling();
+            } else {
+                dom::insert(&self.window, el, cursor.as_ref());
+            }
+        }
+        self.rows = next;
+        true
+    }
+
+    fn sync_pending(&mut self, cx: &Cx, total_changed: bool) -> bool {
+        let s = cx.state;
+        let models: Vec<PendingModel> = s
+            .pending
+            .iter()
+            .enumerate()
+            .map(|(k, p)| PendingModel {
+                client_id: p.client_id.clone(),
+                text: p
+                    .payload
+                    .get("text")
+                    .and_then(|t| t.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+                delivery: p.delivery,
+                posinset: s.messages.len() + k + 1,
+                lang: cx.lang,
+            })
+            .collect();
+        let same = self.pending.len() == models.len()
+            && self.pending.iter().zip(&models).all(|(v, m)| v.model == *m);
+        if same {
+            if total_changed {
+                let size = self.total.get().to_string();
+                for p in &self.pending {
+                    dom::set(&p.el, "aria-setsize", &size);
+                }
+            }
+            return false;
+        }
+        let ids_same = self.pending.len() == models.len()
+            && self
+                .pending
+                .iter()
+                .zip(&models)
+                .all(|(v, m)| v.model.client_id == m.client_id);
+        self.pending.clear();
+        let before = self.typing.clone();
+        for model in models {
+            let view = build_pending(cx, model, self.total.get());
+            dom::insert(&self.log, &view.el, before.as_ref().map(|t| t.as_ref()));
+            self.pending.push(view);
+        }
+        !ids_same
+    }
+
+    fn sync_typing(&mut self, cx: &Cx) -> bool {
+        let typing = cx.state.typing_until.is_some();
+        match (&self.typing, typing) {
+            (None, true) => {
+                let dot = || E::new("span");
+                let el = E::new("div")
+                    .class("bpw-typing")
+                    .testid("typing")
+                    .attr("role", "img")
+                    .attr("aria-label", cx.t(Key::BotTyping))
+                    .child(dot())
+                    .child(dot())
+                    .child(dot())
+                    .0;
+                let _ = self.log.append_child(&el);
+                self.typing = Some(el);
+                true
+            }
+            (Some(el), false) => {
+                el.remove();
+                self.typing = None;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn sync_spacers(&mut self) {
+        let (top, bottom) = self.win.spacers();
+        let (top, bottom) = (px(top), px(bottom));
+        if self.spacers.0 != top {
+            dom::style(&self.top, "height", &top);
+            self.spacers.0 = top;
+        }
+        if self.spacers.1 != bottom {
+            dom::style(&self.bottom, "height", &bottom);
+            self.spacers.1 = bottom;
+        }
+    }
+}
+
+impl Drop for Transcript {
+    fn drop(&mut self) {
+        self.win.stop();
+        self.rows.clear();
+        self.pending.clear();
+        self.log.remove();
+    }
+}
+
+/// The avatar of a group: the message's `botAvatarUrl`, else config `avatarUrl`, else botInfo's, else
+/// an initial.
+fn avatar(url: Option<String>, name: &str) -> E {
+    match url {
+        Some(src) => E::new("img")
+            .class("bpw-row-avatar")
+            .testid("avatar")
+            .attr("alt", "")
+            .attr("src", &src),
+        None => E::new("span")
+            .class("bpw-row-avatar bpw-avatar-initial")
+            .testid("avatar")
+            .attr("aria-hidden", "true")
+            .text(&initial(name)),
+    }
+}
+
+/// One transcript message: the group's avatar and name on its first row, then the rendered message. An
+/// `article` with its position in the transcript, so assistive technology knows where it is even though
+/// only a window of the transcript is rendered.
+fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
+    let key = row.key();
+    let Row {
+        message,
+        index,
+        first_of_group,
+        last_of_group,
+        last_group,
+    } = row;
+    let is_bot = message.is_bot();
+    let from = if is_bot { "bot" } else { "user" };
+    let mut class = String::from(if is_bot {
+        "bpw-row bpw-row-bot"
+    } else {
+        "bpw-row bpw-row-user"
+    });
+    if first_of_group {
+        class.push_str(" bpw-group-start");
+    }
+    if last_of_group {
+        class.push_str(" bpw-group-end");
+    }
+    if is_bot || env.show_user_avatar {
+        class.push_str(" bpw-with-avatar");
+    }
+    let el = E::new("div")
+        .class(&class)
+        .testid("message")
+        .attr("data-from", from)
+        .attr("data-message-id", &message.id)
+        .attr("role", "article")
+        .attr("aria-posinset", &(index + 1).to_string())
+        .attr("aria-setsize", &setsize.to_string())
+        .attr("tabindex", "-1");
+    let name = if is_bot { env.title.as_str() } else { env.you };
+    if first_of_group && (is_bot || env.show_user_avatar) {
+        let url = if is_bot {
+            // the message's botAvatarUrl, config avatarUrl, then botInfo details.avatarUrl
+            views::avatar_url_for(&message, &env.host)
+                .or_else(|| env.config_avatar.clone())
+                .or_else(|| env.info_avatar.clone())
+                .and_then(|u| views::url::safe_url(&u, &env.host))
+        } else {
+            None
+        };
+        let _ = el.0.append_child(&avatar(url, name).0);
+    }
+    let body = E::new("div").class("bpw-row-body").attr("dir", "auto");
+    if first_of_group && env.show_name {
+        let _ = body
+            .0
+            .append_child(&E::new("span").class("bpw-row-name").text(name).0);
+    }
+    let mut scope = Scope::new();
+    let mut ctx = RenderCtx::new(
+        cx.chat.send_payload(),
+        cx.chat.send_payload(),
+        cx.chat.send_feedback(),
+        env.host.clone(),
+    );
+    ctx.lang = env.lang;
+    ctx.is_last_group = last_group;
+    ctx.is_last_of_group = last_of_group;
+    ctx.show_timestamp = env.show_timestamp;
+    ctx.keyboard_in_composer = true;
+    if let Some(m) = views::render_message(&message, &ctx, &mut scope) {
+        let _ = body.0.append_child(&m);
+    }
+    let _ = el.0.append_child(&body.0);
+    RowView {
+        key,
+        el: el.0,
+        _scope: scope,
+    }
+}
+
+/// A user message not yet echoed by the server, with its delivery state and a retry button. It follows
+/// the transcript's messages in the `aria-posinset` order.
+fn build_pending(cx: &Cx, model: PendingModel, setsize: usize) -> PendingView {
+    let (state, label) = match model.delivery {
+        Delivery::Failed => ("failed", Key::NotSent),
+        Delivery::Sent => ("sent", Key::Sent),
+        Delivery::Sending => ("sending", Key::Sending),
+    };
+    let mut scope = Scope::new();
+    let delivery = E::new("div")
+        .class("bpw-delivery")
+        .child(E::new("span").text(cx.t(label)));
+    if model.delivery == Delivery::Failed {
+        let (chat, id) = (cx.chat.clone(), model.client_id.clone());
+        let retry = E::new("button")
+            .attr("type", "button")
+            .class("bpw-retry")
+            .testid("retry")
+            .text(cx.t(Key::Retry))
+            .on(
+                &mut scope,
+                "click",
+                Box::new(move |_| chat.run(Command::Retry(id.clone()))),
+            );
+        let _ = delivery.0.append_child(&retry.0);
+    }
+    let el = E::new("div")
+        .class("bpw-row bpw-row-user bpw-pending")
+        .testid("message")
+        .attr("data-from", "user")
+        .attr("data-message-id", &model.client_id)
+        .attr("data-delivery", state)
+        .attr("role", "article")
+        .attr("aria-posinset", &model.posinset.to_string())
+        .attr("aria-setsize", &setsize.to_string())
+        .attr("tabindex", "-1")
+        .child(
+            E::new("div")
+                .class("bpw-row-body")
+                .attr("dir", "auto")
+                .child(
+                    E::new("div")
+                        .class("bpw-message bpw-from-user bpw-bubble")
+                        .child(E::new("p").class("bpw-text").text(&model.text)),
+                ),
+        )
+        .child(delivery)
+        .0;
+    PendingView {
+        model,
+        el,
+        _scope: scope,
+    }
+}
