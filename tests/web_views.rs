@@ -3,14 +3,15 @@
 //! isolation). Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p webchat --test web_views`.
 #![cfg(target_arch = "wasm32")]
 
-use std::sync::{Arc, Mutex};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
-use leptos::prelude::*;
 use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
+use webchat::dom::{Listener, Scope, E};
 use webchat::model::Message;
 use webchat::views::{self, render_message, CustomProps, RenderCtx};
 
@@ -21,17 +22,17 @@ const HOST: &str = "https://bot.example.com";
 /// What the callbacks received.
 #[derive(Clone, Default)]
 struct Sink {
-    payloads: Arc<Mutex<Vec<Value>>>,
-    events: Arc<Mutex<Vec<Value>>>,
-    feedback: Arc<Mutex<Vec<(String, i8)>>>,
+    payloads: Rc<RefCell<Vec<Value>>>,
+    events: Rc<RefCell<Vec<Value>>>,
+    feedback: Rc<RefCell<Vec<(String, i8)>>>,
 }
 
 impl Sink {
     fn payloads(&self) -> Vec<Value> {
-        self.payloads.lock().unwrap().clone()
+        self.payloads.borrow().clone()
     }
     fn events(&self) -> Vec<Value> {
-        self.events.lock().unwrap().clone()
+        self.events.borrow().clone()
     }
     fn ctx(&self, last: bool) -> RenderCtx {
         let (p, e, f) = (
@@ -40,9 +41,9 @@ impl Sink {
             self.feedback.clone(),
         );
         let mut ctx = RenderCtx::new(
-            Callback::new(move |v| p.lock().unwrap().push(v)),
-            Callback::new(move |v| e.lock().unwrap().push(v)),
-            Callback::new(move |v| f.lock().unwrap().push(v)),
+            Rc::new(move |v| p.borrow_mut().push(v)),
+            Rc::new(move |v| e.borrow_mut().push(v)),
+            Rc::new(move |v| f.borrow_mut().push(v)),
             HOST,
         );
         ctx.is_last_group = last;
@@ -53,8 +54,12 @@ impl Sink {
 
 /// A mounted message; unmounts and detaches on drop.
 struct Mounted {
+    /// The container the message is appended to (attached to the document).
     root: HtmlElement,
-    handle: Option<Box<dyn std::any::Any>>,
+    /// The rendered message (`None` once unmounted, or for messages that show nothing).
+    el: Option<Element>,
+    /// Owns the message's listeners and view cleanups.
+    scope: Option<Scope>,
 }
 
 impl Mounted {
@@ -77,16 +82,36 @@ impl Mounted {
     fn text(&self) -> String {
         self.root.text_content().unwrap_or_default()
     }
+    /// Releases the message's listeners and runs its views' cleanups, then takes it out of the DOM.
     fn unmount(&mut self) {
-        self.handle.take();
+        self.scope.take();
+        if let Some(el) = self.el.take() {
+            el.remove();
+        }
     }
 }
 
 impl Drop for Mounted {
     fn drop(&mut self) {
-        self.handle.take();
+        self.unmount();
         self.root.remove();
     }
+}
+
+/// Resolves after `ms` milliseconds (a macrotask: every pending microtask has run by then).
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
+/// Yields to the event loop once.
+async fn tick() {
+    sleep(0).await;
 }
 
 fn message(author: Option<&str>, payload: Value) -> Message {
@@ -109,11 +134,16 @@ async fn render_with(msg: Message, ctx: RenderCtx) -> Mounted {
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     // Attached, so that forms can submit; removed on drop.
     document.body().unwrap().append_child(&root).unwrap();
-    let handle = leptos::mount::mount_to(root.clone(), move || render_message(&msg, ctx));
-    leptos::task::tick().await;
+    let mut scope = Scope::new();
+    let el = render_message(&msg, &ctx, &mut scope);
+    if let Some(el) = &el {
+        root.append_child(el).unwrap();
+    }
+    tick().await;
     Mounted {
         root,
-        handle: Some(Box::new(handle)),
+        el,
+        scope: Some(scope),
     }
 }
 
@@ -338,7 +368,7 @@ async fn quick_replies_show_wrapped_text_and_send() {
         Some("Yes")
     );
     m.click("[data-testid=bpw-quick-reply]");
-    leptos::task::tick().await;
+    tick().await;
     assert_eq!(
         sink.payloads(),
         vec![json!({"type":"quick_reply","text":"Yes","payload":"YES"})]
@@ -390,7 +420,7 @@ async fn dropdown_single_and_multiple() {
     assert_eq!(boxes.len(), 3);
     boxes[2].unchecked_ref::<HtmlElement>().click();
     boxes[0].unchecked_ref::<HtmlElement>().click();
-    leptos::task::tick().await;
+    tick().await;
     m.click("[data-testid=bpw-dropdown-submit]");
     assert_eq!(
         sink.payloads(),
@@ -408,7 +438,7 @@ async fn login_prompt_sends_and_forgets_the_password() {
     user.set_value("ann");
     pass.set_value("s3cret-pw");
     m.click("[data-testid=bpw-login-submit]");
-    leptos::task::tick().await;
+    tick().await;
     assert_eq!(
         sink.payloads(),
         vec![
@@ -489,10 +519,10 @@ async fn feedback_thumbs() {
     )
     .await;
     m.click("[data-testid=bpw-feedback-down]");
-    leptos::task::tick().await;
+    tick().await;
     m.click("[data-testid=bpw-feedback-up]");
     assert_eq!(
-        sink.feedback.lock().unwrap().clone(),
+        sink.feedback.borrow().clone(),
         vec![("msg-1".to_string(), -1)]
     );
     // User messages never ask for feedback.
@@ -509,28 +539,74 @@ async fn feedback_thumbs() {
 
 #[wasm_bindgen_test]
 async fn rust_custom_view() {
-    views::register("weather", "Forecast", |p: CustomProps| {
-        let city = p.data.get("city").and_then(Value::as_str).unwrap_or("?").to_string();
-        let send = p.send_payload;
-        view! {
-            <button data-testid="forecast" on:click=move |_| send.run(json!({"type":"text","text":"more"}))>
-                {city}
-            </button>
-        }
-    })
+    // what the view saw, and how many times its cleanup ran
+    let seen: Rc<RefCell<Vec<(String, String, String, bool, bool, bool)>>> = Rc::default();
+    let cleaned = Rc::new(Cell::new(0));
+    let (s, c) = (seen.clone(), cleaned.clone());
+    views::register(
+        "weather",
+        "Forecast",
+        move |p: &CustomProps, container: &Element| {
+            s.borrow_mut().push((
+                p.module.clone(),
+                p.view.clone(),
+                p.message_id.clone(),
+                p.is_bot_message,
+                p.is_last_group,
+                p.is_last_of_group,
+            ));
+            for k in ["type", "module", "view", "component"] {
+                assert!(!p.data.contains_key(k), "{k} leaked into props");
+            }
+            let city = p.data.get("city").and_then(Value::as_str).unwrap_or("?");
+            let button = E::new("button")
+                .attr("type", "button")
+                .testid("forecast")
+                .text(city);
+            let send = p.send_payload.clone();
+            let listener = Listener::new(
+                &button.0,
+                "click",
+                Box::new(move |_| send(json!({"type":"text","text":"more"}))),
+            );
+            container.append_child(&button.0).unwrap();
+            let c = c.clone();
+            Some(Box::new(move || {
+                drop(listener);
+                c.set(c.get() + 1);
+            }))
+        },
+    )
     .unwrap();
     let sink = Sink::default();
-    let m = render(
+    let mut m = render(
         json!({"type":"custom","module":"weather","view":"Forecast","city":"Québec"}),
         &sink,
     )
     .await;
+    assert_eq!(
+        *seen.borrow(),
+        vec![(
+            "weather".to_string(),
+            "Forecast".to_string(),
+            "msg-1".to_string(),
+            true,
+            true,
+            true
+        )]
+    );
     assert_eq!(
         m.get("[data-testid=forecast]").text_content().as_deref(),
         Some("Québec")
     );
     m.click("[data-testid=forecast]");
     assert_eq!(sink.payloads(), vec![json!({"type":"text","text":"more"})]);
+    // the cleanup the view returned runs when its message is unmounted, once
+    assert_eq!(cleaned.get(), 0);
+    m.unmount();
+    assert_eq!(cleaned.get(), 1);
+    drop(m);
+    assert_eq!(cleaned.get(), 1);
     views::unregister("weather", "Forecast");
 }
 
@@ -552,7 +628,7 @@ async fn js_custom_view_gets_props_and_is_cleaned_up() {
         &sink,
     )
     .await;
-    leptos::task::tick().await;
+    tick().await;
     assert_eq!(
         m.get(".js-view").text_content().as_deref(),
         Some("Bonjour <b>x</b>")
