@@ -7,12 +7,12 @@
 
 use std::rc::Rc;
 
-use leptos::prelude::*;
 use serde_json::json;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, ShadowRoot};
 
+use webchat::dom::Scope;
 use webchat::model::{Config, Message};
 use webchat::state::ChatEvent;
 use webchat::transport::Session;
@@ -42,9 +42,21 @@ fn query(root: &ShadowRoot, selector: &str) -> HtmlElement {
         .unchecked_into()
 }
 
+/// Resolves after `ms` milliseconds (a macrotask: every pending microtask has run by then).
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
+/// Lets the widget run its commands and renders (microtasks) and what they schedule next.
 async fn settle() {
     for _ in 0..5 {
-        leptos::task::tick().await;
+        sleep(0).await;
     }
 }
 
@@ -138,7 +150,8 @@ fn register_view_errors_name_the_view() {
     assert!(webchat::views::is_registered("demo", "Ok"));
 }
 
-fn render_custom(module: &str, view: &str) -> (HtmlElement, Box<dyn std::any::Any>) {
+/// Renders a custom message into an attached container; dropping the scope releases its view.
+fn render_custom(module: &str, view: &str) -> (HtmlElement, Scope) {
     let document = web_sys::window().unwrap().document().unwrap();
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
@@ -149,12 +162,12 @@ fn render_custom(module: &str, view: &str) -> (HtmlElement, Box<dyn std::any::An
         sent_on: String::new(),
         payload: json!({"type": "custom", "module": module, "component": view, "name": "Ada"}),
     };
-    let handle = leptos::mount::mount_to(root.clone(), move || {
-        let noop = Callback::new(|_| {});
-        let ctx = RenderCtx::new(noop, noop, Callback::new(|_| {}), "");
-        render_message(&msg, ctx)
-    });
-    (root, Box::new(handle))
+    let ctx = RenderCtx::new(Rc::new(|_| {}), Rc::new(|_| {}), Rc::new(|_| {}), "");
+    let mut scope = Scope::new();
+    if let Some(el) = render_message(&msg, &ctx, &mut scope) {
+        root.append_child(&el).unwrap();
+    }
+    (root, scope)
 }
 
 #[wasm_bindgen_test]
@@ -171,11 +184,11 @@ async fn page_views_on_window_botpress_render_when_they_take_container_and_props
     js_sys::Reflect::set(&botpress, &"pagemod".into(), &module).unwrap();
     js_sys::Reflect::set(&window, &"botpress".into(), &botpress).unwrap();
 
-    let (root, handle) = render_custom("pagemod", "Two");
+    let (root, scope) = render_custom("pagemod", "Two");
     settle().await;
     let text = root.text_content().unwrap_or_default();
     assert!(text.contains("page view for Ada"), "{text}");
-    drop(handle);
+    drop(scope);
     root.remove();
 
     for (m, v) in [
@@ -183,13 +196,13 @@ async fn page_views_on_window_botpress_render_when_they_take_container_and_props
         ("pagemod", "constructor"),
         ("__proto__", "constructor"),
     ] {
-        let (root, handle) = render_custom(m, v);
+        let (root, scope) = render_custom(m, v);
         settle().await;
         assert!(
             root.query_selector(".bpw-unsupported").unwrap().is_some(),
             "{m}/{v} falls back"
         );
-        drop(handle);
+        drop(scope);
         root.remove();
     }
     js_sys::Reflect::delete_property(&window, &"botpress".into()).unwrap();
