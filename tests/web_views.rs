@@ -539,8 +539,10 @@ async fn feedback_thumbs() {
 
 #[wasm_bindgen_test]
 async fn rust_custom_view() {
-    // what the view saw, and how many times its cleanup ran
-    let seen: Rc<RefCell<Vec<(String, String, String, bool, bool, bool)>>> = Rc::default();
+    // what the view saw (module, view, messageId, isBotMessage, isLastGroup, isLastOfGroup), and
+    // how many times its cleanup ran
+    type Seen = (String, String, String, bool, bool, bool);
+    let seen: Rc<RefCell<Vec<Seen>>> = Rc::default();
     let cleaned = Rc::new(Cell::new(0));
     let (s, c) = (seen.clone(), cleaned.clone());
     views::register(
