@@ -241,16 +241,33 @@ impl Slot {
         }
     }
 
-    /// Renders the slot into `parent` before `before` when the option changed since the last time.
+    /// Renders the slot into `parent` before `before` when the option changed since the last time
+    /// (a slot that already shows something is replaced where it is).
     pub fn update(&mut self, cx: &Cx, parent: &Node, before: Option<&Node>) {
         if self.rendered_for.as_ref() == Some(&cx.config.overrides) {
             return;
         }
         self.rendered_for = Some(cx.config.overrides.clone());
+        // the old views' cleanups run before the new views render
         self.scope.clear();
-        if let Some(el) = self.el.take() {
-            el.remove();
+        let old = self.el.take();
+        let new = self.render(cx);
+        match (&old, &new) {
+            (Some(old), Some(new)) => {
+                if let Some(p) = old.parent_node() {
+                    dom::insert(&p, new, Some(old.as_ref()));
+                }
+            }
+            (None, Some(new)) => dom::insert(parent, new, before),
+            _ => {}
         }
+        if let Some(old) = old {
+            old.remove();
+        }
+        self.el = new;
+    }
+
+    fn render(&mut self, cx: &Cx) -> Option<Element> {
         let parsed = parse_overrides(cx.config.overrides.as_ref());
         // registered views, or v12's own lookup: a `(container, props)` function on window.botpress
         let exists = |m: &str, c: &str| {
@@ -261,7 +278,7 @@ impl Slot {
             warn(w);
         }
         if found.is_empty() {
-            return;
+            return None;
         }
         let wrapper = E::new("div")
             .class("bpw-override")
@@ -272,8 +289,7 @@ impl Slot {
             let view = render_entry(cx, self.location, r, &mut self.scope);
             let _ = wrapper.append_child(&view);
         }
-        dom::insert(parent, &wrapper, before);
-        self.el = Some(wrapper);
+        Some(wrapper)
     }
 
     /// The slot's element, when it shows something.

@@ -57,8 +57,10 @@ impl Sinks<'_> {
     fn literal(&mut self, value: &str) {
         for sink in SINK_NAMES {
             if value.contains(sink) {
-                self.found
-                    .push(format!("{}: string literal names `{sink}`", self.file.display()));
+                self.found.push(format!(
+                    "{}: string literal names `{sink}`",
+                    self.file.display()
+                ));
             }
         }
     }
@@ -165,7 +167,10 @@ fn the_widget_has_no_html_string_sink() {
         found.extend(f);
         idents += n;
     }
-    assert!(files.len() > 30 && idents > 10_000, "the guard saw too little");
+    assert!(
+        files.len() > 30 && idents > 10_000,
+        "the guard saw too little"
+    );
     assert!(found.is_empty(), "HTML/code sinks:\n{}", found.join("\n"));
 }
 
@@ -193,7 +198,10 @@ fn the_wasm_cannot_even_import_a_sink() {
     // web-sys only binds what its features enable: keep the parsing APIs out of the build
     let manifest = std::fs::read_to_string(root().join("Cargo.toml")).expect("read Cargo.toml");
     for feature in ["\"DomParser\"", "\"Range\"", "\"HtmlIFrameElement\""] {
-        assert!(!manifest.contains(feature), "web-sys feature {feature} is enabled");
+        assert!(
+            !manifest.contains(feature),
+            "web-sys feature {feature} is enabled"
+        );
     }
 }
 
