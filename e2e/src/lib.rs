@@ -636,13 +636,11 @@ impl Browser {
         self.type_into(&composer, &format!("{text}\u{E007}"));
     }
 
-    /// Number of transcript rows (`data-testid="message"`) in the default widget.
+    /// Number of messages in the default widget's transcript (rendered or not, see
+    /// [`transcript_total_js`]).
     pub fn message_count(&self) -> u64 {
         self.exec(
-            &format!(
-                "const r = {}; return r ? r.querySelectorAll('[data-testid=\"message\"]').length : 0;",
-                widget_root_js()
-            ),
+            &format!("return {};", transcript_total_js()),
             json!([]),
         )
         .as_u64()
@@ -723,6 +721,17 @@ fn base64_decode(text: &str) -> Vec<u8> {
 /// JavaScript for the shadow root of the default widget (`#bp-web-widget`).
 pub fn widget_root_js() -> &'static str {
     "(document.getElementById('bp-web-widget') || {}).shadowRoot"
+}
+
+/// JS: how many messages the default widget's transcript holds (sent and pending), rendered or
+/// not. The transcript is windowed (only the rows near the viewport are in the DOM), so counting
+/// rows undercounts a long one; every rendered row carries the total as `aria-setsize`.
+pub fn transcript_total_js() -> String {
+    format!(
+        "(() => {{ const r = {}; const row = r && r.querySelector('[data-testid=\"message\"][aria-setsize]'); \
+         return row ? Number(row.getAttribute('aria-setsize')) : 0; }})()",
+        widget_root_js()
+    )
 }
 
 /// POSTs JSON to the driver and returns the `value` of its answer; a driver error fails the test.

@@ -3,7 +3,7 @@
 //! fallback for unregistered views, and the per-message isolation of a view that throws.
 
 use serde_json::{json, Value};
-use webchat_e2e::{widget_root_js, Browser, Server};
+use webchat_e2e::{transcript_total_js, widget_root_js, Browser, Server};
 
 /// Starts a bridge-enabled server, opens the demo page and returns the conversation id.
 fn setup() -> (Server, Browser, String) {
@@ -32,8 +32,8 @@ fn bot_says(server: &Server, browser: &Browser, conversation: &str, payloads: &[
     browser.wait_for(
         &format!("{} bot rows", payloads.len()),
         &format!(
-            "{}.querySelectorAll('[data-testid=\"message\"]').length >= {n}",
-            widget_root_js()
+            "{} >= {n}",
+            transcript_total_js()
         ),
     );
 }

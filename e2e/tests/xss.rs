@@ -5,7 +5,7 @@
 //! and no `href`/`src` outside the allowlist (http, https, mailto, tel).
 
 use serde_json::{json, Value};
-use webchat_e2e::{widget_root_js, Browser, Server};
+use webchat_e2e::{transcript_total_js, widget_root_js, Browser, Server};
 
 const DATA: &str = include_str!("../fixtures/xss.json");
 
@@ -137,8 +137,8 @@ fn run_suite(payloads: &[Value]) -> (Server, Browser, String) {
 
     let rows = |n: u64| {
         format!(
-            "{}.querySelectorAll('[data-testid=\"message\"]').length >= {n}",
-            widget_root_js()
+            "{} >= {n}",
+            transcript_total_js()
         )
     };
     let mut expected = browser.message_count();
