@@ -186,15 +186,25 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
     }
     let candidate = &word[start..];
     let mut end = candidate.len();
+    // Bracket counts of `candidate[..end]`, kept up to date as characters are stripped (counting
+    // afresh for each stripped character made a long run of `)` quadratic).
+    let count = |c: char| candidate.matches(c).count();
+    let (open_paren, open_square) = (count('('), count('['));
+    let (mut close_paren, mut close_square) = (count(')'), count(']'));
     while let Some(last) = candidate[..end].chars().next_back() {
         let strip = match last {
             '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '*' | '_' | '<' | '>' => true,
-            ')' => candidate[..end].matches('(').count() < candidate[..end].matches(')').count(),
-            ']' => candidate[..end].matches('[').count() < candidate[..end].matches(']').count(),
+            ')' => open_paren < close_paren,
+            ']' => open_square < close_square,
             _ => false,
         };
         if !strip {
             break;
+        }
+        match last {
+            ')' => close_paren -= 1,
+            ']' => close_square -= 1,
+            _ => {}
         }
         end -= last.len_utf8();
     }
