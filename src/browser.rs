@@ -166,3 +166,28 @@ pub fn download_text(name: &str, text: &str) {
     }
     let _ = web_sys::Url::revoke_object_url(&url);
 }
+
+/// `s` upper-cased the way JavaScript's `toUpperCase` does (v12 upper-cases choice values with it).
+/// In the browser the engine does it, so the wasm carries no Unicode case tables; natively, std.
+pub fn to_upper(s: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        String::from(js_sys::JsString::from(s).to_upper_case())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        s.to_uppercase()
+    }
+}
+
+/// `s` lower-cased like JavaScript's `toLowerCase` (see [`to_upper`]).
+pub fn to_lower(s: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        String::from(js_sys::JsString::from(s).to_lower_case())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        s.to_lowercase()
+    }
+}

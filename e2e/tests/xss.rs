@@ -135,12 +135,7 @@ fn run_suite(payloads: &[Value]) -> (Server, Browser, String) {
         "the widget is not clean before any payload: {baseline:#?}"
     );
 
-    let rows = |n: u64| {
-        format!(
-            "{} >= {n}",
-            transcript_total_js()
-        )
-    };
+    let rows = |n: u64| format!("{} >= {n}", transcript_total_js());
     let mut expected = browser.message_count();
     let mut failures = Vec::new();
     let mut seen = counts(Vec::new());

@@ -470,9 +470,9 @@ pub fn banner_text(lang: Lang, s: &ChatState) -> Option<String> {
 
 /// The first letter or digit of a name, upper-cased (the avatar without an image).
 pub fn initial(name: &str) -> String {
-    name.chars()
-        .find(|c| c.is_alphanumeric())
-        .map(|c| c.to_uppercase().collect())
+    let first = name.chars().find(|c| c.is_alphanumeric());
+    first
+        .map(|c| browser::to_upper(c.encode_utf8(&mut [0; 4])))
         .unwrap_or_default()
 }
 

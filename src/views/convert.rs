@@ -317,7 +317,9 @@ fn to_legacy(payload: &Value) -> Option<Value> {
                         .map(|c| {
                             let title = c.get("title").cloned().unwrap_or(Value::Null);
                             let payload = match c.get("value") {
-                                Some(Value::String(s)) => Value::String(s.to_uppercase()),
+                                Some(Value::String(s)) => {
+                                    Value::String(crate::browser::to_upper(s))
+                                }
                                 Some(v) => v.clone(),
                                 None => Value::Null,
                             };

@@ -1,15 +1,15 @@
-//! Markdown and plain text → a neutral node tree → Leptos views; no HTML string is ever parsed.
+//! Markdown and plain text → a neutral node tree → DOM nodes; no HTML string is ever parsed.
 //!
 //! v12 renders `markdown:true` text with snarkdown and linkifies plain text (botpress-protocols.md §1.8).
-//! Here markdown is CommonMark plus GFM tables, strikethrough and bare-URL autolinks, parsed by
-//! pulldown-cmark. Raw HTML (block or inline) is kept as *literal text*. The parser output becomes an
-//! [`MdNode`] tree whose tags come from a fixed allowlist ([`ALLOWED_TAGS`]) and whose only attributes
-//! are the ones this module sets; every link and image URL passes [`crate::views::url::safe_url`] or
-//! degrades to text. The tree is then turned into DOM nodes by `views::builtin::markdown::append_nodes` (text always
-//! goes in text nodes).
+//! Here markdown is CommonMark plus GFM tables, strikethrough and bare-URL autolinks, parsed by our own
+//! small parser ([`super::cmark`], chosen over pulldown-cmark for the wasm size). Raw HTML (block or
+//! inline) is kept as *literal text*. The parser's events become an [`MdNode`] tree whose tags come
+//! from a fixed allowlist ([`ALLOWED_TAGS`]) and whose only attributes are the ones this module sets;
+//! every link and image URL passes [`crate::views::url::safe_url`] or degrades to text (a refused
+//! image to its alt text). Bare URLs in text are linkified by [`linkify`]. The tree is then turned
+//! into DOM nodes by `views::builtin::markdown::append_nodes` (text always goes in text nodes).
 
-use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-
+use super::cmark::{self, Align, Event, Tag};
 use super::url::safe_url;
 
 /// The only element names an [`MdNode`] can carry.
@@ -186,15 +186,25 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
     }
     let candidate = &word[start..];
     let mut end = candidate.len();
+    // Bracket counts of `candidate[..end]`, kept up to date as characters are stripped (counting
+    // afresh for each stripped character made a long run of `)` quadratic).
+    let count = |c: char| candidate.matches(c).count();
+    let (open_paren, open_square) = (count('('), count('['));
+    let (mut close_paren, mut close_square) = (count(')'), count(']'));
     while let Some(last) = candidate[..end].chars().next_back() {
         let strip = match last {
             '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '*' | '_' | '<' | '>' => true,
-            ')' => candidate[..end].matches('(').count() < candidate[..end].matches(')').count(),
-            ']' => candidate[..end].matches('[').count() < candidate[..end].matches(']').count(),
+            ')' => open_paren < close_paren,
+            ']' => open_square < close_square,
             _ => false,
         };
         if !strip {
             break;
+        }
+        match last {
+            ')' => close_paren -= 1,
+            ']' => close_square -= 1,
+            _ => {}
         }
         end -= last.len_utf8();
     }
@@ -223,6 +233,11 @@ pub fn plain_text_nodes(text: &str) -> Vec<MdNode> {
         .collect()
 }
 
+/// Deepest element nesting in the tree; structure below it is flattened into its text (block
+/// nesting is capped by the parser at [`cmark::MAX_NEST`], so only runaway inline nesting such as
+/// thousands of `*` around a word gets here).
+const MAX_DEPTH: usize = 100;
+
 struct Frame {
     /// `None`: a transparent frame whose children are lifted into the parent.
     tag: Option<&'static str>,
@@ -230,6 +245,8 @@ struct Frame {
     children: Vec<MdNode>,
     /// Image frames: the checked source (or `None` when refused: the alt text is shown instead).
     image: Option<Option<String>>,
+    /// A link or image: its text is not linkified.
+    literal: bool,
 }
 
 impl Frame {
@@ -239,20 +256,21 @@ impl Frame {
             attrs,
             children: Vec::new(),
             image: None,
+            literal: false,
         }
     }
 }
 
+/// Turns parser events into sanitized nodes.
 struct Builder<'h> {
     stack: Vec<Frame>,
     bot_host: &'h str,
-    alignments: Vec<Alignment>,
-    cell: usize,
-    in_head: bool,
-    in_link: usize,
-    in_code: usize,
-    /// Text waiting to be linkified: the parser splits text at delimiter characters (`_`, `*`, `[`),
-    /// so consecutive text events are joined before URLs are looked for.
+    /// Open link and image frames.
+    literal: usize,
+    /// Open image frames (everything inside an image is its alt text).
+    image: usize,
+    /// Text waiting to be linkified: consecutive text events (split at delimiters such as `_`,
+    /// `*`, `[` that turned out literal) are joined before URLs are looked for.
     pending: String,
 }
 
@@ -277,13 +295,16 @@ impl Builder<'_> {
         let Some(frame) = self.stack.pop() else {
             return;
         };
-        let node = match (frame.tag, frame.image) {
+        if frame.literal {
+            self.literal = self.literal.saturating_sub(1);
+        }
+        let nodes = match (frame.tag, frame.image) {
             (_, Some(src)) => {
-                let alt = frame
-                    .children
-                    .iter()
-                    .map(MdNode::text_content)
-                    .collect::<String>();
+                self.image = self.image.saturating_sub(1);
+                let mut alt = String::new();
+                for child in &frame.children {
+                    child.collect_text(&mut alt);
+                }
                 match src {
                     Some(src) => {
                         let mut attrs = vec![("src", src), ("alt", alt)];
@@ -296,8 +317,8 @@ impl Builder<'_> {
             (Some(tag), None) => vec![MdNode::element(tag, frame.attrs, frame.children)],
             (None, None) => frame.children,
         };
-        if let Some(parent) = self.stack.last_mut() {
-            parent.children.extend(node);
+        for node in nodes {
+            self.leaf(node);
         }
     }
 
@@ -313,185 +334,118 @@ impl Builder<'_> {
         }
     }
 
-    fn text(&mut self, text: &str) {
-        if self.in_link > 0 || self.in_code > 0 {
-            self.leaf(MdNode::Text(text.to_string()));
-        } else {
-            self.pending.push_str(text);
+    fn start(&mut self, tag: Tag) {
+        // Inside an image everything is alt text; past the depth cap, structure is dropped.
+        if self.image > 0 || self.stack.len() >= MAX_DEPTH {
+            let mut frame = Frame::new(None, vec![]);
+            frame.literal = matches!(tag, Tag::Link { .. } | Tag::Image { .. });
+            self.literal += usize::from(frame.literal);
+            self.stack.push(frame);
+            return;
         }
-    }
-
-    fn start(&mut self, tag: Tag<'_>) {
-        match tag {
-            Tag::Paragraph => self.push(Some("p"), vec![]),
-            Tag::Heading { level, .. } => self.push(Some(heading(level)), vec![]),
-            Tag::BlockQuote(_) => self.push(Some("blockquote"), vec![]),
-            Tag::CodeBlock(_) => {
-                self.in_code += 1;
-                self.push(Some("pre"), vec![]);
-                self.push(Some("code"), vec![]);
-            }
-            Tag::List(Some(start)) if start != 1 => {
-                self.push(Some("ol"), vec![("start", start.to_string())])
-            }
-            Tag::List(Some(_)) => self.push(Some("ol"), vec![]),
-            Tag::List(None) => self.push(Some("ul"), vec![]),
-            Tag::Item => self.push(Some("li"), vec![]),
-            Tag::Table(alignments) => {
-                self.alignments = alignments;
-                self.push(Some("table"), vec![]);
-            }
-            Tag::TableHead => {
-                self.in_head = true;
-                self.cell = 0;
-                self.push(Some("thead"), vec![]);
-                self.push(Some("tr"), vec![]);
-            }
-            Tag::TableRow => {
-                self.cell = 0;
-                self.push(Some("tr"), vec![]);
-            }
-            Tag::TableCell => {
-                let tag = if self.in_head { "th" } else { "td" };
-                let class = match self.alignments.get(self.cell) {
-                    Some(Alignment::Left) => Some("bpw-align-left"),
-                    Some(Alignment::Center) => Some("bpw-align-center"),
-                    Some(Alignment::Right) => Some("bpw-align-right"),
-                    _ => None,
+        let (name, attrs) = match tag {
+            Tag::Paragraph => ("p", vec![]),
+            Tag::Heading(level) => (HEADINGS[usize::from(level.clamp(1, 6)) - 1], vec![]),
+            Tag::Quote => ("blockquote", vec![]),
+            Tag::List(Some(start)) if start != 1 => ("ol", vec![("start", start.to_string())]),
+            Tag::List(Some(_)) => ("ol", vec![]),
+            Tag::List(None) => ("ul", vec![]),
+            Tag::Item => ("li", vec![]),
+            Tag::Table => ("table", vec![]),
+            Tag::Head => ("thead", vec![]),
+            Tag::Body => ("tbody", vec![]),
+            Tag::Row => ("tr", vec![]),
+            Tag::Cell { head, align } => {
+                let class = match align {
+                    Align::Left => Some("bpw-align-left"),
+                    Align::Center => Some("bpw-align-center"),
+                    Align::Right => Some("bpw-align-right"),
+                    Align::None => None,
                 };
-                self.cell += 1;
-                self.push(
-                    Some(tag),
-                    class
-                        .map(|c| vec![("class", c.to_string())])
-                        .unwrap_or_default(),
-                );
+                let attrs = class
+                    .map(|c| vec![("class", c.to_string())])
+                    .unwrap_or_default();
+                (if head { "th" } else { "td" }, attrs)
             }
-            Tag::Emphasis => self.push(Some("em"), vec![]),
-            Tag::Strong => self.push(Some("strong"), vec![]),
-            Tag::Strikethrough => self.push(Some("del"), vec![]),
-            Tag::Superscript => self.push(Some("sup"), vec![]),
-            Tag::Subscript => self.push(Some("sub"), vec![]),
-            Tag::Link {
-                dest_url, title, ..
-            } => {
-                self.in_link += 1;
-                match safe_url(&dest_url, self.bot_host) {
-                    Some(href) => {
-                        let mut attrs = link_attrs(href);
-                        if !title.is_empty() {
-                            attrs.push(("title", title.to_string()));
-                        }
-                        self.push(Some("a"), attrs);
+            Tag::Emph => ("em", vec![]),
+            Tag::Strong => ("strong", vec![]),
+            Tag::Del => ("del", vec![]),
+            Tag::Link { url, title } => {
+                self.literal += 1;
+                // A refused link keeps its text, without the link.
+                let mut frame = Frame::new(None, vec![]);
+                if let Some(href) = safe_url(&url, self.bot_host) {
+                    frame.tag = Some("a");
+                    frame.attrs = link_attrs(href);
+                    if !title.is_empty() {
+                        frame.attrs.push(("title", title));
                     }
-                    // A refused link keeps its text, without the link.
-                    None => self.push(None, vec![]),
                 }
+                frame.literal = true;
+                self.stack.push(frame);
+                return;
             }
-            Tag::Image {
-                dest_url, title, ..
-            } => {
-                self.in_link += 1;
+            Tag::Image { url, title } => {
+                self.literal += 1;
+                self.image += 1;
                 let attrs = if title.is_empty() {
                     vec![]
                 } else {
-                    vec![("title", title.to_string())]
+                    vec![("title", title)]
                 };
                 let mut frame = Frame::new(None, attrs);
-                frame.image = Some(safe_url(&dest_url, self.bot_host));
+                frame.image = Some(safe_url(&url, self.bot_host));
+                frame.literal = true;
                 self.stack.push(frame);
+                return;
             }
-            // Not enabled, or not rendered as structure: keep the content, drop the wrapper.
-            Tag::HtmlBlock
-            | Tag::FootnoteDefinition(_)
-            | Tag::DefinitionList
-            | Tag::DefinitionListTitle
-            | Tag::DefinitionListDefinition
-            | Tag::MetadataBlock(_) => self.push(None, vec![]),
-        }
+        };
+        self.push(Some(name), attrs);
     }
 
-    fn end(&mut self, tag: TagEnd) {
-        match tag {
-            TagEnd::CodeBlock => {
-                self.in_code = self.in_code.saturating_sub(1);
-                self.pop();
-                self.pop();
-            }
-            TagEnd::TableHead => {
-                self.in_head = false;
-                self.pop();
-                self.pop();
-                self.push(Some("tbody"), vec![]);
-            }
-            TagEnd::Table => {
-                if self.stack.last().is_some_and(|f| f.tag == Some("tbody")) {
-                    let empty = self.stack.last().is_some_and(|f| f.children.is_empty());
-                    if empty {
-                        self.stack.pop();
-                    } else {
-                        self.pop();
-                    }
+    fn event(&mut self, event: Event) {
+        if !matches!(event, Event::Text(_)) {
+            self.flush();
+        }
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End => self.pop(),
+            Event::Text(t) => {
+                if self.literal > 0 {
+                    self.leaf(MdNode::Text(t));
+                } else {
+                    self.pending.push_str(&t);
                 }
-                self.pop();
             }
-            TagEnd::Link | TagEnd::Image => {
-                self.in_link = self.in_link.saturating_sub(1);
-                self.pop();
+            // Raw HTML is shown as the literal text the bot sent.
+            Event::Raw(t) => self.leaf(MdNode::Text(t)),
+            Event::Code(t) => {
+                self.leaf(MdNode::element("code", vec![], vec![MdNode::Text(t)]));
             }
-            _ => self.pop(),
+            Event::CodeBlock(t) => {
+                let code = MdNode::element("code", vec![], vec![MdNode::Text(t)]);
+                self.leaf(MdNode::element("pre", vec![], vec![code]));
+            }
+            Event::SoftBreak => self.leaf(MdNode::Text("\n".into())),
+            Event::HardBreak => self.leaf(MdNode::element("br", vec![], vec![])),
+            Event::Rule => self.leaf(MdNode::element("hr", vec![], vec![])),
         }
     }
 }
 
-fn heading(level: HeadingLevel) -> &'static str {
-    match level {
-        HeadingLevel::H1 => "h1",
-        HeadingLevel::H2 => "h2",
-        HeadingLevel::H3 => "h3",
-        HeadingLevel::H4 => "h4",
-        HeadingLevel::H5 => "h5",
-        HeadingLevel::H6 => "h6",
-    }
-}
+const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
 
 /// Parses markdown into sanitized nodes. Relative link/image URLs are resolved on `bot_host`.
 pub fn parse_markdown(src: &str, bot_host: &str) -> Vec<MdNode> {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut b = Builder {
         stack: vec![Frame::new(None, vec![])],
         bot_host,
-        alignments: Vec::new(),
-        cell: 0,
-        in_head: false,
-        in_link: 0,
-        in_code: 0,
+        literal: 0,
+        image: 0,
         pending: String::new(),
     };
-    for event in Parser::new_ext(src, options) {
-        if !matches!(event, Event::Text(_)) {
-            b.flush();
-        }
-        match event {
-            Event::Start(tag) => b.start(tag),
-            Event::End(tag) => b.end(tag),
-            Event::Text(t) => b.text(&t),
-            Event::Code(t) => {
-                b.push(Some("code"), vec![]);
-                b.leaf(MdNode::Text(t.to_string()));
-                b.pop();
-            }
-            // Raw HTML is shown as the literal text the bot sent.
-            Event::Html(t) | Event::InlineHtml(t) => b.leaf(MdNode::Text(t.to_string())),
-            Event::InlineMath(t) | Event::DisplayMath(t) => b.leaf(MdNode::Text(t.to_string())),
-            Event::FootnoteReference(t) => b.leaf(MdNode::Text(format!("[^{t}]"))),
-            Event::SoftBreak => b.leaf(MdNode::Text("\n".into())),
-            Event::HardBreak => b.leaf(MdNode::element("br", vec![], vec![])),
-            Event::Rule => b.leaf(MdNode::element("hr", vec![], vec![])),
-            Event::TaskListMarker(done) => {
-                b.leaf(MdNode::Text(if done { "[x] " } else { "[ ] " }.into()))
-            }
-        }
+    for event in cmark::parse(src) {
+        b.event(event);
     }
     b.flush();
     while b.stack.len() > 1 {
@@ -898,5 +852,756 @@ mod tests {
                 },
             ]
         );
+    }
+
+    fn attrs_el(
+        tag: &'static str,
+        attrs: Vec<(&'static str, &str)>,
+        children: Vec<MdNode>,
+    ) -> MdNode {
+        MdNode::Element {
+            tag,
+            attrs: attrs.into_iter().map(|(k, v)| (k, v.to_string())).collect(),
+            children,
+        }
+    }
+
+    fn code(t: &str) -> MdNode {
+        el("code", vec![text(t)])
+    }
+
+    fn pre(t: &str) -> MdNode {
+        el("pre", vec![code(t)])
+    }
+
+    fn p(children: Vec<MdNode>) -> MdNode {
+        el("p", children)
+    }
+
+    fn li(children: Vec<MdNode>) -> MdNode {
+        el("li", children)
+    }
+
+    fn titled(href: &str, title: &str, t: &str) -> MdNode {
+        let mut attrs = link_attrs(href.into());
+        attrs.push(("title", title.into()));
+        MdNode::Element {
+            tag: "a",
+            attrs,
+            children: vec![text(t)],
+        }
+    }
+
+    /// The depth of the deepest element.
+    fn depth(nodes: &[MdNode]) -> usize {
+        // Iterative, so that a regression to unbounded nesting fails instead of overflowing.
+        let mut max = 0;
+        let mut todo: Vec<(&MdNode, usize)> = nodes.iter().map(|n| (n, 1)).collect();
+        while let Some((n, d)) = todo.pop() {
+            if let MdNode::Element { children, .. } = n {
+                max = max.max(d);
+                todo.extend(children.iter().map(|c| (c, d + 1)));
+            }
+        }
+        max
+    }
+
+    fn all_text(nodes: &[MdNode]) -> String {
+        nodes.iter().map(MdNode::text_content).collect()
+    }
+
+    #[test]
+    fn paragraphs_and_soft_breaks() {
+        assert_eq!(
+            md("a\nb\n\n\nc"),
+            vec![p(vec![text("a\nb")]), p(vec![text("c")])]
+        );
+        // Spaces around a soft break go; a final backslash or trailing spaces stay out of it.
+        assert_eq!(md("  a \n   b  "), vec![p(vec![text("a\nb")])]);
+        assert_eq!(md("a\r\nb\rc"), vec![p(vec![text("a\nb\nc")])]);
+    }
+
+    #[test]
+    fn hard_breaks() {
+        let br = || el("br", vec![]);
+        assert_eq!(md("a  \nb"), vec![p(vec![text("a"), br(), text("b")])]);
+        assert_eq!(md("a\\\nb"), vec![p(vec![text("a"), br(), text("b")])]);
+        assert_eq!(md("*a*  \nb"), md("*a*\\\nb"));
+        // Not at the end of a paragraph.
+        assert_eq!(md("a  "), vec![p(vec![text("a")])]);
+        assert_eq!(md("a\\"), vec![p(vec![text("a\\")])]);
+    }
+
+    #[test]
+    fn atx_headings() {
+        assert_eq!(
+            md("# a\n## b ##\n###### f\n####### g\n#no\n#\n### c \\#"),
+            vec![
+                el("h1", vec![text("a")]),
+                el("h2", vec![text("b")]),
+                el("h6", vec![text("f")]),
+                p(vec![text("####### g\n#no")]),
+                el("h1", vec![]),
+                el("h3", vec![text("c #")]),
+            ]
+        );
+    }
+
+    #[test]
+    fn setext_headings() {
+        assert_eq!(
+            md("Title\n===\n\nTwo\nlines\n---\n\n[r]: /x\n==="),
+            vec![
+                el("h1", vec![text("Title")]),
+                el("h2", vec![text("Two\nlines")]),
+                p(vec![text("===")]),
+            ]
+        );
+    }
+
+    #[test]
+    fn thematic_breaks() {
+        let hr = || el("hr", vec![]);
+        assert_eq!(
+            md("***\n___\n- - -\n   ---\n--\n\n_ _ _ _"),
+            vec![hr(), hr(), hr(), hr(), p(vec![text("--")]), hr()]
+        );
+    }
+
+    #[test]
+    fn block_quotes_nest_and_continue_lazily() {
+        let bq = |c| el("blockquote", c);
+        assert_eq!(
+            md("> a\nb\n\n> > c\n> d\n\ne\n>\n> f"),
+            vec![
+                bq(vec![p(vec![text("a\nb")])]),
+                bq(vec![bq(vec![p(vec![text("c\nd")])])]),
+                p(vec![text("e")]),
+                bq(vec![p(vec![text("f")])]),
+            ]
+        );
+        assert_eq!(
+            md("> # h\n> - x"),
+            vec![bq(vec![
+                el("h1", vec![text("h")]),
+                el("ul", vec![li(vec![text("x")])])
+            ])]
+        );
+    }
+
+    #[test]
+    fn bullet_lists_nest_by_indentation() {
+        assert_eq!(
+            md("- a\n  - b\n    - c\n- d\n+ e\n* f\n\nPick:\n- g"),
+            vec![
+                el(
+                    "ul",
+                    vec![
+                        li(vec![
+                            text("a"),
+                            el(
+                                "ul",
+                                vec![li(vec![text("b"), el("ul", vec![li(vec![text("c")])])])]
+                            )
+                        ]),
+                        li(vec![text("d")]),
+                    ]
+                ),
+                el("ul", vec![li(vec![text("e")])]),
+                el("ul", vec![li(vec![text("f")])]),
+                p(vec![text("Pick:")]),
+                el("ul", vec![li(vec![text("g")])]),
+            ]
+        );
+        // Not indented enough: a new top-level item; an empty item.
+        assert_eq!(
+            md("- a\n - b\n-"),
+            vec![el(
+                "ul",
+                vec![li(vec![text("a")]), li(vec![text("b")]), li(vec![])]
+            )]
+        );
+    }
+
+    #[test]
+    fn ordered_lists() {
+        assert_eq!(
+            md("1. a\n2. b\n\n3) c\n\nx\n2. y\n\nz\n1. w"),
+            vec![
+                el("ol", vec![li(vec![text("a")]), li(vec![text("b")])]),
+                attrs_el("ol", vec![("start", "3")], vec![li(vec![text("c")])]),
+                p(vec![text("x\n2. y")]),
+                p(vec![text("z")]),
+                el("ol", vec![li(vec![text("w")])]),
+            ]
+        );
+        assert_eq!(
+            md("0. zero"),
+            vec![attrs_el(
+                "ol",
+                vec![("start", "0")],
+                vec![li(vec![text("zero")])]
+            )]
+        );
+        // Ten digits is not a list marker.
+        assert_eq!(md("1234567890. x"), vec![p(vec![text("1234567890. x")])]);
+    }
+
+    #[test]
+    fn loose_lists_wrap_items_in_paragraphs() {
+        assert_eq!(
+            md("- a\n\n- b"),
+            vec![el(
+                "ul",
+                vec![li(vec![p(vec![text("a")])]), li(vec![p(vec![text("b")])])]
+            )]
+        );
+        assert_eq!(
+            md("- a\n- b\n\n  c"),
+            vec![el(
+                "ul",
+                vec![
+                    li(vec![p(vec![text("a")])]),
+                    li(vec![p(vec![text("b")]), p(vec![text("c")])])
+                ]
+            )]
+        );
+        // A blank line inside a nested list or a fenced block keeps the outer list tight.
+        assert_eq!(
+            md("- a\n  - b\n\n    c\n- d"),
+            vec![el(
+                "ul",
+                vec![
+                    li(vec![
+                        text("a"),
+                        el("ul", vec![li(vec![p(vec![text("b")]), p(vec![text("c")])])])
+                    ]),
+                    li(vec![text("d")]),
+                ]
+            )]
+        );
+        assert_eq!(
+            md("- ```\n  x\n\n  ```\n- y"),
+            vec![el("ul", vec![li(vec![pre("x\n\n")]), li(vec![text("y")])])]
+        );
+    }
+
+    #[test]
+    fn fenced_code_blocks() {
+        assert_eq!(
+            md("~~~~\ncode\n~~~\n~~~~~\n\n```rust {x}\nlet a = 1 < 2;\n```\n\n  ```\n  x\n   y\n ```\n\n```\n*not* <b>\n"),
+            vec![
+                pre("code\n~~~\n"),
+                pre("let a = 1 < 2;\n"),
+                pre("x\n y\n"),
+                pre("*not* <b>\n"),
+            ]
+        );
+        // A backtick fence cannot have a backtick in its info string: that is a code span.
+        assert_eq!(md("``` a`b\n```"), vec![p(vec![text("``` a`b")]), pre("")]);
+        assert_eq!(md("```\n```"), vec![pre("")]);
+    }
+
+    #[test]
+    fn indented_code_blocks() {
+        assert_eq!(
+            md("    a\n      b\n\n    c\n\n\npara\n    not code"),
+            vec![pre("a\n  b\n\nc\n"), p(vec![text("para\nnot code")])]
+        );
+        assert_eq!(md("\tx\ty"), vec![pre("x\ty\n")]);
+        assert_eq!(
+            md("-   a\n\n         b"),
+            vec![el("ul", vec![li(vec![p(vec![text("a")]), pre(" b\n")])])]
+        );
+    }
+
+    #[test]
+    fn code_spans() {
+        assert_eq!(
+            md("``a`b`` ` c ` `  ` `a\nb` `x"),
+            vec![p(vec![
+                code("a`b"),
+                text(" "),
+                code("c"),
+                text(" "),
+                code("  "),
+                text(" "),
+                code("a b"),
+                text(" `x"),
+            ])]
+        );
+        // An unclosed run does not hide later spans of another length.
+        assert_eq!(
+            md("``x `a` `b`"),
+            vec![p(vec![text("``x "), code("a"), text(" "), code("b")])]
+        );
+        // Backslashes are literal inside; a code span binds tighter than emphasis and links.
+        assert_eq!(
+            md("`a\\` *b `*` c* [d `]` e](/x)"),
+            vec![p(vec![
+                code("a\\"),
+                text(" "),
+                el("em", vec![text("b "), code("*"), text(" c")]),
+                text(" "),
+                link(
+                    "https://bot.example.com/x",
+                    vec![text("d "), code("]"), text(" e")]
+                ),
+            ])]
+        );
+    }
+
+    #[test]
+    fn emphasis_follows_delimiter_run_rules() {
+        let em = |c| el("em", c);
+        let strong = |c| el("strong", c);
+        assert_eq!(
+            md("snake_case_words and **a** *a* __a__ _a_ ***a***"),
+            vec![p(vec![
+                text("snake_case_words and "),
+                strong(vec![text("a")]),
+                text(" "),
+                em(vec![text("a")]),
+                text(" "),
+                strong(vec![text("a")]),
+                text(" "),
+                em(vec![text("a")]),
+                text(" "),
+                em(vec![strong(vec![text("a")])]),
+            ])]
+        );
+        assert_eq!(md("*a **b"), vec![p(vec![text("*a **b")])]);
+        assert_eq!(md("a * b *"), vec![p(vec![text("a * b *")])]);
+        assert_eq!(md("**a*"), vec![p(vec![text("*"), em(vec![text("a")])])]);
+        assert_eq!(
+            md("*a **b** c*"),
+            vec![p(vec![em(vec![
+                text("a "),
+                strong(vec![text("b")]),
+                text(" c")
+            ])])]
+        );
+        assert_eq!(
+            md("foo*bar* foo_bar_ 2*3*4 __init__"),
+            vec![p(vec![
+                text("foo"),
+                em(vec![text("bar")]),
+                text(" foo_bar_ 2"),
+                em(vec![text("3")]),
+                text("4 "),
+                strong(vec![text("init")]),
+            ])]
+        );
+        // The rule of three.
+        assert_eq!(md("*foo**bar*"), vec![p(vec![em(vec![text("foo**bar")])])]);
+    }
+
+    #[test]
+    fn strikethrough() {
+        assert_eq!(
+            md("~~a~~ ~b~ ~~~c~~~ ~~d~"),
+            vec![p(vec![
+                el("del", vec![text("a")]),
+                text(" "),
+                el("del", vec![text("b")]),
+                text(" ~~~c~~~ ~~d~"),
+            ])]
+        );
+        // A single tilde does not work inside words (ranges such as `3~5`); a double one does.
+        assert_eq!(md("3~5 and 7~9"), vec![p(vec![text("3~5 and 7~9")])]);
+        assert_eq!(
+            md("a~~b~~c"),
+            vec![p(vec![text("a"), el("del", vec![text("b")]), text("c")])]
+        );
+    }
+
+    #[test]
+    fn inline_links_with_titles_and_angle_destinations() {
+        assert_eq!(
+            md("[t](<a b> \"x\") [u](/p 'y') [v](/q (z)) [w](https://e.example/a_(b)) [e]()"),
+            vec![p(vec![
+                titled("https://bot.example.com/a%20b", "x", "t"),
+                text(" "),
+                titled("https://bot.example.com/p", "y", "u"),
+                text(" "),
+                titled("https://bot.example.com/q", "z", "v"),
+                text(" "),
+                link("https://e.example/a_(b)", vec![text("w")]),
+                text(" e"),
+            ])]
+        );
+        // No links inside links: the inner one wins.
+        assert_eq!(
+            md("[a [b](/in) c](/out)"),
+            vec![p(vec![
+                text("[a "),
+                link("https://bot.example.com/in", vec![text("b")]),
+                text(" c](/out)"),
+            ])]
+        );
+        // Escapes and entities are decoded in destinations and titles.
+        assert_eq!(
+            md("[a](/x\\_y?a=1&amp;b=2 \"&quot;q\\\"\")"),
+            vec![p(vec![titled(
+                "https://bot.example.com/x_y?a=1&b=2",
+                "\"q\"",
+                "a"
+            )])]
+        );
+    }
+
+    #[test]
+    fn images_with_titles() {
+        assert_eq!(
+            md("![a *b* ![c](/n.png)](/i.png \"T\")"),
+            vec![p(vec![attrs_el(
+                "img",
+                vec![
+                    ("src", "https://bot.example.com/i.png"),
+                    ("alt", "a b c"),
+                    ("title", "T")
+                ],
+                vec![]
+            )])]
+        );
+        assert_eq!(
+            md("[![a](https://e.example/i.png)](https://e.example)"),
+            vec![p(vec![link(
+                "https://e.example",
+                vec![attrs_el(
+                    "img",
+                    vec![("src", "https://e.example/i.png"), ("alt", "a")],
+                    vec![]
+                )]
+            )])]
+        );
+    }
+
+    #[test]
+    fn reference_links() {
+        let x = |t: &str| titled("https://x.example", "T", t);
+        assert_eq!(
+            md("[a][L] [L][] [l] [nope] [x][nope] [Ü]\n\n[l]: https://x.example \"T\"\n[L]: https://ignored.example\n[ü]:\n  <https://u.example>"),
+            vec![p(vec![
+                x("a"),
+                text(" "),
+                x("L"),
+                text(" "),
+                x("l"),
+                text(" [nope] [x][nope] "),
+                link("https://u.example", vec![text("Ü")]),
+            ])]
+        );
+        // A definition alone is no paragraph; one with trailing junk is just text.
+        assert_eq!(md("[a]: /x"), vec![]);
+        assert_eq!(md("[a]: /x y"), vec![p(vec![text("[a]: /x y")])]);
+    }
+
+    #[test]
+    fn autolinks() {
+        assert_eq!(
+            md("<https://x.example/a_b_c> <a.b@c.example> <nope> <a b>"),
+            vec![p(vec![
+                link(
+                    "https://x.example/a_b_c",
+                    vec![text("https://x.example/a_b_c")]
+                ),
+                text(" "),
+                link("mailto:a.b@c.example", vec![text("a.b@c.example")]),
+                text(" <nope> <a b>"),
+            ])]
+        );
+    }
+
+    #[test]
+    fn gfm_tables_fill_and_trim_rows() {
+        let cell = |tag: &'static str, class: Option<&str>, c: Vec<MdNode>| MdNode::Element {
+            tag,
+            attrs: class
+                .map(|c| vec![("class", c.to_string())])
+                .unwrap_or_default(),
+            children: c,
+        };
+        let (center, right) = (Some("bpw-align-center"), Some("bpw-align-right"));
+        assert_eq!(
+            md("Intro\n| a | b | c |\n|:-:|---|--:|\n| 1 | 2 |\n| x \\| y | `q\\|r` | 3 | extra |\nafter\n\nnext"),
+            vec![
+                p(vec![text("Intro")]),
+                el(
+                    "table",
+                    vec![
+                        el(
+                            "thead",
+                            vec![el(
+                                "tr",
+                                vec![
+                                    cell("th", center, vec![text("a")]),
+                                    cell("th", None, vec![text("b")]),
+                                    cell("th", right, vec![text("c")]),
+                                ]
+                            )]
+                        ),
+                        el(
+                            "tbody",
+                            vec![
+                                el(
+                                    "tr",
+                                    vec![
+                                        cell("td", center, vec![text("1")]),
+                                        cell("td", None, vec![text("2")]),
+                                        cell("td", right, vec![]),
+                                    ]
+                                ),
+                                el(
+                                    "tr",
+                                    vec![
+                                        cell("td", center, vec![text("x | y")]),
+                                        cell("td", None, vec![code("q|r")]),
+                                        cell("td", right, vec![text("3")]),
+                                    ]
+                                ),
+                                el(
+                                    "tr",
+                                    vec![
+                                        cell("td", center, vec![text("after")]),
+                                        cell("td", None, vec![]),
+                                        cell("td", right, vec![]),
+                                    ]
+                                ),
+                            ]
+                        ),
+                    ]
+                ),
+                p(vec![text("next")]),
+            ]
+        );
+        // Header only: no tbody. Mismatched header and delimiter row: no table.
+        assert_eq!(
+            md("a|b\n-|-"),
+            vec![el(
+                "table",
+                vec![el(
+                    "thead",
+                    vec![el(
+                        "tr",
+                        vec![
+                            cell("th", None, vec![text("a")]),
+                            cell("th", None, vec![text("b")])
+                        ]
+                    )]
+                )]
+            )]
+        );
+        assert_eq!(md("| a |\n|-|-|"), vec![p(vec![text("| a |\n|-|-|")])]);
+    }
+
+    #[test]
+    fn backslash_escapes() {
+        assert_eq!(
+            md("\\*not\\* \\_x\\_ \\a \\\\ \\[y](/z) \\# \\<b>"),
+            vec![p(vec![text("*not* _x_ \\a \\ [y](/z) # <b>")])]
+        );
+        assert_eq!(md("\\# h"), vec![p(vec![text("# h")])]);
+        assert_eq!(md("\\- i"), vec![p(vec![text("- i")])]);
+    }
+
+    #[test]
+    fn entity_references() {
+        assert_eq!(
+            md("&#123; &#x1F600; &#0; &#xD800; &#1234567890; &copy; &unknown; &amp;lt; &#xZZ; &hellip;&nbsp;&"),
+            vec![p(vec![text(
+                "{ 😀 \u{fffd} \u{fffd} &#1234567890; © &unknown; &lt; &#xZZ; …\u{a0}&"
+            )])]
+        );
+        // Not in code.
+        assert_eq!(md("`&amp;`"), vec![p(vec![code("&amp;")])]);
+    }
+
+    #[test]
+    fn raw_html_blocks_and_tags_stay_text() {
+        assert_eq!(
+            md("<!-- c -->\n\na <b>x</b> <!-- y --> *c*\n\n<div>\n**x**\n</div>\n\n<custom-tag a=\"1\">\n*z*"),
+            vec![
+                text("<!-- c -->\n"),
+                p(vec![
+                    text("a <b>x</b> <!-- y --> "),
+                    el("em", vec![text("c")])
+                ]),
+                // Adjacent blocks join as one text node, as the source had them.
+                text("<div>\n**x**\n</div>\n<custom-tag a=\"1\">\n*z*"),
+            ]
+        );
+        // Markdown inside a tag's attributes is not interpreted; URLs in it are not linkified.
+        assert_eq!(
+            md("x <a href=\"https://e.example/*a*\"> y"),
+            vec![p(vec![text("x <a href=\"https://e.example/*a*\"> y")])]
+        );
+    }
+
+    /// Each input must parse fast (a quadratic step would take many seconds on these sizes).
+    fn timed(src: &str) -> Vec<MdNode> {
+        let t = std::time::Instant::now();
+        let nodes = md(src);
+        let took = t.elapsed();
+        assert!(
+            took < std::time::Duration::from_secs(3),
+            "{took:?} for {:?}…",
+            &src[..src.len().min(40)]
+        );
+        assert!(depth(&nodes) <= MAX_DEPTH, "too deep");
+        assert_safe(&nodes);
+        nodes
+    }
+
+    #[test]
+    fn pathological_inputs_run_in_linear_time() {
+        let n = 50_000;
+        let brackets = "[".repeat(n);
+        assert_eq!(all_text(&timed(&brackets)), brackets);
+        let stars = format!("a{}", "*".repeat(n));
+        assert_eq!(all_text(&timed(&stars)), stars);
+        assert_eq!(timed(&"*".repeat(n)), vec![el("hr", vec![])]);
+        let alternating = "**a".repeat(n / 3);
+        assert_eq!(all_text(&timed(&alternating)).matches('a').count(), n / 3);
+        timed(&"*a **b ".repeat(n / 7));
+        timed(&"_a __b ".repeat(n / 7));
+        timed(&"a_".repeat(n / 2));
+        timed(&"~~a ~".repeat(n / 5));
+        // Thousands of nested strong runs: the tree depth is capped, the text kept.
+        let nested = format!("{}a{}", "*".repeat(n / 2), "*".repeat(n / 2));
+        assert_eq!(all_text(&timed(&nested)), "a");
+        let quotes = ">".repeat(n);
+        assert_eq!(
+            all_text(&timed(&quotes)),
+            ">".repeat(n - usize::from(cmark::MAX_NEST))
+        );
+        timed(&"> ".repeat(n / 2));
+        timed(&format!("{}\n", "> a\n".repeat(n / 4)));
+        let items = "1. ".repeat(10_000);
+        assert_eq!(
+            all_text(&timed(&items)),
+            "1. "
+                .repeat(10_000 - usize::from(cmark::MAX_NEST))
+                .trim_end()
+        );
+        timed(&"- a\n  ".repeat(10_000));
+        timed(
+            &(0..300)
+                .map(|i| format!("{}- x\n", " ".repeat(i * 2)))
+                .collect::<String>(),
+        );
+        let ticks = format!("a{}", "`".repeat(10_000));
+        assert_eq!(all_text(&timed(&ticks)), ticks);
+        let runs: String = (1..300).map(|i| format!("a{} ", "`".repeat(i))).collect();
+        assert_eq!(all_text(&timed(&runs)), runs.trim_end());
+        timed(&"`a``".repeat(n / 4));
+        timed(&"a <!--".repeat(n / 6));
+        timed(&"a <?".repeat(n / 4));
+        timed(&"a <![CDATA[".repeat(n / 11));
+        timed(&"a <!X".repeat(n / 5));
+        timed(&"<a b=\"".repeat(n / 6));
+        timed(&"<a b='x' ".repeat(n / 9));
+        timed(&"[a](".repeat(n / 4));
+        timed(&"[a](<".repeat(n / 5));
+        timed(&"[a](b \"".repeat(n / 7));
+        timed(&"[](a(".repeat(n / 5));
+        timed(&"![[".repeat(n / 3));
+        timed(&format!("{}a{}", "[".repeat(n / 2), "](/x)".repeat(n / 10)));
+        timed(&format!("{}{}", "[a]".repeat(n / 6), "\n\n[a]: /x"));
+        timed(&format!("[x]: /u\n{}", "[x][x]".repeat(n / 6)));
+        timed(&"[a][b".repeat(n / 5));
+        timed(&"&#".repeat(n / 2));
+        timed(&"&amp".repeat(n / 4));
+        timed(&"\\".repeat(n));
+        timed(&" \n".repeat(n / 2));
+        timed(&"|".repeat(n));
+        timed(&format!("{}\n{}\n", "|a".repeat(500), "|-".repeat(500)).repeat(20));
+        timed(&"https://x.example/".repeat(n / 18));
+        timed(&format!("https://x.example/{}", ")".repeat(n)));
+        timed(&format!("```\n{}", "a\n".repeat(n / 2)));
+    }
+
+    #[test]
+    fn fuzz_never_panics_and_stays_safe() {
+        const ALPHABET: &[&str] = &[
+            "*",
+            "_",
+            "~",
+            "`",
+            "[",
+            "]",
+            "(",
+            ")",
+            "<",
+            ">",
+            "!",
+            "\\",
+            "&",
+            "#",
+            ";",
+            ":",
+            "|",
+            "-",
+            "+",
+            "=",
+            "1.",
+            " ",
+            "  ",
+            "\n",
+            "\n\n",
+            "\t",
+            "a",
+            "b",
+            "é",
+            "😀",
+            "\"",
+            "'",
+            "/",
+            "x:",
+            "http://",
+            "javascript:",
+            "www.",
+            "@",
+            "&amp;",
+            "&#x",
+            "<a ",
+            "<!--",
+            "-->",
+            "    ",
+            "> ",
+            "- ",
+            "```",
+            "~~~",
+            "---",
+            "|-|",
+            "\r",
+            "\u{0}",
+            "\u{a0}",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..4_000 {
+            let len = next() % 60;
+            let mut src = String::new();
+            for _ in 0..len {
+                src.push_str(ALPHABET[next() % ALPHABET.len()]);
+            }
+            let nodes = md(&src);
+            assert_safe(&nodes);
+            let mut all = Vec::new();
+            walk(&nodes, &mut all);
+            for n in all {
+                for name in ["href", "src"] {
+                    if let Some(v) = n.attr(name) {
+                        assert!(safe_url(v, HOST).is_some(), "{src:?}: {name}={v:?}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -12,6 +12,7 @@
 //! message (style-anchors.md R11).
 
 pub mod builtin;
+pub mod cmark;
 pub mod convert;
 pub mod markdown;
 pub mod registry;

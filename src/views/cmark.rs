@@ -1,0 +1,2324 @@
+//! A small CommonMark + GFM parser for chat messages: markdown source → a flat list of [`Event`]s.
+//!
+//! It replaces pulldown-cmark, whose size (with its HTML-entity table and `unicase`) was out of
+//! proportion for a chat widget. [`crate::views::markdown`] turns the events into sanitized nodes.
+//!
+//! **Supported** (CommonMark 0.31 block and inline structure, plus the GFM extensions a bot uses):
+//! paragraphs, soft and hard line breaks (two trailing spaces or a backslash), ATX and setext
+//! headings, thematic breaks, block quotes (nested, with lazy continuation), bullet and ordered lists
+//! (nesting by indentation, tight/loose, start number), fenced (```` ``` ```` / `~~~`) and indented
+//! code blocks, code spans, emphasis and strong emphasis with the delimiter-run rules, GFM
+//! strikethrough (`~a~`, `~~a~~`; a single `~` cannot open or close inside a word, so that ranges
+//! such as `3~5` stay text), inline links and images with titles, reference links (full,
+//! collapsed, shortcut) and link reference definitions, autolinks (`<https://…>`, `<a@b.c>`), GFM
+//! tables (alignment, `\|` escapes, short and long rows, a header line may end a paragraph as on
+//! GitHub), backslash escapes, numeric character references and a few common named entities (see
+//! [`ENTITIES`]). HTML blocks and inline HTML are recognised as CommonMark does, so that markdown
+//! inside them is not interpreted, and come out as [`Event::Raw`] text: they are never HTML.
+//!
+//! **Deliberately not supported:** the full HTML5 entity table (unknown names stay literal text),
+//! Unicode case folding for link labels (labels match after JavaScript's `toLowerCase`), footnotes, task
+//! list markers, GFM bare-URL autolinks (the caller linkifies text itself), math, smart punctuation,
+//! code spans delimited by more than 64 backticks, and block nesting deeper than [`MAX_NEST`]
+//! (deeper `>` or list markers are text).
+//!
+//! Robustness: this parses untrusted input. It works on `&str` with byte indices that only ever stop
+//! at ASCII syntax characters, so every slice falls on a char boundary; nothing unwraps
+//! input-derived data; every forward scan is either bounded or remembered, so that the whole parse
+//! runs in roughly linear time whatever the input (long runs of `[`, `*`, backticks, `<!--`, deep
+//! `>` or list nesting).
+
+/// Deepest nesting of block quotes and list items; a deeper marker is read as text.
+pub const MAX_NEST: u8 = 32;
+
+/// "No index" for the delimiter list links.
+const NONE: usize = usize::MAX;
+
+/// Longest backtick run that can open a code span (longer runs stay literal).
+const MAX_TICKS: usize = 64;
+
+/// The named character references decoded (HTML5 names, case-sensitive); others stay literal.
+pub const ENTITIES: &[(&str, char)] = &[
+    ("amp", '&'),
+    ("lt", '<'),
+    ("gt", '>'),
+    ("quot", '"'),
+    ("apos", '\''),
+    ("nbsp", '\u{a0}'),
+    ("copy", '©'),
+    ("reg", '®'),
+    ("trade", '™'),
+    ("hellip", '…'),
+    ("mdash", '—'),
+    ("ndash", '–'),
+    ("laquo", '«'),
+    ("raquo", '»'),
+    ("ldquo", '“'),
+    ("rdquo", '”'),
+    ("lsquo", '‘'),
+    ("rsquo", '’'),
+    ("bull", '•'),
+    ("middot", '·'),
+    ("deg", '°'),
+    ("times", '×'),
+    ("divide", '÷'),
+    ("euro", '€'),
+    ("pound", '£'),
+    ("yen", '¥'),
+    ("cent", '¢'),
+    ("sect", '§'),
+    ("para", '¶'),
+    ("plusmn", '±'),
+    ("frac12", '½'),
+    ("frac14", '¼'),
+    ("frac34", '¾'),
+    ("larr", '←'),
+    ("rarr", '→'),
+    ("uarr", '↑'),
+    ("darr", '↓'),
+    ("harr", '↔'),
+];
+
+/// The tag names that start an HTML block of CommonMark type 6.
+const BLOCK_TAGS: &str = "address article aside base basefont blockquote body caption center col \
+colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 \
+h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup \
+option p param search section summary table tbody td tfoot th thead title tr track ul";
+
+/// The tag names of CommonMark HTML block type 1 (ended by their closing tag, not a blank line).
+const RAW_TAGS: [&str; 4] = ["script", "pre", "style", "textarea"];
+
+/// The alignment of a table column, from its delimiter cell (`:--`, `:-:`, `--:`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(test, derive(Debug))]
+pub enum Align {
+    /// `---`: no alignment.
+    None,
+    /// `:--`
+    Left,
+    /// `:-:`
+    Center,
+    /// `--:`
+    Right,
+}
+
+/// A structure opened by [`Event::Start`] and closed by the matching [`Event::End`].
+#[derive(Clone, PartialEq)]
+#[cfg_attr(test, derive(Debug))]
+pub enum Tag {
+    /// A paragraph (omitted directly inside the items of a tight list).
+    Paragraph,
+    /// A heading of level 1 to 6.
+    Heading(u8),
+    /// A block quote.
+    Quote,
+    /// A list: `Some(start number)` when ordered, `None` for bullets.
+    List(Option<u32>),
+    /// A list item.
+    Item,
+    /// A GFM table: a [`Tag::Head`] then, when there are rows, a [`Tag::Body`].
+    Table,
+    /// The table header (one [`Tag::Row`]).
+    Head,
+    /// The table body (rows).
+    Body,
+    /// A table row; always has as many cells as the header.
+    Row,
+    /// A table cell.
+    Cell {
+        /// In the header row.
+        head: bool,
+        /// The column's alignment.
+        align: Align,
+    },
+    /// Emphasis (`*a*`, `_a_`).
+    Emph,
+    /// Strong emphasis (`**a**`, `__a__`).
+    Strong,
+    /// Strikethrough (`~a~`, `~~a~~`).
+    Del,
+    /// A link; the URL is decoded (escapes, entities) but not checked.
+    Link {
+        /// The destination as written (after decoding).
+        url: String,
+        /// The title, empty when absent.
+        title: String,
+    },
+    /// An image; its content events are the alt text.
+    Image {
+        /// The source as written (after decoding).
+        url: String,
+        /// The title, empty when absent.
+        title: String,
+    },
+}
+
+/// One step of the parse, in document order. Starts and ends are always balanced.
+#[derive(Clone, PartialEq)]
+#[cfg_attr(test, derive(Debug))]
+pub enum Event {
+    /// Opens a structure.
+    Start(Tag),
+    /// Closes the innermost open structure.
+    End,
+    /// Document text, escapes and entities decoded.
+    Text(String),
+    /// Raw HTML (a block or an inline tag, comment…), to be shown verbatim as text.
+    Raw(String),
+    /// The content of a code span.
+    Code(String),
+    /// The content of a fenced or indented code block (each line ends with `\n`).
+    CodeBlock(String),
+    /// A soft line break.
+    SoftBreak,
+    /// A hard line break.
+    HardBreak,
+    /// A thematic break.
+    Rule,
+}
+
+/// Parses markdown into events.
+pub fn parse(src: &str) -> Vec<Event> {
+    // NUL is replaced for safety, as CommonMark asks.
+    let owned;
+    let src = if src.contains('\0') {
+        owned = src.replace('\0', "\u{fffd}");
+        owned.as_str()
+    } else {
+        src
+    };
+    let mut p = Blocks {
+        stack: vec![Block::new(Kind::Doc, 0, 0)],
+        refs: Vec::new(),
+        ln: "",
+        line_no: 0,
+        pos: 0,
+        col: 0,
+        partial: false,
+        nn: 0,
+        nn_col: 0,
+        indent: 0,
+        blank: false,
+        matched: 0,
+        all_closed: true,
+        eol: false,
+    };
+    let mut rest = src;
+    while !rest.is_empty() {
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let next = match rest.as_bytes().get(end) {
+            Some(b'\r') if rest.as_bytes().get(end + 1) == Some(&b'\n') => end + 2,
+            Some(_) => end + 1,
+            None => end,
+        };
+        p.eol = next > end;
+        p.line(&rest[..end]);
+        rest = &rest[next..];
+    }
+    while p.stack.len() > 1 {
+        p.close_top();
+    }
+    let mut refs = std::mem::take(&mut p.refs);
+    // Stable sort then dedup: the first definition of a label wins.
+    refs.sort_by(|a, b| a.label.cmp(&b.label));
+    refs.dedup_by(|a, b| a.label == b.label);
+    let mut out = Vec::new();
+    if let Some(doc) = p.stack.pop() {
+        emit(doc, false, &refs, &mut out);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocks
+// ---------------------------------------------------------------------------------------------
+
+/// A link reference definition.
+struct Ref {
+    /// Normalized label (see [`normalize`]).
+    label: String,
+    url: String,
+    title: String,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Doc,
+    Quote,
+    List {
+        ordered: bool,
+        /// Bullet character, or the delimiter (`.`/`)`) of an ordered list.
+        mark: u8,
+        start: u32,
+        tight: bool,
+    },
+    /// `width`: the columns of content indentation (marker offset + marker + padding).
+    Item {
+        width: usize,
+    },
+    Para,
+    Heading(u8),
+    Rule,
+    /// `fence`: the fence character, 0 for an indented block; `indent`: the fence's indentation.
+    Code {
+        fence: u8,
+        len: usize,
+        indent: usize,
+    },
+    Html(u8),
+    Table,
+}
+
+struct Block {
+    kind: Kind,
+    /// Block quotes and list items around (and including) this block.
+    depth: u8,
+    /// First and last source lines (1-based), for tight/loose lists.
+    start: usize,
+    end: usize,
+    /// Raw content of paragraphs, headings, code and HTML blocks.
+    text: String,
+    /// Indented code: the length of `text` up to its last non-blank line.
+    keep: usize,
+    children: Vec<Block>,
+    /// Table cells, header row first.
+    rows: Vec<Vec<String>>,
+    aligns: Vec<Align>,
+}
+
+impl Block {
+    fn new(kind: Kind, depth: u8, line: usize) -> Self {
+        Block {
+            kind,
+            depth,
+            start: line,
+            end: line,
+            text: String::new(),
+            keep: 0,
+            children: Vec::new(),
+            rows: Vec::new(),
+            aligns: Vec::new(),
+        }
+    }
+}
+
+/// What a block start did with the line.
+enum Start {
+    None,
+    /// Opened a container; look for more starts.
+    Container,
+    /// Opened a leaf that takes the rest of the line.
+    Leaf,
+    /// Consumed the whole line.
+    Done,
+}
+
+/// The block parser (the CommonMark "phase 1" algorithm): a stack of open blocks, fed line by line.
+struct Blocks<'a> {
+    stack: Vec<Block>,
+    refs: Vec<Ref>,
+    ln: &'a str,
+    line_no: usize,
+    /// Byte offset and column in the line; `partial`: the tab at `pos` is partly consumed.
+    pos: usize,
+    col: usize,
+    partial: bool,
+    /// Next non-space byte and its column; `indent` = its column minus `col`.
+    nn: usize,
+    nn_col: usize,
+    indent: usize,
+    blank: bool,
+    /// Deepest stack index whose block matched this line, and whether all did.
+    matched: usize,
+    all_closed: bool,
+    /// The line had a line ending (HTML blocks keep the source's line endings).
+    eol: bool,
+}
+
+fn is_space_tab(c: u8) -> bool {
+    c == b' ' || c == b'\t'
+}
+
+fn is_blank(s: &str) -> bool {
+    s.bytes().all(|c| c == b' ' || c == b'\t' || c == b'\n')
+}
+
+impl<'a> Blocks<'a> {
+    /// The byte at `i`, `\n` past the end of the line.
+    fn at(&self, i: usize) -> u8 {
+        self.ln.as_bytes().get(i).copied().unwrap_or(b'\n')
+    }
+
+    /// The rest of the line from byte `i`.
+    fn from(&self, i: usize) -> &'a str {
+        self.ln.get(i..).unwrap_or("")
+    }
+
+    fn find_nonspace(&mut self) {
+        let b = self.ln.as_bytes();
+        let (mut i, mut c) = (self.pos, self.col);
+        while let Some(&ch) = b.get(i) {
+            match ch {
+                b' ' => c += 1,
+                b'\t' => c += 4 - c % 4,
+                _ => break,
+            }
+            i += 1;
+        }
+        self.nn = i;
+        self.nn_col = c;
+        self.indent = c - self.col;
+        self.blank = i >= b.len();
+    }
+
+    fn advance_nn(&mut self) {
+        self.pos = self.nn;
+        self.col = self.nn_col;
+        self.partial = false;
+    }
+
+    /// Advances over `count` characters (or columns, splitting tabs, when `columns`). Only ever
+    /// called over ASCII (spaces, tabs, markers).
+    fn advance(&mut self, mut count: usize, columns: bool) {
+        let b = self.ln.as_bytes();
+        while count > 0 {
+            let Some(&ch) = b.get(self.pos) else { break };
+            if ch == b'\t' {
+                let to_tab = 4 - self.col % 4;
+                if columns {
+                    self.partial = to_tab > count;
+                    let n = to_tab.min(count);
+                    self.col += n;
+                    if !self.partial {
+                        self.pos += 1;
+                    }
+                    count -= n;
+                } else {
+                    self.partial = false;
+                    self.col += to_tab;
+                    self.pos += 1;
+                    count -= 1;
+                }
+            } else {
+                self.partial = false;
+                self.pos += 1;
+                self.col += 1;
+                count -= 1;
+            }
+        }
+    }
+
+    /// Handles one line (without its line ending).
+    fn line(&mut self, ln: &'a str) {
+        self.ln = ln;
+        self.line_no += 1;
+        self.pos = 0;
+        self.col = 0;
+        self.partial = false;
+        self.blank = false;
+        let mut matched = 0;
+        let mut all = true;
+        let mut i = 1;
+        while i < self.stack.len() {
+            self.find_nonspace();
+            match self.cont(i) {
+                0 => matched = i,
+                1 => {
+                    all = false;
+                    break;
+                }
+                _ => return,
+            }
+            i += 1;
+        }
+        self.matched = matched;
+        self.all_closed = all;
+        let mut container = matched;
+        let mut leaf = matches!(
+            self.stack[container].kind,
+            Kind::Code { .. } | Kind::Html(_)
+        );
+        while !leaf {
+            self.find_nonspace();
+            if self.indent < 4 && !b"#`~*+_=<>-|:0123456789".contains(&self.at(self.nn)) {
+                self.advance_nn();
+                break;
+            }
+            match self.start(container) {
+                Start::Container => container = self.stack.len() - 1,
+                Start::Leaf => leaf = true,
+                Start::Done => return,
+                Start::None => {
+                    self.advance_nn();
+                    break;
+                }
+            }
+        }
+        let lazy = matches!(self.stack.last().map(|b| b.kind), Some(Kind::Para));
+        if !self.all_closed && !self.blank && lazy {
+            self.add_line();
+            return;
+        }
+        self.close_unmatched();
+        let Some(kind) = self.stack.last().map(|b| b.kind) else {
+            return;
+        };
+        match kind {
+            Kind::Para | Kind::Code { .. } => self.add_line(),
+            Kind::Html(t) => {
+                let rest = self.from(self.pos).as_bytes();
+                self.add_line();
+                if html_end(t, rest) {
+                    self.close_top();
+                }
+            }
+            Kind::Table => {
+                let row = split_row(self.from(self.pos));
+                let line_no = self.line_no;
+                if let Some(top) = self.stack.last_mut() {
+                    top.rows.push(row);
+                    top.end = line_no;
+                }
+            }
+            _ => {
+                if !self.blank {
+                    self.add_child(Kind::Para);
+                    self.advance_nn();
+                    self.add_line();
+                }
+            }
+        }
+    }
+
+    /// Does open block `i` continue on this line? 0: yes, 1: no, 2: the line is used up.
+    fn cont(&mut self, i: usize) -> u8 {
+        let indented = self.indent >= 4;
+        match self.stack[i].kind {
+            Kind::Quote => {
+                if indented || self.at(self.nn) != b'>' {
+                    return 1;
+                }
+                self.advance_nn();
+                self.advance(1, false);
+                if is_space_tab(self.at(self.pos)) {
+                    self.advance(1, true);
+                }
+                self.stack[i].end = self.line_no;
+            }
+            Kind::Item { width } => {
+                if self.blank {
+                    // A blank line after an empty item ends it.
+                    if self.stack[i].children.is_empty() && i + 1 >= self.stack.len() {
+                        return 1;
+                    }
+                    self.advance_nn();
+                } else if self.indent >= width {
+                    self.advance(width, true);
+                } else {
+                    return 1;
+                }
+            }
+            Kind::Code { fence: 0, .. } => {
+                if indented {
+                    self.advance(4, true);
+                } else if self.blank {
+                    self.advance_nn();
+                } else {
+                    return 1;
+                }
+            }
+            Kind::Code { fence, len, indent } => {
+                let rest = self.from(self.nn).as_bytes();
+                let run = rest.iter().take_while(|&&c| c == fence).count();
+                if !indented && run >= len && rest[run..].iter().all(|&c| is_space_tab(c)) {
+                    self.stack[i].end = self.line_no;
+                    self.close_top();
+                    return 2;
+                }
+                let mut k = indent;
+                while k > 0 && is_space_tab(self.at(self.pos)) {
+                    self.advance(1, true);
+                    k -= 1;
+                }
+            }
+            // HTML blocks of kinds 6 and 7, paragraphs and tables end at a blank line.
+            Kind::Html(6..) | Kind::Para | Kind::Table if self.blank => return 1,
+            _ => {}
+        }
+        0
+    }
+
+    /// Tries the block starts at the next non-space character; `c` is the last matched container.
+    fn start(&mut self, c: usize) -> Start {
+        let ch = self.at(self.nn);
+        let para = matches!(self.stack[c].kind, Kind::Para);
+        let deep = self.stack[c].depth >= MAX_NEST;
+        if self.indent < 4 {
+            match ch {
+                b'>' if !deep => {
+                    self.advance_nn();
+                    self.advance(1, false);
+                    if is_space_tab(self.at(self.pos)) {
+                        self.advance(1, true);
+                    }
+                    self.close_unmatched();
+                    self.add_child(Kind::Quote);
+                    return Start::Container;
+                }
+                b'#' if self.atx() => return Start::Done,
+                b'`' | b'~' if self.fence(ch) => return Start::Done,
+                b'<' => {
+                    let t = html_start(self.from(self.nn).as_bytes(), para);
+                    if t > 0 {
+                        self.close_unmatched();
+                        self.add_child(Kind::Html(t));
+                        return Start::Leaf;
+                    }
+                }
+                _ => {}
+            }
+            if para && (ch == b'=' || ch == b'-') && self.setext(ch) {
+                return Start::Done;
+            }
+            if self.thematic() {
+                return Start::Done;
+            }
+        }
+        if !deep && self.list_item(para) {
+            return Start::Container;
+        }
+        let tip_para = matches!(
+            self.stack.last().map(|b| b.kind),
+            Some(Kind::Para | Kind::Table)
+        );
+        if self.indent >= 4 && !self.blank && !tip_para {
+            self.advance(4, true);
+            self.close_unmatched();
+            self.add_child(Kind::Code {
+                fence: 0,
+                len: 0,
+                indent: 0,
+            });
+            return Start::Leaf;
+        }
+        if self.indent < 4 && para && self.table() {
+            return Start::Done;
+        }
+        Start::None
+    }
+
+    fn atx(&mut self) -> bool {
+        let rest = self.from(self.nn);
+        let level = rest.bytes().take_while(|&c| c == b'#').count();
+        if level > 6 || !matches!(self.at(self.nn + level), b' ' | b'\t' | b'\n') {
+            return false;
+        }
+        let mut text = rest[level..].trim_matches([' ', '\t']);
+        let before_hashes = text.trim_end_matches('#');
+        if before_hashes.is_empty() {
+            text = "";
+        } else if before_hashes.ends_with([' ', '\t']) {
+            text = before_hashes.trim_end_matches([' ', '\t']);
+        }
+        self.close_unmatched();
+        self.add_leaf(Kind::Heading(level as u8), text.to_string());
+        true
+    }
+
+    fn fence(&mut self, ch: u8) -> bool {
+        let rest = self.from(self.nn).as_bytes();
+        let len = rest.iter().take_while(|&&c| c == ch).count();
+        if len < 3 || (ch == b'`' && rest[len..].contains(&b'`')) {
+            return false;
+        }
+        let indent = self.indent;
+        self.close_unmatched();
+        self.add_child(Kind::Code {
+            fence: ch,
+            len,
+            indent,
+        });
+        true
+    }
+
+    /// A setext underline below the paragraph at the top of the stack.
+    fn setext(&mut self, ch: u8) -> bool {
+        let rest = self.from(self.nn).as_bytes();
+        let run = rest.iter().take_while(|&&c| c == ch).count();
+        if !rest[run..].iter().all(|&c| is_space_tab(c)) {
+            return false;
+        }
+        let line_no = self.line_no;
+        let Some(top) = self.stack.last_mut() else {
+            return false;
+        };
+        // Link reference definitions are not heading text.
+        strip_refs(&mut top.text, &mut self.refs);
+        if is_blank(&top.text) {
+            return false;
+        }
+        top.kind = Kind::Heading(if ch == b'=' { 1 } else { 2 });
+        top.end = line_no;
+        self.close_top();
+        true
+    }
+
+    fn thematic(&mut self) -> bool {
+        let rest = self.from(self.nn).as_bytes();
+        let Some(&ch) = rest.first() else {
+            return false;
+        };
+        if !matches!(ch, b'*' | b'-' | b'_') {
+            return false;
+        }
+        let mut n = 0;
+        for &c in rest {
+            if c == ch {
+                n += 1;
+            } else if !is_space_tab(c) {
+                return false;
+            }
+        }
+        if n < 3 {
+            return false;
+        }
+        self.close_unmatched();
+        self.add_leaf(Kind::Rule, String::new());
+        true
+    }
+
+    /// A list item marker; `para`: the last matched container is a paragraph (it would interrupt it).
+    fn list_item(&mut self, para: bool) -> bool {
+        if self.indent >= 4 {
+            return false;
+        }
+        let rest = self.from(self.nn).as_bytes();
+        let first = rest.first().copied().unwrap_or(b'\n');
+        let (ordered, mark, start, len) = if matches!(first, b'-' | b'+' | b'*') {
+            (false, first, 0, 1)
+        } else {
+            let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+            let delim = rest.get(digits).copied().unwrap_or(b'\n');
+            if digits == 0 || digits > 9 || !matches!(delim, b'.' | b')') {
+                return false;
+            }
+            let mut n: u32 = 0;
+            for &d in &rest[..digits] {
+                n = n * 10 + u32::from(d - b'0');
+            }
+            (true, delim, n, digits + 1)
+        };
+        let after = &rest[len..];
+        if !matches!(after.first(), None | Some(b' ' | b'\t')) {
+            return false;
+        }
+        // An item interrupting a paragraph must have content, and an ordered one must start at 1.
+        if para && (after.iter().all(|&c| is_space_tab(c)) || (ordered && start != 1)) {
+            return false;
+        }
+        let offset = self.indent;
+        self.advance_nn();
+        self.advance(len, true);
+        let (start_col, start_pos, start_partial) = (self.col, self.pos, self.partial);
+        loop {
+            self.advance(1, true);
+            if !(self.col - start_col < 5 && is_space_tab(self.at(self.pos))) {
+                break;
+            }
+        }
+        let spaces = self.col - start_col;
+        let padding = if !(1..5).contains(&spaces) || self.pos >= self.ln.len() {
+            self.col = start_col;
+            self.pos = start_pos;
+            self.partial = start_partial;
+            if is_space_tab(self.at(self.pos)) {
+                self.advance(1, true);
+            }
+            len + 1
+        } else {
+            len + spaces
+        };
+        self.close_unmatched();
+        let same = matches!(self.stack.last().map(|b| b.kind),
+            Some(Kind::List { ordered: o, mark: m, .. }) if o == ordered && m == mark);
+        if !same {
+            self.add_child(Kind::List {
+                ordered,
+                mark,
+                start,
+                tight: true,
+            });
+        }
+        self.add_child(Kind::Item {
+            width: offset + padding,
+        });
+        true
+    }
+
+    /// A GFM table delimiter row below the paragraph at the top of the stack, whose last line
+    /// becomes the header.
+    fn table(&mut self) -> bool {
+        let row = self.from(self.nn);
+        let Some(aligns) = delim_row(row) else {
+            return false;
+        };
+        let Some(para) = self.stack.last() else {
+            return false;
+        };
+        let body = para.text.trim_end_matches('\n');
+        let cut = body.rfind('\n').map_or(0, |i| i + 1);
+        let head_line = &body[cut..];
+        // A header needs some content, and a pipe somewhere (else `a\n:-` would be a table).
+        if head_line.bytes().all(|c| matches!(c, b'|' | b' ' | b'\t'))
+            || (!row.contains('|') && !head_line.contains('|'))
+        {
+            return false;
+        }
+        let head = split_row(head_line);
+        if head.len() != aligns.len() {
+            return false;
+        }
+        if cut > 0 {
+            if let Some(top) = self.stack.last_mut() {
+                top.text.truncate(cut);
+            }
+            self.close_top();
+        } else {
+            self.stack.pop();
+        }
+        self.add_child(Kind::Table);
+        if let Some(top) = self.stack.last_mut() {
+            top.start = top.start.saturating_sub(1);
+            top.aligns = aligns;
+            top.rows.push(head);
+        }
+        true
+    }
+
+    fn close_unmatched(&mut self) {
+        if !self.all_closed {
+            while self.stack.len() > self.matched + 1 {
+                self.close_top();
+            }
+            self.all_closed = true;
+        }
+    }
+
+    fn can_contain(parent: Kind, child: Kind) -> bool {
+        match parent {
+            Kind::Doc | Kind::Quote | Kind::Item { .. } => !matches!(child, Kind::Item { .. }),
+            Kind::List { .. } => matches!(child, Kind::Item { .. }),
+            _ => false,
+        }
+    }
+
+    /// Closes blocks until the top can contain `kind`; returns the depth for the new block.
+    fn make_room(&mut self, kind: Kind) -> u8 {
+        while self.stack.len() > 1
+            && !self
+                .stack
+                .last()
+                .is_some_and(|t| Self::can_contain(t.kind, kind))
+        {
+            self.close_top();
+        }
+        let depth = self.stack.last().map_or(0, |t| t.depth);
+        depth + u8::from(matches!(kind, Kind::Quote | Kind::Item { .. }))
+    }
+
+    fn add_child(&mut self, kind: Kind) {
+        let depth = self.make_room(kind);
+        self.stack.push(Block::new(kind, depth, self.line_no));
+    }
+
+    /// Adds a block that is complete at once (heading, thematic break).
+    fn add_leaf(&mut self, kind: Kind, text: String) {
+        let depth = self.make_room(kind);
+        let mut b = Block::new(kind, depth, self.line_no);
+        b.text = text;
+        if let Some(top) = self.stack.last_mut() {
+            top.children.push(b);
+        }
+    }
+
+    /// Appends the rest of the line to the block at the top of the stack.
+    fn add_line(&mut self) {
+        let mut spaces = 0;
+        if self.partial {
+            self.pos += 1;
+            spaces = 4 - self.col % 4;
+        }
+        let rest = self.from(self.pos);
+        let (line_no, blank) = (self.line_no, self.blank);
+        let Some(top) = self.stack.last_mut() else {
+            return;
+        };
+        for _ in 0..spaces {
+            top.text.push(' ');
+        }
+        top.text.push_str(rest);
+        if self.eol || !matches!(top.kind, Kind::Html(_)) {
+            top.text.push('\n');
+        }
+        // Trailing blank lines are not part of an indented code block.
+        if !blank || !matches!(top.kind, Kind::Code { fence: 0, .. }) {
+            top.keep = top.text.len();
+            top.end = line_no;
+        }
+    }
+
+    /// Closes the block at the top of the stack and adds it to its parent.
+    fn close_top(&mut self) {
+        if self.stack.len() < 2 {
+            return;
+        }
+        let Some(mut b) = self.stack.pop() else {
+            return;
+        };
+        if let Some(last) = b.children.last() {
+            b.end = b.end.max(last.end);
+        }
+        match b.kind {
+            Kind::Para => {
+                strip_refs(&mut b.text, &mut self.refs);
+                if is_blank(&b.text) {
+                    return;
+                }
+            }
+            Kind::Code { fence: 0, .. } => b.text.truncate(b.keep),
+            Kind::Html(_) => {
+                // Trailing blank lines go; the last line keeps its line ending, if it had one.
+                let n = b.text.trim_end_matches([' ', '\n']).len();
+                let newline = b.text[n..].contains('\n');
+                b.text.truncate(n);
+                if newline {
+                    b.text.push('\n');
+                }
+            }
+            Kind::List {
+                ordered,
+                mark,
+                start,
+                ..
+            } => {
+                let tight = is_tight(&b.children);
+                b.kind = Kind::List {
+                    ordered,
+                    mark,
+                    start,
+                    tight,
+                };
+            }
+            _ => {}
+        }
+        if let Some(parent) = self.stack.last_mut() {
+            parent.children.push(b);
+        }
+    }
+}
+
+/// A list is loose when a blank line separates two items, or two blocks inside an item.
+fn is_tight(items: &[Block]) -> bool {
+    for (i, item) in items.iter().enumerate() {
+        if items.get(i + 1).is_some_and(|n| item.end + 1 < n.start) {
+            return false;
+        }
+        for (j, sub) in item.children.iter().enumerate() {
+            if item
+                .children
+                .get(j + 1)
+                .is_some_and(|n| sub.end + 1 < n.start)
+            {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// The kind (1 to 7) of the HTML block starting this line, 0 for none. Kind 7 (any complete tag)
+/// cannot interrupt a paragraph.
+fn html_start(b: &[u8], para: bool) -> u8 {
+    let name_is = |at: usize, name: &str| {
+        b.get(at..at + name.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(name.as_bytes()))
+    };
+    for name in RAW_TAGS {
+        if name_is(1, name) && matches!(b.get(1 + name.len()), None | Some(b' ' | b'\t' | b'>')) {
+            return 1;
+        }
+    }
+    if b.starts_with(b"<!--") {
+        return 2;
+    }
+    if b.starts_with(b"<?") {
+        return 3;
+    }
+    if b.starts_with(b"<![CDATA[") {
+        return 5;
+    }
+    if b.starts_with(b"<!") && b.get(2).is_some_and(u8::is_ascii_alphabetic) {
+        return 4;
+    }
+    let q = if b.get(1) == Some(&b'/') { 2 } else { 1 };
+    let e = q + b[q.min(b.len())..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    let name = &b[q.min(b.len())..e.min(b.len())];
+    if !name.is_empty()
+        && BLOCK_TAGS
+            .split(' ')
+            .any(|t| t.as_bytes().eq_ignore_ascii_case(name))
+        && (matches!(b.get(e), None | Some(b' ' | b'\t' | b'>'))
+            || (b.get(e) == Some(&b'/') && b.get(e + 1) == Some(&b'>')))
+    {
+        return 6;
+    }
+    if !para
+        && !RAW_TAGS
+            .iter()
+            .any(|t| t.as_bytes().eq_ignore_ascii_case(name))
+    {
+        if let Some(end) = open_tag(b, 0).or_else(|| close_tag(b, 0)) {
+            if b[end..].iter().all(|&c| is_space_tab(c)) {
+                return 7;
+            }
+        }
+    }
+    0
+}
+
+/// Does this line end an HTML block of kind 1 to 5?
+fn html_end(kind: u8, line: &[u8]) -> bool {
+    let has = |needle: &[u8]| {
+        line.windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    match kind {
+        1 => RAW_TAGS.iter().any(|t| {
+            line.windows(t.len() + 3).any(|w| {
+                w.starts_with(b"</")
+                    && w.ends_with(b">")
+                    && w[2..w.len() - 1].eq_ignore_ascii_case(t.as_bytes())
+            })
+        }),
+        2 => has(b"-->"),
+        3 => has(b"?>"),
+        4 => has(b">"),
+        5 => has(b"]]>"),
+        _ => false,
+    }
+}
+
+/// Splits a table row into trimmed cells: outer pipes are optional, `\|` is a literal pipe.
+fn split_row(line: &str) -> Vec<String> {
+    let s = line.trim_matches([' ', '\t']);
+    let b = s.as_bytes();
+    let mut cells = Vec::new();
+    let mut cur = String::new();
+    let mut i = usize::from(b.first() == Some(&b'|'));
+    let mut last = i;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if b.get(i + 1) == Some(&b'|') => {
+                cur.push_str(&s[last..i]);
+                cur.push('|');
+                i += 2;
+                last = i;
+            }
+            b'\\' if b.get(i + 1) == Some(&b'\\') => i += 2,
+            b'|' => {
+                cur.push_str(&s[last..i]);
+                cells.push(cur.trim_matches([' ', '\t']).to_string());
+                cur.clear();
+                i += 1;
+                last = i;
+            }
+            _ => i += 1,
+        }
+    }
+    // A final unescaped pipe ends the row; anything else after the last pipe is a cell.
+    if last < b.len() || !cur.is_empty() || cells.is_empty() {
+        cur.push_str(s.get(last..).unwrap_or(""));
+        cells.push(cur.trim_matches([' ', '\t']).to_string());
+    }
+    cells
+}
+
+/// Parses a table delimiter row (`| :-- | :-: | --: |`) into alignments.
+fn delim_row(line: &str) -> Option<Vec<Align>> {
+    let cells = split_row(line);
+    let mut aligns = Vec::new();
+    for cell in &cells {
+        let c = cell.as_bytes();
+        let left = c.first() == Some(&b':');
+        let right = c.len() > 1 && c.last() == Some(&b':');
+        let inner = &c[usize::from(left)..c.len() - usize::from(right)];
+        if inner.is_empty() || inner.iter().any(|&x| x != b'-') {
+            return None;
+        }
+        aligns.push(match (left, right) {
+            (true, true) => Align::Center,
+            (true, false) => Align::Left,
+            (false, true) => Align::Right,
+            (false, false) => Align::None,
+        });
+    }
+    Some(aligns)
+}
+
+/// Removes the link reference definitions at the start of a paragraph, recording them.
+fn strip_refs(text: &mut String, refs: &mut Vec<Ref>) {
+    let mut at = 0;
+    while text.as_bytes().get(at) == Some(&b'[') {
+        match parse_ref(text.get(at..).unwrap_or("")) {
+            Some((n, r)) => {
+                refs.push(r);
+                at += n;
+            }
+            None => break,
+        }
+    }
+    if at > 0 {
+        text.drain(..at.min(text.len()));
+    }
+}
+
+/// One link reference definition at the start of `s`: its length (through its line ending) and it.
+fn parse_ref(s: &str) -> Option<(usize, Ref)> {
+    let b = s.as_bytes();
+    let le = link_label(b, 0)?;
+    if b.get(le) != Some(&b':') {
+        return None;
+    }
+    let label = normalize(&s[1..le - 1]);
+    if label.is_empty() {
+        return None;
+    }
+    let (ds, de, after) = link_dest(b, spnl(b, le + 1))?;
+    if ds == de && b.get(ds.wrapping_sub(1)) != Some(&b'<') {
+        return None;
+    }
+    let mut title = String::new();
+    let mut end = None;
+    let t = spnl(b, after);
+    if t > after {
+        if let Some((ts, te, n)) = link_title(b, t) {
+            if let Some(e) = line_end(b, n) {
+                title = unescape(&s[ts..te]);
+                end = Some(e);
+            }
+        }
+    }
+    let end = match end {
+        Some(e) => e,
+        None => line_end(b, after)?,
+    };
+    let r = Ref {
+        label,
+        url: unescape(&s[ds..de]),
+        title,
+    };
+    Some((end, r))
+}
+
+/// After optional spaces: the end of the line (past its `\n`), or `None` if other text follows.
+fn line_end(b: &[u8], mut i: usize) -> Option<usize> {
+    while b.get(i).is_some_and(|&c| is_space_tab(c)) {
+        i += 1;
+    }
+    match b.get(i) {
+        None => Some(i),
+        Some(b'\n') => Some(i + 1),
+        Some(_) => None,
+    }
+}
+
+/// Emits the events of a closed block; `tight`: it is an item of a tight list.
+fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut Vec<Event>) {
+    let wrap = |tag: Tag, out: &mut Vec<Event>, children: Vec<Block>, tight: bool| {
+        out.push(Event::Start(tag));
+        for c in children {
+            emit(c, tight, refs, out);
+        }
+        out.push(Event::End);
+    };
+    match b.kind {
+        Kind::Doc => {
+            for c in b.children {
+                emit(c, false, refs, out);
+            }
+        }
+        Kind::Quote => wrap(Tag::Quote, out, b.children, false),
+        Kind::List {
+            ordered,
+            start,
+            tight,
+            ..
+        } => wrap(Tag::List(ordered.then_some(start)), out, b.children, tight),
+        Kind::Item { .. } => {
+            out.push(Event::Start(Tag::Item));
+            for c in b.children {
+                if tight && c.kind == Kind::Para {
+                    inlines(&c.text, refs, out);
+                } else {
+                    emit(c, false, refs, out);
+                }
+            }
+            out.push(Event::End);
+        }
+        Kind::Para | Kind::Heading(_) => {
+            out.push(Event::Start(match b.kind {
+                Kind::Heading(l) => Tag::Heading(l),
+                _ => Tag::Paragraph,
+            }));
+            inlines(&b.text, refs, out);
+            out.push(Event::End);
+        }
+        Kind::Rule => out.push(Event::Rule),
+        Kind::Code { .. } => out.push(Event::CodeBlock(b.text)),
+        Kind::Html(_) => out.push(Event::Raw(b.text)),
+        Kind::Table => {
+            out.push(Event::Start(Tag::Table));
+            let mut rows = b.rows.into_iter();
+            out.push(Event::Start(Tag::Head));
+            if let Some(head) = rows.next() {
+                table_row(&head, true, &b.aligns, refs, out);
+            }
+            out.push(Event::End);
+            let mut body = false;
+            for row in rows {
+                if !body {
+                    out.push(Event::Start(Tag::Body));
+                    body = true;
+                }
+                table_row(&row, false, &b.aligns, refs, out);
+            }
+            if body {
+                out.push(Event::End);
+            }
+            out.push(Event::End);
+        }
+    }
+}
+
+/// A table row with exactly one cell per column (missing cells empty, extra cells dropped).
+fn table_row(cells: &[String], head: bool, aligns: &[Align], refs: &[Ref], out: &mut Vec<Event>) {
+    out.push(Event::Start(Tag::Row));
+    for (i, &align) in aligns.iter().enumerate() {
+        out.push(Event::Start(Tag::Cell { head, align }));
+        if let Some(cell) = cells.get(i) {
+            inlines(cell, refs, out);
+        }
+        out.push(Event::End);
+    }
+    out.push(Event::End);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared scanners (links, labels, entities)
+// ---------------------------------------------------------------------------------------------
+
+/// Skips spaces and tabs, at most one line ending, and spaces and tabs again.
+fn spnl(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(|&c| is_space_tab(c)) {
+        i += 1;
+    }
+    if b.get(i) == Some(&b'\n') {
+        i += 1;
+        while b.get(i).is_some_and(|&c| is_space_tab(c)) {
+            i += 1;
+        }
+    }
+    i
+}
+
+/// A link label `[…]` at `i` (at most 999 bytes, no unescaped brackets): the index past its `]`.
+fn link_label(b: &[u8], i: usize) -> Option<usize> {
+    if b.get(i) != Some(&b'[') {
+        return None;
+    }
+    let mut j = i + 1;
+    while j < b.len() && j - i <= 1000 {
+        match b[j] {
+            b'\\' => j += 2,
+            b'[' => return None,
+            b']' => return Some(j + 1),
+            _ => j += 1,
+        }
+    }
+    None
+}
+
+/// A link destination at `i`: `(start, end, next)` of its raw text (without `<>`).
+fn link_dest(b: &[u8], i: usize) -> Option<(usize, usize, usize)> {
+    if b.get(i) == Some(&b'<') {
+        let mut j = i + 1;
+        while let Some(&c) = b.get(j) {
+            match c {
+                b'>' => return Some((i + 1, j, j + 1)),
+                b'\n' | b'<' => return None,
+                b'\\' if b.get(j + 1).is_some_and(u8::is_ascii_punctuation) => j += 2,
+                _ => j += 1,
+            }
+        }
+        return None;
+    }
+    let mut j = i;
+    let mut depth = 0;
+    while let Some(&c) = b.get(j) {
+        match c {
+            b'\\' if b.get(j + 1).is_some_and(u8::is_ascii_punctuation) => j += 2,
+            b'(' => {
+                depth += 1;
+                if depth > 32 {
+                    return None;
+                }
+                j += 1;
+            }
+            b')' if depth == 0 => break,
+            b')' => {
+                depth -= 1;
+                j += 1;
+            }
+            c if c <= b' ' || c == 0x7f => break,
+            _ => j += 1,
+        }
+    }
+    if depth != 0 || (j == i && b.get(j) != Some(&b')')) {
+        return None;
+    }
+    Some((i, j, j))
+}
+
+/// A link title at `i` (`"…"`, `'…'` or `(…)`): `(start, end, next)` of its raw text.
+fn link_title(b: &[u8], i: usize) -> Option<(usize, usize, usize)> {
+    let close = match b.get(i) {
+        Some(b'"') => b'"',
+        Some(b'\'') => b'\'',
+        Some(b'(') => b')',
+        _ => return None,
+    };
+    let mut j = i + 1;
+    while let Some(&c) = b.get(j) {
+        if c == b'\\' && b.get(j + 1).is_some_and(u8::is_ascii_punctuation) {
+            j += 2;
+            continue;
+        }
+        if c == close {
+            return Some((i + 1, j, j + 1));
+        }
+        if close == b')' && c == b'(' {
+            return None;
+        }
+        j += 1;
+    }
+    None
+}
+
+/// A byte range `(start, end)`.
+type Span = (usize, usize);
+
+/// The `(…)` part of an inline link, from just after `(`: the destination, the title and the
+/// index past the `)`.
+fn inline_link(b: &[u8], i: usize) -> Option<(Span, Option<Span>, usize)> {
+    let (ds, de, after) = link_dest(b, spnl(b, i))?;
+    let mut k = spnl(b, after);
+    let mut title = None;
+    if k > after {
+        if let Some((ts, te, n)) = link_title(b, k) {
+            title = Some((ts, te));
+            k = spnl(b, n);
+        }
+    }
+    (b.get(k) == Some(&b')')).then_some(((ds, de), title, k + 1))
+}
+
+/// A link label's matching key: trimmed, inner whitespace collapsed, lowercased.
+fn normalize(label: &str) -> String {
+    let mut out = String::new();
+    for word in label.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    // the engine's lower-casing in the browser: no Unicode case tables in the wasm
+    crate::browser::to_lower(&out)
+}
+
+fn find_ref<'r>(refs: &'r [Ref], label: &str) -> Option<&'r Ref> {
+    let key = normalize(label);
+    if key.is_empty() {
+        return None;
+    }
+    refs.binary_search_by(|r| r.label.as_str().cmp(&key))
+        .ok()
+        .and_then(|i| refs.get(i))
+}
+
+/// A character reference at `p` (which holds `&`): the character and the index past its `;`.
+fn entity(s: &str, p: usize) -> Option<(char, usize)> {
+    let b = s.as_bytes();
+    if b.get(p + 1) == Some(&b'#') {
+        let hex = matches!(b.get(p + 2), Some(b'x' | b'X'));
+        let (radix, max) = if hex { (16, 6) } else { (10, 7) };
+        let st = p + 2 + usize::from(hex);
+        let mut i = st;
+        let mut v: u32 = 0;
+        while i - st < max {
+            let Some(d) = b.get(i).and_then(|&c| char::from(c).to_digit(radix)) else {
+                break;
+            };
+            v = v * radix + d;
+            i += 1;
+        }
+        if i == st || b.get(i) != Some(&b';') {
+            return None;
+        }
+        let c = if v == 0 {
+            '\u{fffd}'
+        } else {
+            char::from_u32(v).unwrap_or('\u{fffd}')
+        };
+        return Some((c, i + 1));
+    }
+    let st = p + 1;
+    let mut i = st;
+    while i - st < 32 && b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+        i += 1;
+    }
+    if b.get(i) != Some(&b';') {
+        return None;
+    }
+    let name = &s[st..i];
+    ENTITIES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|&(_, c)| (c, i + 1))
+}
+
+/// Decodes backslash escapes and character references (link destinations and titles).
+fn unescape(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::new();
+    let (mut last, mut i) = (0, 0);
+    while i < b.len() {
+        match b[i] {
+            b'\\' if b.get(i + 1).is_some_and(u8::is_ascii_punctuation) => {
+                out.push_str(&s[last..i]);
+                last = i + 1;
+                i += 2;
+            }
+            b'&' => match entity(s, i) {
+                Some((c, e)) => {
+                    out.push_str(&s[last..i]);
+                    out.push(c);
+                    i = e;
+                    last = e;
+                }
+                None => i += 1,
+            },
+            _ => i += 1,
+        }
+    }
+    out.push_str(&s[last..]);
+    out
+}
+
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
+
+/// An HTML open tag at `p` (`<name attr="v" …>` or `/>`): the index past it.
+fn open_tag(b: &[u8], p: usize) -> Option<usize> {
+    let mut i = p + 1;
+    if !b.get(i)?.is_ascii_alphabetic() {
+        return None;
+    }
+    while b
+        .get(i)
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-')
+    {
+        i += 1;
+    }
+    loop {
+        let ws = i;
+        while b.get(i).is_some_and(|&c| is_ws(c)) {
+            i += 1;
+        }
+        match b.get(i)? {
+            b'>' => return Some(i + 1),
+            b'/' => return (b.get(i + 1) == Some(&b'>')).then_some(i + 2),
+            &c if i > ws && (c.is_ascii_alphabetic() || c == b'_' || c == b':') => {}
+            _ => return None,
+        }
+        while b
+            .get(i)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-'))
+        {
+            i += 1;
+        }
+        let mut j = i;
+        while b.get(j).is_some_and(|&c| is_ws(c)) {
+            j += 1;
+        }
+        if b.get(j) != Some(&b'=') {
+            continue;
+        }
+        j += 1;
+        while b.get(j).is_some_and(|&c| is_ws(c)) {
+            j += 1;
+        }
+        match b.get(j)? {
+            &q @ (b'"' | b'\'') => {
+                let close = b.get(j + 1..)?.iter().position(|&c| c == q)?;
+                i = j + 1 + close + 1;
+            }
+            _ => {
+                let st = j;
+                while b.get(j).is_some_and(|&c| {
+                    !is_ws(c) && !matches!(c, b'"' | b'\'' | b'=' | b'<' | b'>' | b'`')
+                }) {
+                    j += 1;
+                }
+                if j == st {
+                    return None;
+                }
+                i = j;
+            }
+        }
+    }
+}
+
+/// An HTML closing tag at `p` (`</name >`): the index past it.
+fn close_tag(b: &[u8], p: usize) -> Option<usize> {
+    if b.get(p + 1) != Some(&b'/') || !b.get(p + 2)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let mut i = p + 3;
+    while b
+        .get(i)
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-')
+    {
+        i += 1;
+    }
+    while b.get(i).is_some_and(|&c| is_ws(c)) {
+        i += 1;
+    }
+    (b.get(i) == Some(&b'>')).then_some(i + 1)
+}
+
+/// An autolink at `p` (`<scheme:…>` or `<user@host>`): the index past it and whether it is an
+/// email address.
+fn autolink(b: &[u8], p: usize) -> Option<(usize, bool)> {
+    let st = p + 1;
+    // URI: a scheme of 2 to 32 characters, `:`, then no space, control character, `<` or `>`.
+    let scheme = b
+        .get(st..)?
+        .iter()
+        .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-'));
+    let n = scheme.count();
+    if (2..=32).contains(&n) && b[st].is_ascii_alphabetic() && b.get(st + n) == Some(&b':') {
+        let mut i = st + n + 1;
+        while let Some(&c) = b.get(i) {
+            match c {
+                b'>' => return Some((i + 1, false)),
+                b'<' => return None,
+                c if c <= b' ' || c == 0x7f => return None,
+                _ => i += 1,
+            }
+        }
+        return None;
+    }
+    // Email: a local part, `@`, dot-separated labels of letters, digits and inner hyphens.
+    let mut i = st;
+    while b
+        .get(i)
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(&c))
+    {
+        i += 1;
+    }
+    if i == st || b.get(i) != Some(&b'@') {
+        return None;
+    }
+    i += 1;
+    loop {
+        let ls = i;
+        while b
+            .get(i)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-')
+        {
+            i += 1;
+        }
+        let label = &b[ls..i];
+        if label.is_empty()
+            || label.len() > 63
+            || label.first() == Some(&b'-')
+            || label.last() == Some(&b'-')
+        {
+            return None;
+        }
+        match b.get(i) {
+            Some(b'.') => i += 1,
+            Some(b'>') => return Some((i + 1, true)),
+            _ => return None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inlines
+// ---------------------------------------------------------------------------------------------
+
+/// Parses the inline content of a paragraph, heading or table cell into `out`.
+fn inlines(text: &str, refs: &[Ref], out: &mut Vec<Event>) {
+    let s = text.trim_matches([' ', '\t', '\n']);
+    let mut p = Inline {
+        s,
+        pos: 0,
+        refs,
+        items: Vec::new(),
+        delims: Vec::new(),
+        head: NONE,
+        last: NONE,
+        brackets: Vec::new(),
+        floor: 0,
+        ticks: Vec::new(),
+        scanned: false,
+        fail: [usize::MAX; 4],
+    };
+    p.run();
+    p.finish(out);
+}
+
+/// A piece of inline content before the delimiter runs are resolved.
+enum Item {
+    Text(String),
+    Raw(String),
+    Code(String),
+    Soft,
+    Hard,
+    /// A run of `*`, `_` or `~`: `n` characters left literal, the structures it closes (emitted
+    /// first) and opens (innermost first).
+    Run {
+        ch: u8,
+        n: usize,
+        closes: usize,
+        opens: Vec<Tag>,
+    },
+    /// `[` or `![` that did not become a link.
+    Bracket(bool),
+    Open(Tag),
+    Close,
+}
+
+/// A delimiter run that may open or close emphasis, in a doubly linked list.
+struct Delim {
+    item: usize,
+    ch: u8,
+    orig: usize,
+    open: bool,
+    close: bool,
+    prev: usize,
+    next: usize,
+}
+
+#[derive(Clone, Copy)]
+struct Bracket {
+    item: usize,
+    image: bool,
+    /// The last delimiter when the bracket was seen (emphasis inside a link stops there).
+    bottom: usize,
+    /// Source index just after the `[`.
+    src: usize,
+    /// Another bracket was seen after this one (its text cannot be a label).
+    after: bool,
+}
+
+struct Inline<'a> {
+    s: &'a str,
+    pos: usize,
+    refs: &'a [Ref],
+    items: Vec<Item>,
+    delims: Vec<Delim>,
+    head: usize,
+    last: usize,
+    brackets: Vec<Bracket>,
+    /// Link brackets below this stack index are inactive (no links inside links).
+    floor: usize,
+    /// Last seen start of a backtick run of each length, and whether the whole text was scanned.
+    ticks: Vec<usize>,
+    scanned: bool,
+    /// For `-->`, `]]>`, `>`, `?>`: no occurrence at or after this index.
+    fail: [usize; 4],
+}
+
+/// Unicode whitespace, or the start/end of the text.
+fn ws_char(c: Option<char>) -> bool {
+    c.is_none_or(char::is_whitespace)
+}
+
+/// ASCII punctuation and the common Unicode punctuation and symbol ranges.
+fn punct_char(c: Option<char>) -> bool {
+    c.is_some_and(|c| {
+        c.is_ascii_punctuation()
+            || matches!(c, '\u{a1}'..='\u{bf}' | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205e}'
+                | '\u{20a0}'..='\u{20cf}' | '\u{2190}'..='\u{23ff}' | '\u{2500}'..='\u{27bf}'
+                | '\u{3001}'..='\u{3003}' | '\u{3008}'..='\u{3011}' | '\u{ff01}'..='\u{ff0f}'
+                | '\u{1f300}'..='\u{1faff}')
+    })
+}
+
+impl Inline<'_> {
+    fn text(&mut self, t: &str) {
+        if let Some(Item::Text(s)) = self.items.last_mut() {
+            s.push_str(t);
+        } else {
+            self.items.push(Item::Text(t.to_string()));
+        }
+    }
+
+    fn run(&mut self) {
+        let s = self.s;
+        let b = s.as_bytes();
+        while let Some(&c) = b.get(self.pos) {
+            match c {
+                b'\n' => self.newline(),
+                b'\\' => {
+                    let next = b.get(self.pos + 1).copied();
+                    if next == Some(b'\n') {
+                        self.items.push(Item::Hard);
+                        self.pos += 2;
+                        self.skip_spaces();
+                    } else if next.is_some_and(|n| n.is_ascii_punctuation()) {
+                        self.text(&s[self.pos + 1..self.pos + 2]);
+                        self.pos += 2;
+                    } else {
+                        self.text("\\");
+                        self.pos += 1;
+                    }
+                }
+                b'`' => self.code_span(),
+                b'*' | b'_' | b'~' => self.delim_run(c),
+                b'[' => self.open_bracket(false, 1),
+                b'!' if b.get(self.pos + 1) == Some(&b'[') => self.open_bracket(true, 2),
+                b']' => self.close_bracket(),
+                b'<' => self.angle(),
+                b'&' => match entity(s, self.pos) {
+                    Some((ch, end)) => {
+                        let mut buf = [0; 4];
+                        self.text(ch.encode_utf8(&mut buf));
+                        self.pos = end;
+                    }
+                    None => {
+                        self.text("&");
+                        self.pos += 1;
+                    }
+                },
+                _ => {
+                    let st = self.pos;
+                    self.pos += 1;
+                    while b.get(self.pos).is_some_and(|&c| {
+                        !matches!(
+                            c,
+                            b'\n'
+                                | b'\\'
+                                | b'`'
+                                | b'*'
+                                | b'_'
+                                | b'~'
+                                | b'['
+                                | b'!'
+                                | b']'
+                                | b'<'
+                                | b'&'
+                        )
+                    }) {
+                        self.pos += 1;
+                    }
+                    self.text(&s[st..self.pos]);
+                }
+            }
+        }
+        self.emphasis(NONE);
+    }
+
+    fn skip_spaces(&mut self) {
+        while self
+            .s
+            .as_bytes()
+            .get(self.pos)
+            .is_some_and(|&c| is_space_tab(c))
+        {
+            self.pos += 1;
+        }
+    }
+
+    /// A line ending: hard after two or more spaces, soft otherwise; spaces around it are dropped.
+    fn newline(&mut self) {
+        let mut hard = false;
+        if let Some(Item::Text(t)) = self.items.last_mut() {
+            hard = t.len() - t.trim_end_matches(' ').len() >= 2;
+            let kept = t.trim_end_matches([' ', '\t']).len();
+            t.truncate(kept);
+        }
+        self.items.push(if hard { Item::Hard } else { Item::Soft });
+        self.pos += 1;
+        self.skip_spaces();
+    }
+
+    fn code_span(&mut self) {
+        let s = self.s;
+        let st = self.pos;
+        let n = s.as_bytes()[st..]
+            .iter()
+            .take_while(|&&c| c == b'`')
+            .count();
+        let after = st + n;
+        match self.closing_ticks(after, n) {
+            Some(close) => {
+                let mut code = s[after..close].replace('\n', " ");
+                if code.len() >= 2
+                    && code.starts_with(' ')
+                    && code.ends_with(' ')
+                    && code.bytes().any(|c| c != b' ')
+                {
+                    code.pop();
+                    code.remove(0);
+                }
+                self.items.push(Item::Code(code));
+                self.pos = close + n;
+            }
+            None => {
+                self.text(&s[st..after]);
+                self.pos = after;
+            }
+        }
+    }
+
+    /// The start of the first run of exactly `n` backticks at or after `from` (remembering what
+    /// earlier scans saw, so that unclosed runs do not make parsing quadratic).
+    fn closing_ticks(&mut self, from: usize, n: usize) -> Option<usize> {
+        if n > MAX_TICKS {
+            return None;
+        }
+        if self.ticks.is_empty() {
+            self.ticks = vec![0; MAX_TICKS + 1];
+        }
+        if self.scanned && self.ticks[n] < from {
+            return None;
+        }
+        let b = self.s.as_bytes();
+        let mut i = from;
+        loop {
+            while b.get(i).is_some_and(|&c| c != b'`') {
+                i += 1;
+            }
+            if i >= b.len() {
+                break;
+            }
+            let st = i;
+            while b.get(i) == Some(&b'`') {
+                i += 1;
+            }
+            let k = i - st;
+            if k <= MAX_TICKS {
+                // The last run of each length: a later, shorter scan must not lower it.
+                self.ticks[k] = self.ticks[k].max(st);
+            }
+            if k == n {
+                return Some(st);
+            }
+        }
+        self.scanned = true;
+        None
+    }
+
+    fn delim_run(&mut self, ch: u8) {
+        let s = self.s;
+        let st = self.pos;
+        let n = s.as_bytes()[st..].iter().take_while(|&&c| c == ch).count();
+        self.pos = st + n;
+        if ch == b'~' && n > 2 {
+            self.text(&s[st..self.pos]);
+            return;
+        }
+        let before = s[..st].chars().next_back();
+        let after = s[self.pos..].chars().next();
+        let left = !ws_char(after) && (!punct_char(after) || ws_char(before) || punct_char(before));
+        let right =
+            !ws_char(before) && (!punct_char(before) || ws_char(after) || punct_char(after));
+        // `_` and a single `~` cannot open or close inside a word (`snake_case`, `3~5`).
+        let (open, close) = if ch == b'_' || (ch == b'~' && n == 1) {
+            (
+                left && (!right || punct_char(before)),
+                right && (!left || punct_char(after)),
+            )
+        } else {
+            (left, right)
+        };
+        self.items.push(Item::Run {
+            ch,
+            n,
+            closes: 0,
+            opens: Vec::new(),
+        });
+        if open || close {
+            let idx = self.delims.len();
+            self.delims.push(Delim {
+                item: self.items.len() - 1,
+                ch,
+                orig: n,
+                open,
+                close,
+                prev: self.last,
+                next: NONE,
+            });
+            match self.delims.get_mut(self.last) {
+                Some(d) => d.next = idx,
+                None => self.head = idx,
+            }
+            self.last = idx;
+        }
+    }
+
+    fn remove_delim(&mut self, d: usize) {
+        let (prev, next) = (self.delims[d].prev, self.delims[d].next);
+        match self.delims.get_mut(prev) {
+            Some(p) => p.next = next,
+            None => self.head = next,
+        }
+        match self.delims.get_mut(next) {
+            Some(n) => n.prev = prev,
+            None => self.last = prev,
+        }
+    }
+
+    fn run_len(&self, d: usize) -> usize {
+        match self.items.get(self.delims[d].item) {
+            Some(Item::Run { n, .. }) => *n,
+            _ => 0,
+        }
+    }
+
+    /// Matches emphasis and strikethrough delimiters above `bottom` (CommonMark "process
+    /// emphasis", with the per-kind lower bounds that keep it linear), then drops them.
+    fn emphasis(&mut self, bottom: usize) {
+        let mut bottoms = [bottom; 14];
+        let mut closer = if bottom == NONE {
+            self.head
+        } else {
+            self.delims[bottom].next
+        };
+        while closer != NONE {
+            let c = &self.delims[closer];
+            if !c.close {
+                closer = c.next;
+                continue;
+            }
+            let (ch, corig, copen) = (c.ch, c.orig, c.open);
+            let slot = match ch {
+                b'*' => usize::from(copen) * 3 + corig % 3,
+                b'_' => 6 + usize::from(copen) * 3 + corig % 3,
+                _ => 12 + usize::from(corig > 1),
+            };
+            let mut opener = c.prev;
+            let mut found = false;
+            while opener != NONE && opener != bottom && opener != bottoms[slot] {
+                let o = &self.delims[opener];
+                if o.ch == ch && o.open {
+                    found = if ch == b'~' {
+                        o.orig == corig
+                    } else {
+                        // The "rule of 3".
+                        !((copen || o.close)
+                            && !corig.is_multiple_of(3)
+                            && (o.orig + corig).is_multiple_of(3))
+                    };
+                    if found {
+                        break;
+                    }
+                }
+                opener = o.prev;
+            }
+            if !found {
+                bottoms[slot] = self.delims[closer].prev;
+                let next = self.delims[closer].next;
+                if !copen {
+                    self.remove_delim(closer);
+                }
+                closer = next;
+                continue;
+            }
+            let (on, cn) = (self.run_len(opener), self.run_len(closer));
+            let used = if ch == b'~' {
+                on
+            } else if on >= 2 && cn >= 2 {
+                2
+            } else {
+                1
+            };
+            let tag = match (ch, used) {
+                (b'~', _) => Tag::Del,
+                (_, 1) => Tag::Emph,
+                _ => Tag::Strong,
+            };
+            let (oi, ci) = (self.delims[opener].item, self.delims[closer].item);
+            if let Some(Item::Run { n, opens, .. }) = self.items.get_mut(oi) {
+                *n -= used;
+                opens.push(tag);
+            }
+            if let Some(Item::Run { n, closes, .. }) = self.items.get_mut(ci) {
+                *n -= used;
+                *closes += 1;
+            }
+            // Delimiters between the two can no longer match.
+            self.delims[opener].next = closer;
+            self.delims[closer].prev = opener;
+            if on == used {
+                self.remove_delim(opener);
+            }
+            if cn == used {
+                let next = self.delims[closer].next;
+                self.remove_delim(closer);
+                closer = next;
+            }
+        }
+        if bottom == NONE {
+            self.head = NONE;
+            self.last = NONE;
+        } else {
+            self.delims[bottom].next = NONE;
+            self.last = bottom;
+        }
+    }
+
+    fn open_bracket(&mut self, image: bool, len: usize) {
+        self.items.push(Item::Bracket(image));
+        if let Some(prev) = self.brackets.last_mut() {
+            prev.after = true;
+        }
+        self.pos += len;
+        self.brackets.push(Bracket {
+            item: self.items.len() - 1,
+            image,
+            bottom: self.last,
+            src: self.pos,
+            after: false,
+        });
+    }
+
+    fn pop_bracket(&mut self) {
+        self.brackets.pop();
+        self.floor = self.floor.min(self.brackets.len());
+    }
+
+    fn close_bracket(&mut self) {
+        let s = self.s;
+        let b = s.as_bytes();
+        let close = self.pos;
+        self.pos += 1;
+        let Some(&op) = self.brackets.last() else {
+            self.text("]");
+            return;
+        };
+        if !op.image && self.brackets.len() - 1 < self.floor {
+            self.pop_bracket();
+            self.text("]");
+            return;
+        }
+        let mut dest = None;
+        if b.get(self.pos) == Some(&b'(') {
+            if let Some(((ds, de), title, end)) = inline_link(b, self.pos + 1) {
+                let title = title.map_or(String::new(), |(ts, te)| unescape(&s[ts..te]));
+                dest = Some((unescape(&s[ds..de]), title));
+                self.pos = end;
+            }
+        }
+        if dest.is_none() && !self.refs.is_empty() {
+            let label_end = link_label(b, self.pos);
+            let key = match label_end {
+                Some(e) if e > self.pos + 2 => Some(&s[self.pos + 1..e - 1]),
+                _ if !op.after && link_label(b, op.src - 1) == Some(close + 1) => {
+                    Some(&s[op.src..close])
+                }
+                _ => None,
+            };
+            if let Some(r) = key.and_then(|k| find_ref(self.refs, k)) {
+                dest = Some((r.url.clone(), r.title.clone()));
+                if let Some(e) = label_end {
+                    self.pos = e;
+                }
+            }
+        }
+        self.pop_bracket();
+        let Some((url, title)) = dest else {
+            self.text("]");
+            return;
+        };
+        if let Some(item) = self.items.get_mut(op.item) {
+            *item = Item::Open(if op.image {
+                Tag::Image { url, title }
+            } else {
+                Tag::Link { url, title }
+            });
+        }
+        self.emphasis(op.bottom);
+        self.items.push(Item::Close);
+        if !op.image {
+            self.floor = self.brackets.len();
+        }
+    }
+
+    /// `<`: an autolink, raw HTML, or a literal `<`.
+    fn angle(&mut self) {
+        let s = self.s;
+        let b = s.as_bytes();
+        let p = self.pos;
+        if let Some((end, email)) = autolink(b, p) {
+            let inner = &s[p + 1..end - 1];
+            let mut url = String::new();
+            if email {
+                url.push_str("mailto:");
+            }
+            url.push_str(inner);
+            self.items.push(Item::Open(Tag::Link {
+                url,
+                title: String::new(),
+            }));
+            self.items.push(Item::Text(inner.to_string()));
+            self.items.push(Item::Close);
+            self.pos = end;
+            return;
+        }
+        if let Some(end) = self.html(p) {
+            self.items.push(Item::Raw(s[p..end].to_string()));
+            self.pos = end;
+            return;
+        }
+        self.text("<");
+        self.pos += 1;
+    }
+
+    /// Inline raw HTML at `p`: the index past it.
+    fn html(&mut self, p: usize) -> Option<usize> {
+        let b = self.s.as_bytes();
+        match b.get(p + 1)? {
+            b'!' if b[p..].starts_with(b"<!--") => {
+                let q = p + 4;
+                if b.get(q) == Some(&b'>') {
+                    return Some(q + 1);
+                }
+                if b[q..].starts_with(b"->") {
+                    return Some(q + 2);
+                }
+                self.find(q, b"-->", 0).map(|i| i + 3)
+            }
+            b'!' if b[p..].starts_with(b"<![CDATA[") => self.find(p + 9, b"]]>", 1).map(|i| i + 3),
+            b'!' if b.get(p + 2).is_some_and(u8::is_ascii_alphabetic) => {
+                self.find(p + 2, b">", 2).map(|i| i + 1)
+            }
+            b'?' => self.find(p + 2, b"?>", 3).map(|i| i + 2),
+            b'/' => close_tag(b, p),
+            _ => open_tag(b, p),
+        }
+    }
+
+    /// The first `pat` at or after `from`; a miss is remembered for all later searches.
+    fn find(&mut self, from: usize, pat: &[u8], k: usize) -> Option<usize> {
+        if from >= self.fail[k] {
+            return None;
+        }
+        let found = self
+            .s
+            .as_bytes()
+            .get(from..)
+            .and_then(|h| h.windows(pat.len()).position(|w| w == pat));
+        match found {
+            Some(i) => Some(from + i),
+            None => {
+                self.fail[k] = from;
+                None
+            }
+        }
+    }
+
+    fn finish(self, out: &mut Vec<Event>) {
+        for item in self.items {
+            match item {
+                Item::Text(t) => {
+                    if !t.is_empty() {
+                        out.push(Event::Text(t));
+                    }
+                }
+                Item::Raw(t) => out.push(Event::Raw(t)),
+                Item::Code(t) => out.push(Event::Code(t)),
+                Item::Soft => out.push(Event::SoftBreak),
+                Item::Hard => out.push(Event::HardBreak),
+                Item::Run {
+                    ch,
+                    n,
+                    closes,
+                    opens,
+                } => {
+                    for _ in 0..closes {
+                        out.push(Event::End);
+                    }
+                    if n > 0 {
+                        let mut t = String::new();
+                        for _ in 0..n {
+                            t.push(char::from(ch));
+                        }
+                        out.push(Event::Text(t));
+                    }
+                    for tag in opens.into_iter().rev() {
+                        out.push(Event::Start(tag));
+                    }
+                }
+                Item::Bracket(image) => {
+                    out.push(Event::Text(if image { "![" } else { "[" }.into()))
+                }
+                Item::Open(tag) => out.push(Event::Start(tag)),
+                Item::Close => out.push(Event::End),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(t: &str) -> Event {
+        Event::Text(t.into())
+    }
+
+    #[test]
+    fn tight_list_events() {
+        assert_eq!(
+            parse("- a\n- *b*\n\n```\ncode\n```"),
+            vec![
+                Event::Start(Tag::List(None)),
+                Event::Start(Tag::Item),
+                text("a"),
+                Event::End,
+                Event::Start(Tag::Item),
+                Event::Start(Tag::Emph),
+                text("b"),
+                Event::End,
+                Event::End,
+                Event::End,
+                Event::CodeBlock("code\n".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn table_rows_split_on_unescaped_pipes() {
+        assert_eq!(split_row("| a | b \\| c |"), ["a", "b | c"]);
+        assert_eq!(split_row("a||b"), ["a", "", "b"]);
+        assert_eq!(split_row("x | a \\|"), ["x", "a |"]);
+        assert_eq!(split_row("\\\\|b"), ["\\\\", "b"]);
+        assert_eq!(split_row("|"), [""]);
+        assert_eq!(
+            delim_row("|:--|:-:| --: |---|"),
+            Some(vec![Align::Left, Align::Center, Align::Right, Align::None])
+        );
+        assert_eq!(delim_row("| : |"), None);
+        assert_eq!(delim_row("-x-"), None);
+    }
+
+    #[test]
+    fn character_references() {
+        let e = |s: &str| entity(s, 0);
+        assert_eq!(e("&amp;x"), Some(('&', 5)));
+        assert_eq!(e("&#65;"), Some(('A', 5)));
+        assert_eq!(e("&#x1f600;"), Some(('😀', 9)));
+        assert_eq!(e("&#0;"), Some(('\u{fffd}', 4)));
+        assert_eq!(e("&#x110000;"), Some(('\u{fffd}', 10)));
+        assert_eq!(e("&#12345678;"), None);
+        assert_eq!(e("&AElig;"), None);
+        assert_eq!(e("&amp"), None);
+        assert_eq!(unescape("a\\*b&lt;\\q&bogus;"), "a*b<\\q&bogus;");
+    }
+
+    #[test]
+    fn html_block_kinds() {
+        for (line, para, kind) in [
+            ("<script>", false, 1),
+            ("<PRE class=x", true, 1),
+            ("<!-- x", true, 2),
+            ("<?php", true, 3),
+            ("<!DOCTYPE html>", true, 4),
+            ("<![CDATA[", true, 5),
+            ("<div class=x>", true, 6),
+            ("</table>", true, 6),
+            ("<custom-el a='1'>", false, 7),
+            ("<custom-el a='1'>", true, 0),
+            ("<a href='x'>text", false, 0),
+            ("<scripts>", false, 7),
+            ("<", false, 0),
+        ] {
+            assert_eq!(html_start(line.as_bytes(), para), kind, "{line}");
+        }
+        assert!(html_end(1, b"x</SCRIPT> y"));
+        assert!(!html_end(1, b"</scrip>"));
+    }
+
+    #[test]
+    fn events_stay_balanced_on_random_input() {
+        const PIECES: &[&str] = &[
+            "*",
+            "_",
+            "~",
+            "`",
+            "[",
+            "]",
+            "(",
+            ")",
+            "<",
+            ">",
+            "!",
+            "\\",
+            "&",
+            "|",
+            "-",
+            " ",
+            "\n",
+            "\t",
+            "a",
+            "é",
+            "> ",
+            "- ",
+            "1. ",
+            "```",
+            "    ",
+            "<!--",
+            "[a]: /u\n",
+        ];
+        let mut seed: u64 = 7;
+        for _ in 0..3_000 {
+            let mut src = String::new();
+            for _ in 0..40 {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                src.push_str(PIECES[(seed >> 33) as usize % PIECES.len()]);
+            }
+            let mut depth = 0usize;
+            for event in parse(&src) {
+                match event {
+                    Event::Start(_) => depth += 1,
+                    Event::End => {
+                        assert!(depth > 0, "unbalanced end for {src:?}");
+                        depth -= 1;
+                    }
+                    _ => {}
+                }
+            }
+            assert_eq!(depth, 0, "unclosed start for {src:?}");
+        }
+    }
+}
