@@ -639,12 +639,9 @@ impl Browser {
     /// Number of messages in the default widget's transcript (rendered or not, see
     /// [`transcript_total_js`]).
     pub fn message_count(&self) -> u64 {
-        self.exec(
-            &format!("return {};", transcript_total_js()),
-            json!([]),
-        )
-        .as_u64()
-        .unwrap_or(0)
+        self.exec(&format!("return {};", transcript_total_js()), json!([]))
+            .as_u64()
+            .unwrap_or(0)
     }
 
     /// Installs an `onEvent` handler that records the conversation id of bot messages in

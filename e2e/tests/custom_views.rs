@@ -31,10 +31,7 @@ fn bot_says(server: &Server, browser: &Browser, conversation: &str, payloads: &[
     let n = before + payloads.len() as u64;
     browser.wait_for(
         &format!("{} bot rows", payloads.len()),
-        &format!(
-            "{} >= {n}",
-            transcript_total_js()
-        ),
+        &format!("{} >= {n}", transcript_total_js()),
     );
 }
 
