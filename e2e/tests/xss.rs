@@ -4,7 +4,7 @@
 //! `window.__pwned` is unset, the shadow root holds no script-capable element, no `on*` attribute
 //! and no `href`/`src` outside the allowlist (http, https, mailto, tel).
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use webchat_e2e::{transcript_total_js, widget_root_js, Browser, Server};
 
 const DATA: &str = include_str!("../fixtures/xss.json");
@@ -138,6 +138,9 @@ fn run_suite(payloads: &[Value]) -> (Server, Browser, String) {
     let rows = |n: u64| format!("{} >= {n}", transcript_total_js());
     let mut expected = browser.message_count();
     let mut failures = Vec::new();
+    // What each payload's row rendered, summed: the transcript is windowed, so the rows of early
+    // payloads are no longer in the DOM when the suite ends.
+    let mut reached = Map::new();
     let mut seen = counts(Vec::new());
     let user = server.conversation_user(&conversation);
     for (i, payload) in payloads.iter().enumerate() {
@@ -156,6 +159,21 @@ fn run_suite(payloads: &[Value]) -> (Server, Browser, String) {
             &format!("payload #{i} to render: {payload}"),
             &rows(expected),
         );
+        let row = browser.exec(
+            &format!(
+                "const r = {}; const row = r.querySelector('[data-testid=\"message\"][aria-posinset=\"{expected}\"]');\
+                 const n = s => row ? row.querySelectorAll(s).length : 0;\
+                 return {{rows: row ? 1 : 0, unsupported: n('[data-testid=\"bpw-unsupported\"]'),\
+                   refused: n('.bpw-media-refused'), cards: n('[data-testid=\"bpw-card\"]'), markdown: n('.bpw-markdown'),\
+                   echo: n('.xss-echo'), links: n('a[href]')}};",
+                widget_root_js()
+            ),
+            json!([]),
+        );
+        for (k, v) in row.as_object().into_iter().flatten() {
+            let sum = reached.get(k).and_then(Value::as_u64).unwrap_or(0) + v.as_u64().unwrap_or(0);
+            reached.insert(k.clone(), json!(sum));
+        }
         // Report what this payload added (an earlier finding stays in the DOM).
         let now = counts(inspect(&browser));
         let problems: Vec<String> = now
@@ -185,16 +203,7 @@ fn run_suite(payloads: &[Value]) -> (Server, Browser, String) {
         failures.join("\n")
     );
     // The payloads reached the real renderers (not only the "unsupported" fallback).
-    let reached = browser.exec(
-        &format!(
-            "const r = {}; const n = s => r.querySelectorAll(s).length;\
-             return {{rows: n('[data-testid=\"message\"]'), unsupported: n('[data-testid=\"bpw-unsupported\"]'),\
-               refused: n('.bpw-media-refused'), cards: n('[data-testid=\"bpw-card\"]'), markdown: n('.bpw-markdown'),\
-               echo: n('.xss-echo'), links: n('a[href]')}};",
-            widget_root_js()
-        ),
-        json!([]),
-    );
+    let reached = Value::Object(reached);
     eprintln!("rendered: {reached}");
     for key in ["cards", "markdown", "echo", "links"] {
         assert!(
