@@ -24,16 +24,8 @@ use crate::ui::Ui;
 
 /// The widget's base CSS: the chrome (`style/webchat.css`), the dark theme (`style/dark.css`, one set
 /// of values used by both the `prefers-color-scheme` query and the `bpw-theme-dark` class hook), then
-/// the message renderers (`style/views.css`). `:where()` keeps the theme blocks at zero specificity.
-pub const CSS: &str = concat!(
-    include_str!("../style/webchat.css"),
-    "\n@media (prefers-color-scheme: dark) {\n:where(.bpw:not(.bpw-theme-light)) {\n",
-    include_str!("../style/dark.css"),
-    "}\n}\n:where(.bpw.bpw-theme-dark) {\n",
-    include_str!("../style/dark.css"),
-    "}\n",
-    include_str!("../style/views.css")
-);
+/// the message renderers (`style/views.css`), composed and minified by `build.rs`.
+pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
 
 /// A mounted widget. Dropping it unmounts the view and removes the host element.
 pub struct Mounted {
@@ -275,7 +267,8 @@ mod tests {
     /// The declarations of the first rule of `css` whose selector is `selector`, without whitespace.
     fn rule(css: &str, selector: &str) -> Vec<String> {
         let start = css
-            .find(&format!("{selector} {{"))
+            .find(&format!("}}{selector}{{"))
+            .map(|i| i + 1)
             .unwrap_or_else(|| panic!("style/webchat.css has no `{selector}` rule"));
         let body = &css[start..];
         let body = &body[body.find('{').expect("open") + 1..body.find('}').expect("close")];

@@ -94,7 +94,7 @@ pub fn download_sizes() -> Result<Vec<Sizes>> {
             .unwrap_or(&p)
             .to_string_lossy()
             .into_owned();
-        rows.push(measure("CSS (inside the wasm)", &rel, false)?);
+        rows.push(measure("CSS source (minified into the wasm)", &rel, false)?);
     }
     Ok(rows)
 }
