@@ -6,11 +6,12 @@
 use std::sync::{Arc, Mutex};
 
 use leptos::prelude::*;
-use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
+use webchat::json;
+use webchat::json::Value;
 use webchat::model::Message;
 use webchat::views::{self, render_message, CustomProps, RenderCtx};
 
