@@ -357,6 +357,9 @@ impl Mode {
     }
 }
 
+// One `Page` per panel, replaced only when the page changes: boxing the chat page's slots would buy
+// nothing.
+#[allow(clippy::large_enum_variant)]
 enum Page {
     BotInfo(bot_info::Page),
     List(ConversationList),
