@@ -6,13 +6,15 @@
 //! queue.
 //!
 //! ## Layers (each only depends on the ones above it)
-//! - [`model`]: plain serde data: `Config` (every v12 option, §1.3), `Message`, wire DTOs, outbox, ids,
-//!   host events. No browser types; tested natively.
+//! - [`model`]: plain data with hand-written JSON conversions: `Config` (every v12 option, §1.3),
+//!   `Message`, wire DTOs, outbox, ids, host events. No browser types; tested natively.
 //! - [`state`]: `ChatState` and its pure reducer `apply(ChatEvent)`; tested natively.
 //! - [`transport`]: the socket.io 4 client (pure `codec` + `socket` over `web_sys::WebSocket`), `fetch`
 //!   JSON client, backoff, and the per-widget `Session` running the v12 startup order (§1.5), reconnects
 //!   and the outbox.
-//! - [`json`]: JSON text into typed values (the browser's `JSON.parse` in wasm, serde_json natively).
+//! - [`json`](mod@json): the crate's own small JSON: the `Value` tree (insertion-ordered objects, `f64` numbers),
+//!   the `json!` macro, a strict text parser and printer, typed reads (`FromJson`) and the bridge to JS
+//!   values. Written for wasm size: no serialization framework, no float formatting code.
 //! - [`browser`]: storage, randomness, clock and sound helpers with quiet fallbacks.
 //! - [`ui`]: thin Leptos components reading the session's signals through the `ui::Chat` context.
 //!   Message content is rendered by `views::render_message`; grouping, the composer lock and the live

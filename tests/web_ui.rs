@@ -7,12 +7,13 @@
 
 use std::rc::Rc;
 
-use serde_json::json;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, ShadowRoot};
 
 use webchat::dom::Scope;
+use webchat::json;
+use webchat::json::FromJson;
 use webchat::model::{Config, Message};
 use webchat::state::ChatEvent;
 use webchat::transport::Session;
@@ -272,7 +273,7 @@ struct LongChat {
 
 impl LongChat {
     async fn open(chat_id: &str, n: usize, arrows: bool) -> LongChat {
-        let cfg: Config = serde_json::from_value(json!({
+        let cfg = Config::from_json(&json!({
             "host": "http://127.0.0.1:9", "botId": "b", "chatId": chat_id, "lazySocket": true,
             "enableArrowNavigation": arrows, "disableAnimations": true
         }))

@@ -6,12 +6,13 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 use webchat::dom::{Listener, Scope, E};
+use webchat::json;
+use webchat::json::Value;
 use webchat::model::Message;
 use webchat::views::{self, render_message, CustomProps, RenderCtx};
 

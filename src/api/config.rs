@@ -4,27 +4,22 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 
-use serde_json::Value;
 use wasm_bindgen::JsValue;
 
+use crate::json::{self, Value};
 use crate::model::config::{Config, ConfigError, Parsed};
 
 thread_local! {
     static WARNED: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
 }
 
-/// A JS value as JSON (`JSON.stringify` semantics: functions and `undefined` are dropped).
+/// A JS value as JSON (`JSON.stringify` semantics: functions and `undefined` are dropped); `undefined`
+/// and `null` are `{}`.
 pub fn to_json(v: &JsValue, what: &str) -> Result<Value, JsValue> {
     if v.is_undefined() || v.is_null() {
         return Ok(Value::Object(Default::default()));
     }
-    let s = js_sys::JSON::stringify(v).map_err(|_| {
-        js_error(&format!(
-            "botpressWebChat: {what} must be a plain JSON object"
-        ))
-    })?;
-    let s: String = s.into();
-    crate::json::parse(&s).map_err(|_| {
+    json::from_js(v).map_err(|_| {
         js_error(&format!(
             "botpressWebChat: {what} must be a plain JSON object"
         ))
@@ -33,7 +28,7 @@ pub fn to_json(v: &JsValue, what: &str) -> Result<Value, JsValue> {
 
 /// JSON into a JS value (plain objects, not `Map`s).
 pub fn from_json(v: &Value) -> JsValue {
-    js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+    json::to_js(v)
 }
 
 /// A thrown JS `Error` with `msg`.

@@ -4,13 +4,13 @@
 use std::rc::Rc;
 
 use js_sys::{Array, Function};
-use serde_json::{json, Value};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::config::{config_error, js_error, parse_init, to_json, warn_unknown};
 use super::instances::{self, Instance};
 use crate::dom::Listener;
+use crate::json;
 use crate::model::config::DEFAULT_CHAT_ID;
 use crate::model::events::HostEvent;
 use crate::model::Config;
@@ -83,7 +83,7 @@ pub fn init(config: JsValue, selector: JsValue) -> Result<(), JsValue> {
 }
 
 fn apply_config(session: &Rc<Session>, key: &str, cfg: Config) {
-    let public = serde_json::to_value(&cfg).unwrap_or(Value::Null);
+    let public = cfg.to_json();
     instances::restyle(key, &cfg);
     session.set_config(cfg);
     (instances::sink(key.to_string()))(HostEvent::ConfigChanged(public));

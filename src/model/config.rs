@@ -1,13 +1,13 @@
 //! Widget configuration: every Botpress v12 `init` option (botpress-protocols.md §1.3) with its default.
 //!
-//! Parsing from JavaScript happens in `api::config`; this type is plain serde data so it can be merged,
-//! compared and tested natively.
+//! Parsing from JavaScript happens in `api::config`; this type is plain data with a JSON form (camelCase
+//! keys, see [`Config::to_json`]) so it can be merged, compared and tested natively.
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use crate::json::{self, FromJson, Map, ToValue, Value};
 
 /// `viewMode` (§1.3): a floating embedded widget or a full-page chat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// JSON: the strings `"Embedded"` and `"Fullscreen"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ViewMode {
     /// Floating launcher + panel in a page corner (v12 default).
     #[default]
@@ -16,9 +16,29 @@ pub enum ViewMode {
     Fullscreen,
 }
 
+impl ViewMode {
+    /// The JSON name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ViewMode::Embedded => "Embedded",
+            ViewMode::Fullscreen => "Fullscreen",
+        }
+    }
+}
+
+impl FromJson for ViewMode {
+    fn from_json(v: &Value) -> Result<ViewMode, String> {
+        match v.as_str() {
+            Some("Embedded") => Ok(ViewMode::Embedded),
+            Some("Fullscreen") => Ok(ViewMode::Fullscreen),
+            _ => Err(json::invalid(v, "`Embedded` or `Fullscreen`")),
+        }
+    }
+}
+
 /// A width given as a number of pixels or any CSS length string (`containerWidth`, `layoutWidth`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+/// JSON: the number or the string.
+#[derive(Debug, Clone, PartialEq)]
 pub enum CssLength {
     /// Pixels.
     Px(f64),
@@ -30,22 +50,42 @@ impl CssLength {
     /// The CSS text of this length (`360` becomes `"360px"`).
     pub fn to_css(&self) -> String {
         match self {
-            CssLength::Px(n) => format!("{n}px"),
+            CssLength::Px(n) => format!("{}px", json::number_to_string(*n)),
             CssLength::Css(s) => s.clone(),
         }
     }
 }
 
+impl FromJson for CssLength {
+    fn from_json(v: &Value) -> Result<CssLength, String> {
+        match v {
+            Value::Number(n) => Ok(CssLength::Px(*n)),
+            Value::String(s) => Ok(CssLength::Css(s.clone())),
+            _ => Err(json::invalid(v, "a number of pixels or a CSS length")),
+        }
+    }
+}
+
+impl ToValue for CssLength {
+    fn to_value(&self) -> Value {
+        match self {
+            CssLength::Px(n) => Value::from(*n),
+            CssLength::Css(s) => Value::String(s.clone()),
+        }
+    }
+}
+
 /// Every option `window.botpressWebChat.init` accepts (§1.3). Field docs give the v12 default.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+///
+/// JSON: camelCase keys (`r#ref` is `ref`, also read as `reference`); absent keys take the default,
+/// unknown keys are ignored; the token is read but never written.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Botpress base URL; `""` means the page origin. Default `""` (v12: `window.ROOT_PATH`).
     pub host: String,
     /// The bot to talk to. Required by `init`.
     pub bot_id: String,
     /// JWT sent as `X-BP-ExternalAuth: Bearer <jwt>` (§1.6). Never stored or logged. Default none.
-    #[serde(skip_serializing)]
     pub external_auth_token: Option<String>,
     /// Custom user id; ≥ 24 chars it becomes the visitor id, else `/users/customId` (§1.7). Default none.
     pub user_id: Option<String>,
@@ -58,7 +98,6 @@ pub struct Config {
     /// `Embedded` or `Fullscreen`. Default `Embedded`.
     pub view_mode: ViewMode,
     /// Signed reference `msg=signature` (§1.4 `/conversations/reference`). Default none.
-    #[serde(alias = "reference")]
     pub r#ref: Option<String>,
     /// Hide the floating launcher button. Default false.
     pub hide_widget: bool,
@@ -231,7 +270,7 @@ pub enum ConfigError {
     WrongType {
         /// The offending option.
         key: String,
-        /// What serde said.
+        /// What was wrong with it.
         detail: String,
     },
     /// `botId` is missing or empty.
@@ -286,28 +325,183 @@ impl Config {
     /// Build a config from `DEFAULT_CONFIG` plus `patch` (v12 `configure`: replace over defaults).
     pub fn from_patch(patch: &Value) -> Result<(Config, Parsed), ConfigError> {
         let patch = &normalize(patch);
-        let mut base = serde_json::to_value(Config::default()).expect("default config serializes");
+        let mut base = Config::default().to_json();
         let parsed = merge_checked(&mut base, patch)?;
-        let cfg = finish(base, patch)?;
+        let cfg = Config::from_value(&base)?;
         Ok((cfg, parsed))
     }
 
     /// Deep-merge `patch` over this config (v12 `mergeConfig`).
     pub fn merged(&self, patch: &Value) -> Result<(Config, Parsed), ConfigError> {
         let patch = &normalize(patch);
-        let mut base = serde_json::to_value(self).expect("config serializes");
+        let mut base = self.to_json();
         let parsed = merge_checked(&mut base, patch)?;
-        // the token is not serialized; carry it unless the patch sets one
-        let mut cfg = finish(base, patch)?;
+        // the token is not in the JSON; carry it unless the patch sets one
+        let mut cfg = Config::from_value(&base)?;
         if patch.get("externalAuthToken").is_none() {
             cfg.external_auth_token = self.external_auth_token.clone();
         }
         Ok((cfg, parsed))
     }
+
+    /// The config's JSON: every option under its camelCase name (`None` as `null`), except the
+    /// external auth token, which is never written.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        let mut put = |key: &str, v: &dyn ToValue| {
+            m.insert(key.to_string(), v.to_value());
+        };
+        put("host", &self.host);
+        put("botId", &self.bot_id);
+        put("userId", &self.user_id);
+        put("userIdScope", &self.user_id_scope);
+        put("conversationId", &self.conversation_id);
+        put("chatId", &self.chat_id);
+        put("viewMode", &self.view_mode.name());
+        put("ref", &self.r#ref);
+        put("hideWidget", &self.hide_widget);
+        put("showConversationsButton", &self.show_conversations_button);
+        put("enableReset", &self.enable_reset);
+        put("enableTranscriptDownload", &self.enable_transcript_download);
+        put(
+            "enableConversationDeletion",
+            &self.enable_conversation_deletion,
+        );
+        put("showUserName", &self.show_user_name);
+        put("showUserAvatar", &self.show_user_avatar);
+        put("showTimestamp", &self.show_timestamp);
+        put("botName", &self.bot_name);
+        put("botConvoDescription", &self.bot_convo_description);
+        put("avatarUrl", &self.avatar_url);
+        put("composerPlaceholder", &self.composer_placeholder);
+        put("stylesheet", &self.stylesheet);
+        put("extraStylesheet", &self.extra_stylesheet);
+        put("className", &self.class_name);
+        put("containerWidth", &self.container_width);
+        put("layoutWidth", &self.layout_width);
+        put("locale", &self.locale);
+        put("lazySocket", &self.lazy_socket);
+        put("disableNotificationSound", &self.disable_notification_sound);
+        put("disableAnimations", &self.disable_animations);
+        put("closeOnEscape", &self.close_on_escape);
+        put("enableArrowNavigation", &self.enable_arrow_navigation);
+        put("useSessionStorage", &self.use_session_storage);
+        put("enablePersistHistory", &self.enable_persist_history);
+        put(
+            "enableResetSessionShortcut",
+            &self.enable_reset_session_shortcut,
+        );
+        put("enableVoiceComposer", &self.enable_voice_composer);
+        put("showPoweredBy", &self.show_powered_by);
+        put("exposeStore", &self.expose_store);
+        put("overrides", &self.overrides);
+        put("isEmulator", &self.is_emulator);
+        put("frontendVersion", &self.frontend_version);
+        Value::Object(m)
+    }
+
+    /// Reads a config object: absent keys take their default, unknown keys are ignored, a key of the
+    /// wrong type is an error naming it (the first one, in field order).
+    pub fn from_value(v: &Value) -> Result<Config, ConfigError> {
+        let obj = v.as_object().ok_or(ConfigError::NotAnObject)?;
+        let mut c = Config::default();
+        let reference = if obj.contains_key("ref") {
+            "ref"
+        } else {
+            "reference"
+        };
+        set(obj, "host", &mut c.host)?;
+        set(obj, "botId", &mut c.bot_id)?;
+        set(obj, "externalAuthToken", &mut c.external_auth_token)?;
+        set(obj, "userId", &mut c.user_id)?;
+        set(obj, "userIdScope", &mut c.user_id_scope)?;
+        set(obj, "conversationId", &mut c.conversation_id)?;
+        set(obj, "chatId", &mut c.chat_id)?;
+        set(obj, "viewMode", &mut c.view_mode)?;
+        set(obj, reference, &mut c.r#ref)?;
+        set(obj, "hideWidget", &mut c.hide_widget)?;
+        set(
+            obj,
+            "showConversationsButton",
+            &mut c.show_conversations_button,
+        )?;
+        set(obj, "enableReset", &mut c.enable_reset)?;
+        set(
+            obj,
+            "enableTranscriptDownload",
+            &mut c.enable_transcript_download,
+        )?;
+        set(
+            obj,
+            "enableConversationDeletion",
+            &mut c.enable_conversation_deletion,
+        )?;
+        set(obj, "showUserName", &mut c.show_user_name)?;
+        set(obj, "showUserAvatar", &mut c.show_user_avatar)?;
+        set(obj, "showTimestamp", &mut c.show_timestamp)?;
+        set(obj, "botName", &mut c.bot_name)?;
+        set(obj, "botConvoDescription", &mut c.bot_convo_description)?;
+        set(obj, "avatarUrl", &mut c.avatar_url)?;
+        set(obj, "composerPlaceholder", &mut c.composer_placeholder)?;
+        set(obj, "stylesheet", &mut c.stylesheet)?;
+        set(obj, "extraStylesheet", &mut c.extra_stylesheet)?;
+        set(obj, "className", &mut c.class_name)?;
+        set(obj, "containerWidth", &mut c.container_width)?;
+        set(obj, "layoutWidth", &mut c.layout_width)?;
+        set(obj, "locale", &mut c.locale)?;
+        set(obj, "lazySocket", &mut c.lazy_socket)?;
+        set(
+            obj,
+            "disableNotificationSound",
+            &mut c.disable_notification_sound,
+        )?;
+        set(obj, "disableAnimations", &mut c.disable_animations)?;
+        set(obj, "closeOnEscape", &mut c.close_on_escape)?;
+        set(obj, "enableArrowNavigation", &mut c.enable_arrow_navigation)?;
+        set(obj, "useSessionStorage", &mut c.use_session_storage)?;
+        set(obj, "enablePersistHistory", &mut c.enable_persist_history)?;
+        set(
+            obj,
+            "enableResetSessionShortcut",
+            &mut c.enable_reset_session_shortcut,
+        )?;
+        set(obj, "enableVoiceComposer", &mut c.enable_voice_composer)?;
+        set(obj, "showPoweredBy", &mut c.show_powered_by)?;
+        set(obj, "exposeStore", &mut c.expose_store)?;
+        set(obj, "overrides", &mut c.overrides)?;
+        set(obj, "isEmulator", &mut c.is_emulator)?;
+        set(obj, "frontendVersion", &mut c.frontend_version)?;
+        Ok(c)
+    }
 }
 
-/// `reference` is v12's other name for `ref`: merged under `ref` (the serialized config always has a
-/// `ref` key, so deserializing both would be a duplicate field). `ref` wins when both are given.
+impl FromJson for Config {
+    /// [`Config::from_value`] with the error as text.
+    fn from_json(v: &Value) -> Result<Config, String> {
+        Config::from_value(v).map_err(|e| e.to_string())
+    }
+}
+
+/// Sets `*slot` from the option `key` of `obj` when present. Not inlined: 41 copies would cost
+/// kilobytes of wasm.
+#[inline(never)]
+fn set<T: FromJson>(obj: &Map, key: &str, slot: &mut T) -> Result<(), ConfigError> {
+    if let Some(v) = obj.get(key) {
+        *slot = T::from_json(v).map_err(|detail| wrong_type(key, detail))?;
+    }
+    Ok(())
+}
+
+#[inline(never)]
+fn wrong_type(key: &str, detail: String) -> ConfigError {
+    ConfigError::WrongType {
+        key: key.to_string(),
+        detail,
+    }
+}
+
+/// `reference` is v12's other name for `ref`: merged under `ref` (the config's JSON always has a
+/// `ref` key, so the merged object would carry both). `ref` wins when both are given.
 fn normalize(patch: &Value) -> Value {
     let mut p = patch.clone();
     if let Some(obj) = p.as_object_mut() {
@@ -330,35 +524,6 @@ fn merge_checked(base: &mut Value, patch: &Value) -> Result<Parsed, ConfigError>
     Ok(parsed)
 }
 
-/// Deserialize the merged value; on failure find the key whose value is wrong so the error names it.
-fn finish(merged: Value, patch: &Value) -> Result<Config, ConfigError> {
-    match serde_json::from_value::<Config>(merged.clone()) {
-        Ok(cfg) => Ok(cfg),
-        Err(err) => {
-            let detail = err.to_string();
-            // Try each patch key alone over the defaults to find the culprit.
-            if let Some(obj) = patch.as_object() {
-                for (key, value) in obj {
-                    let mut probe = serde_json::to_value(Config::default()).expect("serializes");
-                    if let Some(map) = probe.as_object_mut() {
-                        map.insert(key.clone(), value.clone());
-                    }
-                    if let Err(e) = serde_json::from_value::<Config>(probe) {
-                        return Err(ConfigError::WrongType {
-                            key: key.clone(),
-                            detail: e.to_string(),
-                        });
-                    }
-                }
-            }
-            Err(ConfigError::WrongType {
-                key: "?".into(),
-                detail,
-            })
-        }
-    }
-}
-
 /// Recursive object merge: objects merge key by key, anything else replaces.
 pub fn deep_merge(base: &mut Value, patch: &Value) {
     match (base, patch) {
@@ -376,9 +541,9 @@ pub fn deep_merge(base: &mut Value, patch: &Value) {
     }
 }
 
-/// `GET /botInfo` (§1.4). Every field is optional so a partial reply never fails.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+/// `GET /botInfo` (§1.4). Every field is optional so a partial reply never fails (camelCase keys;
+/// absent keys take the default, unknown ones are ignored).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BotInfo {
     /// Bot display name.
     pub name: String,
@@ -400,10 +565,31 @@ pub struct BotInfo {
     pub details: Value,
 }
 
+impl FromJson for BotInfo {
+    fn from_json(v: &Value) -> Result<BotInfo, String> {
+        let obj = json::object(v, "struct BotInfo")?;
+        let mut b = BotInfo::default();
+        json::set(obj, "name", &mut b.name)?;
+        json::set(obj, "description", &mut b.description)?;
+        json::set(obj, "showBotInfoPage", &mut b.show_bot_info_page)?;
+        json::set(obj, "extraStylesheet", &mut b.extra_stylesheet)?;
+        json::set(
+            obj,
+            "disableNotificationSound",
+            &mut b.disable_notification_sound,
+        )?;
+        json::set(obj, "lazySocket", &mut b.lazy_socket)?;
+        json::set(obj, "maxMessageLength", &mut b.max_message_length)?;
+        json::set(obj, "languages", &mut b.languages)?;
+        json::set(obj, "details", &mut b.details)?;
+        Ok(b)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn defaults_match_v12() {
@@ -535,7 +721,7 @@ mod tests {
 
     #[test]
     fn every_known_key_round_trips() {
-        let json = serde_json::to_value(Config::default()).unwrap();
+        let json = Config::default().to_json();
         for key in json.as_object().unwrap().keys() {
             assert!(
                 KNOWN_KEYS.contains(&key.as_str()),
@@ -548,6 +734,119 @@ mod tests {
     fn token_is_never_serialized() {
         let (c, _) =
             Config::from_patch(&json!({"botId": "b", "externalAuthToken": "secret"})).unwrap();
-        assert!(!serde_json::to_string(&c).unwrap().contains("secret"));
+        assert!(!c.to_json().to_string().contains("secret"));
+    }
+
+    #[test]
+    fn the_json_form_has_every_option_but_the_token() {
+        let (c, _) = Config::from_patch(&json!({
+            "botId": "b", "externalAuthToken": "t", "viewMode": "Fullscreen", "layoutWidth": "50%",
+            "containerWidth": 400.5, "lazySocket": true, "overrides": {"composer": []}, "reference": "r"
+        }))
+        .unwrap();
+        let v = c.to_json();
+        let obj = v.as_object().unwrap();
+        assert_eq!(
+            obj.len(),
+            KNOWN_KEYS.len() - 2,
+            "all but `reference` and the token"
+        );
+        assert!(!obj.contains_key("externalAuthToken"));
+        assert_eq!(v["viewMode"], "Fullscreen");
+        assert_eq!(v["containerWidth"], json!(400.5));
+        assert_eq!(v["layoutWidth"], "50%");
+        assert_eq!(v["lazySocket"], true);
+        assert_eq!(v["disableNotificationSound"], Value::Null);
+        assert_eq!(v["ref"], "r");
+        assert_eq!(v["overrides"], json!({"composer": []}));
+        assert_eq!(v["locale"], "browser");
+        let back = Config::from_value(&v).unwrap();
+        assert_eq!(back.external_auth_token, None);
+        assert_eq!(
+            Config {
+                external_auth_token: Some("t".into()),
+                ..back
+            },
+            c
+        );
+        assert_eq!(
+            Config::from_value(&Config::default().to_json()).unwrap(),
+            Config::default()
+        );
+    }
+
+    #[test]
+    fn reading_a_config_object_directly() {
+        let c =
+            Config::from_json(&json!({"botId": "b", "reference": "x", "unknown": [1]})).unwrap();
+        assert_eq!((c.bot_id.as_str(), c.r#ref.as_deref()), ("b", Some("x")));
+        let c = Config::from_json(&json!({"ref": "a", "reference": "b"})).unwrap();
+        assert_eq!(c.r#ref.as_deref(), Some("a"), "`ref` wins");
+        assert_eq!(
+            Config::from_value(&json!({"locale": null})).unwrap_err(),
+            ConfigError::WrongType {
+                key: "locale".into(),
+                detail: "invalid type: null, expected a string".into()
+            }
+        );
+        assert_eq!(
+            Config::from_value(&json!("x")).unwrap_err(),
+            ConfigError::NotAnObject
+        );
+        assert!(Config::from_json(&json!({"viewMode": 1}))
+            .unwrap_err()
+            .contains("`viewMode`"));
+    }
+
+    #[test]
+    fn view_modes_and_css_lengths() {
+        for mode in [ViewMode::Embedded, ViewMode::Fullscreen] {
+            assert_eq!(ViewMode::from_json(&json!(mode.name())), Ok(mode));
+        }
+        for bad in [json!("embedded"), json!(null), json!({"Embedded": null})] {
+            assert!(ViewMode::from_json(&bad).is_err(), "{bad}");
+        }
+        assert_eq!(CssLength::from_json(&json!(12)), Ok(CssLength::Px(12.0)));
+        assert_eq!(
+            CssLength::from_json(&json!("3em")),
+            Ok(CssLength::Css("3em".into()))
+        );
+        assert!(CssLength::from_json(&json!(null)).is_err());
+        assert_eq!(CssLength::Px(12.5).to_css(), "12.5px");
+        assert_eq!(CssLength::Px(-3.0).to_value(), json!(-3));
+        assert_eq!(CssLength::Css("1vw".into()).to_value(), json!("1vw"));
+    }
+
+    #[test]
+    fn bot_info_reads_partial_replies() {
+        assert_eq!(BotInfo::from_json(&json!({})), Ok(BotInfo::default()));
+        let b = BotInfo::from_json(&json!({
+            "name": "Bot", "description": "d", "showBotInfoPage": true, "extraStylesheet": null,
+            "disableNotificationSound": false, "lazySocket": true, "maxMessageLength": 500,
+            "languages": ["en", "fr"], "details": {"avatarUrl": "/a.png"}, "security": {}
+        }))
+        .unwrap();
+        assert_eq!(
+            b,
+            BotInfo {
+                name: "Bot".into(),
+                description: "d".into(),
+                show_bot_info_page: true,
+                extra_stylesheet: None,
+                disable_notification_sound: Some(false),
+                lazy_socket: Some(true),
+                max_message_length: Some(500),
+                languages: vec!["en".into(), "fr".into()],
+                details: json!({"avatarUrl": "/a.png"}),
+            }
+        );
+        for bad in [
+            json!({"name": null}),
+            json!({"languages": "en"}),
+            json!({"maxMessageLength": -1}),
+            json!([]),
+        ] {
+            assert!(BotInfo::from_json(&bad).is_err(), "{bad}");
+        }
     }
 }

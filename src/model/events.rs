@@ -1,9 +1,10 @@
 //! Events the widget reports to the host page: v12 lifecycle names (posted with `window.postMessage`,
 //! §1.2) and the messaging-inject topics delivered to `onEvent` handlers (§3.2).
 
-use serde_json::{json, Value};
-
 use super::Message;
+
+use crate::json;
+use crate::json::Value;
 
 /// Something the host page may want to know.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +71,7 @@ impl HostEvent {
             HostEvent::ConfigChanged(v) | HostEvent::MessageSent(v) | HostEvent::Data(v) => {
                 v.clone()
             }
-            HostEvent::MessageReceived(m) => serde_json::to_value(m).unwrap_or(Value::Null),
+            HostEvent::MessageReceived(m) => m.to_json(),
             HostEvent::UserConnected(u) => json!({ "userId": u }),
             HostEvent::Error { code, message } => json!({ "code": code, "message": message }),
             _ => Value::Null,

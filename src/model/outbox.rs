@@ -14,14 +14,13 @@
 //!
 //! [`Outbox::retry`] puts a failed item back in the queue at its original position.
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use crate::json::{self, field, set, FromJson, Map, Value};
 
 /// Payload types v12 sends to `/messages`; all others go to `/events` (`MESSAGE_TYPES`, §1.2).
 pub const MESSAGE_TYPES: &[&str] = &["text", "quick_reply", "form", "login_prompt", "postback"];
 
 /// Which endpoint a payload goes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     /// `POST /messages` (stored in the transcript).
     Messages,
@@ -40,6 +39,14 @@ impl Route {
         }
     }
 
+    /// The stored name: `"Messages"` or `"Events"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Route::Messages => "Messages",
+            Route::Events => "Events",
+        }
+    }
+
     /// The API path.
     pub fn path(self) -> &'static str {
         match self {
@@ -49,9 +56,19 @@ impl Route {
     }
 }
 
-/// One queued payload.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl FromJson for Route {
+    fn from_json(v: &Value) -> Result<Route, String> {
+        match v.as_str() {
+            Some("Messages") => Ok(Route::Messages),
+            Some("Events") => Ok(Route::Events),
+            _ => Err(json::invalid(v, "`Messages` or `Events`")),
+        }
+    }
+}
+
+/// One queued payload. Stored as `{clientId, route, payload, conversationId, failed, attempts}`;
+/// `failed` and `attempts` may be absent (entries stored before they existed).
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutboxItem {
     /// Idempotency key, also `payload.clientMessageId`.
     pub client_id: String,
@@ -62,10 +79,8 @@ pub struct OutboxItem {
     /// Conversation it belongs to (None: the server picks the most recent).
     pub conversation_id: Option<String>,
     /// The server refused it for good; skipped by [`Outbox::next`] until [`Outbox::retry`].
-    #[serde(default)]
     pub failed: bool,
     /// Transient failures in a row (drives the retry backoff).
-    #[serde(default)]
     pub attempts: u32,
 }
 
@@ -80,6 +95,40 @@ impl OutboxItem {
             failed: false,
             attempts: 0,
         }
+    }
+
+    /// The stored form.
+    pub fn to_value(&self) -> Value {
+        let mut obj = Map::new();
+        obj.insert("clientId".into(), self.client_id.as_str().into());
+        obj.insert("route".into(), self.route.name().into());
+        obj.insert("payload".into(), self.payload.clone());
+        obj.insert(
+            "conversationId".into(),
+            self.conversation_id.as_deref().into(),
+        );
+        obj.insert("failed".into(), self.failed.into());
+        obj.insert("attempts".into(), self.attempts.into());
+        Value::Object(obj)
+    }
+}
+
+impl FromJson for OutboxItem {
+    fn from_json(v: &Value) -> Result<OutboxItem, String> {
+        let obj = json::object(v, "struct OutboxItem")?;
+        let required = |key: &str| obj.get(key).ok_or_else(|| json::missing(key));
+        let mut item = OutboxItem {
+            client_id: String::from_json(required("clientId")?)?,
+            route: Route::from_json(required("route")?)?,
+            payload: required("payload")?.clone(),
+            conversation_id: None,
+            failed: false,
+            attempts: 0,
+        };
+        set(obj, "conversationId", &mut item.conversation_id)?;
+        set(obj, "failed", &mut item.failed)?;
+        set(obj, "attempts", &mut item.attempts)?;
+        Ok(item)
     }
 }
 
@@ -119,7 +168,7 @@ pub enum Step {
 }
 
 /// Ordered queue, unique by `client_id`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Outbox {
     /// Items in send order.
     pub items: Vec<OutboxItem>,
@@ -206,21 +255,30 @@ impl Outbox {
         self.items.retain(|i| i.client_id != client_id);
     }
 
-    /// Serialize for storage.
+    /// The stored text: `{"items":[...]}`.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| "{\"items\":[]}".into())
+        let items = self.items.iter().map(OutboxItem::to_value).collect();
+        let mut obj = Map::new();
+        obj.insert("items".into(), Value::Array(items));
+        Value::Object(obj).to_string()
     }
 
-    /// Parse from storage; corrupt data gives an empty outbox.
+    /// Parse from storage; corrupt data (bad text, a missing or malformed item) gives an empty outbox.
     pub fn from_json(s: &str) -> Outbox {
-        crate::json::parse(s).unwrap_or_default()
+        let read = |v: &Value| -> Result<Outbox, String> {
+            let obj = json::object(v, "struct Outbox")?;
+            Ok(Outbox {
+                items: field(obj, "items")?.ok_or_else(|| json::missing("items"))?,
+            })
+        };
+        json::parse(s).and_then(|v| read(&v)).unwrap_or_default()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn item(id: &str, payload: Value) -> OutboxItem {
         OutboxItem::new(id.into(), payload, None)
@@ -409,6 +467,50 @@ mod tests {
         let old = r#"{"items":[{"clientId":"x","route":"Messages","payload":{"type":"text"},"conversationId":null}]}"#;
         let o = Outbox::from_json(old);
         assert_eq!(o.next().unwrap().client_id, "x");
+    }
+
+    #[test]
+    fn stored_form_is_stable() {
+        let mut o = Outbox::default();
+        o.push(OutboxItem::new(
+            "k".into(),
+            json!({"type": "text", "text": "hi"}),
+            Some("c".into()),
+        ));
+        o.push(item("e", json!({"type": "custom_event"})));
+        o.record("e", SendOutcome::Transient);
+        assert_eq!(
+            json::parse(&o.to_json()).unwrap(),
+            json!({"items": [
+                {"clientId": "k", "route": "Messages", "payload": {"type": "text", "text": "hi"},
+                 "conversationId": "c", "failed": false, "attempts": 0},
+                {"clientId": "e", "route": "Events", "payload": {"type": "custom_event"},
+                 "conversationId": null, "failed": false, "attempts": 1}
+            ]})
+        );
+        assert_eq!(Outbox::from_json(&o.to_json()), o);
+    }
+
+    #[test]
+    fn malformed_storage_gives_an_empty_outbox() {
+        for bad in [
+            "",
+            "[]",
+            "{}",
+            r#"{"items":{}}"#,
+            r#"{"items":[{"route":"Messages","payload":{}}]}"#,
+            r#"{"items":[{"clientId":"x","route":"Nowhere","payload":{}}]}"#,
+            r#"{"items":[{"clientId":"x","route":"Events"}]}"#,
+            r#"{"items":[{"clientId":"x","route":"Events","payload":1,"attempts":-1}]}"#,
+            r#"{"items":[{"clientId":"x","route":"Events","payload":1,"failed":null}]}"#,
+        ] {
+            assert_eq!(Outbox::from_json(bad), Outbox::default(), "{bad}");
+        }
+        let ok = Outbox::from_json(
+            r#"{"items":[{"clientId":"x","route":"Events","payload":null,"extra":1}],"v":2}"#,
+        );
+        assert_eq!(ok.items[0].payload, Value::Null);
+        assert_eq!(ok.items[0].route, Route::Events);
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub struct Pending {
     /// Client-generated idempotency key (`payload.clientMessageId`).
     pub client_id: String,
     /// The payload as sent.
-    pub payload: serde_json::Value,
+    pub payload: crate::json::Value,
     /// Delivery state.
     pub delivery: Delivery,
 }
@@ -298,7 +298,7 @@ impl ChatState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn msg(id: &str, author: Option<&str>, conv: &str) -> Message {
         Message {

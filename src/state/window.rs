@@ -498,7 +498,7 @@ pub fn at_bottom(scroll_top: f64, scroll_height: f64, client_height: f64) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn msgs(n: usize) -> Vec<Message> {
         (0..n)

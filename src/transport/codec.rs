@@ -4,27 +4,32 @@
 //! `<type>[<attachments>-][<namespace>,][<ack id>][<json>]` (botpress-protocols.md §1.5 uses namespace
 //! `/guest` and the single event `event` carrying `{name, data}`).
 
-use serde_json::Value;
+use crate::json::{self, field, set, FromJson, Value};
 
-/// Engine.IO handshake (`0{...}`) fields we use.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Engine.IO handshake (`0{...}`) fields we use: `{sid, pingInterval, pingTimeout}`, the intervals
+/// defaulting to 25 s and 20 s, other fields ignored.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Handshake {
     /// Engine.IO session id (not the namespace sid).
     pub sid: String,
     /// Server ping interval in ms.
-    #[serde(default = "default_ping_interval")]
     pub ping_interval: u32,
     /// Ping timeout in ms.
-    #[serde(default = "default_ping_timeout")]
     pub ping_timeout: u32,
 }
 
-fn default_ping_interval() -> u32 {
-    25_000
-}
-fn default_ping_timeout() -> u32 {
-    20_000
+impl FromJson for Handshake {
+    fn from_json(v: &Value) -> Result<Handshake, String> {
+        let obj = json::object(v, "struct Handshake")?;
+        let mut h = Handshake {
+            sid: field(obj, "sid")?.ok_or_else(|| json::missing("sid"))?,
+            ping_interval: 25_000,
+            ping_timeout: 20_000,
+        };
+        set(obj, "pingInterval", &mut h.ping_interval)?;
+        set(obj, "pingTimeout", &mut h.ping_timeout)?;
+        Ok(h)
+    }
 }
 
 /// One Engine.IO packet (text transport).
@@ -66,7 +71,11 @@ pub fn decode_eio(frame: &str) -> Result<EioPacket, CodecError> {
     let t = chars.next().ok_or(CodecError::Empty)?;
     let rest = chars.as_str();
     Ok(match t {
-        '0' => EioPacket::Open(crate::json::parse(rest).map_err(CodecError::Json)?),
+        '0' => EioPacket::Open(
+            json::parse(rest)
+                .and_then(|v| Handshake::from_json(&v))
+                .map_err(CodecError::Json)?,
+        ),
         '1' => EioPacket::Close,
         '2' => EioPacket::Ping(rest.into()),
         '3' => EioPacket::Pong(rest.into()),
@@ -161,7 +170,7 @@ pub fn decode_sio(s: &str) -> Result<SioPacket, CodecError> {
     let data: Option<Value> = if rest.is_empty() {
         None
     } else {
-        Some(crate::json::parse(rest).map_err(CodecError::Json)?)
+        Some(json::parse(rest).map_err(CodecError::Json)?)
     };
     Ok(match t {
         '0' => SioPacket::Connect { nsp, data },
@@ -241,14 +250,25 @@ pub fn encode_sio(p: &SioPacket) -> String {
     }
 }
 
-/// The `{name, data}` envelope of a Botpress `event` frame (§1.5).
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+/// The `{name, data}` envelope of a Botpress `event` frame (§1.5); `data` defaults to `null`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct BpEvent {
     /// e.g. `guest.webchat.message`.
     pub name: String,
     /// The event data (carries `__room`).
-    #[serde(default)]
     pub data: Value,
+}
+
+impl FromJson for BpEvent {
+    fn from_json(v: &Value) -> Result<BpEvent, String> {
+        let obj = json::object(v, "struct BpEvent")?;
+        let mut e = BpEvent {
+            name: field(obj, "name")?.ok_or_else(|| json::missing("name"))?,
+            data: Value::Null,
+        };
+        set(obj, "data", &mut e.data)?;
+        Ok(e)
+    }
 }
 
 /// Build the socket URL: `ws(s)://host/socket.io/?visitorId=..&EIO=4&transport=websocket`.
@@ -271,7 +291,7 @@ pub fn socket_url(host: &str, visitor_id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn eio_roundtrip() {
@@ -328,7 +348,7 @@ mod tests {
                     (nsp.as_str(), name.as_str(), *id),
                     ("/guest", "event", None)
                 );
-                let bp: BpEvent = serde_json::from_value(args[0].clone()).unwrap();
+                let bp = BpEvent::from_json(&args[0]).unwrap();
                 assert_eq!(bp.name, "guest.webchat.message");
                 assert_eq!(bp.data, json!({"id": "m"}));
             }
@@ -366,6 +386,35 @@ mod tests {
         assert!(decode_sio("2/guest,{}").is_err());
         assert!(decode_sio("2/guest,[]").is_err());
         assert_eq!(decode_sio("9").unwrap_err(), CodecError::UnknownType('9'));
+    }
+
+    #[test]
+    fn handshake_and_event_envelopes() {
+        assert_eq!(
+            decode_eio(r#"0{"sid":"s"}"#).unwrap(),
+            EioPacket::Open(Handshake {
+                sid: "s".into(),
+                ping_interval: 25_000,
+                ping_timeout: 20_000
+            })
+        );
+        for bad in [
+            r#"0{"pingInterval":1}"#,
+            r#"0{"sid":1}"#,
+            r#"0{"sid":"s","pingTimeout":-5}"#,
+            "0[]",
+        ] {
+            assert!(matches!(decode_eio(bad), Err(CodecError::Json(_))), "{bad}");
+        }
+        assert_eq!(
+            BpEvent::from_json(&json!({"name": "n"})).unwrap(),
+            BpEvent {
+                name: "n".into(),
+                data: Value::Null
+            }
+        );
+        assert!(BpEvent::from_json(&json!({"data": {}})).is_err());
+        assert!(BpEvent::from_json(&json!("event")).is_err());
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! What the UI and the page can ask a session to do, and the pure mapping of `sendEvent` /
 //! `sendPayload` arguments onto it (botpress-protocols.md §1.2).
 
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::Value;
 
 /// What the UI (and `sendEvent`) can ask for.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +75,7 @@ pub fn event_command(p: &Value) -> Result<Option<Command>, String> {
         ),
         "loadConversation" => Command::LoadConversation(match p.get("conversationId") {
             Some(Value::String(s)) => s.clone(),
-            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::Number(n)) => json::number_to_string(*n),
             _ => return Err("`conversationId` is required".into()),
         }),
         "toggleBotInfo" => Command::ToggleBotInfo,

@@ -4,12 +4,11 @@
 //! the URL, storage or logs. Each request takes the client's `AbortController` signal, so `destroy()`
 //! cancels everything in flight.
 
-use serde::de::DeserializeOwned;
-use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, Request, RequestInit, Response};
 
+use crate::json::{FromJson, Value};
 use crate::model::outbox::SendOutcome;
 use crate::model::wire::ApiError;
 
@@ -118,12 +117,12 @@ impl HttpClient {
     }
 
     /// `GET {base}{path}`.
-    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, HttpError> {
+    pub async fn get<T: FromJson>(&self, path: &str) -> Result<T, HttpError> {
         self.send("GET", path, None, None).await.and_then(decode)
     }
 
     /// `POST {base}{path}` with a JSON body and optional external token; decodes the JSON reply.
-    pub async fn post<T: DeserializeOwned>(
+    pub async fn post<T: FromJson>(
         &self,
         path: &str,
         body: &Value,
@@ -187,7 +186,7 @@ impl HttpClient {
             crate::json::parse(&text).unwrap_or(Value::String(text))
         };
         if !resp.ok() {
-            let mut body: ApiError = serde_json::from_value(json.clone()).unwrap_or_default();
+            let mut body = ApiError::from_json(&json).unwrap_or_default();
             if body.message.is_empty() {
                 body.message = json.as_str().unwrap_or_default().to_string();
             }
@@ -197,8 +196,8 @@ impl HttpClient {
     }
 }
 
-fn decode<T: DeserializeOwned>(v: Value) -> Result<T, HttpError> {
-    serde_json::from_value(v).map_err(|e| HttpError::Decode(e.to_string()))
+fn decode<T: FromJson>(v: Value) -> Result<T, HttpError> {
+    T::from_json(&v).map_err(HttpError::Decode)
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 //! each (re)connect (§1.5), the reconnect and online/offline decisions, the routing of server events
 //! (§1.5) and the payloads the session builds (the `visit` event). The session only executes them.
 
-use serde_json::{json, Value};
-
 use super::backoff;
 use super::codec::BpEvent;
+use crate::json;
+use crate::json::{FromJson, Value};
 use crate::model::ids::{classify_user_id, UserIdUse};
 use crate::model::{Config, Message};
 
@@ -181,7 +181,7 @@ pub enum ServerEvent {
 /// Classify a socket `event` frame.
 pub fn route_server_event(ev: BpEvent) -> ServerEvent {
     match ev.name.as_str() {
-        "guest.webchat.message" => match serde_json::from_value::<Message>(ev.data) {
+        "guest.webchat.message" => match Message::from_json(&ev.data) {
             Ok(message) => {
                 let client_id = message
                     .payload
@@ -218,7 +218,7 @@ pub fn route_server_event(ev: BpEvent) -> ServerEvent {
         }
         "guest.webchat.clear" => match ev.data.get("conversationId") {
             Some(Value::String(c)) => ServerEvent::Clear(c.clone()),
-            Some(Value::Number(n)) => ServerEvent::Clear(n.to_string()),
+            Some(Value::Number(n)) => ServerEvent::Clear(json::number_to_string(*n)),
             _ => ServerEvent::Ignored,
         },
         _ => ServerEvent::Ignored,

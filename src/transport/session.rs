@@ -5,7 +5,6 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use serde_json::{json, Value};
 use wasm_bindgen_futures::spawn_local;
 
 use super::backoff;
@@ -18,6 +17,8 @@ use super::plan::{
 use super::socket::{Socket, SocketEvent};
 use crate::browser;
 use crate::dom::Timeout;
+use crate::json;
+use crate::json::{FromJson, Value};
 use crate::model::config::ViewMode;
 use crate::model::events::HostEvent;
 use crate::model::ids::{classify_user_id, is_valid_visitor_id, UserIdUse};
@@ -76,7 +77,8 @@ impl Session {
         let ui_config = Store::new(without_token(&config));
         if config.enable_persist_history {
             let saved = browser::storage_get(config.use_session_storage, &history_key(&config))
-                .and_then(|s| crate::json::parse::<Vec<String>>(&s).ok())
+                .and_then(|s| json::parse(&s).ok())
+                .and_then(|v| Vec::<String>::from_json(&v).ok())
                 .unwrap_or_default();
             state.update_quiet(|s| {
                 s.apply(ChatEvent::SentHistory(saved));
@@ -747,9 +749,8 @@ impl Session {
         let cfg = self.config.borrow();
         if cfg.enable_persist_history {
             let list = self.state.with(|s| s.sent_history.clone());
-            if let Ok(json) = serde_json::to_string(&list) {
-                browser::storage_set(cfg.use_session_storage, &history_key(&cfg), &json);
-            }
+            let text = Value::from(list).to_string();
+            browser::storage_set(cfg.use_session_storage, &history_key(&cfg), &text);
         }
     }
 

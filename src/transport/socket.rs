@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
 use crate::dom::Timeout;
+use crate::json::FromJson;
 
 use super::codec::{decode_eio, decode_sio, encode_eio, encode_sio, BpEvent, EioPacket, SioPacket};
 
@@ -104,11 +105,7 @@ impl Inner {
                 Ok(SioPacket::Event {
                     nsp, name, args, ..
                 }) if nsp == NAMESPACE && name == "event" => {
-                    if let Some(Ok(ev)) = args
-                        .into_iter()
-                        .next()
-                        .map(serde_json::from_value::<BpEvent>)
-                    {
+                    if let Some(Ok(ev)) = args.into_iter().next().map(|v| BpEvent::from_json(&v)) {
                         (self.sink)(SocketEvent::Event(ev));
                     }
                 }

@@ -3,13 +3,13 @@
 //! the transcript while shown; `sendEvent({type:'toggleBotInfo'})` and the header button toggle it, and
 //! botInfo `showBotInfoPage` shows it first. Every URL passes [`crate::views::url::safe_url`].
 
-use serde_json::Value;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlSelectElement};
 
 use super::Cx;
 use crate::dom::{self, Scope, E};
 use crate::i18n::Key;
+use crate::json::Value;
 use crate::transport::Command;
 use crate::views::url::safe_url;
 
@@ -364,7 +364,7 @@ pub fn toggle(cx: &Cx, scope: &mut Scope) -> Element {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     const HOST: &str = "https://bot.example.com";
 

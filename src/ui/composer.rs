@@ -6,7 +6,6 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use serde_json::Value;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlTextAreaElement, KeyboardEvent, ShadowRoot};
 
@@ -14,6 +13,7 @@ use super::overrides::{Location, Slot};
 use super::{icon, recall, rows, Chat, Cx, ICON_SEND};
 use crate::dom::{self, Scope, E};
 use crate::i18n::{tf, Key};
+use crate::json::Value;
 use crate::transport::Command;
 use crate::views::{self, QuickReply};
 

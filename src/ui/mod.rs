@@ -28,12 +28,12 @@ pub mod windowing;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use serde_json::Value;
 use web_sys::{Element, Node};
 
 use crate::browser;
 use crate::dom::{self, Scope, E};
 use crate::i18n::{t, Key, Lang};
+use crate::json::Value;
 use crate::model::config::ViewMode;
 use crate::model::Config;
 use crate::state::{ChatState, ConnectionStatus, Subscription};

@@ -13,11 +13,12 @@ use std::collections::BTreeMap;
 
 use std::rc::Rc;
 
-use serde_json::{json, Map, Value};
 use web_sys::{Element, Node};
 
 use super::{Chat, Cx};
 use crate::dom::{self, Scope, E};
+use crate::json;
+use crate::json::{Map, Value};
 use crate::model::Message;
 use crate::transport::command::event_command;
 use crate::views::convert::Custom;

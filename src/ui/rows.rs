@@ -214,7 +214,8 @@ pub fn announcement(lang: Lang, bot_name: &str, m: &Message) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{json, Value};
+    use crate::json;
+    use crate::json::Value;
 
     fn msg(id: &str, author: Option<&str>, payload: Value) -> Message {
         Message {

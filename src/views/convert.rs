@@ -5,7 +5,7 @@
 //! translated to the legacy webchat shapes exactly like v12 does, then the legacy shape is parsed.
 //! Unknown or malformed payloads become [`Content::Unsupported`]; nothing here panics.
 
-use serde_json::{Map, Value};
+use crate::json::{self, Map, Value};
 
 /// Registry key of the built-in quick replies view (`custom channel-web/QuickReplies`, §1.8).
 pub const QUICK_REPLIES: (&str, &str) = ("channel-web", "QuickReplies");
@@ -121,7 +121,7 @@ pub struct Custom {
     /// View name (`view` or, as v12 sends, `component`).
     pub view: String,
     /// Every payload field except `type`, `module`, `view` and `component`.
-    pub props: Map<String, Value>,
+    pub props: Map,
 }
 
 /// One quick reply button (`{title, payload}`).
@@ -136,7 +136,7 @@ pub struct QuickReply {
 impl QuickReply {
     /// The payload a click sends: `{type:'quick_reply', text:title, payload}` (§1.8).
     pub fn to_payload(&self) -> Value {
-        serde_json::json!({"type": "quick_reply", "text": self.title, "payload": self.payload})
+        crate::json!({"type": "quick_reply", "text": self.title, "payload": self.payload})
     }
 }
 
@@ -153,7 +153,7 @@ pub struct QuickReplies {
 
 impl QuickReplies {
     /// Parses the props of a `channel-web/QuickReplies` custom payload; `None` when malformed.
-    pub fn from_props(props: &Map<String, Value>) -> Option<Self> {
+    pub fn from_props(props: &Map) -> Option<Self> {
         let replies = parse_quick_replies(props.get("quick_replies")?)?;
         let wrapped = match props.get("wrapped") {
             None | Some(Value::Null) => None,
@@ -196,7 +196,7 @@ pub struct Dropdown {
 
 impl Dropdown {
     /// Parses the props of an `extensions/Dropdown` custom payload; `None` when malformed.
-    pub fn from_props(props: &Map<String, Value>) -> Option<Self> {
+    pub fn from_props(props: &Map) -> Option<Self> {
         let options = props
             .get("options")?
             .as_array()?
@@ -244,7 +244,7 @@ impl Dropdown {
             .map(|o| o.value.as_str())
             .collect::<Vec<_>>()
             .join(",");
-        serde_json::json!({"type": "quick_reply", "text": text, "payload": payload})
+        crate::json!({"type": "quick_reply", "text": text, "payload": payload})
     }
 }
 
@@ -323,7 +323,7 @@ fn to_legacy(payload: &Value) -> Option<Value> {
                                 Some(v) => v.clone(),
                                 None => Value::Null,
                             };
-                            serde_json::json!({"title": title, "payload": payload})
+                            crate::json!({"title": title, "payload": payload})
                         })
                         .collect()
                 })
@@ -333,7 +333,7 @@ fn to_legacy(payload: &Value) -> Option<Value> {
                     .map(|cs| {
                         cs.iter()
                             .map(|c| {
-                                serde_json::json!({
+                                crate::json!({
                                     "label": c.get("title").cloned().unwrap_or(Value::Null),
                                     "value": c.get("value").cloned().unwrap_or(Value::Null),
                                 })
@@ -388,8 +388,8 @@ fn to_legacy(payload: &Value) -> Option<Value> {
 }
 
 /// `{type:'custom', module, component, ...rest}` from a universal payload.
-fn custom_shape(key: (&str, &str), obj: &Map<String, Value>, drop: &[&str]) -> Map<String, Value> {
-    let mut out: Map<String, Value> = obj
+fn custom_shape(key: (&str, &str), obj: &Map, drop: &[&str]) -> Map {
+    let mut out: Map = obj
         .iter()
         .filter(|(k, _)| !drop.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
@@ -401,7 +401,7 @@ fn custom_shape(key: (&str, &str), obj: &Map<String, Value>, drop: &[&str]) -> M
 }
 
 /// Universal cards → `{type:'carousel', text:' ', elements:[{title, picture, subtitle, buttons}]}`.
-fn carousel_shape(cards: &[Value], feedback: Option<Value>) -> Map<String, Value> {
+fn carousel_shape(cards: &[Value], feedback: Option<Value>) -> Map {
     let elements = cards
         .iter()
         .map(|card| {
@@ -415,20 +415,20 @@ fn carousel_shape(cards: &[Value], feedback: Option<Value>) -> Map<String, Value
                 .map(|a| {
                     let title = a.get("title").cloned().unwrap_or(Value::Null);
                     match a.get("action").and_then(Value::as_str) {
-                        Some("Say something") => serde_json::json!({
+                        Some("Say something") => crate::json!({
                             "type": "say_something", "title": title,
                             "text": a.get("text").cloned().unwrap_or(Value::Null)}),
-                        Some("Open URL") => serde_json::json!({
+                        Some("Open URL") => crate::json!({
                             "type": "open_url", "title": title,
                             "url": a.get("url").cloned().unwrap_or(Value::Null)}),
-                        Some("Postback") => serde_json::json!({
+                        Some("Postback") => crate::json!({
                             "type": "postback", "title": title,
                             "payload": a.get("payload").cloned().unwrap_or(Value::Null)}),
                         _ => a.clone(),
                     }
                 })
                 .collect();
-            serde_json::json!({
+            crate::json!({
                 "title": card.get("title").cloned().unwrap_or(Value::Null),
                 "picture": card.get("image").cloned().unwrap_or(Value::Null),
                 "subtitle": card.get("subtitle").cloned().unwrap_or(Value::Null),
@@ -476,7 +476,7 @@ fn content_of(v: &Value) -> Content {
     parsed.unwrap_or_else(|| unsupported(v))
 }
 
-fn media(obj: &Map<String, Value>, key: &str) -> Option<Media> {
+fn media(obj: &Map, key: &str) -> Option<Media> {
     let url = obj.get(key)?.as_str()?.trim();
     if url.is_empty() {
         return None;
@@ -487,7 +487,7 @@ fn media(obj: &Map<String, Value>, key: &str) -> Option<Media> {
     })
 }
 
-fn carousel(obj: &Map<String, Value>) -> Option<Vec<Card>> {
+fn carousel(obj: &Map) -> Option<Vec<Card>> {
     let elements = obj.get("elements")?.as_array()?;
     let cards = elements.iter().map(card).collect::<Option<Vec<_>>>()?;
     (!cards.is_empty()).then_some(cards)
@@ -528,7 +528,7 @@ fn card_button(v: &Value) -> Option<CardButton> {
     }
 }
 
-fn location(obj: &Map<String, Value>) -> Option<Location> {
+fn location(obj: &Map) -> Option<Location> {
     let latitude = number(obj.get("latitude")?)?;
     let longitude = number(obj.get("longitude")?)?;
     if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
@@ -544,14 +544,14 @@ fn location(obj: &Map<String, Value>) -> Option<Location> {
 
 fn number(v: &Value) -> Option<f64> {
     match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::Number(n) => Some(*n),
+        Value::String(s) => json::parse_number(s.trim()),
         _ => None,
     }
     .filter(|f: &f64| f.is_finite())
 }
 
-fn custom(obj: &Map<String, Value>) -> Option<Custom> {
+fn custom(obj: &Map) -> Option<Custom> {
     let module = obj.get("module")?.as_str()?.trim();
     let view = obj
         .get("view")
@@ -561,7 +561,7 @@ fn custom(obj: &Map<String, Value>) -> Option<Custom> {
     if module.is_empty() || view.is_empty() {
         return None;
     }
-    let props: Map<String, Value> = obj
+    let props: Map = obj
         .iter()
         .filter(|(k, _)| !matches!(k.as_str(), "type" | "module" | "view" | "component"))
         .map(|(k, v)| (k.clone(), v.clone()))
@@ -587,7 +587,7 @@ fn extras_of(v: &Value) -> Extras {
     };
     let keyboard = ["quick_replies", "buttons"]
         .iter()
-        .find_map(|k| obj.get(*k).and_then(parse_quick_replies))
+        .find_map(|k| obj.get(k).and_then(parse_quick_replies))
         .unwrap_or_default();
     let wrapped_no_bubble = obj
         .get("wrapped")
@@ -625,21 +625,21 @@ fn parse_quick_replies(v: &Value) -> Option<Vec<QuickReply>> {
 }
 
 /// A string field; numbers and booleans are stringified (bots send `"title": 3`).
-fn text_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
+fn text_field(obj: &Map, key: &str) -> Option<String> {
     obj.get(key).and_then(scalar_string)
 }
 
 fn scalar_string(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(json::number_to_string(*n)),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
 }
 
 /// A boolean flag: `true`, or the strings `"true"`.
-fn flag(obj: &Map<String, Value>, key: &str) -> bool {
+fn flag(obj: &Map, key: &str) -> bool {
     matches!(obj.get(key), Some(Value::Bool(true)))
         || matches!(obj.get(key), Some(Value::String(s)) if s == "true")
 }
@@ -647,7 +647,7 @@ fn flag(obj: &Map<String, Value>, key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn content(v: Value) -> Content {
         convert(&v).content

@@ -20,11 +20,11 @@ pub mod url;
 
 use std::rc::Rc;
 
-use serde_json::Value;
 use web_sys::Element;
 
 use crate::dom::{Scope, E};
 use crate::i18n::{self, Key, Lang};
+use crate::json::Value;
 use crate::model::Message;
 
 pub use convert::{convert, Content, Converted, QuickReply};
@@ -233,7 +233,7 @@ pub fn locks_composer(msg: &Message) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn msg(author: Option<&str>, payload: Value) -> Message {
         Message {

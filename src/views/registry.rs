@@ -16,8 +16,6 @@ use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 
-use serde::Serialize;
-use serde_json::{Map, Value};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
@@ -26,6 +24,7 @@ use super::builtin;
 use super::convert::{Custom, DROPDOWN, QUICK_REPLIES};
 use super::{Callback, RenderCtx};
 use crate::dom::{Scope, E};
+use crate::json::{self, Map, Value};
 use crate::model::Message;
 
 /// What a Rust custom view receives.
@@ -46,7 +45,7 @@ pub struct CustomProps {
     /// The message is the last of its group (`isLastOfGroup`).
     pub is_last_of_group: bool,
     /// Every payload field except `type`, `module`, `view` and `component`.
-    pub data: Map<String, Value>,
+    pub data: Map,
     /// Sends a payload as the user (`sendPayload` / `onSendData`).
     pub send_payload: Callback<Value>,
     /// Sends an event (`sendEvent`).
@@ -311,8 +310,7 @@ fn js_props(
     ctx: &RenderCtx,
     name: &str,
 ) -> Result<(JsValue, Vec<JsCallback>), JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let props = Value::Object(custom.props.clone()).serialize(&serializer)?;
+    let props = json::to_js(&Value::Object(custom.props.clone()));
     let set =
         |k: &str, v: &JsValue| js_sys::Reflect::set(&props, &JsValue::from_str(k), v).map(|_| ());
     set("messageId", &JsValue::from_str(&msg.id))?;
@@ -322,15 +320,13 @@ fn js_props(
     set("isLastOfGroup", &JsValue::from_bool(ctx.is_last_of_group))?;
     let forward = |target: Callback<Value>, what: &'static str| {
         let name = name.to_string();
-        Closure::wrap(Box::new(move |value: JsValue| {
-            match serde_wasm_bindgen::from_value::<Value>(value) {
-                Ok(Value::Object(obj)) => target(Value::Object(obj)),
-                Ok(_) => report(
-                    &name,
-                    &JsValue::from_str(&format!("{what} expects an object")),
-                ),
-                Err(err) => report(&name, &err.into()),
-            }
+        Closure::wrap(Box::new(move |value: JsValue| match json::from_js(&value) {
+            Ok(Value::Object(obj)) => target(Value::Object(obj)),
+            Ok(_) => report(
+                &name,
+                &JsValue::from_str(&format!("{what} expects an object")),
+            ),
+            Err(err) => report(&name, &JsValue::from_str(&format!("{what}: {err}"))),
         }) as Box<dyn Fn(JsValue)>)
     };
     let send_payload = forward(ctx.send_payload.clone(), "sendPayload");

@@ -4,11 +4,11 @@
 //! unlike v12 which allowed `javascript:`), `postback` sends `{type:'postback', payload}`,
 //! `say_something` sends `{type:'say_something', text}`.
 
-use serde_json::json;
 use web_sys::Element;
 
 use super::new_tab_link;
 use crate::dom::{Scope, E};
+use crate::json;
 use crate::views::convert::{Card, CardButton};
 use crate::views::url::safe_url;
 use crate::views::RenderCtx;

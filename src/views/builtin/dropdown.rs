@@ -10,11 +10,11 @@ use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use super::markdown::append_nodes;
 use crate::dom::{flag, Scope, E};
 use crate::i18n::Key;
+use crate::json::Value;
 use crate::model::Message;
 use crate::views::convert::{Custom, Dropdown, DropdownOption};
 use crate::views::markdown::{parse_markdown, plain_text_nodes};
 use crate::views::{Callback, RenderCtx};
-use serde_json::Value;
 
 /// Registry entry for `extensions/Dropdown`.
 pub fn render(custom: &Custom, msg: &Message, ctx: &RenderCtx, scope: &mut Scope) -> Element {

@@ -5,15 +5,22 @@ use web_sys::Element;
 use super::new_tab_link;
 use crate::dom::E;
 use crate::i18n::Key;
+use crate::json;
 use crate::views::convert::Location;
 use crate::views::RenderCtx;
 
 /// The OpenStreetMap URL for a location.
 pub fn map_url(l: &Location) -> String {
-    format!(
-        "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}",
-        lat = l.latitude,
-        lon = l.longitude
+    let (lat, lon) = coordinates(l);
+    format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}")
+}
+
+/// Latitude and longitude as text, through [`json::number_to_string`] (formatting an `f64` directly
+/// would link Rust's float formatter into the wasm).
+fn coordinates(l: &Location) -> (String, String) {
+    (
+        json::number_to_string(l.latitude),
+        json::number_to_string(l.longitude),
     )
 }
 
@@ -24,7 +31,10 @@ pub fn render(location: &Location, ctx: &RenderCtx) -> Element {
         .title
         .clone()
         .or_else(|| location.address.clone())
-        .unwrap_or_else(|| format!("{}, {}", location.latitude, location.longitude));
+        .unwrap_or_else(|| {
+            let (lat, lon) = coordinates(location);
+            format!("{lat}, {lon}")
+        });
     let link = new_tab_link("bpw-location", &map_url(location))
         .testid("bpw-location-link")
         .attr("title", &ctx.trf(Key::OpenMap, &[("name", &heading)]))
@@ -53,6 +63,15 @@ mod tests {
         assert_eq!(
             map_url(&l),
             "https://www.openstreetmap.org/?mlat=45.5&mlon=-73.25#map=16/45.5/-73.25"
+        );
+        let whole = Location {
+            latitude: 45.0,
+            longitude: -73.0,
+            ..l
+        };
+        assert_eq!(
+            map_url(&whole),
+            "https://www.openstreetmap.org/?mlat=45&mlon=-73#map=16/45/-73"
         );
     }
 }

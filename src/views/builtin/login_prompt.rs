@@ -3,12 +3,13 @@
 //! (§1.8). The password is read from the field only at submit, cleared right after, and never kept,
 //! shown or logged.
 
-use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 
 use crate::dom::{flag, set_text, Scope, E};
 use crate::i18n::Key;
+use crate::json;
+use crate::json::Value;
 use crate::views::RenderCtx;
 
 /// The payload a login sends.

@@ -2,12 +2,12 @@
 //! and buttons that send `{type:'quick_reply', text:title, payload}` (§1.8). The buttons render as a
 //! keyboard: above the composer through `views::keyboard_for`, or inline under the last message.
 
-use serde_json::Value;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use crate::dom::{flag, Scope, E};
 use crate::i18n::{t, Key, Lang};
+use crate::json::Value;
 use crate::model::Message;
 use crate::views::convert::{Custom, QuickReplies, QuickReply};
 use crate::views::{render_payload, Callback, RenderCtx};
