@@ -1,7 +1,6 @@
 //! The instance table (one entry per `chatId`) and the `onEvent` handler list.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::Function;
@@ -40,20 +39,27 @@ struct Handler {
 }
 
 thread_local! {
-    static INSTANCES: RefCell<HashMap<String, Instance>> = RefCell::new(HashMap::new());
+    static INSTANCES: RefCell<Vec<(String, Instance)>> = const { RefCell::new(Vec::new()) };
     static HANDLERS: RefCell<Vec<Handler>> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
 }
 
 /// The session of `chat_key`, if initialised.
 pub fn session(chat_key: &str) -> Option<Rc<Session>> {
-    INSTANCES.with(|m| m.borrow().get(chat_key).map(|i| i.session.clone()))
+    INSTANCES.with(|m| {
+        m.borrow()
+            .iter()
+            .find(|(k, _)| k == chat_key)
+            .map(|(_, i)| i.session.clone())
+    })
 }
 
 /// Re-apply the stylesheet of `chat_key` for `cfg`.
 pub fn restyle(chat_key: &str, cfg: &crate::model::Config) {
     INSTANCES.with(|m| {
-        if let Some(mounted) = m.borrow().get(chat_key).and_then(|i| i.mounted.as_ref()) {
+        let all = m.borrow();
+        let found = all.iter().find(|(k, _)| k == chat_key);
+        if let Some(mounted) = found.and_then(|(_, i)| i.mounted.as_ref()) {
             mounted.restyle(cfg);
         }
     });
@@ -61,21 +67,31 @@ pub fn restyle(chat_key: &str, cfg: &crate::model::Config) {
 
 /// Register an instance (replacing, and so destroying, any previous one with the same key).
 pub fn insert(chat_key: String, inst: Instance) {
-    let old = INSTANCES.with(|m| m.borrow_mut().insert(chat_key, inst));
+    let old = remove_entry(&chat_key);
     drop(old);
+    INSTANCES.with(|m| m.borrow_mut().push((chat_key, inst)));
 }
 
 /// Remove and destroy an instance. Returns whether one existed.
 pub fn remove(chat_key: &str) -> bool {
-    let old = INSTANCES.with(|m| m.borrow_mut().remove(chat_key));
+    let old = remove_entry(chat_key);
     let existed = old.is_some();
+    // dropped outside the borrow: destroying a widget may run page code
     drop(old);
     existed
 }
 
+fn remove_entry(chat_key: &str) -> Option<Instance> {
+    INSTANCES.with(|m| {
+        let mut all = m.borrow_mut();
+        let i = all.iter().position(|(k, _)| k == chat_key)?;
+        Some(all.remove(i).1)
+    })
+}
+
 /// Remove and destroy every instance.
 pub fn remove_all() {
-    let all: Vec<Instance> = INSTANCES.with(|m| m.borrow_mut().drain().map(|(_, v)| v).collect());
+    let all: Vec<(String, Instance)> = INSTANCES.with(|m| std::mem::take(&mut *m.borrow_mut()));
     drop(all);
 }
 

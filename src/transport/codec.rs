@@ -58,7 +58,7 @@ pub enum CodecError {
     #[error("empty packet")]
     Empty,
     /// Unknown packet type character.
-    #[error("unknown packet type {0:?}")]
+    #[error("unknown packet type `{0}`")]
     UnknownType(char),
     /// Bad JSON in a packet body.
     #[error("bad packet json: {0}")]

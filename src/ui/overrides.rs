@@ -9,8 +9,6 @@
 //! The registry is read when a slot renders (when the panel opens, or the `overrides` option changes),
 //! so views must be registered before that.
 
-use std::collections::BTreeMap;
-
 use std::rc::Rc;
 
 use web_sys::{Element, Node};
@@ -74,8 +72,8 @@ pub struct OverrideRef {
 /// A parsed `overrides` option.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Overrides {
-    /// Entries by location, in config order.
-    pub at: BTreeMap<Location, Vec<OverrideRef>>,
+    /// Entries by location (in [`Location::ALL`] order), each list in config order.
+    pub at: [Vec<OverrideRef>; 4],
     /// Problems found, each with the location it concerns (`None`: the option as a whole).
     pub warnings: Vec<(Option<Location>, String)>,
 }
@@ -83,7 +81,7 @@ pub struct Overrides {
 impl Overrides {
     /// The entries of `location`.
     pub fn entries(&self, location: Location) -> &[OverrideRef] {
-        self.at.get(&location).map(Vec::as_slice).unwrap_or(&[])
+        &self.at[location as usize]
     }
 }
 
@@ -132,12 +130,10 @@ pub fn parse_overrides(value: Option<&Value>) -> Overrides {
                 name_at(item, &["module"]),
                 name_at(item, &["component", "view"]),
             ) {
-                (Some(module), Some(component)) => {
-                    out.at.entry(location).or_default().push(OverrideRef {
-                        module: module.into(),
-                        component: component.into(),
-                    })
-                }
+                (Some(module), Some(component)) => out.at[location as usize].push(OverrideRef {
+                    module: module.into(),
+                    component: component.into(),
+                }),
                 _ => out.warnings.push((
                     Some(location),
                     format!("`overrides.{key}` entry {item} needs `module` and `component`"),

@@ -6,7 +6,6 @@
 //! once and kept while its key holds, so a new message only builds one row.
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -228,13 +227,13 @@ impl Transcript {
         if same {
             return false;
         }
-        let mut old: HashMap<RowKey, RowView> =
-            self.rows.drain(..).map(|r| (r.key.clone(), r)).collect();
+        // the window holds a few dozen rows: a linear search beats hashing them in code size
+        let mut old: Vec<RowView> = std::mem::take(&mut self.rows);
         let mut next = Vec::with_capacity(wanted.len());
         for row in wanted {
             let key = row.key();
-            let view = match old.remove(&key) {
-                Some(v) => v,
+            let view = match old.iter().position(|v| v.key == key) {
+                Some(i) => old.swap_remove(i),
                 None => build_row(cx, env, row, self.total.get()),
             };
             next.push(view);

@@ -12,7 +12,6 @@
 //! message, and `console.error` names the `module/view`.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 
@@ -96,20 +95,25 @@ enum Entry {
 
 thread_local! {
     // The widget runs on one thread; views are registered by the page and read per render.
-    static REGISTRY: RefCell<BTreeMap<String, Entry>> = RefCell::new(builtins());
+    // A handful of entries: a list searched by name is smaller than a map and as fast.
+    static REGISTRY: RefCell<Vec<(String, Entry)>> = RefCell::new(builtins());
 }
 
-fn builtins() -> BTreeMap<String, Entry> {
-    let mut map = BTreeMap::new();
-    map.insert(
-        key(QUICK_REPLIES.0, QUICK_REPLIES.1),
-        Entry::Builtin(builtin::quick_replies::render as BuiltinRender),
-    );
-    map.insert(
-        key(DROPDOWN.0, DROPDOWN.1),
-        Entry::Builtin(builtin::dropdown::render as BuiltinRender),
-    );
-    map
+fn builtins() -> Vec<(String, Entry)> {
+    vec![
+        (
+            key(QUICK_REPLIES.0, QUICK_REPLIES.1),
+            Entry::Builtin(builtin::quick_replies::render as BuiltinRender),
+        ),
+        (
+            key(DROPDOWN.0, DROPDOWN.1),
+            Entry::Builtin(builtin::dropdown::render as BuiltinRender),
+        ),
+    ]
+}
+
+fn is_builtin(k: &str) -> bool {
+    k == key(QUICK_REPLIES.0, QUICK_REPLIES.1) || k == key(DROPDOWN.0, DROPDOWN.1)
 }
 
 fn key(module: &str, view: &str) -> String {
@@ -125,7 +129,7 @@ fn validate(module: &str, view: &str) -> Result<String, RegistryError> {
         });
     }
     let k = key(module, view);
-    if builtins().contains_key(&k) {
+    if is_builtin(&k) {
         return Err(RegistryError::BuiltIn(k));
     }
     Ok(k)
@@ -133,7 +137,13 @@ fn validate(module: &str, view: &str) -> Result<String, RegistryError> {
 
 fn insert(module: &str, view: &str, entry: Entry) -> Result<(), RegistryError> {
     let k = validate(module, view)?;
-    REGISTRY.with(|r| r.borrow_mut().insert(k, entry));
+    REGISTRY.with(|r| {
+        let mut r = r.borrow_mut();
+        match r.iter_mut().find(|(name, _)| *name == k) {
+            Some(slot) => slot.1 = entry,
+            None => r.push((k, entry)),
+        }
+    });
     Ok(())
 }
 
@@ -178,18 +188,30 @@ pub fn register_js(
 /// Removes a registered (non built-in) view; returns whether it existed.
 pub fn unregister(module: &str, view: &str) -> bool {
     match validate(module, view) {
-        Ok(k) => REGISTRY.with(|r| r.borrow_mut().remove(&k).is_some()),
+        Ok(k) => REGISTRY.with(|r| {
+            let mut r = r.borrow_mut();
+            let before = r.len();
+            r.retain(|(name, _)| *name != k);
+            r.len() != before
+        }),
         Err(_) => false,
     }
 }
 
 /// Whether a view (built-in or registered) exists under `module/view`.
 pub fn is_registered(module: &str, view: &str) -> bool {
-    REGISTRY.with(|r| r.borrow().contains_key(&key(module, view)))
+    let k = key(module, view);
+    REGISTRY.with(|r| r.borrow().iter().any(|(name, _)| *name == k))
 }
 
 fn lookup(module: &str, view: &str) -> Option<Entry> {
-    REGISTRY.with(|r| r.borrow().get(&key(module, view)).cloned())
+    let k = key(module, view);
+    REGISTRY.with(|r| {
+        r.borrow()
+            .iter()
+            .find(|(name, _)| *name == k)
+            .map(|(_, e)| e.clone())
+    })
 }
 
 /// Renders a custom payload through its registered view, or the fallback. Whatever the view leaves
