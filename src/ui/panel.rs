@@ -360,11 +360,14 @@ impl Mode {
 enum Page {
     BotInfo(bot_info::Page),
     List(ConversationList),
-    Chat {
-        transcript: Box<Transcript>,
-        below: Slot,
-        composer: ComposerSlot,
-    },
+    Chat(Box<ChatPage>),
+}
+
+/// The conversation: transcript, `below_conversation` overrides, composer.
+struct ChatPage {
+    transcript: Transcript,
+    below: Slot,
+    composer: ComposerSlot,
 }
 
 /// The panel body: one page at a time, rebuilt when the page changes.
@@ -395,15 +398,15 @@ impl Body {
             Mode::BotInfo => Page::BotInfo(bot_info::Page::new(section, end, cx)),
             Mode::List => Page::List(ConversationList::new(section, end, cx)),
             Mode::Chat => {
-                let transcript = Box::new(Transcript::new(section, end, cx, request.clone()));
+                let transcript = Transcript::new(section, end, cx, request.clone());
                 let mut below = Slot::new(Location::BelowConversation);
                 below.update(cx, section, Some(end.as_ref()));
                 let composer = ComposerSlot::new(section, end, cx);
-                Page::Chat {
+                Page::Chat(Box::new(ChatPage {
                     transcript,
                     below,
                     composer,
-                }
+                }))
             }
         }
     }
@@ -419,11 +422,12 @@ impl Body {
         match &mut self.page {
             Page::BotInfo(p) => p.update(cx),
             Page::List(l) => l.update(cx),
-            Page::Chat {
-                transcript,
-                below,
-                composer,
-            } => {
+            Page::Chat(page) => {
+                let ChatPage {
+                    transcript,
+                    below,
+                    composer,
+                } = &mut **page;
                 transcript.update(cx);
                 let anchor = composer.first();
                 below.update(cx, section, anchor.as_ref().map(|a| a.as_ref()));
