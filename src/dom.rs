@@ -237,15 +237,20 @@ pub struct Timeout {
     _closure: Closure<dyn FnMut()>,
 }
 
+/// A JS callback that runs `f` the first time it is called and does nothing after.
+fn once(f: Box<dyn FnOnce()>) -> Closure<dyn FnMut()> {
+    let mut f = Some(f);
+    Closure::wrap(Box::new(move || {
+        if let Some(f) = f.take() {
+            f();
+        }
+    }) as Box<dyn FnMut()>)
+}
+
 impl Timeout {
     /// Runs `f` once after `ms` milliseconds.
     pub fn new(ms: f64, f: Box<dyn FnOnce()>) -> Option<Timeout> {
-        let mut f = Some(f);
-        let closure = Closure::wrap(Box::new(move || {
-            if let Some(f) = f.take() {
-                f();
-            }
-        }) as Box<dyn FnMut()>);
+        let closure = once(f);
         let ms = if ms.is_finite() && ms > 0.0 {
             ms.min(i32::MAX as f64) as i32
         } else {
@@ -281,12 +286,7 @@ pub struct Frame {
 impl Frame {
     /// Runs `f` before the next paint.
     pub fn new(f: Box<dyn FnOnce()>) -> Option<Frame> {
-        let mut f = Some(f);
-        let closure = Closure::wrap(Box::new(move || {
-            if let Some(f) = f.take() {
-                f();
-            }
-        }) as Box<dyn FnMut()>);
+        let closure = once(f);
         let id = web_sys::window()?
             .request_animation_frame(closure.as_ref().unchecked_ref())
             .ok()?;

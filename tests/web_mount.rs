@@ -2,6 +2,10 @@
 //! opens the panel with the composer focused; `destroy` removes it and `init` works again.
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
+use support::{settle, sleep};
+
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, ShadowRoot};
@@ -66,24 +70,6 @@ fn user_rows(root: &ShadowRoot) -> u32 {
     root.query_selector_all("[data-testid=\"message\"][data-from=\"user\"]")
         .unwrap()
         .length()
-}
-
-/// Resolves after `ms` milliseconds (a macrotask: every pending microtask has run by then).
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
-}
-
-/// Lets the widget run its commands and renders (microtasks) and what they schedule next.
-async fn settle() {
-    for _ in 0..5 {
-        sleep(0).await;
-    }
 }
 
 /// Polls `cond` with short waits for about two seconds; panics naming `what` if it never holds.

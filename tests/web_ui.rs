@@ -5,6 +5,10 @@
 //! the window's edge). Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p webchat --target wasm32-unknown-unknown --test web_ui`.
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
+use support::settle;
+
 use std::rc::Rc;
 
 use wasm_bindgen::{JsCast, JsValue};
@@ -41,24 +45,6 @@ fn query(root: &ShadowRoot, selector: &str) -> HtmlElement {
         .unwrap()
         .unwrap_or_else(|| panic!("no {selector}"))
         .unchecked_into()
-}
-
-/// Resolves after `ms` milliseconds (a macrotask: every pending microtask has run by then).
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
-}
-
-/// Lets the widget run its commands and renders (microtasks) and what they schedule next.
-async fn settle() {
-    for _ in 0..5 {
-        sleep(0).await;
-    }
 }
 
 #[wasm_bindgen_test]

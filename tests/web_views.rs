@@ -3,6 +3,10 @@
 //! isolation). Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p webchat --test web_views`.
 #![cfg(target_arch = "wasm32")]
 
+mod support;
+
+use support::tick;
+
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -97,22 +101,6 @@ impl Drop for Mounted {
         self.unmount();
         self.root.remove();
     }
-}
-
-/// Resolves after `ms` milliseconds (a macrotask: every pending microtask has run by then).
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
-}
-
-/// Yields to the event loop once.
-async fn tick() {
-    sleep(0).await;
 }
 
 fn message(author: Option<&str>, payload: Value) -> Message {
