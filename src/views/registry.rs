@@ -8,10 +8,11 @@
 //! and `extensions/Dropdown` are entries of the same registry and cannot be replaced.
 //!
 //! Every render is isolated (style-anchors.md R11): an unregistered view, a JS view that throws, or a
-//! Rust view that panics (where unwinding exists) shows the "Unsupported message" fallback for that
-//! message, and `console.error` names the `module/view`.
+//! Rust view that panics (in the browser too, where a panic aborts: see `call_rust`) shows the
+//! "Unsupported message" fallback for that message, and `console.error` names the `module/view`.
 
 use std::cell::RefCell;
+#[cfg(not(target_arch = "wasm32"))]
 use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 
@@ -279,8 +280,33 @@ fn mount_rust(
     Ok(el)
 }
 
-/// Runs a Rust view; `None` when it panicked. Catches panics where unwinding exists (native tests,
-/// hosts built with `panic=unwind`); on wasm32-unknown-unknown a panic aborts the module instead.
+/// Runs a Rust view; `None` when it panicked.
+///
+/// In the browser (wasm32, where a panic aborts: there is no unwinding) the view runs as the executor
+/// of a `Promise`: JavaScript calls it synchronously, and when the panic traps, the trap unwinds the
+/// wasm frames of the view only, up to the `Promise` constructor, which turns it into a rejection
+/// (handled here, so nothing is logged twice). This frame then carries on and shows the fallback; the
+/// page and the other messages keep working. What the view had allocated is lost, and a second panic
+/// skips the panic hook (the panic count never went back to zero), which changes nothing here.
+#[cfg(target_arch = "wasm32")]
+fn call_rust(render: &RustRender, props: &CustomProps, el: &Element) -> Option<Cleanup> {
+    let mut outcome: Option<Cleanup> = None;
+    let mut returned = false;
+    let promise = js_sys::Promise::new(&mut |_resolve, _reject| {
+        outcome = Some(render(props, el));
+        returned = true;
+    });
+    if !returned {
+        // the rejection is expected: handle it (a handler that lives on, like the view's leftovers)
+        let handled = Closure::once(|_: JsValue| {});
+        let _ = promise.catch(&handled);
+        handled.forget();
+    }
+    outcome
+}
+
+/// Runs a Rust view; `None` when it panicked (natively, panics unwind: `catch_unwind` stops them).
+#[cfg(not(target_arch = "wasm32"))]
 fn call_rust(render: &RustRender, props: &CustomProps, el: &Element) -> Option<Cleanup> {
     std::panic::catch_unwind(AssertUnwindSafe(|| render(props, el))).ok()
 }
