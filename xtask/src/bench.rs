@@ -145,7 +145,7 @@ pub fn check_size_budget() -> Result {
 }
 
 /// Where cargo puts build output: `CARGO_TARGET_DIR` when set, else `target/` of the workspace.
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .map(|p| if p.is_absolute() { p } else { root().join(p) })

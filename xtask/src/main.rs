@@ -181,8 +181,8 @@ fn test(_args: &[String]) -> Result {
     bench::check_size_budget()?;
     run(&env, "cargo", &["build", "-p", "webchat-server"])?;
     let dist = root().join("dist").to_string_lossy().into_owned();
-    let server = root()
-        .join("target/debug/webchat-server")
+    let server = bench::target_dir()
+        .join("debug/webchat-server")
         .to_string_lossy()
         .into_owned();
     run_with(
