@@ -64,6 +64,10 @@ pub struct Windowing {
     dirty: Cell<bool>,
     conversation: RefCell<Option<Option<String>>>,
     pending: Cell<usize>,
+    /// The viewport as last read (by a pass or a scroll event). New messages use it instead of
+    /// reading the layout: a read right after the rows changed forces a synchronous reflow, once
+    /// per message in a burst.
+    seen: Cell<Option<Viewport>>,
 }
 
 impl Windowing {
@@ -95,6 +99,7 @@ impl Windowing {
             dirty: Cell::new(false),
             conversation: RefCell::new(None),
             pending: Cell::new(0),
+            seen: Cell::new(None),
         })
     }
 
@@ -137,7 +142,8 @@ impl Windowing {
         }
         let pinned = self.pinned();
         let current = self.range.get();
-        let height = self.viewport().map_or(FALLBACK_HEIGHT, |(v, _)| v.height);
+        let seen = self.seen.get();
+        let height = seen.map_or(FALLBACK_HEIGHT, |v| v.height);
         let limits = Self::limits();
         let next = {
             let l = self.layout.borrow();
@@ -155,8 +161,8 @@ impl Windowing {
                 }
                 Change::Same if !pinned => current,
                 _ if pinned => to_bottom(current.clamp(len)),
-                _ => match self.viewport() {
-                    Some((view, _)) => window::next_range(&l, current.clamp(len), view, &limits),
+                _ => match seen {
+                    Some(view) => window::next_range(&l, current.clamp(len), view, &limits),
                     None => window::bottom_range(&l, height, &limits),
                 },
             }
@@ -273,17 +279,16 @@ impl Windowing {
             self.log.get_bounding_client_rect().top() + f64::from(self.log.client_top());
         let origin = self.top.get_bounding_client_rect().top() - client_top + scroll_top;
         let height = f64::from(self.log.client_height());
-        Some((
-            Viewport {
-                top: scroll_top - origin,
-                height: if height > 0.0 {
-                    height
-                } else {
-                    FALLBACK_HEIGHT
-                },
+        let view = Viewport {
+            top: scroll_top - origin,
+            height: if height > 0.0 {
+                height
+            } else {
+                FALLBACK_HEIGHT
             },
-            origin,
-        ))
+        };
+        self.seen.set(Some(view));
+        Some((view, origin))
     }
 
     /// The first row whose bottom is below the viewport's top edge, and where it is.

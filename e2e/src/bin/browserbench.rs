@@ -72,7 +72,7 @@ const until = (cond) => new Promise((resolve) => {
   t.init_to_ready = (await ready) - tCall;
   const c0 = performance.now();
   q('launcher').click();
-  t.click_to_composer = (await until(() => root().activeElement === q('composer'))) - c0;
+  t.click_to_composer = (await until(() => q('composer') && root().activeElement === q('composer'))) - c0;
   const text = 'bench ' + Math.random().toString(36).slice(2);
   const composer = q('composer');
   composer.value = text;
