@@ -161,7 +161,17 @@ struct Inner {
     scheduled: Cell<bool>,
     dead: Cell<bool>,
     subscriptions: RefCell<Vec<Subscription>>,
+    /// Renders done since the last animation frame, and the frame that resets the count.
+    renders_in_frame: Cell<u32>,
+    frame: RefCell<Option<dom::Frame>>,
+    /// A render waiting for the next frame.
+    pending_render: RefCell<Option<Box<dyn FnOnce()>>>,
 }
+
+/// Renders a frame may take at once, in microtasks; past that, the next render waits for the next
+/// animation frame. A burst of bot messages (each its own socket task) then costs one DOM update per
+/// frame instead of one per message, and the browser keeps painting.
+const RENDERS_PER_FRAME: u32 = 4;
 
 impl Ui {
     /// Builds the widget for `session` into `parent` (the shadow root) and renders it at once, so the
@@ -181,6 +191,9 @@ impl Ui {
             scheduled: Cell::new(false),
             dead: Cell::new(false),
             subscriptions: RefCell::new(Vec::new()),
+            renders_in_frame: Cell::new(0),
+            frame: RefCell::new(None),
+            pending_render: RefCell::new(None),
         });
         let subs = {
             let me = inner.me.clone();
@@ -214,6 +227,8 @@ impl Drop for Ui {
     fn drop(&mut self) {
         self.inner.dead.set(true);
         self.inner.subscriptions.borrow_mut().clear();
+        self.inner.frame.borrow_mut().take();
+        self.inner.pending_render.borrow_mut().take();
         // during a render (a page view destroyed the widget from its render), the render drops it
         if let Ok(mut root) = self.inner.root.try_borrow_mut() {
             root.take();
@@ -228,11 +243,37 @@ impl Inner {
             return;
         }
         let me = self.me.clone();
-        dom::microtask(Box::new(move || {
+        let run: Box<dyn FnOnce()> = Box::new(move || {
             if let Some(me) = me.upgrade() {
                 me.render();
             }
+        });
+        if self.renders_in_frame.get() < RENDERS_PER_FRAME {
+            dom::microtask(run);
+        } else {
+            // the frame that resets the count renders first (see `count_render`)
+            *self.pending_render.borrow_mut() = Some(run);
+        }
+    }
+
+    /// Counts a render against the current frame, and makes sure a frame will reset the count (and
+    /// run a render that waited for it).
+    fn count_render(&self) {
+        self.renders_in_frame.set(self.renders_in_frame.get() + 1);
+        if self.frame.borrow().is_some() {
+            return;
+        }
+        let me = self.me.clone();
+        let frame = dom::Frame::new(Box::new(move || {
+            let Some(me) = me.upgrade() else { return };
+            me.frame.borrow_mut().take();
+            me.renders_in_frame.set(0);
+            let waiting = me.pending_render.borrow_mut().take();
+            if let Some(run) = waiting {
+                run();
+            }
         }));
+        *self.frame.borrow_mut() = frame;
     }
 
     /// Asks for a render (components that change what they show on their own, e.g. the window).
@@ -250,6 +291,7 @@ impl Inner {
         if self.dead.get() {
             return;
         }
+        self.count_render();
         let state = self.session.state.snapshot();
         let config = self.session.ui_config.snapshot();
         let cx = Cx {
