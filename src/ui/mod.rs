@@ -1,7 +1,8 @@
 //! The widget's UI, without a framework (see [`crate::dom`] for why). [`Ui`] owns the widget root in
 //! the shadow root; it subscribes to the session's state and config [`crate::state::Store`]s and, after
-//! any change, renders once in a microtask: each component compares the part of the state it shows
-//! with what it showed last and patches its DOM, or rebuilds itself when that is simpler and cheap.
+//! any change, renders once in a microtask (at most `RENDERS_PER_FRAME` times per animation frame,
+//! then once per frame): each component compares the part of the state it shows with what it showed
+//! last and patches its DOM, or rebuilds itself when that is simpler and cheap.
 //! Components are thin: the logic lives in `state`, `transport`, the pure helpers of [`rows`],
 //! [`keys`], [`crate::state::window`] and [`crate::i18n`]. Message bodies come from [`crate::views`].
 //!
