@@ -90,17 +90,13 @@ impl RenderCtx {
         i18n::t(self.lang, key)
     }
 
-    /// [`Self::tr`] with `{name}` placeholders filled; runs of spaces left by an empty value collapse.
+    /// [`Self::tr`] with `{name}` placeholders filled ([`i18n::tf`]); runs of spaces left by an empty
+    /// value collapse.
     pub fn trf(&self, key: Key, args: &[(&str, &str)]) -> String {
-        let mut s = self.tr(key).to_string();
-        for (name, value) in args {
-            let mut pattern = String::with_capacity(name.len() + 2);
-            pattern.push('{');
-            pattern.push_str(name);
-            pattern.push('}');
-            s = s.replace(&pattern, value);
-        }
-        s.split_whitespace().collect::<Vec<_>>().join(" ")
+        i18n::tf(self.lang, key, args)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
