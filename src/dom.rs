@@ -17,11 +17,8 @@
 //! them all. A [`Listener`], [`Timeout`] or [`Frame`] on its own is released when dropped, even from
 //! inside its own callback.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, EventTarget, HtmlElement, Node};
 
 /// The SVG namespace, for icons.
@@ -79,14 +76,6 @@ impl E {
         self
     }
 
-    /// Sets an attribute when `value` is `Some`.
-    pub fn attr_opt(self, name: &str, value: Option<&str>) -> E {
-        if let Some(v) = value {
-            set(&self.0, name, v);
-        }
-        self
-    }
-
     /// Sets a boolean attribute (present or absent).
     pub fn flag(self, name: &str, on: bool) -> E {
         flag(&self.0, name, on);
@@ -119,23 +108,10 @@ impl E {
         self
     }
 
-    /// Appends children.
-    pub fn children(self, children: Vec<E>) -> E {
-        for c in children {
-            let _ = self.0.append_child(&c.0);
-        }
-        self
-    }
-
     /// Adds a listener, owned by `scope`.
     pub fn on(self, scope: &mut Scope, event: &'static str, f: Box<dyn FnMut(Event)>) -> E {
         scope.listen(&self.0, event, f);
         self
-    }
-
-    /// The element as an `HtmlElement` (every element built with [`E::new`] is one).
-    pub fn html(&self) -> HtmlElement {
-        self.0.clone().unchecked_into()
     }
 }
 
@@ -356,12 +332,4 @@ impl Drop for Scope {
     fn drop(&mut self) {
         self.clear();
     }
-}
-
-/// A shared, swappable slot for a timer or frame (`Rc` so a callback can clear its own slot).
-pub type Slot<T> = Rc<RefCell<Option<T>>>;
-
-/// A JS error value with `message` (what API methods throw).
-pub fn js_error(message: &str) -> JsValue {
-    js_sys::Error::new(message).into()
 }

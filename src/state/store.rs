@@ -85,9 +85,7 @@ impl<T: Clone> Store<T> {
             id,
         }
     }
-}
 
-impl<T: Clone> Store<T> {
     /// A copy of the value.
     pub fn get(&self) -> T {
         (*self.snapshot()).clone()

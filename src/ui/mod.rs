@@ -212,16 +212,6 @@ impl Ui {
         inner.render();
         Ui { inner }
     }
-
-    /// Renders now (what a scheduled render would do); for hand-offs that must not wait a microtask.
-    pub fn render_now(&self) {
-        self.inner.render();
-    }
-
-    /// The widget root element (`div.bpw`).
-    pub fn root(&self) -> &Element {
-        &self.inner.el
-    }
 }
 
 impl Drop for Ui {

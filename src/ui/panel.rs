@@ -96,11 +96,6 @@ impl Panel {
             (None, false) => {}
         }
     }
-
-    /// The composer's text box, if shown.
-    pub fn composer(&self) -> Option<Element> {
-        dom::find(&self.section, "[data-testid=\"composer\"]")
-    }
 }
 
 impl Drop for Panel {
@@ -127,6 +122,9 @@ struct HeaderModel {
 struct Header {
     el: Element,
     model: Option<HeaderModel>,
+    /// The two toggles whose `aria-pressed` follows the state (kept, not looked up every render).
+    conversations: Option<Element>,
+    bot_info: Option<Element>,
     scope: Scope,
 }
 
@@ -137,6 +135,8 @@ impl Header {
         let mut h = Header {
             el,
             model: None,
+            conversations: None,
+            bot_info: None,
             scope: Scope::new(),
         };
         h.update(cx);
@@ -161,11 +161,11 @@ impl Header {
             self.model = Some(model);
         }
         let pressed = |on: bool| if on { "true" } else { "false" };
-        if let Some(b) = dom::find(&self.el, "[data-testid=\"conversations\"]") {
-            dom::set_if_changed(&b, "aria-pressed", pressed(cx.state.show_list));
+        if let Some(b) = &self.conversations {
+            dom::set_if_changed(b, "aria-pressed", pressed(cx.state.show_list));
         }
-        if let Some(b) = dom::find(&self.el, "[data-testid=\"bot-info-toggle\"]") {
-            dom::set_if_changed(&b, "aria-pressed", pressed(cx.state.show_bot_info));
+        if let Some(b) = &self.bot_info {
+            dom::set_if_changed(b, "aria-pressed", pressed(cx.state.show_bot_info));
         }
     }
 
@@ -187,12 +187,12 @@ impl Header {
         }
         let _ = self.el.append_child(&title.0);
         let actions = E::new("div").class("bpw-actions");
-        let _ = actions
-            .0
-            .append_child(&bot_info::toggle(cx, &mut self.scope));
-        let mut button = |show: bool, testid: &str, label: &str, cmd: Option<Command>| {
+        let toggle = bot_info::toggle(cx, &mut self.scope);
+        let _ = actions.0.append_child(&toggle);
+        self.bot_info = Some(toggle);
+        let mut button = |show: bool, testid: &str, label: &str, cmd: Command| {
             if !show {
-                return;
+                return None;
             }
             let chat = cx.chat.clone();
             let b = E::new("button")
@@ -203,32 +203,29 @@ impl Header {
                 .on(
                     &mut self.scope,
                     "click",
-                    Box::new(move |_| match &cmd {
-                        Some(c) => chat.run(c.clone()),
-                        // the conversations button toggles the list (its state is read at click time)
-                        None => chat.run(Command::ToggleConversations),
-                    }),
+                    Box::new(move |_| chat.run(cmd.clone())),
                 );
             let _ = actions.0.append_child(&b.0);
+            Some(b.0)
         };
-        button(
+        self.conversations = button(
             m.conversations,
             "conversations",
             cx.t(Key::Conversations),
-            None,
+            Command::ToggleConversations,
         );
-        button(m.reset, "reset", cx.t(Key::Reset), Some(Command::Reset));
+        button(m.reset, "reset", cx.t(Key::Reset), Command::Reset);
         button(
             m.download,
             "download",
             cx.t(Key::Download),
-            Some(Command::Download),
+            Command::Download,
         );
         button(
             m.delete,
             "delete-history",
             cx.t(Key::Delete),
-            Some(Command::DeleteHistory),
+            Command::DeleteHistory,
         );
         if m.close {
             let chat = cx.chat.clone();
