@@ -825,11 +825,13 @@ impl<T: FromJson> FromJson for Option<T> {
 
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(v: &Value) -> Result<Vec<T>, String> {
-        v.as_array()
-            .ok_or_else(|| invalid(v, "a sequence"))?
-            .iter()
-            .map(T::from_json)
-            .collect()
+        // A plain loop: `collect::<Result<..>>` costs an iterator adapter per element type.
+        let items = v.as_array().ok_or_else(|| invalid(v, "a sequence"))?;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(T::from_json(item)?);
+        }
+        Ok(out)
     }
 }
 

@@ -1,4 +1,4 @@
-//! # webchat: a Botpress-v12-compatible chat widget in Rust (Leptos 0.8 CSR, WebAssembly)
+//! # webchat: a Botpress-v12-compatible chat widget in Rust (WebAssembly, no UI framework)
 //!
 //! A page embeds it exactly like Botpress v12: `<script src="{host}/assets/modules/channel-web/inject.js">`
 //! then `window.botpressWebChat.init({host, botId})`. `public/inject.js` defines the global at once with
@@ -16,13 +16,16 @@
 //!   the `json!` macro, a strict text parser and printer, typed reads (`FromJson`) and the bridge to JS
 //!   values. Written for wasm size: no serialization framework, no float formatting code.
 //! - [`browser`]: storage, randomness, clock and sound helpers with quiet fallbacks.
-//! - [`ui`]: thin Leptos components reading the session's signals through the `ui::Chat` context.
-//!   Message content is rendered by `views::render_message`; grouping, the composer lock and the live
+//! - [`dom`]: the small rendering toolkit: an element builder, listeners, timers and animation frames
+//!   released on drop, and a `Scope` owning what one component made.
+//! - [`ui`]: thin struct components subscribed to the session's `state::store::Store`s; each builds
+//!   its DOM once and patches it, renders are batched per animation frame. Message content is rendered by `views::render_message`; grouping, the composer lock and the live
 //!   region's announcements are pure helpers in `ui::rows`.
 //! - [`i18n`]: UI strings in six languages (English, French, Spanish, German, Portuguese, Arabic/RTL).
 //! - [`views`]: payload conversion (v12 renderPayload), markdown as DOM nodes, the URL allowlist, every
 //!   built-in renderer and the custom module/view registry (JS and Rust) with a per-message fallback.
 //! - [`mount`]: host element + open shadow root + adopted stylesheet + `mount_to`.
+//! - [`heap`]: the wasm build's allocator (power-of-two size classes), smaller than `std`'s dlmalloc.
 //! - [`api`]: the only module touching `window.botpressWebChat` and `JsValue` arguments.
 //!
 //! ## Safety rules
@@ -33,6 +36,7 @@
 pub mod api;
 pub mod browser;
 pub mod dom;
+pub mod heap;
 pub mod i18n;
 pub mod json;
 pub mod model;

@@ -1,4 +1,4 @@
-//! Plain data the widget works with: no browser types, no Leptos. Everything here is testable natively.
+//! Plain data the widget works with: no browser types. Everything here is testable natively.
 
 pub mod config;
 pub mod events;

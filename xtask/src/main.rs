@@ -84,9 +84,44 @@ pub fn run_with(env: &tools::Env, program: &str, args: &[&str], vars: &[(&str, &
     }
 }
 
-/// `trunk build --release --offline`: the widget, its glue and the loader into `dist/`.
-fn build_widget(env: &tools::Env) -> Result {
-    run(env, "trunk", &["build", "--release", "--offline"])
+/// How the release wasm is compiled: `std` is rebuilt with the widget (`-Zbuild-std`) and a panic
+/// aborts at once (`-Cpanic=immediate-abort`), so no panic message, source location or the
+/// formatting code behind them ships (10.3 KB gzip on 2026-12-01). Both options are unstable;
+/// `RUSTC_BOOTSTRAP=1` allows them on the pinned stable toolchain for this one build, and the
+/// rustflags apply to the wasm target only (never to the server or build scripts). Debug builds
+/// and the browser tests keep ordinary panics with messages.
+pub const RELEASE_WASM_ENV: [(&str, &str); 3] = [
+    ("RUSTC_BOOTSTRAP", "1"),
+    ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
+    (
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+        "-Zunstable-options -Cpanic=immediate-abort",
+    ),
+];
+
+/// The release widget, its glue and the loader into `dist/`: `cargo build` first (online, so the
+/// dependencies of the rebuilt `std` are fetched), then `trunk build --release --offline`, which
+/// finds the wasm already built and runs wasm-bindgen and wasm-opt.
+pub fn build_widget(env: &tools::Env) -> Result {
+    run_with(
+        env,
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "webchat",
+        ],
+        &RELEASE_WASM_ENV,
+    )?;
+    run_with(
+        env,
+        "trunk",
+        &["build", "--release", "--offline"],
+        &RELEASE_WASM_ENV,
+    )
 }
 
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {

@@ -3,7 +3,8 @@
 //! Each tool is probed first (`--version`, a file on disk), so a prepared machine installs nothing.
 //! Versions are pinned where a mismatch breaks the build: trunk 0.21.14 (0.22 needs a newer rustc),
 //! wasm-bindgen-cli equal to the `wasm-bindgen` in Cargo.lock, and wasm-opt from npm `binaryen@132`
-//! (Debian's binaryen 108 emits wasm that fails at run time). The browser tests also get npm
+//! (Debian's binaryen 108 emits wasm that fails at run time). The `rust-src` component lets the
+//! release widget rebuild `std` without panic messages. The browser tests also get npm
 //! `axe-core@4` in `.tools/` for the accessibility scan.
 
 use std::path::PathBuf;
@@ -61,6 +62,7 @@ pub fn ensure_all(needs: Needs) -> Result<Env> {
         chromium: PathBuf::from("/usr/bin/chromium"),
     };
     wasm_target(&env)?;
+    rust_src(&env)?;
     trunk(&env)?;
     wasm_bindgen_cli(&env)?;
     wasm_opt(&env)?;
@@ -113,6 +115,23 @@ fn wasm_target(env: &Env) -> Result {
         return Ok(());
     }
     crate::run(env, "rustup", &["target", "add", "wasm32-unknown-unknown"])
+}
+
+/// The standard library's sources: the release widget rebuilds `std` for size
+/// (`crate::build_widget`).
+fn rust_src(env: &Env) -> Result {
+    let out = Command::new("rustup")
+        .args(["component", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("rustup is needed to add the rust-src component: {e}"))?;
+    if String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim().starts_with("rust-src"))
+    {
+        say_ok("rust component", "rust-src");
+        return Ok(());
+    }
+    crate::run(env, "rustup", &["component", "add", "rust-src"])
 }
 
 fn trunk(env: &Env) -> Result {
