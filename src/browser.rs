@@ -7,6 +7,16 @@ use web_sys::Storage;
 
 use crate::model::ids::{id_from_bytes, VISITOR_ID_LEN};
 
+/// What a thrown JS value says: the string itself, or an `Error`'s message; `fallback` otherwise.
+pub fn js_message(v: &wasm_bindgen::JsValue, fallback: &str) -> String {
+    v.as_string()
+        .or_else(|| {
+            v.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| fallback.into())
+}
+
 /// localStorage, or sessionStorage when `session` (config `useSessionStorage`).
 pub fn storage(session: bool) -> Option<Storage> {
     let w = web_sys::window()?;

@@ -147,7 +147,7 @@ mod tests {
         for class in 3..20 {
             for addr in [1usize, 7, 4095, 65537, 1 << 20] {
                 let a = align_up(addr, class);
-                assert!(a >= addr && a % (1 << class) == 0 && a - addr < (1 << class));
+                assert!(a >= addr && a.is_multiple_of(1 << class) && a - addr < (1 << class));
             }
         }
     }

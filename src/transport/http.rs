@@ -86,14 +86,7 @@ pub fn send_outcome(r: &Result<(), HttpError>, sent_token: bool) -> SendOutcome 
 }
 
 fn js_err(v: JsValue) -> HttpError {
-    HttpError::Network(
-        v.as_string()
-            .or_else(|| {
-                v.dyn_ref::<js_sys::Error>()
-                    .map(|e| String::from(e.message()))
-            })
-            .unwrap_or_else(|| "request failed".into()),
-    )
+    HttpError::Network(crate::browser::js_message(&v, "request failed"))
 }
 
 /// A client for one bot's API base.

@@ -139,7 +139,8 @@ pub struct Socket {
 impl Socket {
     /// Open a socket to `url` (see `codec::socket_url`); events go to `sink`.
     pub fn connect(url: &str, sink: Sink) -> Result<Socket, String> {
-        let ws = WebSocket::new(url).map_err(|e| format!("{e:?}"))?;
+        let ws = WebSocket::new(url)
+            .map_err(|e| crate::browser::js_message(&e, "cannot open a WebSocket"))?;
         let inner = Rc::new(Inner {
             ws,
             sink,
