@@ -25,7 +25,6 @@
 //! - [`views`]: payload conversion (v12 renderPayload), markdown as DOM nodes, the URL allowlist, every
 //!   built-in renderer and the custom module/view registry (JS and Rust) with a per-message fallback.
 //! - [`mount`]: host element + open shadow root + adopted stylesheet + `mount_to`.
-//! - [`heap`]: the wasm build's allocator (power-of-two size classes), smaller than `std`'s dlmalloc.
 //! - [`api`]: the only module touching `window.botpressWebChat` and `JsValue` arguments.
 //!
 //! ## Safety rules
@@ -36,7 +35,6 @@
 pub mod api;
 pub mod browser;
 pub mod dom;
-pub mod heap;
 pub mod i18n;
 pub mod json;
 pub mod model;

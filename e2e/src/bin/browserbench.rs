@@ -256,6 +256,12 @@ const [firstId] = arguments;
   const deltas = [];
   let last = null;
   let atTop = 0;
+  const loafs = [];
+  let obs = null;
+  try {
+    obs = new PerformanceObserver((l) => loafs.push(...l.getEntries()));
+    obs.observe({ type: 'long-animation-frame' });
+  } catch (_) {}
   const t0 = performance.now();
   await new Promise((res) => {
     const f = (ts) => {
@@ -270,7 +276,16 @@ const [firstId] = arguments;
     requestAnimationFrame(f);
   });
   const first = window.__root().querySelector(`[data-testid="message"][data-message-id="${firstId}"]`);
+  if (obs) { loafs.push(...obs.takeRecords()); obs.disconnect(); }
+  // Where the long frames went: script (ours and the browser's), then style and layout.
+  const sum = (f) => Math.round(loafs.reduce((a, e) => a + f(e), 0));
   done({
+    scroll_loaf_count: loafs.length,
+    scroll_loaf_ms: sum((e) => e.duration),
+    scroll_loaf_script_ms: sum((e) => e.scripts.reduce((a, s) => a + s.duration, 0)),
+    scroll_loaf_forced_layout_ms: sum((e) => e.scripts.reduce((a, s) => a + (s.forcedStyleAndLayoutDuration || 0), 0)),
+    scroll_loaf_render_ms: sum((e) => e.renderStart ? e.startTime + e.duration - e.renderStart : 0),
+    scroll_loaf_layout_ms: sum((e) => e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0),
     scroll_max_frame: Math.max(0, ...deltas),
     scroll_frames_over_50: deltas.filter((d) => d > 50).length,
     scroll_frames: deltas.length,
