@@ -15,7 +15,7 @@ mod bench;
 mod tools;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, Stdio};
 
 /// A failed step: what ran and why it failed, printed once by `main`.
 type Result<T = ()> = std::result::Result<T, String>;
@@ -99,10 +99,36 @@ pub const RELEASE_WASM_ENV: [(&str, &str); 3] = [
     ),
 ];
 
+/// [`RELEASE_WASM_ENV`] when this rustc has `-Cpanic=immediate-abort` (newer than the 1.88
+/// `rust-version`), else nothing: an older toolchain still builds the widget, with panic messages
+/// and 10 KB larger.
+fn release_wasm_env(env: &tools::Env) -> &'static [(&'static str, &'static str)] {
+    let probe = Command::new("rustc")
+        .args([
+            "-Zunstable-options",
+            "-Cpanic=immediate-abort",
+            "--print",
+            "cfg",
+        ])
+        .args(["--target", "wasm32-unknown-unknown"])
+        .env("PATH", &env.path)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if probe.is_ok_and(|s| s.success()) {
+        &RELEASE_WASM_ENV
+    } else {
+        println!("note: this rustc has no -Cpanic=immediate-abort; building std as shipped");
+        &[]
+    }
+}
+
 /// The release widget, its glue and the loader into `dist/`: `cargo build` first (online, so the
 /// dependencies of the rebuilt `std` are fetched), then `trunk build --release --offline`, which
 /// finds the wasm already built and runs wasm-bindgen and wasm-opt.
 pub fn build_widget(env: &tools::Env) -> Result {
+    let vars = release_wasm_env(env);
     run_with(
         env,
         "cargo",
@@ -114,14 +140,9 @@ pub fn build_widget(env: &tools::Env) -> Result {
             "-p",
             "webchat",
         ],
-        &RELEASE_WASM_ENV,
+        vars,
     )?;
-    run_with(
-        env,
-        "trunk",
-        &["build", "--release", "--offline"],
-        &RELEASE_WASM_ENV,
-    )
+    run_with(env, "trunk", &["build", "--release", "--offline"], vars)
 }
 
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
