@@ -19,8 +19,9 @@
 //! - [`dom`]: the small rendering toolkit: an element builder, listeners, timers and animation frames
 //!   released on drop, and a `Scope` owning what one component made.
 //! - [`ui`]: thin struct components subscribed to the session's `state::store::Store`s; each builds
-//!   its DOM once and patches it, renders are batched per animation frame. Message content is rendered by `views::render_message`; grouping, the composer lock and the live
-//!   region's announcements are pure helpers in `ui::rows`.
+//!   its DOM once and patches it, renders are batched per animation frame. Message content is
+//!   rendered by `views::render_message`; grouping, the composer lock and the live region's
+//!   announcements are pure helpers in `ui::rows`.
 //! - [`i18n`]: UI strings in six languages (English, French, Spanish, German, Portuguese, Arabic/RTL).
 //! - [`views`]: payload conversion (v12 renderPayload), markdown as DOM nodes, the URL allowlist, every
 //!   built-in renderer and the custom module/view registry (JS and Rust) with a per-message fallback.

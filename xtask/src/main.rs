@@ -90,7 +90,7 @@ pub fn run_with(env: &tools::Env, program: &str, args: &[&str], vars: &[(&str, &
 /// `RUSTC_BOOTSTRAP=1` allows them on the pinned stable toolchain for this one build, and the
 /// rustflags apply to the wasm target only (never to the server or build scripts). Debug builds
 /// and the browser tests keep ordinary panics with messages.
-pub const RELEASE_WASM_ENV: [(&str, &str); 3] = [
+const RELEASE_WASM_ENV: [(&str, &str); 3] = [
     ("RUSTC_BOOTSTRAP", "1"),
     ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
     (

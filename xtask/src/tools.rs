@@ -61,8 +61,9 @@ pub fn ensure_all(needs: Needs) -> Result<Env> {
         chromedriver: PathBuf::from("/usr/bin/chromedriver"),
         chromium: PathBuf::from("/usr/bin/chromium"),
     };
-    wasm_target(&env)?;
-    rust_src(&env)?;
+    rustup_add(&env, "target", "wasm32-unknown-unknown")?;
+    // the standard library's sources: the release widget rebuilds `std` (`crate::build_widget`)
+    rustup_add(&env, "component", "rust-src")?;
     trunk(&env)?;
     wasm_bindgen_cli(&env)?;
     wasm_opt(&env)?;
@@ -102,36 +103,21 @@ fn say_ok(what: &str, version: &str) {
     println!("ok: {what} ({version})");
 }
 
-fn wasm_target(env: &Env) -> Result {
+/// Adds the rustup `kind` (`target` or `component`) `name` unless `rustup {kind} list --installed`
+/// already lists it.
+fn rustup_add(env: &Env, kind: &str, name: &str) -> Result {
     let out = Command::new("rustup")
-        .args(["target", "list", "--installed"])
+        .args([kind, "list", "--installed"])
         .output()
-        .map_err(|e| format!("rustup is needed to add the wasm32 target: {e}"))?;
+        .map_err(|e| format!("rustup is needed to add the {name} {kind}: {e}"))?;
     if String::from_utf8_lossy(&out.stdout)
         .lines()
-        .any(|l| l.trim() == "wasm32-unknown-unknown")
+        .any(|l| l.trim() == name)
     {
-        say_ok("rust target", "wasm32-unknown-unknown");
+        say_ok(&format!("rust {kind}"), name);
         return Ok(());
     }
-    crate::run(env, "rustup", &["target", "add", "wasm32-unknown-unknown"])
-}
-
-/// The standard library's sources: the release widget rebuilds `std` for size
-/// (`crate::build_widget`).
-fn rust_src(env: &Env) -> Result {
-    let out = Command::new("rustup")
-        .args(["component", "list", "--installed"])
-        .output()
-        .map_err(|e| format!("rustup is needed to add the rust-src component: {e}"))?;
-    if String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .any(|l| l.trim().starts_with("rust-src"))
-    {
-        say_ok("rust component", "rust-src");
-        return Ok(());
-    }
-    crate::run(env, "rustup", &["component", "add", "rust-src"])
+    crate::run(env, "rustup", &[kind, "add", name])
 }
 
 fn trunk(env: &Env) -> Result {
