@@ -12,6 +12,7 @@
 //! nothing (see [`tools`]).
 
 mod bench;
+mod shrink;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -126,7 +127,8 @@ fn release_wasm_env(env: &tools::Env) -> &'static [(&'static str, &'static str)]
 
 /// The release widget, its glue and the loader into `dist/`: `cargo build` first (online, so the
 /// dependencies of the rebuilt `std` are fetched), then `trunk build --release --offline`, which
-/// finds the wasm already built and runs wasm-bindgen and wasm-opt.
+/// finds the wasm already built and runs wasm-bindgen and wasm-opt; then [`shrink::shrink_dist`]
+/// shortens the wasm/glue boundary names and minifies the glue and the loader.
 pub fn build_widget(env: &tools::Env) -> Result {
     let vars = release_wasm_env(env);
     run_with(
@@ -142,7 +144,8 @@ pub fn build_widget(env: &tools::Env) -> Result {
         ],
         vars,
     )?;
-    run_with(env, "trunk", &["build", "--release", "--offline"], vars)
+    run_with(env, "trunk", &["build", "--release", "--offline"], vars)?;
+    shrink::shrink_dist(env, &root().join("dist"))
 }
 
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {

@@ -3,7 +3,8 @@
 //! Each tool is probed first (`--version`, a file on disk), so a prepared machine installs nothing.
 //! Versions are pinned where a mismatch breaks the build: trunk 0.21.14 (0.22 needs a newer rustc),
 //! wasm-bindgen-cli equal to the `wasm-bindgen` in Cargo.lock, and wasm-opt from npm `binaryen@132`
-//! (Debian's binaryen 108 emits wasm that fails at run time). The `rust-src` component lets the
+//! (Debian's binaryen 108 emits wasm that fails at run time), and npm `esbuild` for minifying the
+//! glue and the loader (`crate::shrink`). The `rust-src` component lets the
 //! release widget rebuild `std` without panic messages. The browser tests also get npm
 //! `axe-core@4` in `.tools/` for the accessibility scan.
 
@@ -42,17 +43,22 @@ pub struct Env {
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
+/// The esbuild that minifies the shipped glue and loader; pinned, so the sizes are reproducible.
+const ESBUILD_VERSION: &str = "0.28.2";
 /// The axe-core major version the accessibility tests (`e2e/tests/a11y.rs`) inject.
 const AXE_CORE_VERSION: &str = "4";
 
 /// Checks and installs every tool `needs` names; returns the environment to run with.
 pub fn ensure_all(needs: Needs) -> Result<Env> {
-    // binaryen and axe-core get a prefix each: `npm install --no-save` prunes what it did not list.
+    // binaryen, esbuild and axe-core get a prefix each: `npm install --no-save` prunes what it did
+    // not list.
     let local_bin = root().join(".tools/binaryen/node_modules/.bin");
+    let esbuild_bin = root().join(".tools/esbuild/node_modules/.bin");
     let cargo_bin = home_cargo_bin();
     let path = format!(
-        "{}:{}:{}",
+        "{}:{}:{}:{}",
         local_bin.display(),
+        esbuild_bin.display(),
         cargo_bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
@@ -67,6 +73,7 @@ pub fn ensure_all(needs: Needs) -> Result<Env> {
     trunk(&env)?;
     wasm_bindgen_cli(&env)?;
     wasm_opt(&env)?;
+    esbuild(&env)?;
     if needs.browser {
         browser(&env)?;
         axe_core(&env)?;
@@ -177,24 +184,31 @@ fn wasm_opt(env: &Env) -> Result {
             say_ok("wasm-opt", &v);
             Ok(())
         }
-        _ => {
-            let prefix = root().join(".tools/binaryen");
-            std::fs::create_dir_all(&prefix)
-                .map_err(|e| format!("cannot create .tools/binaryen: {e}"))?;
-            let prefix = prefix.to_string_lossy().into_owned();
-            crate::run(
-                env,
-                "npm",
-                &[
-                    "install",
-                    "--no-save",
-                    "--prefix",
-                    &prefix,
-                    &format!("binaryen@{BINARYEN_VERSION}"),
-                ],
-            )
-        }
+        _ => npm_install(env, "binaryen", &format!("binaryen@{BINARYEN_VERSION}")),
     }
+}
+
+fn esbuild(env: &Env) -> Result {
+    match version_of(env, "esbuild") {
+        Some(v) if v == ESBUILD_VERSION => {
+            say_ok("esbuild", &v);
+            Ok(())
+        }
+        _ => npm_install(env, "esbuild", &format!("esbuild@{ESBUILD_VERSION}")),
+    }
+}
+
+/// `npm install --no-save --prefix .tools/{prefix} {package}`.
+fn npm_install(env: &Env, prefix: &str, package: &str) -> Result {
+    let prefix = root().join(".tools").join(prefix);
+    std::fs::create_dir_all(&prefix)
+        .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    let prefix = prefix.to_string_lossy().into_owned();
+    crate::run(
+        env,
+        "npm",
+        &["install", "--no-save", "--prefix", &prefix, package],
+    )
 }
 
 /// Where the accessibility tests read axe-core from (npm `axe-core`, installed into `.tools/`).
@@ -207,20 +221,7 @@ fn axe_core(env: &Env) -> Result {
         say_ok("axe-core", &axe_core_path().display().to_string());
         return Ok(());
     }
-    let prefix = root().join(".tools");
-    std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create .tools/: {e}"))?;
-    let prefix = prefix.to_string_lossy().into_owned();
-    crate::run(
-        env,
-        "npm",
-        &[
-            "install",
-            "--no-save",
-            "--prefix",
-            &prefix,
-            &format!("axe-core@{AXE_CORE_VERSION}"),
-        ],
-    )
+    npm_install(env, "", &format!("axe-core@{AXE_CORE_VERSION}"))
 }
 
 fn browser(env: &Env) -> Result {

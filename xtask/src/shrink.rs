@@ -1,0 +1,383 @@
+//! Shrinks the release build in `dist/` after trunk: short names across the wasm/JS boundary and
+//! a minified glue and loader.
+//!
+//! wasm-bindgen names every import after its JS shim plus a 16-digit hash
+//! (`__wbg_appendChild_dbf7ad2f48413560`) and every closure export after its full Rust type. The
+//! names sit twice in the download (the wasm's import and export sections, the glue's import object
+//! and `wasm.…` calls), and hex hashes do not compress: together about 6 KB of gzip. This pass gives
+//! each import and export that the glue owns a short name in both files, drops the wasm's custom
+//! sections (`producers`, `target_features`: nothing reads them at run time), then minifies the
+//! glue and the loader with esbuild.
+//!
+//! Renaming is exact, not a guess: the names come from the wasm's own sections, each must occur in
+//! the glue as a whole identifier, and the glue is rewritten token by token; a name the glue never
+//! mentions fails the build instead of producing a module that cannot link.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::Result;
+
+/// Section ids of the wasm binary format.
+const CUSTOM: u8 = 0;
+const IMPORT: u8 = 2;
+const EXPORT: u8 = 7;
+
+/// Renames the glue's imports and exports in `dist/webchat_bg.wasm` and `dist/webchat.js`, drops
+/// the wasm's custom sections, then minifies `webchat.js` and `inject.js` with `esbuild`.
+pub fn shrink_dist(env: &crate::tools::Env, dist: &Path) -> Result {
+    let wasm_path = dist.join("webchat_bg.wasm");
+    let js_path = dist.join("webchat.js");
+    let wasm = read(&wasm_path)?;
+    let js = String::from_utf8(read(&js_path)?)
+        .map_err(|_| format!("{} is not UTF-8", js_path.display()))?;
+    let before = (wasm.len(), js.len());
+    let (wasm, renames) = rename_boundary(&wasm)?;
+    let js = rename_in_js(&js, &renames)?;
+    write(&wasm_path, &wasm)?;
+    write(&js_path, js.as_bytes())?;
+    println!(
+        "shrink: {} boundary names shortened; wasm {} -> {} B, glue {} -> {} B before minifying",
+        renames.len(),
+        before.0,
+        wasm.len(),
+        before.1,
+        js.len()
+    );
+    // the glue is an ES module; the loader a classic script that is one function expression already
+    for (file, format) in [("webchat.js", Some("--format=esm")), ("inject.js", None)] {
+        let path = dist.join(file).to_string_lossy().into_owned();
+        let outfile = format!("--outfile={path}");
+        let mut args = vec![path.as_str(), "--minify"];
+        args.extend(format);
+        args.extend(["--log-level=warning", "--allow-overwrite", &outfile]);
+        crate::run(env, "esbuild", &args)?;
+    }
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result {
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// True for the names wasm-bindgen generates for its glue (imports from the glue module, exports
+/// the glue calls). `memory` and the crate's own `#[wasm_bindgen]` exports keep their names.
+fn owned_by_glue(name: &str) -> bool {
+    ["__wbg_", "__wbindgen_", "__externref_", "wasm_bindgen_"]
+        .iter()
+        .any(|p| name.starts_with(p))
+}
+
+/// The `n`th short name: `a`..`z`, `A`..`Z`, then two letters, skipping reserved words (valid as
+/// property names anyway, but there is no need to test that in every browser).
+fn short_name(mut n: usize) -> String {
+    const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    const RESERVED: &[&str] = &["do", "if", "in"];
+    loop {
+        let mut name = Vec::new();
+        let mut i = n;
+        loop {
+            name.push(LETTERS[i % LETTERS.len()]);
+            i /= LETTERS.len();
+            if i == 0 {
+                break;
+            }
+            i -= 1;
+        }
+        name.reverse();
+        let name = String::from_utf8(name).expect("ASCII letters");
+        if !RESERVED.contains(&name.as_str()) {
+            return name;
+        }
+        n += 1_000_000;
+    }
+}
+
+/// A reader over one wasm section's bytes.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Result<u8> {
+        let b = *self
+            .bytes
+            .get(self.at)
+            .ok_or("wasm ends inside a section")?;
+        self.at += 1;
+        Ok(b)
+    }
+
+    fn leb(&mut self) -> Result<u32> {
+        let mut value = 0u64;
+        for shift in (0..35).step_by(7) {
+            let b = self.byte()?;
+            value |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return u32::try_from(value).map_err(|_| "LEB128 over 32 bits".into());
+            }
+        }
+        Err("LEB128 longer than 5 bytes".into())
+    }
+
+    fn name(&mut self) -> Result<&str> {
+        let len = self.leb()? as usize;
+        let end = self.at + len;
+        let bytes = self
+            .bytes
+            .get(self.at..end)
+            .ok_or("wasm name past its section")?;
+        self.at = end;
+        std::str::from_utf8(bytes).map_err(|_| "wasm name is not UTF-8".into())
+    }
+
+    /// Copies the bytes from `start` to the cursor.
+    fn since(&self, start: usize) -> &[u8] {
+        &self.bytes[start..self.at]
+    }
+}
+
+fn push_leb(out: &mut Vec<u8>, mut value: u32) {
+    loop {
+        let b = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+fn push_name(out: &mut Vec<u8>, name: &str) {
+    push_leb(out, name.len() as u32);
+    out.extend_from_slice(name.as_bytes());
+}
+
+/// Rewrites the import and export sections with short names for the glue's entries and drops
+/// custom sections; returns the new module and the old → new names.
+fn rename_boundary(wasm: &[u8]) -> Result<(Vec<u8>, HashMap<String, String>)> {
+    if wasm.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
+        return Err("webchat_bg.wasm is not a version-1 wasm module".into());
+    }
+    let mut renames = HashMap::new();
+    let mut out = wasm[..8].to_vec();
+    let mut top = Reader { bytes: wasm, at: 8 };
+    while top.at < wasm.len() {
+        let id = top.byte()?;
+        let size = top.leb()? as usize;
+        let body = wasm
+            .get(top.at..top.at + size)
+            .ok_or("wasm section runs past the end")?;
+        top.at += size;
+        let body = match id {
+            CUSTOM => continue,
+            IMPORT => imports(body, &mut renames)?,
+            EXPORT => exports(body, &mut renames)?,
+            _ => body.to_vec(),
+        };
+        out.push(id);
+        push_leb(&mut out, body.len() as u32);
+        out.extend_from_slice(&body);
+    }
+    Ok((out, renames))
+}
+
+fn rename(renames: &mut HashMap<String, String>, name: &str) -> String {
+    if !owned_by_glue(name) {
+        return name.to_owned();
+    }
+    let next = renames.len();
+    renames
+        .entry(name.to_owned())
+        .or_insert_with(|| short_name(next))
+        .clone()
+}
+
+fn imports(body: &[u8], renames: &mut HashMap<String, String>) -> Result<Vec<u8>> {
+    let mut r = Reader { bytes: body, at: 0 };
+    let count = r.leb()?;
+    let mut out = Vec::with_capacity(body.len() / 2);
+    push_leb(&mut out, count);
+    for _ in 0..count {
+        let module = r.name()?.to_owned();
+        let field = r.name()?.to_owned();
+        let start = r.at;
+        match r.byte()? {
+            0 => {
+                r.leb()?; // function type index
+            }
+            1 => {
+                r.byte()?; // reference type
+                limits(&mut r)?;
+            }
+            2 => limits(&mut r)?,
+            3 => {
+                r.byte()?; // value type
+                r.byte()?; // mutability
+            }
+            4 => {
+                r.byte()?; // tag attribute
+                r.leb()?;
+            }
+            kind => return Err(format!("unknown wasm import kind {kind}")),
+        }
+        push_name(&mut out, &module);
+        push_name(&mut out, &rename(renames, &field));
+        out.extend_from_slice(r.since(start));
+    }
+    Ok(out)
+}
+
+fn limits(r: &mut Reader) -> Result {
+    let flags = r.byte()?;
+    r.leb()?;
+    if flags & 1 != 0 {
+        r.leb()?;
+    }
+    Ok(())
+}
+
+fn exports(body: &[u8], renames: &mut HashMap<String, String>) -> Result<Vec<u8>> {
+    let mut r = Reader { bytes: body, at: 0 };
+    let count = r.leb()?;
+    let mut out = Vec::with_capacity(body.len() / 2);
+    push_leb(&mut out, count);
+    for _ in 0..count {
+        let name = r.name()?.to_owned();
+        let start = r.at;
+        r.byte()?; // kind
+        r.leb()?; // index
+        push_name(&mut out, &rename(renames, &name));
+        out.extend_from_slice(r.since(start));
+    }
+    Ok(out)
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
+}
+
+/// Replaces each renamed name where it occurs in `js` as a whole identifier; every renamed name
+/// must occur at least once.
+fn rename_in_js(js: &str, renames: &HashMap<String, String>) -> Result<String> {
+    let mut out = String::with_capacity(js.len());
+    let mut seen = std::collections::HashSet::new();
+    let mut rest = js;
+    while let Some(start) = rest.find(|c: char| is_ident(c)) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(|c: char| !is_ident(c)).unwrap_or(rest.len());
+        let token = &rest[..end];
+        match renames.get(token) {
+            Some(short) => {
+                seen.insert(token);
+                out.push_str(short);
+            }
+            None => out.push_str(token),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    if let Some(missing) = renames.keys().find(|k| !seen.contains(k.as_str())) {
+        return Err(format!(
+            "shrink: the glue never names the wasm's `{missing}`; is webchat.js from the same build?"
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_are_unique_identifiers() {
+        let names: Vec<String> = (0..3000).map(short_name).collect();
+        let unique: std::collections::HashSet<_> = names.iter().collect();
+        assert_eq!(unique.len(), names.len());
+        assert_eq!(names[0], "a");
+        assert_eq!(names[52], "aa");
+        assert!(names
+            .iter()
+            .all(|n| n.chars().all(|c| c.is_ascii_alphabetic())));
+        assert!(!names.iter().any(|n| n == "do" || n == "if" || n == "in"));
+    }
+
+    /// A module importing `wbg.__wbg_log_0123` (a function) and `env.keep` (a memory) and
+    /// exporting `__wbindgen_malloc` and `memory`, plus a custom section.
+    fn module() -> Vec<u8> {
+        let mut m = b"\0asm\x01\0\0\0".to_vec();
+        let mut imports = vec![2];
+        push_name(&mut imports, "wbg");
+        push_name(&mut imports, "__wbg_log_0123");
+        imports.extend([0, 0]);
+        push_name(&mut imports, "env");
+        push_name(&mut imports, "keep");
+        imports.extend([2, 1, 1, 2]);
+        m.push(IMPORT);
+        push_leb(&mut m, imports.len() as u32);
+        m.extend(&imports);
+        let mut exports = vec![2];
+        push_name(&mut exports, "__wbindgen_malloc");
+        exports.extend([0, 1]);
+        push_name(&mut exports, "memory");
+        exports.extend([2, 0]);
+        m.push(EXPORT);
+        push_leb(&mut m, exports.len() as u32);
+        m.extend(&exports);
+        let mut custom = Vec::new();
+        push_name(&mut custom, "producers");
+        custom.extend([1, 2, 3]);
+        m.push(CUSTOM);
+        push_leb(&mut m, custom.len() as u32);
+        m.extend(&custom);
+        m
+    }
+
+    #[test]
+    fn renames_glue_names_in_both_files_and_drops_custom_sections() {
+        let (wasm, renames) = rename_boundary(&module()).unwrap();
+        assert_eq!(renames.len(), 2);
+        let text = String::from_utf8_lossy(&wasm);
+        assert!(!text.contains("__wbg_log"));
+        assert!(!text.contains("producers"));
+        assert!(text.contains("keep") && text.contains("memory"));
+        let js = "const i={__wbg_log_0123:function(a){console.log(a)}};\
+                  wasm.__wbindgen_malloc(1);wasm.__wbindgen_malloc_x;wasm.memory";
+        let out = rename_in_js(js, &renames).unwrap();
+        let log = &renames["__wbg_log_0123"];
+        let malloc = &renames["__wbindgen_malloc"];
+        assert_eq!(
+            out,
+            format!(
+                "const i={{{log}:function(a){{console.log(a)}}}};\
+                 wasm.{malloc}(1);wasm.__wbindgen_malloc_x;wasm.memory"
+            )
+        );
+        // the rewritten module reads back: same entries, new names
+        let (again, second) = rename_boundary(&wasm).unwrap();
+        assert_eq!(again, wasm);
+        assert!(second.is_empty());
+    }
+
+    #[test]
+    fn a_name_the_glue_never_uses_fails() {
+        let (_, renames) = rename_boundary(&module()).unwrap();
+        let err = rename_in_js("wasm.__wbindgen_malloc(1)", &renames).unwrap_err();
+        assert!(err.contains("__wbg_log_0123"), "{err}");
+    }
+
+    #[test]
+    fn rejects_what_is_not_wasm() {
+        assert!(rename_boundary(b"<html>").is_err());
+        let mut cut = module();
+        cut.truncate(20);
+        assert!(rename_boundary(&cut).is_err());
+    }
+}
