@@ -201,3 +201,22 @@ pub fn to_lower(s: &str) -> String {
         s.to_lowercase()
     }
 }
+
+/// `c.is_alphanumeric()` (Unicode `Alphabetic` or `Numeric`). Outside ASCII the browser's own
+/// Unicode tables answer (`/[\p{Alphabetic}\p{N}]/u`), so the wasm does not carry core's (2.4 KB).
+pub fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        thread_local! {
+            static ALNUM: js_sys::RegExp = js_sys::RegExp::new(r"^[\p{Alphabetic}\p{N}]$", "u");
+        }
+        ALNUM.with(|re| re.test(c.encode_utf8(&mut [0; 4])))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        c.is_alphanumeric()
+    }
+}

@@ -726,3 +726,31 @@ async fn chrome_timestamp_and_bubble_flags() {
     assert!(row.class_list().contains("bpw-from-user"));
     assert!(!row.class_list().contains("bpw-bubble"));
 }
+
+/// The autolinker and the avatar initial ask the browser whether a non-ASCII character is a letter
+/// or digit; its answer must be Rust's `char::is_alphanumeric` (Unicode Alphabetic or Numeric).
+#[wasm_bindgen_test]
+fn browser_alphanumeric_matches_unicode() {
+    let samples = [
+        'a', 'Z', '0', '9', ' ', '-', '_', '(', 'é', 'ß', 'Ж', 'ж', 'ع', '٣', 'あ', '漢', '한',
+        'Ⅻ', '½', '²', '\u{0301}', '\u{00a0}', '\u{2014}', '«', '€', '😀', '\u{200b}', 'ǅ', 'ⅿ',
+        '𝔸',
+    ];
+    for c in samples {
+        assert_eq!(
+            webchat::browser::is_alphanumeric(c),
+            c.is_alphanumeric(),
+            "{c:?} (U+{:04X})",
+            c as u32
+        );
+    }
+    // and every code point of a few blocks, ASCII to Greek
+    for c in (0u32..0x400).filter_map(char::from_u32) {
+        assert_eq!(
+            webchat::browser::is_alphanumeric(c),
+            c.is_alphanumeric(),
+            "U+{:04X}",
+            c as u32
+        );
+    }
+}

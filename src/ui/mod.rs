@@ -503,7 +503,7 @@ pub fn banner_text(lang: Lang, s: &ChatState) -> Option<String> {
 
 /// The first letter or digit of a name, upper-cased (the avatar without an image).
 pub fn initial(name: &str) -> String {
-    let first = name.chars().find(|c| c.is_alphanumeric());
+    let first = name.chars().find(|&c| browser::is_alphanumeric(c));
     first
         .map(|c| browser::to_upper(c.encode_utf8(&mut [0; 4])))
         .unwrap_or_default()

@@ -180,7 +180,7 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
     // `xwww.` or `ahttp://` is not a link start; an opening bracket or quote before it is fine.
     if start > 0 {
         let prev = word[..start].chars().next_back()?;
-        if prev.is_alphanumeric() {
+        if crate::browser::is_alphanumeric(prev) {
             return None;
         }
     }
