@@ -2,7 +2,6 @@
 //! naming the key (botpress-protocols.md §1.3).
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 
 use wasm_bindgen::JsValue;
 
@@ -10,7 +9,8 @@ use crate::json::{self, Value};
 use crate::model::config::{Config, ConfigError, Parsed};
 
 thread_local! {
-    static WARNED: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+    /// The unknown keys already warned about (a handful per page: a list does).
+    static WARNED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A JS value as JSON (`JSON.stringify` semantics: functions and `undefined` are dropped); `undefined`
@@ -39,7 +39,14 @@ pub fn js_error(msg: &str) -> JsValue {
 /// Warn (once per key per page) about options we do not know.
 pub fn warn_unknown(parsed: &Parsed) {
     for key in &parsed.unknown_keys {
-        let first = WARNED.with(|w| w.borrow_mut().insert(key.clone()));
+        let first = WARNED.with(|w| {
+            let mut w = w.borrow_mut();
+            let first = !w.contains(key);
+            if first {
+                w.push(key.clone());
+            }
+            first
+        });
         if first {
             web_sys::console::warn_1(
                 &format!("botpressWebChat: unknown config option `{key}` is ignored").into(),
