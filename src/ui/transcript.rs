@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, Node};
 
 use super::rows::{self, Row};
-use super::windowing::{px, Windowing};
+use super::windowing::Windowing;
 use super::{initial, keys, Cx};
 use crate::dom::{self, Scope, E};
 use crate::i18n::{Key, Lang};
@@ -111,7 +111,6 @@ pub struct Transcript {
     log: Element,
     window: Element,
     top: Element,
-    bottom: Element,
     win: Rc<Windowing>,
     rows: Vec<RowView>,
     env: Option<RowEnv>,
@@ -119,7 +118,6 @@ pub struct Transcript {
     typing: Option<Element>,
     shape: Option<Shape>,
     total: Rc<Cell<usize>>,
-    spacers: (String, String),
     _scope: Scope,
 }
 
@@ -172,7 +170,6 @@ impl Transcript {
             log,
             window,
             top,
-            bottom,
             win,
             rows: Vec::new(),
             env: None,
@@ -180,7 +177,6 @@ impl Transcript {
             typing: None,
             shape: None,
             total,
-            spacers: (String::new(), String::new()),
             _scope: scope,
         };
         transcript.update(cx);
@@ -214,7 +210,7 @@ impl Transcript {
         }
         changed |= self.sync_pending(cx, total_changed);
         changed |= self.sync_typing(cx);
-        self.sync_spacers();
+        self.win.write_spacers();
         if changed {
             self.win.changed();
         }
@@ -323,19 +319,6 @@ impl Transcript {
                 true
             }
             _ => false,
-        }
-    }
-
-    fn sync_spacers(&mut self) {
-        let (top, bottom) = self.win.spacers();
-        let (top, bottom) = (px(top), px(bottom));
-        if self.spacers.0 != top {
-            dom::style(&self.top, "height", &top);
-            self.spacers.0 = top;
-        }
-        if self.spacers.1 != bottom {
-            dom::style(&self.bottom, "height", &bottom);
-            self.spacers.1 = bottom;
         }
     }
 }

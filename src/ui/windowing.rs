@@ -68,6 +68,10 @@ pub struct Windowing {
     /// reading the layout: a read right after the rows changed forces a synchronous reflow, once
     /// per message in a burst.
     seen: Cell<Option<Viewport>>,
+    /// The spacer heights last written (top, bottom). A write of the same value is skipped: it would
+    /// invalidate the layout just measured, and the pass's next read would force a second reflow in
+    /// the frame.
+    written: RefCell<(String, String)>,
 }
 
 impl Windowing {
@@ -100,6 +104,7 @@ impl Windowing {
             conversation: RefCell::new(None),
             pending: Cell::new(0),
             seen: Cell::new(None),
+            written: RefCell::new((String::new(), String::new())),
         })
     }
 
@@ -327,12 +332,22 @@ impl Windowing {
         }
     }
 
-    /// Writes the spacer heights at once (the pass must see the new layout before it restores the
-    /// scroll position).
-    fn size_spacers(&self) {
+    /// Writes the spacer heights of the current range and measurements, where they changed: the
+    /// render does after it placed the rows, the pass after it measured them (the pass must see the
+    /// new layout before it restores the scroll position).
+    pub fn write_spacers(&self) {
         let (top, bottom) = self.spacers();
-        dom::style(&self.top, "height", &px(top));
-        dom::style(&self.bottom, "height", &px(bottom));
+        let mut written = self.written.borrow_mut();
+        let (last_top, last_bottom) = &mut *written;
+        for (el, value, last) in [
+            (&self.top, px(top), last_top),
+            (&self.bottom, px(bottom), last_bottom),
+        ] {
+            if *last != value {
+                dom::style(el, "height", &value);
+                *last = value;
+            }
+        }
     }
 
     /// After the rows rendered: measure, size the spacers, restore the scroll position (focus target,
@@ -349,7 +364,7 @@ impl Windowing {
             .take()
             .or_else(|| if pinned { None } else { self.capture() });
         self.measure();
-        self.size_spacers();
+        self.write_spacers();
         let focus = self.focus.take();
         if let Some(y) = self.scroll_to.take() {
             if let Some((_, origin)) = self.viewport() {

@@ -324,6 +324,18 @@ const BURST: &[Figure] = &[
     ),
     ("frames_over_50", "frames over 50 ms", "0", "frames"),
     (
+        "burst_loaf_script_ms",
+        "script time inside long animation frames",
+        "",
+        "ms",
+    ),
+    (
+        "burst_loaf_forced_layout_ms",
+        "… of which style and layout it forced",
+        "",
+        "ms",
+    ),
+    (
         "render_lag",
         "last frame received → its row in the DOM",
         "",

@@ -34,6 +34,8 @@
 //! - `burst_ms`: first to last socket frame of the burst in the page;
 //! - `max_frame`, `frames_over_50`: frame deltas from before the burst to 5 frames after the last
 //!   row rendered; `loaf_max`: the longest `long-animation-frame` entry (0 when none);
+//!   `burst_loaf_count`, `burst_loaf_script_ms`, `burst_loaf_forced_layout_ms`: how many long
+//!   animation frames there were and the script time, and the style and layout it forced, in them;
 //! - `render_lag`: last frame received → its row in the DOM; `rendered`: distinct burst rows that
 //!   reached the DOM (below N only when a windowed transcript skipped rows it never showed).
 //!
@@ -320,7 +322,7 @@ let last = null;
 const f = (ts) => { if (last !== null) B.deltas.push(ts - last); last = ts; if (B.rec) requestAnimationFrame(f); };
 requestAnimationFrame(f);
 try {
-  B.po = new PerformanceObserver((l) => { for (const e of l.getEntries()) B.loaf.push(e.duration); });
+  B.po = new PerformanceObserver((l) => { for (const e of l.getEntries()) B.loaf.push(e); });
   B.po.observe({ type: 'long-animation-frame' });
 } catch (e) { B.loaf = null; }
 return true;
@@ -348,8 +350,11 @@ const lastMarker = 'Burst #' + String(n - 1).padStart(3, '0');
     render_lag: B.tDomLast - B.tLast,
     max_frame: Math.max(0, ...B.deltas),
     frames_over_50: B.deltas.filter((d) => d > 50).length,
-    loaf_max: B.loaf ? Math.max(0, ...B.loaf) : null,
+    loaf_max: B.loaf ? Math.max(0, ...B.loaf.map((e) => e.duration)) : null,
     rendered: B.seen.size,
+    burst_loaf_count: B.loaf ? B.loaf.length : null,
+    burst_loaf_script_ms: B.loaf ? Math.round(B.loaf.reduce((a, e) => a + e.scripts.reduce((b, x) => b + x.duration, 0), 0)) : null,
+    burst_loaf_forced_layout_ms: B.loaf ? Math.round(B.loaf.reduce((a, e) => a + e.scripts.reduce((b, x) => b + (x.forcedStyleAndLayoutDuration || 0), 0), 0)) : null,
   });
 })().catch((e) => done({ error: String(e) }));
 "#;
@@ -603,6 +608,9 @@ fn burst(count: usize, runs: usize) -> Value {
             "max_frame",
             "frames_over_50",
             "loaf_max",
+            "burst_loaf_count",
+            "burst_loaf_script_ms",
+            "burst_loaf_forced_layout_ms",
             "render_lag",
             "rendered",
         ],
