@@ -108,8 +108,8 @@ pub fn summary(lang: Lang, m: &Message) -> String {
         Content::Video(media) => titled(Key::Video, media.title),
         Content::File(media) => titled(Key::File, media.title),
         Content::Carousel(cards) => {
-            let titles: Vec<&str> = cards.iter().map(|c| c.title.as_str()).collect();
-            titled(Key::Cards, Some(titles.join(", ")))
+            let titles = views::join(cards.iter().map(|c| c.title.as_str()), ", ");
+            titled(Key::Cards, Some(titles))
         }
         Content::Location(l) => titled(Key::Location, l.title.or(l.address)),
         Content::LoginPrompt => t(lang, Key::LoginForm).to_string(),
@@ -150,7 +150,7 @@ fn markdown_text(src: &str) -> String {
         walk(&node, &mut out);
         out.push(' ');
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    views::collapse_spaces(&out)
 }
 
 /// Decides which messages the live region announces: each bot message that arrives while the
