@@ -338,16 +338,8 @@ impl Windowing {
     pub fn write_spacers(&self) {
         let (top, bottom) = self.spacers();
         let mut written = self.written.borrow_mut();
-        let (last_top, last_bottom) = &mut *written;
-        for (el, value, last) in [
-            (&self.top, px(top), last_top),
-            (&self.bottom, px(bottom), last_bottom),
-        ] {
-            if *last != value {
-                dom::style(el, "height", &value);
-                *last = value;
-            }
-        }
+        write_height(&self.top, px(top), &mut written.0);
+        write_height(&self.bottom, px(bottom), &mut written.1);
     }
 
     /// After the rows rendered: measure, size the spacers, restore the scroll position (focus target,
@@ -397,6 +389,14 @@ impl Windowing {
                 self.move_to(next);
             }
         }
+    }
+}
+
+/// Sets `el`'s height to `value` unless `last` (what was written before) is already that.
+fn write_height(el: &Element, value: String, last: &mut String) {
+    if *last != value {
+        dom::style(el, "height", &value);
+        *last = value;
     }
 }
 
