@@ -33,7 +33,8 @@ pub enum UserIdUse {
 
 /// Classify a configured user id.
 pub fn classify_user_id(user_id: &str) -> UserIdUse {
-    if user_id.chars().count() >= VISITOR_ID_LEN && is_valid_visitor_id(user_id) {
+    // a valid id is ASCII, so its byte length is its length in characters
+    if user_id.len() >= VISITOR_ID_LEN && is_valid_visitor_id(user_id) {
         UserIdUse::VisitorId(user_id.to_string())
     } else {
         UserIdUse::CustomId(user_id.to_string())

@@ -110,6 +110,11 @@ pub fn join<'a>(parts: impl IntoIterator<Item = &'a str>, sep: &str) -> String {
     out
 }
 
+/// Where the last `byte` (ASCII) is in `s`: `s.rfind(char)` without core's reverse char searcher.
+pub fn last_byte(s: &str, byte: u8) -> Option<usize> {
+    s.bytes().rposition(|b| b == byte)
+}
+
 /// Runs of whitespace as one space, none at the ends.
 pub fn collapse_spaces(s: &str) -> String {
     join(s.split_whitespace(), " ")

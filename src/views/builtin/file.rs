@@ -15,10 +15,9 @@ pub fn file_name(media: &Media) -> String {
         return t.clone();
     }
     let path = media.url.split(['?', '#']).next().unwrap_or("");
-    path.rsplit('/')
-        .find(|s| !s.is_empty())
-        .unwrap_or("file")
-        .to_string()
+    let path = path.trim_end_matches('/');
+    let name = &path[crate::views::last_byte(path, b'/').map_or(0, |i| i + 1)..];
+    if name.is_empty() { "file" } else { name }.to_string()
 }
 
 /// A file message.
