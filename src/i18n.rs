@@ -646,12 +646,33 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
 }
 
 /// [`t`] with `{name}` placeholders replaced by `args` (`[("n", "3")]`).
+///
+/// One pass over the template: a value that itself contains `{name}` is not expanded again, and an
+/// unknown placeholder stays as written.
 pub fn tf(lang: Lang, key: Key, args: &[(&str, &str)]) -> String {
-    let mut s = t(lang, key).to_string();
-    for (name, value) in args {
-        s = s.replace(&format!("{{{name}}}"), value);
+    let mut rest = t(lang, key);
+    let mut out = String::with_capacity(rest.len());
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = args.iter().find(|(n, _)| *n == name)?;
+            Some((value, &after[close + 1..]))
+        });
+        match value {
+            Some((value, next)) => {
+                out.push_str(value);
+                rest = next;
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
-    s
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -710,5 +731,11 @@ mod tests {
         );
         assert_eq!(tf(Lang::En, Key::UnreadMessages, &[("n", "2")]), "2 unread");
         assert_eq!(t(Lang::De, Key::Send), "Senden");
+        // one pass: a value is never expanded again; unknown or unclosed placeholders stay
+        assert_eq!(
+            tf(Lang::En, Key::Said, &[("name", "{text}"), ("text", "hi {x}")]),
+            "{text}: hi {x}"
+        );
+        assert_eq!(tf(Lang::En, Key::Said, &[("text", "t")]), "{name}: t");
     }
 }

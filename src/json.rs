@@ -141,7 +141,7 @@ impl Value {
         let rest = pointer.strip_prefix('/')?;
         let mut target = self;
         for token in rest.split('/') {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            let token = unescape_pointer_token(token);
             target = match target {
                 Value::Object(map) => map.get(&token)?,
                 Value::Array(items) => items.get(array_index(&token)?)?,
@@ -254,6 +254,29 @@ impl Value {
     pub fn take(&mut self) -> Value {
         std::mem::take(self)
     }
+}
+
+/// An RFC 6901 reference token unescaped: `~1` is `/`, `~0` is `~` (so `~01` is `~1`).
+fn unescape_pointer_token(token: &str) -> String {
+    let mut out = String::with_capacity(token.len());
+    let mut chars = token.chars();
+    while let Some(c) = chars.next() {
+        if c != '~' {
+            out.push(c);
+            continue;
+        }
+        let rest = chars.as_str();
+        match rest.as_bytes().first() {
+            Some(b'1') => out.push('/'),
+            Some(b'0') => out.push('~'),
+            _ => {
+                out.push('~');
+                continue;
+            }
+        }
+        chars = rest[1..].chars();
+    }
+    out
 }
 
 /// An RFC 6901 array index: digits without a leading zero.

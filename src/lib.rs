@@ -41,6 +41,7 @@ pub mod json;
 pub mod model;
 pub mod mount;
 pub mod state;
+pub mod text;
 pub mod transport;
 pub mod ui;
 pub mod views;

@@ -122,6 +122,11 @@ fn accessors_index_and_pointer() {
     assert_eq!(v.pointer("/a/b/x"), None);
     assert_eq!(v.pointer("/a~1b"), Some(&json!(1)));
     assert_eq!(v.pointer("/m~0n"), Some(&json!(2)));
+    // `~01` is `~1`, not `/`; a `~` not followed by 0 or 1 stays
+    let tilde = json!({"~1": 5, "~": 6, "a~b": 7});
+    assert_eq!(tilde.pointer("/~01"), Some(&json!(5)));
+    assert_eq!(tilde.pointer("/~"), Some(&json!(6)));
+    assert_eq!(tilde.pointer("/a~b"), Some(&json!(7)));
     assert_eq!(v.pointer(""), Some(&v));
     assert_eq!(v.pointer("a"), None);
     assert_eq!(v.pointer("/s/x"), None);

@@ -74,7 +74,8 @@ impl HttpError {
 /// The v12 `assertUserInfo` errors about the web session itself (§1.4), which a reconnect cures.
 fn is_session_error(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
-    m.contains("session id is invalid") || m.contains("user id associated with this session")
+    crate::text::find(&m, "session id is invalid").is_some()
+        || crate::text::find(&m, "user id associated with this session").is_some()
 }
 
 /// The outbox outcome of one send.

@@ -108,7 +108,7 @@ pub fn summary(lang: Lang, m: &Message) -> String {
         Content::Video(media) => titled(Key::Video, media.title),
         Content::File(media) => titled(Key::File, media.title),
         Content::Carousel(cards) => {
-            let titles = views::join(cards.iter().map(|c| c.title.as_str()), ", ");
+            let titles = crate::text::join(cards.iter().map(|c| c.title.as_str()), ", ");
             titled(Key::Cards, Some(titles))
         }
         Content::Location(l) => titled(Key::Location, l.title.or(l.address)),
@@ -150,7 +150,7 @@ fn markdown_text(src: &str) -> String {
         walk(&node, &mut out);
         out.push(' ');
     }
-    views::collapse_spaces(&out)
+    crate::text::collapse_spaces(&out)
 }
 
 /// Decides which messages the live region announces: each bot message that arrives while the

@@ -796,7 +796,7 @@ impl<'a> Blocks<'a> {
             return false;
         };
         let body = para.text.trim_end_matches('\n');
-        let cut = super::last_byte(body, b'\n').map_or(0, |i| i + 1);
+        let cut = crate::text::last_byte(body, b'\n').map_or(0, |i| i + 1);
         let head_line = &body[cut..];
         // A header needs some content, and a pipe somewhere (else `a\n:-` would be a table).
         if head_line.bytes().all(|c| matches!(c, b'|' | b' ' | b'\t'))

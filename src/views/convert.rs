@@ -229,8 +229,8 @@ impl Dropdown {
     /// The payload a selection sends: `{type:'quick_reply', text:label, payload:value||label}` (§1.8).
     /// Several selections send their labels joined with `", "` and their values joined with `","`.
     pub fn selection_payload(selected: &[DropdownOption]) -> Value {
-        let text = super::join(selected.iter().map(|o| o.label.as_str()), ", ");
-        let payload = super::join(selected.iter().map(|o| o.value.as_str()), ",");
+        let text = crate::text::join(selected.iter().map(|o| o.label.as_str()), ", ");
+        let payload = crate::text::join(selected.iter().map(|o| o.value.as_str()), ",");
         crate::json!({"type": "quick_reply", "text": text, "payload": payload})
     }
 }

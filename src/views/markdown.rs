@@ -175,7 +175,7 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
     let lower = word.to_ascii_lowercase();
     let start = ["https://", "http://", "www."]
         .iter()
-        .filter_map(|p| lower.find(p))
+        .filter_map(|p| crate::text::find(&lower, p))
         .min()?;
     // `xwww.` or `ahttp://` is not a link start; an opening bracket or quote before it is fine.
     if start > 0 {

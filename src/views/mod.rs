@@ -93,31 +93,8 @@ impl RenderCtx {
     /// [`Self::tr`] with `{name}` placeholders filled ([`i18n::tf`]); runs of spaces left by an empty
     /// value collapse.
     pub fn trf(&self, key: Key, args: &[(&str, &str)]) -> String {
-        collapse_spaces(&i18n::tf(self.lang, key, args))
+        crate::text::collapse_spaces(&i18n::tf(self.lang, key, args))
     }
-}
-
-/// `parts` joined with `sep`: `[..].join(sep)` without collecting a `Vec` first (and without
-/// `join`'s generic copy loop, 0.9 KB of wasm for five calls).
-pub fn join<'a>(parts: impl IntoIterator<Item = &'a str>, sep: &str) -> String {
-    let mut out = String::new();
-    for (i, part) in parts.into_iter().enumerate() {
-        if i > 0 {
-            out.push_str(sep);
-        }
-        out.push_str(part);
-    }
-    out
-}
-
-/// Where the last `byte` (ASCII) is in `s`: `s.rfind(char)` without core's reverse char searcher.
-pub fn last_byte(s: &str, byte: u8) -> Option<usize> {
-    s.bytes().rposition(|b| b == byte)
-}
-
-/// Runs of whitespace as one space, none at the ends.
-pub fn collapse_spaces(s: &str) -> String {
-    join(s.split_whitespace(), " ")
 }
 
 /// Renders one transcript message; `None` for messages that show nothing (`visit`). Never panics on

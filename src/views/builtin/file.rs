@@ -16,7 +16,7 @@ pub fn file_name(media: &Media) -> String {
     }
     let path = media.url.split(['?', '#']).next().unwrap_or("");
     let path = path.trim_end_matches('/');
-    let name = &path[crate::views::last_byte(path, b'/').map_or(0, |i| i + 1)..];
+    let name = &path[crate::text::last_byte(path, b'/').map_or(0, |i| i + 1)..];
     if name.is_empty() { "file" } else { name }.to_string()
 }
 
