@@ -733,7 +733,11 @@ mod tests {
         assert_eq!(t(Lang::De, Key::Send), "Senden");
         // one pass: a value is never expanded again; unknown or unclosed placeholders stay
         assert_eq!(
-            tf(Lang::En, Key::Said, &[("name", "{text}"), ("text", "hi {x}")]),
+            tf(
+                Lang::En,
+                Key::Said,
+                &[("name", "{text}"), ("text", "hi {x}")]
+            ),
             "{text}: hi {x}"
         );
         assert_eq!(tf(Lang::En, Key::Said, &[("text", "t")]), "{name}: t");

@@ -4,6 +4,7 @@
 //! it; the controller turns socket frames, HTTP replies and user actions into [`ChatEvent`]s. Native tests
 //! below cover every transition.
 
+pub mod id_map;
 pub mod store;
 pub mod window;
 

@@ -11,8 +11,7 @@
 //! length; a position far from both ends costs one linear pass over the message heights (a few
 //! microseconds for 10,000 messages).
 
-use std::collections::HashMap;
-
+use super::id_map::IdMap;
 use crate::model::Message;
 
 /// Height assumed for a message nobody has measured yet, before any row was measured.
@@ -47,7 +46,7 @@ pub struct Layout {
     slots: Vec<Slot>,
     first: Option<String>,
     last: Option<String>,
-    cache: HashMap<String, Slot>,
+    cache: IdMap<Slot>,
     heights_sum: f64,
     heights_n: usize,
     weights_sum: f64,
@@ -132,7 +131,7 @@ impl Layout {
                 self.heights_n += 1;
             }
         }
-        self.cache.entry(id.to_string()).or_default().height = Some(height);
+        self.cache.get_or_default(id).height = Some(height);
         true
     }
 
@@ -148,7 +147,7 @@ impl Layout {
                 self.weights_n += 1;
             }
         }
-        self.cache.entry(id.to_string()).or_default().weight = Some(elements);
+        self.cache.get_or_default(id).weight = Some(elements);
     }
 
     /// Whether message `index` has a measured element count.

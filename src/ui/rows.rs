@@ -2,10 +2,9 @@
 //! keyboard of the last message, and the screen-reader announcements of new bot messages. No browser
 //! types; tested natively.
 
-use std::collections::HashSet;
-
 use crate::i18n::{t, tf, Key, Lang};
 use crate::model::Message;
+use crate::state::id_map::IdMap;
 use crate::views::markdown::{parse_markdown, MdNode};
 use crate::views::{self, Content};
 
@@ -162,7 +161,7 @@ fn markdown_text(src: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Announcer {
     conversation: Option<Option<String>>,
-    seen: HashSet<String>,
+    seen: IdMap<()>,
     /// How many messages the last update looked at, and the id of the last of them.
     checked: usize,
     checked_last: Option<String>,
@@ -185,12 +184,15 @@ impl Announcer {
         self.checked_last = messages.last().map(|m| m.id.clone());
         if fresh {
             self.conversation = Some(conv);
-            self.seen = messages.iter().map(|m| m.id.clone()).collect();
+            self.seen = IdMap::default();
+            for m in messages {
+                self.seen.insert(&m.id, ());
+            }
             return Vec::new();
         }
         messages[from..]
             .iter()
-            .filter(|m| self.seen.insert(m.id.clone()))
+            .filter(|m| self.seen.insert(&m.id, ()))
             .filter(|m| m.is_bot())
             .collect()
     }
