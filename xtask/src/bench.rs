@@ -232,6 +232,24 @@ const STARTUP: &[Figure] = &[
         "< 50",
         "ms",
     ),
+    (
+        "init_to_glue_fetch",
+        "… `init` → the loader fetches the glue (browser idle)",
+        "",
+        "ms",
+    ),
+    (
+        "init_to_wasm_fetched",
+        "… `init` → the wasm downloaded",
+        "",
+        "ms",
+    ),
+    (
+        "init_to_wasm",
+        "… `init` → the wasm compiled, started, API installed",
+        "",
+        "ms",
+    ),
     ("init_to_ready", "`init` → `webchatReady`", "< 150", "ms"),
     (
         "click_to_composer",

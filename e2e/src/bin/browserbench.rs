@@ -6,7 +6,9 @@
 //!
 //! `browserbench [--runs N]` (startup, cold runs, each with a new browser profile):
 //! - `script_to_launcher`: script tag inserted → launcher in the shadow root with a size;
-//! - `init_to_ready`: `init()` called → the `webchatReady` lifecycle message;
+//! - `init_to_ready`: `init()` called → the `webchatReady` lifecycle message, and on the way:
+//!   `init_to_glue_fetch` (the loader starts fetching the glue: browser idle), `init_to_wasm_fetched`
+//!   (the wasm's `responseEnd`), `init_to_wasm` (the wasm installed the API: compiled and started);
 //! - `click_to_composer`: launcher clicked → composer focused;
 //! - `enter_to_reply`: Enter pressed → the demo bot's reply rendered (includes the server's time).
 //!
@@ -70,8 +72,15 @@ const until = (cond) => new Promise((resolve) => {
   await until(() => window.botpressWebChat && window.botpressWebChat.init);
   const tCall = performance.now();
   window.botpressWebChat.init({ host, botId: 'welcome-bot' });
+  const wasmStarted = until(() => window.botpressWebChat.ready === true);
   t.script_to_launcher = (await until(() => shown(q('launcher')))) - t0;
+  t.init_to_wasm = (await wasmStarted) - tCall;
   t.init_to_ready = (await ready) - tCall;
+  const res = (name) => performance.getEntriesByType('resource').find((r) => r.name.endsWith(name));
+  const glue = res('/webchat.js');
+  const wasm = res('/webchat_bg.wasm');
+  t.init_to_glue_fetch = glue ? glue.startTime - tCall : -1;
+  t.init_to_wasm_fetched = wasm ? wasm.responseEnd - tCall : -1;
   const c0 = performance.now();
   q('launcher').click();
   t.click_to_composer = (await until(() => q('composer') && root().activeElement === q('composer'))) - c0;
@@ -431,6 +440,9 @@ fn startup(runs: usize) -> Value {
         &samples,
         &[
             "script_to_launcher",
+            "init_to_glue_fetch",
+            "init_to_wasm_fetched",
+            "init_to_wasm",
             "init_to_ready",
             "click_to_composer",
             "enter_to_reply",
