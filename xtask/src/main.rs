@@ -89,15 +89,12 @@ pub fn run_with(env: &tools::Env, program: &str, args: &[&str], vars: &[(&str, &
 /// aborts at once (`-Cpanic=immediate-abort`), so no panic message, source location or the
 /// formatting code behind them ships (10.3 KB gzip on 2026-12-01); `-Zlocation-detail=none` drops
 /// the source file names and lines that `#[track_caller]` code still passes to those traps (1 KB
-/// gzip), and std's `optimize_for_size` feature picks its smaller algorithms (sorting, integer
-/// formatting; 0.8 KB gzip). The options are unstable; `RUSTC_BOOTSTRAP=1` allows them on the
-/// pinned stable toolchain for this one build, and the rustflags apply to the wasm target only
-/// (never to the server or build scripts). Debug builds and the browser tests keep ordinary panics
-/// with messages.
-const RELEASE_WASM_ENV: [(&str, &str); 4] = [
+/// gzip). The options are unstable; `RUSTC_BOOTSTRAP=1` allows them on the pinned stable
+/// toolchain for this one build, and the rustflags apply to the wasm target only (never to the
+/// server or build scripts). Debug builds and the browser tests keep ordinary panics with messages.
+const RELEASE_WASM_ENV: [(&str, &str); 3] = [
     ("RUSTC_BOOTSTRAP", "1"),
     ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
-    ("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size"),
     (
         "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
         "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none",
