@@ -234,7 +234,15 @@ fn the_wasm_loads_on_idle_and_takes_over_the_placeholder_host_without_a_visible_
         ),
         json!([1, 1, "slot", 1])
     );
-    let after = js(&b, &launcher_look(w.root()));
+    let mut after = js(&b, &launcher_look(w.root()));
+    // The widget connects as soon as it is ready, and the demo bot's welcome message may already
+    // have arrived: "(1 unread)" in the launcher's name is that message, not the hand-off.
+    if let Some(name) = after["name"].as_str() {
+        let base = name.split(" (").next().unwrap_or(name);
+        if name != base && name.ends_with(" unread)") {
+            after["name"] = json!(base);
+        }
+    }
     assert_eq!(after, before, "the launcher changed at hand-off");
     b.wait_for(
         "the widget's launcher focused",
