@@ -136,7 +136,7 @@ impl Reader<'_> {
         std::str::from_utf8(bytes).map_err(|_| "wasm name is not UTF-8".into())
     }
 
-    /// Copies the bytes from `start` to the cursor.
+    /// The bytes from `start` to the cursor.
     fn since(&self, start: usize) -> &[u8] {
         &self.bytes[start..self.at]
     }
@@ -199,12 +199,24 @@ fn rename(renames: &mut HashMap<String, String>, name: &str) -> String {
         .clone()
 }
 
-fn imports(body: &[u8], renames: &mut HashMap<String, String>) -> Result<Vec<u8>> {
+/// Rewrites a section that is a vector of entries: the count, then `entry` copying (and renaming
+/// in) each one from the reader to the output.
+fn entries(
+    body: &[u8],
+    mut entry: impl FnMut(&mut Reader, &mut Vec<u8>) -> Result,
+) -> Result<Vec<u8>> {
     let mut r = Reader { bytes: body, at: 0 };
     let count = r.leb()?;
     let mut out = Vec::with_capacity(body.len() / 2);
     push_leb(&mut out, count);
     for _ in 0..count {
+        entry(&mut r, &mut out)?;
+    }
+    Ok(out)
+}
+
+fn imports(body: &[u8], renames: &mut HashMap<String, String>) -> Result<Vec<u8>> {
+    entries(body, |r, out| {
         let module = r.name()?.to_owned();
         let field = r.name()?.to_owned();
         let start = r.at;
@@ -214,9 +226,9 @@ fn imports(body: &[u8], renames: &mut HashMap<String, String>) -> Result<Vec<u8>
             }
             1 => {
                 r.byte()?; // reference type
-                limits(&mut r)?;
+                limits(r)?;
             }
-            2 => limits(&mut r)?,
+            2 => limits(r)?,
             3 => {
                 r.byte()?; // value type
                 r.byte()?; // mutability
@@ -227,11 +239,11 @@ fn imports(body: &[u8], renames: &mut HashMap<String, String>) -> Result<Vec<u8>
             }
             kind => return Err(format!("unknown wasm import kind {kind}")),
         }
-        push_name(&mut out, &module);
-        push_name(&mut out, &rename(renames, &field));
+        push_name(out, &module);
+        push_name(out, &rename(renames, &field));
         out.extend_from_slice(r.since(start));
-    }
-    Ok(out)
+        Ok(())
+    })
 }
 
 fn limits(r: &mut Reader) -> Result {
@@ -244,19 +256,15 @@ fn limits(r: &mut Reader) -> Result {
 }
 
 fn exports(body: &[u8], renames: &mut HashMap<String, String>) -> Result<Vec<u8>> {
-    let mut r = Reader { bytes: body, at: 0 };
-    let count = r.leb()?;
-    let mut out = Vec::with_capacity(body.len() / 2);
-    push_leb(&mut out, count);
-    for _ in 0..count {
+    entries(body, |r, out| {
         let name = r.name()?.to_owned();
         let start = r.at;
         r.byte()?; // kind
         r.leb()?; // index
-        push_name(&mut out, &rename(renames, &name));
+        push_name(out, &rename(renames, &name));
         out.extend_from_slice(r.since(start));
-    }
-    Ok(out)
+        Ok(())
+    })
 }
 
 fn is_ident(c: char) -> bool {
