@@ -114,7 +114,7 @@ impl Windowing {
     }
 
     /// The heights of the top and bottom spacers for the current range.
-    pub fn spacers(&self) -> (f64, f64) {
+    fn spacers(&self) -> (f64, f64) {
         window::spacers(&self.layout.borrow(), self.range.get())
     }
 
