@@ -44,7 +44,7 @@ pub struct Env {
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
 /// The esbuild that minifies the shipped glue and loader; pinned, so the sizes are reproducible.
-const ESBUILD_VERSION: &str = "0.28.2";
+pub const ESBUILD_VERSION: &str = "0.28.2";
 /// The axe-core major version the accessibility tests (`e2e/tests/a11y.rs`) inject.
 const AXE_CORE_VERSION: &str = "4";
 

@@ -2,8 +2,9 @@
 //!
 //! - `deep-chat@2.4.2`: `npm pack`, then `package/dist/deepChat.bundle.js` (one self-contained file).
 //! - `@botpress/webchat@4.5.2`: a scratch npm project with the package, the React version its
-//!   `peerDependencies` name (the newest major it allows) and esbuild; an entry renders its `Webchat`
-//!   and `Fab` components (the README's basic use) and esbuild bundles it with React and react-dom,
+//!   `peerDependencies` name (the newest major it allows); an entry renders its `Webchat` and `Fab`
+//!   components (the README's basic use) and the pinned esbuild of `tools` (the one that minifies our
+//!   glue) bundles it with React and react-dom,
 //!   minified for production (`process.env.NODE_ENV = "production"`): what a site would ship. The
 //!   CSS the package imports is bundled too and counted.
 //!
@@ -220,16 +221,15 @@ fn botpress(env: &tools::Env, dir: &Path) -> Result<Peer> {
                 BOTPRESS,
                 &format!("react@{react}"),
                 &format!("react-dom@{react_dom}"),
-                "esbuild",
             ],
         )?;
         std::fs::write(home.join("entry.js"), BOTPRESS_ENTRY)
             .map_err(|e| format!("cannot write the entry: {e}"))?;
-        let esbuild = home.join("node_modules/.bin/esbuild");
+        // the pinned esbuild that also minifies our glue (`tools`, on `env.path`)
         run_in(
             env,
             &home,
-            &esbuild.to_string_lossy(),
+            "esbuild",
             &[
                 "entry.js",
                 "--bundle",
@@ -250,7 +250,7 @@ fn botpress(env: &tools::Env, dir: &Path) -> Result<Peer> {
         installed_version(&home, "@botpress/webchat"),
         installed_version(&home, "react"),
         installed_version(&home, "react-dom"),
-        installed_version(&home, "esbuild"),
+        tools::ESBUILD_VERSION,
     );
     measure(BOTPRESS, what, &files)
 }
