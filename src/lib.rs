@@ -33,6 +33,7 @@
 //! and in the `X-BP-ExternalAuth` header only; every socket, listener, timer and request is released by
 //! `destroy()`, after which `init()` works again.
 
+pub mod alloc;
 pub mod api;
 pub mod browser;
 pub mod dom;
@@ -47,6 +48,12 @@ pub mod ui;
 pub mod views;
 
 use wasm_bindgen::prelude::wasm_bindgen;
+
+/// The widget's own allocator (see [`alloc`]): std's dlmalloc is most of a 5 KB the size budget
+/// cannot spare.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOC: alloc::Global<alloc::LinearMemory> = alloc::Global::new(alloc::LinearMemory);
 
 /// Wasm entry point: set the panic hook and install `window.botpressWebChat`. Mounting waits for `init`.
 #[wasm_bindgen(start)]
