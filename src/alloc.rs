@@ -1,5 +1,7 @@
 //! The wasm build's global allocator: power-of-two size classes, one free list per class, fresh
-//! blocks cut from pages that `memory.grow` appends.
+//! blocks cut from pages that `memory.grow` appends. When a class's list is empty, a free block of
+//! a larger class is split before new memory is taken, so the big buffers a long history leaves
+//! behind (the response text, a regrown `Vec`) are reused for small allocations.
 //!
 //! Why not std's: on `wasm32-unknown-unknown` std ships dlmalloc, ~4.6 KB of wasm code (binning,
 //! splitting, coalescing, trimming) for a heap that can never shrink anyway. The widget's
@@ -98,13 +100,20 @@ impl<P: Pages> Heap<P> {
         if layout.align() > MAX_CLASS_ALIGN {
             return self.bump(size, layout.align()) as *mut u8;
         }
-        let head = self.free[class];
-        if head != 0 {
-            // SAFETY: `head` is a freed block of this class, at least a word long and aligned
-            self.free[class] = unsafe { *(head as *const usize) };
-            return head as *mut u8;
+        // the smallest class with a free block, from this one up
+        let Some(found) = (class..CLASSES).find(|&c| self.free[c] != 0) else {
+            return self.bump(size, size.min(MAX_CLASS_ALIGN)) as *mut u8;
+        };
+        let head = self.free[found];
+        // SAFETY: `head` is a freed block of class `found`, at least a word long and aligned
+        self.free[found] = unsafe { *(head as *const usize) };
+        // a larger block is split: its first `size` bytes serve the request, and the rest is one
+        // free block of each class in between (at offset 2^c, so each is aligned like a fresh one)
+        for c in class..found {
+            // SAFETY: the piece lies inside the block and is free
+            unsafe { self.dealloc_class(head + (1 << c), c) };
         }
-        self.bump(size, size.min(MAX_CLASS_ALIGN)) as *mut u8
+        head as *mut u8
     }
 
     /// Returns a block from [`Heap::alloc`] with the same `layout` to its class's free list.
@@ -115,10 +124,18 @@ impl<P: Pages> Heap<P> {
         if layout.align() > MAX_CLASS_ALIGN {
             return; // over-aligned blocks are not recycled (see MAX_CLASS_ALIGN)
         }
-        let class = class_of(layout);
+        // SAFETY: as the caller guarantees
+        unsafe { self.dealloc_class(block as usize, class_of(layout)) };
+    }
+
+    /// Pushes the free block at `block` onto the list of `class`.
+    ///
+    /// # Safety
+    /// `block` is `2^class` unused bytes of this heap, aligned like a block of that class.
+    unsafe fn dealloc_class(&mut self, block: usize, class: usize) {
         // SAFETY: the block is ours, word-aligned and at least a word long (MIN_CLASS)
         unsafe { *(block as *mut usize) = self.free[class] };
-        self.free[class] = block as usize;
+        self.free[class] = block;
     }
 
     /// Resizes `block` (from `layout`) to `new_size`: in place when the class stays, else a new
@@ -289,6 +306,21 @@ mod tests {
         );
         unsafe { heap.dealloc(b, layout(40, 8)) };
         assert_eq!(heap.alloc(layout(64, 8)), b);
+    }
+
+    #[test]
+    fn larger_free_blocks_are_split_before_memory_grows() {
+        let mut heap = Heap::new(Arena::new(4));
+        let big = heap.alloc(layout(1024, 8)) as usize;
+        unsafe { heap.dealloc(big as *mut u8, layout(1024, 8)) };
+        let mut got: Vec<usize> = [8, 8, 16, 32, 64, 128, 256, 512]
+            .iter()
+            .map(|&n| heap.alloc(layout(n, 8)) as usize)
+            .collect();
+        got.sort();
+        // the first 8 bytes serve the request; the pieces 8, 16, ..., 512 fill the rest exactly
+        assert_eq!(got, [0, 8, 16, 32, 64, 128, 256, 512].map(|o| big + o));
+        assert_eq!(heap.pages.grows, 1);
     }
 
     #[test]
