@@ -255,9 +255,22 @@ pub const KEYS: &[Key] = &[
     Key::OpenMap,
 ];
 
-type Table = &'static [(Key, &'static str)];
+/// A language's strings in [`Key`] order, each followed by `\n`. One string per language instead
+/// of a `(Key, &str)` array: the array's pointers and lengths were 4 KB of the wasm's data that
+/// gzip cannot squeeze.
+type Table = &'static str;
 
-const EN: Table = &[
+/// `table! { NAME, KEYS_NAME = [(Key::A, "a"), ...] }` defines `NAME` as the strings joined, and for
+/// the tests `KEYS_NAME`, the keys in the order written, which must be [`KEYS`]' order.
+macro_rules! table {
+    ($name:ident, $keys:ident = [$((Key::$key:ident, $text:literal $(,)?)),* $(,)?]) => {
+        const $name: Table = concat!($($text, "\n"),*);
+        #[cfg(test)]
+        const $keys: &[Key] = &[$(Key::$key),*];
+    };
+}
+
+table! { EN, EN_KEYS = [
     (Key::OpenChat, "Open chat"),
     (Key::CloseChat, "Close chat"),
     (Key::BotInformation, "Bot information"),
@@ -315,9 +328,9 @@ const EN: Table = &[
     (Key::OpenImage, "Open image {title} in a new tab"),
     (Key::DownloadFile, "Download {name}"),
     (Key::OpenMap, "Open {name} on a map in a new tab"),
-];
+]}
 
-const FR: Table = &[
+table! { FR, FR_KEYS = [
     (Key::OpenChat, "Ouvrir le chat"),
     (Key::CloseChat, "Fermer le chat"),
     (Key::BotInformation, "Informations sur le bot"),
@@ -381,9 +394,9 @@ const FR: Table = &[
         Key::OpenMap,
         "Ouvrir {name} sur une carte dans un nouvel onglet",
     ),
-];
+]}
 
-const ES: Table = &[
+table! { ES, ES_KEYS = [
     (Key::OpenChat, "Abrir el chat"),
     (Key::CloseChat, "Cerrar el chat"),
     (Key::BotInformation, "Información del bot"),
@@ -444,9 +457,9 @@ const ES: Table = &[
     ),
     (Key::DownloadFile, "Descargar {name}"),
     (Key::OpenMap, "Abrir {name} en un mapa en una pestaña nueva"),
-];
+]}
 
-const DE: Table = &[
+table! { DE, DE_KEYS = [
     (Key::OpenChat, "Chat öffnen"),
     (Key::CloseChat, "Chat schließen"),
     (Key::BotInformation, "Informationen zum Bot"),
@@ -504,9 +517,9 @@ const DE: Table = &[
     (Key::OpenImage, "Bild {title} in neuem Tab öffnen"),
     (Key::DownloadFile, "{name} herunterladen"),
     (Key::OpenMap, "{name} auf einer Karte in neuem Tab öffnen"),
-];
+]}
 
-const PT: Table = &[
+table! { PT, PT_KEYS = [
     (Key::OpenChat, "Abrir o chat"),
     (Key::CloseChat, "Fechar o chat"),
     (Key::BotInformation, "Informações do bot"),
@@ -564,9 +577,9 @@ const PT: Table = &[
     (Key::OpenImage, "Abrir a imagem {title} em nova aba"),
     (Key::DownloadFile, "Baixar {name}"),
     (Key::OpenMap, "Abrir {name} num mapa em nova aba"),
-];
+]}
 
-const AR: Table = &[
+table! { AR, AR_KEYS = [
     (Key::OpenChat, "فتح المحادثة"),
     (Key::CloseChat, "إغلاق المحادثة"),
     (Key::BotInformation, "معلومات عن البوت"),
@@ -621,7 +634,7 @@ const AR: Table = &[
     (Key::OpenImage, "فتح الصورة {title} في علامة تبويب جديدة"),
     (Key::DownloadFile, "تنزيل {name}"),
     (Key::OpenMap, "فتح {name} على الخريطة في علامة تبويب جديدة"),
-];
+]}
 
 fn table(lang: Lang) -> Table {
     match lang {
@@ -635,7 +648,7 @@ fn table(lang: Lang) -> Table {
 }
 
 fn find(table: Table, key: Key) -> Option<&'static str> {
-    table.iter().find(|(k, _)| *k == key).map(|(_, s)| *s)
+    table.split('\n').nth(key as usize)
 }
 
 /// The string for `key` in `lang` (English when a table lacks it, which the tests rule out).
@@ -693,6 +706,11 @@ mod tests {
     fn every_key_exists_in_every_language_with_the_same_placeholders() {
         for &lang in LANGS {
             let table = table(lang);
+            assert_eq!(
+                table.split('\n').count(),
+                KEYS.len() + 1,
+                "{lang:?}: one line a key"
+            );
             for &key in KEYS {
                 let s = find(table, key).unwrap_or_else(|| panic!("{lang:?} lacks {key:?}"));
                 assert!(!s.trim().is_empty(), "{lang:?} {key:?} is empty");
@@ -702,11 +720,19 @@ mod tests {
                     "{lang:?} {key:?}"
                 );
             }
-            assert_eq!(
-                table.len(),
-                KEYS.len(),
-                "{lang:?} has extra or duplicate keys"
-            );
+        }
+        for (i, &key) in KEYS.iter().enumerate() {
+            assert_eq!(key as usize, i, "KEYS is in declaration order");
+        }
+        for (lang, keys) in [
+            (Lang::En, EN_KEYS),
+            (Lang::Fr, FR_KEYS),
+            (Lang::Es, ES_KEYS),
+            (Lang::De, DE_KEYS),
+            (Lang::Pt, PT_KEYS),
+            (Lang::Ar, AR_KEYS),
+        ] {
+            assert_eq!(keys, KEYS, "{lang:?}'s table is in KEYS order, once each");
         }
     }
 
