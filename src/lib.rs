@@ -55,9 +55,13 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[global_allocator]
 static ALLOC: alloc::Global<alloc::LinearMemory> = alloc::Global::new(alloc::LinearMemory);
 
-/// Wasm entry point: set the panic hook and install `window.botpressWebChat`. Mounting waits for `init`.
+/// Wasm entry point: set the panic hook (builds whose panics can run one) and install
+/// `window.botpressWebChat`. Mounting waits for `init`.
 #[wasm_bindgen(start)]
 pub fn start() {
+    // Under `-Cpanic=immediate-abort` (the release wasm, see xtask) a panic traps at once and never
+    // runs a hook, so the hook's 1 KB would be dead weight there.
+    #[cfg(not(panic = "immediate-abort"))]
     console_error_panic_hook::set_once();
     api::install();
 }
