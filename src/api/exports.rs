@@ -155,12 +155,19 @@ pub fn on_event(handler: JsValue, topics: JsValue, chat_id: JsValue) -> Result<J
     } else if let Some(s) = topics.as_string() {
         vec![s]
     } else if let Some(arr) = topics.dyn_ref::<Array>() {
-        arr.iter()
-            .map(|t| {
-                t.as_string()
-                    .ok_or_else(|| js_error("botpressWebChat.onEvent(): `topics` must be strings"))
-            })
-            .collect::<Result<_, _>>()?
+        // a plain loop: `collect::<Result<..>>` costs an iterator adapter in wasm
+        let mut out = Vec::new();
+        for t in arr.iter() {
+            match t.as_string() {
+                Some(s) => out.push(s),
+                None => {
+                    return Err(js_error(
+                        "botpressWebChat.onEvent(): `topics` must be strings",
+                    ))
+                }
+            }
+        }
+        out
     } else {
         return Err(js_error(
             "botpressWebChat.onEvent(): `topics` must be an array of strings",
