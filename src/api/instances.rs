@@ -132,13 +132,15 @@ fn dispatch(chat_key: &str, e: &HostEvent) {
         }
     }
     let topic = e.topic();
-    let funcs: Vec<Function> = HANDLERS.with(|h| {
-        h.borrow()
-            .iter()
-            .filter(|x| x.chat_id.as_deref().is_none_or(|c| c == chat_key))
-            .filter(|x| topic_matches(&x.topics, topic))
-            .map(|x| x.func.clone())
-            .collect()
+    // a plain loop: a filter/filter/map chain compiles to its own iterator adapter
+    let mut funcs: Vec<Function> = Vec::new();
+    HANDLERS.with(|h| {
+        for x in h.borrow().iter() {
+            if x.chat_id.as_deref().is_none_or(|c| c == chat_key) && topic_matches(&x.topics, topic)
+            {
+                funcs.push(x.func.clone());
+            }
+        }
     });
     if funcs.is_empty() {
         return;
