@@ -10,7 +10,6 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::config::{config_error, js_error, parse_init, to_json, warn_unknown};
 use super::instances::{self, Instance};
 use crate::dom::Listener;
-use crate::json;
 use crate::model::config::DEFAULT_CHAT_ID;
 use crate::model::events::HostEvent;
 use crate::model::Config;
@@ -96,13 +95,12 @@ pub fn configure(patch: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
     let mut json = to_json(&patch, "config")?;
     let old = session.config();
     if let Some(obj) = json.as_object_mut() {
-        for (k, v) in [
-            ("host", json!(old.host)),
-            ("botId", json!(old.bot_id)),
-            ("chatId", json!(old.chat_id)),
-            ("useSessionStorage", json!(old.use_session_storage)),
-        ] {
-            obj.entry(k).or_insert(v);
+        // copied from the current config's JSON: one loop over names, not a conversion per key
+        let current = old.to_json();
+        for k in ["host", "botId", "chatId", "useSessionStorage"] {
+            if let Some(v) = current.get(k) {
+                obj.entry(k).or_insert(v.clone());
+            }
         }
     }
     let (cfg, parsed) = Config::from_patch(&json).map_err(config_error)?;
