@@ -77,7 +77,7 @@ pub fn init(config: JsValue, selector: JsValue) -> Result<(), JsValue> {
         },
     );
     session.start();
-    (instances::sink(key))(HostEvent::Loaded);
+    instances::dispatch(&key, &HostEvent::Loaded);
     Ok(())
 }
 
@@ -85,7 +85,7 @@ fn apply_config(session: &Rc<Session>, key: &str, cfg: Config) {
     let public = cfg.to_json();
     instances::restyle(key, &cfg);
     session.set_config(cfg);
-    (instances::sink(key.to_string()))(HostEvent::ConfigChanged(public));
+    instances::dispatch(key, &HostEvent::ConfigChanged(public));
 }
 
 /// `configure(config, chatId?)`: replace the config with the defaults plus `config` (v12 semantics; the

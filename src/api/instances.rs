@@ -124,7 +124,9 @@ pub fn sink(chat_key: String) -> HostSink {
     Rc::new(move |e: HostEvent| dispatch(&chat_key, &e))
 }
 
-fn dispatch(chat_key: &str, e: &HostEvent) {
+/// Deliver `e` of the widget `chat_key` as its [`sink`] does (for callers that have the key at hand
+/// and need no sink of their own).
+pub fn dispatch(chat_key: &str, e: &HostEvent) {
     if let (Some(msg), Some(w)) = (e.to_post_message(chat_key), web_sys::window()) {
         let origin = w.location().origin().unwrap_or_default();
         if !origin.is_empty() && origin != "null" {
