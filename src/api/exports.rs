@@ -91,30 +91,36 @@ fn apply_config(session: &Rc<Session>, key: &str, cfg: Config) {
 /// `configure(config, chatId?)`: replace the config with the defaults plus `config` (v12 semantics; the
 /// connection keys `host`, `botId`, `chatId`, `useSessionStorage` are kept unless given).
 pub fn configure(patch: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
-    let session = session_for(&chat_id, "configure")?;
-    let mut json = to_json(&patch, "config")?;
-    let old = session.config();
-    if let Some(obj) = json.as_object_mut() {
-        // copied from the current config's JSON: one loop over names, not a conversion per key
-        let current = old.to_json();
-        for k in ["host", "botId", "chatId", "useSessionStorage"] {
-            if let Some(v) = current.get(k) {
-                obj.entry(k).or_insert(v.clone());
-            }
-        }
-    }
-    let (cfg, parsed) = Config::from_patch(&json).map_err(config_error)?;
-    warn_unknown(&parsed);
-    apply_config(&session, &old.chat_key(), cfg);
-    Ok(())
+    reconfigure(patch, chat_id, false)
 }
 
 /// `mergeConfig(config, chatId?)`: deep-merge into the current config.
 pub fn merge_config(patch: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
-    let session = session_for(&chat_id, "mergeConfig")?;
-    let json = to_json(&patch, "config")?;
+    reconfigure(patch, chat_id, true)
+}
+
+/// `configure` (`merge` false) and `mergeConfig` (`merge` true) in one body, so the session lookup,
+/// the JSON conversion and the error paths are compiled once.
+#[inline(never)]
+fn reconfigure(patch: JsValue, chat_id: JsValue, merge: bool) -> Result<(), JsValue> {
+    let session = session_for(&chat_id, if merge { "mergeConfig" } else { "configure" })?;
+    let mut json = to_json(&patch, "config")?;
     let old = session.config();
-    let (cfg, parsed) = old.merged(&json).map_err(config_error)?;
+    let result = if merge {
+        old.merged(&json)
+    } else {
+        if let Some(obj) = json.as_object_mut() {
+            // copied from the current config's JSON: one loop over names, not a conversion per key
+            let current = old.to_json();
+            for k in ["host", "botId", "chatId", "useSessionStorage"] {
+                if let Some(v) = current.get(k) {
+                    obj.entry(k).or_insert(v.clone());
+                }
+            }
+        }
+        Config::from_patch(&json)
+    };
+    let (cfg, parsed) = result.map_err(config_error)?;
     warn_unknown(&parsed);
     apply_config(&session, &old.chat_key(), cfg);
     Ok(())
