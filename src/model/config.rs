@@ -386,11 +386,8 @@ impl Config {
 
     /// Build a config from `DEFAULT_CONFIG` plus `patch` (v12 `configure`: replace over defaults).
     pub fn from_patch(patch: &Value) -> Result<(Config, Parsed), ConfigError> {
-        let patch = &normalize(patch);
-        let mut base = Config::default().to_json();
-        let parsed = merge_checked(&mut base, patch)?;
-        let cfg = Config::from_value(&base)?;
-        Ok((cfg, parsed))
+        // the same as merging into the defaults (whose token is none): one merge path in wasm
+        Config::default().merged(patch)
     }
 
     /// Deep-merge `patch` over this config (v12 `mergeConfig`).
