@@ -10,7 +10,6 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::config::{config_error, js_error, parse_init, to_json, warn_unknown};
 use super::instances::{self, Instance};
 use crate::dom::Listener;
-use crate::json;
 use crate::model::config::DEFAULT_CHAT_ID;
 use crate::model::events::HostEvent;
 use crate::model::Config;
@@ -78,7 +77,7 @@ pub fn init(config: JsValue, selector: JsValue) -> Result<(), JsValue> {
         },
     );
     session.start();
-    (instances::sink(key))(HostEvent::Loaded);
+    instances::dispatch(&key, &HostEvent::Loaded);
     Ok(())
 }
 
@@ -86,37 +85,42 @@ fn apply_config(session: &Rc<Session>, key: &str, cfg: Config) {
     let public = cfg.to_json();
     instances::restyle(key, &cfg);
     session.set_config(cfg);
-    (instances::sink(key.to_string()))(HostEvent::ConfigChanged(public));
+    instances::dispatch(key, &HostEvent::ConfigChanged(public));
 }
 
 /// `configure(config, chatId?)`: replace the config with the defaults plus `config` (v12 semantics; the
 /// connection keys `host`, `botId`, `chatId`, `useSessionStorage` are kept unless given).
 pub fn configure(patch: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
-    let session = session_for(&chat_id, "configure")?;
-    let mut json = to_json(&patch, "config")?;
-    let old = session.config();
-    if let Some(obj) = json.as_object_mut() {
-        for (k, v) in [
-            ("host", json!(old.host)),
-            ("botId", json!(old.bot_id)),
-            ("chatId", json!(old.chat_id)),
-            ("useSessionStorage", json!(old.use_session_storage)),
-        ] {
-            obj.entry(k).or_insert(v);
-        }
-    }
-    let (cfg, parsed) = Config::from_patch(&json).map_err(config_error)?;
-    warn_unknown(&parsed);
-    apply_config(&session, &old.chat_key(), cfg);
-    Ok(())
+    reconfigure(patch, chat_id, false)
 }
 
 /// `mergeConfig(config, chatId?)`: deep-merge into the current config.
 pub fn merge_config(patch: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
-    let session = session_for(&chat_id, "mergeConfig")?;
-    let json = to_json(&patch, "config")?;
+    reconfigure(patch, chat_id, true)
+}
+
+/// `configure` (`merge` false) and `mergeConfig` (`merge` true) in one body, so the session lookup,
+/// the JSON conversion and the error paths are compiled once.
+#[inline(never)]
+fn reconfigure(patch: JsValue, chat_id: JsValue, merge: bool) -> Result<(), JsValue> {
+    let session = session_for(&chat_id, if merge { "mergeConfig" } else { "configure" })?;
+    let mut json = to_json(&patch, "config")?;
     let old = session.config();
-    let (cfg, parsed) = old.merged(&json).map_err(config_error)?;
+    let result = if merge {
+        old.merged(&json)
+    } else {
+        if let Some(obj) = json.as_object_mut() {
+            // copied from the current config's JSON: one loop over names, not a conversion per key
+            let current = old.to_json();
+            for k in ["host", "botId", "chatId", "useSessionStorage"] {
+                if let Some(v) = current.get(k) {
+                    obj.entry(k).or_insert(v.clone());
+                }
+            }
+        }
+        Config::from_patch(&json)
+    };
+    let (cfg, parsed) = result.map_err(config_error)?;
     warn_unknown(&parsed);
     apply_config(&session, &old.chat_key(), cfg);
     Ok(())
@@ -155,12 +159,19 @@ pub fn on_event(handler: JsValue, topics: JsValue, chat_id: JsValue) -> Result<J
     } else if let Some(s) = topics.as_string() {
         vec![s]
     } else if let Some(arr) = topics.dyn_ref::<Array>() {
-        arr.iter()
-            .map(|t| {
-                t.as_string()
-                    .ok_or_else(|| js_error("botpressWebChat.onEvent(): `topics` must be strings"))
-            })
-            .collect::<Result<_, _>>()?
+        // a plain loop: `collect::<Result<..>>` costs an iterator adapter in wasm
+        let mut out = Vec::new();
+        for t in arr.iter() {
+            match t.as_string() {
+                Some(s) => out.push(s),
+                None => {
+                    return Err(js_error(
+                        "botpressWebChat.onEvent(): `topics` must be strings",
+                    ))
+                }
+            }
+        }
+        out
     } else {
         return Err(js_error(
             "botpressWebChat.onEvent(): `topics` must be an array of strings",

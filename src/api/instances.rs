@@ -124,7 +124,9 @@ pub fn sink(chat_key: String) -> HostSink {
     Rc::new(move |e: HostEvent| dispatch(&chat_key, &e))
 }
 
-fn dispatch(chat_key: &str, e: &HostEvent) {
+/// Deliver `e` of the widget `chat_key` as its [`sink`] does (for callers that have the key at hand
+/// and need no sink of their own).
+pub fn dispatch(chat_key: &str, e: &HostEvent) {
     if let (Some(msg), Some(w)) = (e.to_post_message(chat_key), web_sys::window()) {
         let origin = w.location().origin().unwrap_or_default();
         if !origin.is_empty() && origin != "null" {
@@ -132,13 +134,15 @@ fn dispatch(chat_key: &str, e: &HostEvent) {
         }
     }
     let topic = e.topic();
-    let funcs: Vec<Function> = HANDLERS.with(|h| {
-        h.borrow()
-            .iter()
-            .filter(|x| x.chat_id.as_deref().is_none_or(|c| c == chat_key))
-            .filter(|x| topic_matches(&x.topics, topic))
-            .map(|x| x.func.clone())
-            .collect()
+    // a plain loop: a filter/filter/map chain compiles to its own iterator adapter
+    let mut funcs: Vec<Function> = Vec::new();
+    HANDLERS.with(|h| {
+        for x in h.borrow().iter() {
+            if x.chat_id.as_deref().is_none_or(|c| c == chat_key) && topic_matches(&x.topics, topic)
+            {
+                funcs.push(x.func.clone());
+            }
+        }
     });
     if funcs.is_empty() {
         return;

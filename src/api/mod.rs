@@ -29,6 +29,34 @@ fn method(
     Closure::<Method>::new(f).into_js_value()
 }
 
+/// The methods of the global, in the order of [`call`]'s arms.
+const METHODS: [&str; 8] = [
+    "init",
+    "configure",
+    "mergeConfig",
+    "sendEvent",
+    "sendPayload",
+    "onEvent",
+    "registerView",
+    "destroy",
+];
+
+/// Runs method `METHODS[which]` with the JS arguments it was given (extra ones ignored); the
+/// methods other than `onEvent` return `undefined`.
+fn call(which: usize, a: JsValue, b: JsValue, c: JsValue) -> Result<JsValue, JsValue> {
+    let done = match which {
+        0 => exports::init(a, b),
+        1 => exports::configure(a, b),
+        2 => exports::merge_config(a, b),
+        3 => exports::send_event(a, b),
+        4 => exports::send_payload(a, b),
+        5 => return exports::on_event(a, b, c),
+        6 => views::register_view(a, b, c),
+        _ => exports::destroy(a),
+    };
+    done.map(|()| JsValue::UNDEFINED)
+}
+
 /// Install the API on `window.botpressWebChat` and replay queued calls.
 pub fn install() {
     let Some(window) = web_sys::window() else {
@@ -46,35 +74,10 @@ pub fn install() {
     let set = |name: &str, f: JsValue| {
         let _ = Reflect::set(&obj, &JsValue::from_str(name), &f);
     };
-    set(
-        "init",
-        method(|c, s, _| exports::init(c, s).map(|_| JsValue::UNDEFINED)),
-    );
-    set(
-        "configure",
-        method(|p, id, _| exports::configure(p, id).map(|_| JsValue::UNDEFINED)),
-    );
-    set(
-        "mergeConfig",
-        method(|p, id, _| exports::merge_config(p, id).map(|_| JsValue::UNDEFINED)),
-    );
-    set(
-        "sendEvent",
-        method(|p, id, _| exports::send_event(p, id).map(|_| JsValue::UNDEFINED)),
-    );
-    set(
-        "sendPayload",
-        method(|p, id, _| exports::send_payload(p, id).map(|_| JsValue::UNDEFINED)),
-    );
-    set("onEvent", method(exports::on_event));
-    set(
-        "registerView",
-        method(|m, v, r| views::register_view(m, v, r).map(|_| JsValue::UNDEFINED)),
-    );
-    set(
-        "destroy",
-        method(|id, _, _| exports::destroy(id).map(|_| JsValue::UNDEFINED)),
-    );
+    // one closure type for every method (one vtable and call shim instead of eight)
+    for (i, name) in METHODS.iter().enumerate() {
+        set(name, method(move |a, b, c| call(i, a, b, c)));
+    }
     let _ = Reflect::set(&obj, &JsValue::from_str("ready"), &JsValue::TRUE);
     replay(&obj);
     // every queued `init` has claimed its loader placeholder by now; the rest (an `init` that threw)

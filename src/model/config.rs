@@ -213,51 +213,113 @@ impl Default for Config {
     }
 }
 
-/// The camelCase names of every known option, for unknown-key warnings.
-pub const KNOWN_KEYS: &[&str] = &[
-    "host",
-    "botId",
-    "externalAuthToken",
-    "userId",
-    "userIdScope",
-    "conversationId",
-    "chatId",
-    "viewMode",
-    "ref",
-    "reference",
-    "hideWidget",
-    "showConversationsButton",
-    "enableReset",
-    "enableTranscriptDownload",
-    "enableConversationDeletion",
-    "showUserName",
-    "showUserAvatar",
-    "showTimestamp",
-    "botName",
-    "botConvoDescription",
-    "avatarUrl",
-    "composerPlaceholder",
-    "stylesheet",
-    "extraStylesheet",
-    "className",
-    "containerWidth",
-    "layoutWidth",
-    "locale",
-    "lazySocket",
-    "disableNotificationSound",
-    "disableAnimations",
-    "closeOnEscape",
-    "enableArrowNavigation",
-    "useSessionStorage",
-    "enablePersistHistory",
-    "enableResetSessionShortcut",
-    "enableVoiceComposer",
-    "showPoweredBy",
-    "exposeStore",
-    "overrides",
-    "isEmulator",
-    "frontendVersion",
-];
+/// Declares the option table once: [`KNOWN_KEYS`] and [`slot`], which maps an index of the table to
+/// the field it names. [`Config::to_json`] and [`Config::from_value`] walk it in one loop each (41
+/// hand-written `set`/`put` calls cost kilobytes of wasm).
+macro_rules! options {
+    ($($key:literal => $kind:ident $field:ident,)*) => {
+        /// The camelCase names of every known option, for unknown-key warnings: the options in field
+        /// order, then `reference` (v12's other name for `ref`).
+        pub const KNOWN_KEYS: &[&str] = &[$($key,)* "reference"];
+
+        /// The field of option `i` (an index of [`KNOWN_KEYS`]); `None` past the last field.
+        fn slot(c: &mut Config, i: usize) -> Option<Slot<'_>> {
+            let mut n = 0;
+            $(
+                if i == n {
+                    return Some(Slot::$kind(&mut c.$field));
+                }
+                n += 1;
+            )*
+            let _ = n;
+            None
+        }
+    };
+}
+
+options! {
+    "host" => Str host,
+    "botId" => Str bot_id,
+    "externalAuthToken" => OptStr external_auth_token,
+    "userId" => OptStr user_id,
+    "userIdScope" => OptStr user_id_scope,
+    "conversationId" => OptStr conversation_id,
+    "chatId" => OptStr chat_id,
+    "viewMode" => Mode view_mode,
+    "ref" => OptStr r#ref,
+    "hideWidget" => Bool hide_widget,
+    "showConversationsButton" => Bool show_conversations_button,
+    "enableReset" => Bool enable_reset,
+    "enableTranscriptDownload" => Bool enable_transcript_download,
+    "enableConversationDeletion" => Bool enable_conversation_deletion,
+    "showUserName" => Bool show_user_name,
+    "showUserAvatar" => Bool show_user_avatar,
+    "showTimestamp" => Bool show_timestamp,
+    "botName" => OptStr bot_name,
+    "botConvoDescription" => OptStr bot_convo_description,
+    "avatarUrl" => OptStr avatar_url,
+    "composerPlaceholder" => OptStr composer_placeholder,
+    "stylesheet" => OptStr stylesheet,
+    "extraStylesheet" => Str extra_stylesheet,
+    "className" => OptStr class_name,
+    "containerWidth" => Len container_width,
+    "layoutWidth" => Len layout_width,
+    "locale" => Str locale,
+    "lazySocket" => OptBool lazy_socket,
+    "disableNotificationSound" => OptBool disable_notification_sound,
+    "disableAnimations" => Bool disable_animations,
+    "closeOnEscape" => Bool close_on_escape,
+    "enableArrowNavigation" => Bool enable_arrow_navigation,
+    "useSessionStorage" => Bool use_session_storage,
+    "enablePersistHistory" => Bool enable_persist_history,
+    "enableResetSessionShortcut" => Bool enable_reset_session_shortcut,
+    "enableVoiceComposer" => Bool enable_voice_composer,
+    "showPoweredBy" => Bool show_powered_by,
+    "exposeStore" => Bool expose_store,
+    "overrides" => Json overrides,
+    "isEmulator" => Bool is_emulator,
+    "frontendVersion" => OptStr frontend_version,
+}
+
+/// One field of a [`Config`], by the kind of value it holds.
+enum Slot<'a> {
+    Str(&'a mut String),
+    OptStr(&'a mut Option<String>),
+    Bool(&'a mut bool),
+    OptBool(&'a mut Option<bool>),
+    Mode(&'a mut ViewMode),
+    Len(&'a mut CssLength),
+    Json(&'a mut Option<Value>),
+}
+
+impl Slot<'_> {
+    /// Sets the field from `v`, or says why `v` does not fit.
+    fn read(self, v: &Value) -> Result<(), String> {
+        match self {
+            Slot::Str(s) => *s = FromJson::from_json(v)?,
+            Slot::OptStr(s) => *s = FromJson::from_json(v)?,
+            Slot::Bool(b) => *b = FromJson::from_json(v)?,
+            Slot::OptBool(b) => *b = FromJson::from_json(v)?,
+            Slot::Mode(m) => *m = FromJson::from_json(v)?,
+            Slot::Len(l) => *l = FromJson::from_json(v)?,
+            Slot::Json(j) => *j = FromJson::from_json(v)?,
+        }
+        Ok(())
+    }
+
+    /// The field's JSON (`None` as `null`), moved out of the field.
+    fn take(self) -> Value {
+        match self {
+            Slot::Str(s) => Value::String(std::mem::take(s)),
+            Slot::OptStr(s) => s.take().map_or(Value::Null, Value::String),
+            Slot::Bool(b) => Value::Bool(*b),
+            Slot::OptBool(b) => b.map_or(Value::Null, Value::Bool),
+            Slot::Mode(m) => Value::from(m.name()),
+            Slot::Len(l) => l.to_value(),
+            Slot::Json(j) => j.take().unwrap_or(Value::Null),
+        }
+    }
+}
 
 /// Why a config object was rejected.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -324,11 +386,8 @@ impl Config {
 
     /// Build a config from `DEFAULT_CONFIG` plus `patch` (v12 `configure`: replace over defaults).
     pub fn from_patch(patch: &Value) -> Result<(Config, Parsed), ConfigError> {
-        let patch = &normalize(patch);
-        let mut base = Config::default().to_json();
-        let parsed = merge_checked(&mut base, patch)?;
-        let cfg = Config::from_value(&base)?;
-        Ok((cfg, parsed))
+        // the same as merging into the defaults (whose token is none): one merge path in wasm
+        Config::default().merged(patch)
     }
 
     /// Deep-merge `patch` over this config (v12 `mergeConfig`).
@@ -347,56 +406,17 @@ impl Config {
     /// The config's JSON: every option under its camelCase name (`None` as `null`), except the
     /// external auth token, which is never written.
     pub fn to_json(&self) -> Value {
+        // the fields are moved out of a copy: one clone of the whole, none per field
+        let mut c = self.clone();
         let mut m = Map::new();
-        let mut put = |key: &str, v: &dyn ToValue| {
-            m.insert(key.to_string(), v.to_value());
-        };
-        put("host", &self.host);
-        put("botId", &self.bot_id);
-        put("userId", &self.user_id);
-        put("userIdScope", &self.user_id_scope);
-        put("conversationId", &self.conversation_id);
-        put("chatId", &self.chat_id);
-        put("viewMode", &self.view_mode.name());
-        put("ref", &self.r#ref);
-        put("hideWidget", &self.hide_widget);
-        put("showConversationsButton", &self.show_conversations_button);
-        put("enableReset", &self.enable_reset);
-        put("enableTranscriptDownload", &self.enable_transcript_download);
-        put(
-            "enableConversationDeletion",
-            &self.enable_conversation_deletion,
-        );
-        put("showUserName", &self.show_user_name);
-        put("showUserAvatar", &self.show_user_avatar);
-        put("showTimestamp", &self.show_timestamp);
-        put("botName", &self.bot_name);
-        put("botConvoDescription", &self.bot_convo_description);
-        put("avatarUrl", &self.avatar_url);
-        put("composerPlaceholder", &self.composer_placeholder);
-        put("stylesheet", &self.stylesheet);
-        put("extraStylesheet", &self.extra_stylesheet);
-        put("className", &self.class_name);
-        put("containerWidth", &self.container_width);
-        put("layoutWidth", &self.layout_width);
-        put("locale", &self.locale);
-        put("lazySocket", &self.lazy_socket);
-        put("disableNotificationSound", &self.disable_notification_sound);
-        put("disableAnimations", &self.disable_animations);
-        put("closeOnEscape", &self.close_on_escape);
-        put("enableArrowNavigation", &self.enable_arrow_navigation);
-        put("useSessionStorage", &self.use_session_storage);
-        put("enablePersistHistory", &self.enable_persist_history);
-        put(
-            "enableResetSessionShortcut",
-            &self.enable_reset_session_shortcut,
-        );
-        put("enableVoiceComposer", &self.enable_voice_composer);
-        put("showPoweredBy", &self.show_powered_by);
-        put("exposeStore", &self.expose_store);
-        put("overrides", &self.overrides);
-        put("isEmulator", &self.is_emulator);
-        put("frontendVersion", &self.frontend_version);
+        let mut i = 0;
+        while let Some(slot) = slot(&mut c, i) {
+            let key = KNOWN_KEYS[i];
+            if key != "externalAuthToken" {
+                m.insert(key.to_string(), slot.take());
+            }
+            i += 1;
+        }
         Value::Object(m)
     }
 
@@ -405,72 +425,17 @@ impl Config {
     pub fn from_value(v: &Value) -> Result<Config, ConfigError> {
         let obj = v.as_object().ok_or(ConfigError::NotAnObject)?;
         let mut c = Config::default();
-        let reference = if obj.contains_key("ref") {
-            "ref"
-        } else {
-            "reference"
-        };
-        set(obj, "host", &mut c.host)?;
-        set(obj, "botId", &mut c.bot_id)?;
-        set(obj, "externalAuthToken", &mut c.external_auth_token)?;
-        set(obj, "userId", &mut c.user_id)?;
-        set(obj, "userIdScope", &mut c.user_id_scope)?;
-        set(obj, "conversationId", &mut c.conversation_id)?;
-        set(obj, "chatId", &mut c.chat_id)?;
-        set(obj, "viewMode", &mut c.view_mode)?;
-        set(obj, reference, &mut c.r#ref)?;
-        set(obj, "hideWidget", &mut c.hide_widget)?;
-        set(
-            obj,
-            "showConversationsButton",
-            &mut c.show_conversations_button,
-        )?;
-        set(obj, "enableReset", &mut c.enable_reset)?;
-        set(
-            obj,
-            "enableTranscriptDownload",
-            &mut c.enable_transcript_download,
-        )?;
-        set(
-            obj,
-            "enableConversationDeletion",
-            &mut c.enable_conversation_deletion,
-        )?;
-        set(obj, "showUserName", &mut c.show_user_name)?;
-        set(obj, "showUserAvatar", &mut c.show_user_avatar)?;
-        set(obj, "showTimestamp", &mut c.show_timestamp)?;
-        set(obj, "botName", &mut c.bot_name)?;
-        set(obj, "botConvoDescription", &mut c.bot_convo_description)?;
-        set(obj, "avatarUrl", &mut c.avatar_url)?;
-        set(obj, "composerPlaceholder", &mut c.composer_placeholder)?;
-        set(obj, "stylesheet", &mut c.stylesheet)?;
-        set(obj, "extraStylesheet", &mut c.extra_stylesheet)?;
-        set(obj, "className", &mut c.class_name)?;
-        set(obj, "containerWidth", &mut c.container_width)?;
-        set(obj, "layoutWidth", &mut c.layout_width)?;
-        set(obj, "locale", &mut c.locale)?;
-        set(obj, "lazySocket", &mut c.lazy_socket)?;
-        set(
-            obj,
-            "disableNotificationSound",
-            &mut c.disable_notification_sound,
-        )?;
-        set(obj, "disableAnimations", &mut c.disable_animations)?;
-        set(obj, "closeOnEscape", &mut c.close_on_escape)?;
-        set(obj, "enableArrowNavigation", &mut c.enable_arrow_navigation)?;
-        set(obj, "useSessionStorage", &mut c.use_session_storage)?;
-        set(obj, "enablePersistHistory", &mut c.enable_persist_history)?;
-        set(
-            obj,
-            "enableResetSessionShortcut",
-            &mut c.enable_reset_session_shortcut,
-        )?;
-        set(obj, "enableVoiceComposer", &mut c.enable_voice_composer)?;
-        set(obj, "showPoweredBy", &mut c.show_powered_by)?;
-        set(obj, "exposeStore", &mut c.expose_store)?;
-        set(obj, "overrides", &mut c.overrides)?;
-        set(obj, "isEmulator", &mut c.is_emulator)?;
-        set(obj, "frontendVersion", &mut c.frontend_version)?;
+        let mut i = 0;
+        while let Some(slot) = slot(&mut c, i) {
+            let mut key = KNOWN_KEYS[i];
+            if key == "ref" && !obj.contains_key(key) {
+                key = "reference";
+            }
+            if let Some(v) = obj.get(key) {
+                slot.read(v).map_err(|detail| wrong_type(key, detail))?;
+            }
+            i += 1;
+        }
         Ok(c)
     }
 }
@@ -480,16 +445,6 @@ impl FromJson for Config {
     fn from_json(v: &Value) -> Result<Config, String> {
         Config::from_value(v).map_err(|e| e.to_string())
     }
-}
-
-/// Sets `*slot` from the option `key` of `obj` when present. Not inlined: 41 copies would cost
-/// kilobytes of wasm.
-#[inline(never)]
-fn set<T: FromJson>(obj: &Map, key: &str, slot: &mut T) -> Result<(), ConfigError> {
-    if let Some(v) = obj.get(key) {
-        *slot = T::from_json(v).map_err(|detail| wrong_type(key, detail))?;
-    }
-    Ok(())
 }
 
 #[inline(never)]
@@ -728,6 +683,99 @@ mod tests {
                 "{key} missing from KNOWN_KEYS"
             );
         }
+    }
+
+    #[test]
+    fn every_option_lands_in_its_own_field() {
+        // each key set alone to a non-default value changes exactly the field named here
+        type Get = fn(&Config) -> Value;
+        let cases: [(&str, Value, Get); 41] = [
+            ("host", json!("h"), |c| json!(c.host)),
+            ("botId", json!("b"), |c| json!(c.bot_id)),
+            ("externalAuthToken", json!("t"), |c| {
+                json!(c.external_auth_token)
+            }),
+            ("userId", json!("u"), |c| json!(c.user_id)),
+            ("userIdScope", json!("s"), |c| json!(c.user_id_scope)),
+            ("conversationId", json!("cv"), |c| json!(c.conversation_id)),
+            ("chatId", json!("ch"), |c| json!(c.chat_id)),
+            ("viewMode", json!("Fullscreen"), |c| {
+                json!(c.view_mode.name())
+            }),
+            ("ref", json!("r"), |c| json!(c.r#ref)),
+            ("hideWidget", json!(true), |c| json!(c.hide_widget)),
+            ("showConversationsButton", json!(false), |c| {
+                json!(c.show_conversations_button)
+            }),
+            ("enableReset", json!(false), |c| json!(c.enable_reset)),
+            ("enableTranscriptDownload", json!(false), |c| {
+                json!(c.enable_transcript_download)
+            }),
+            ("enableConversationDeletion", json!(true), |c| {
+                json!(c.enable_conversation_deletion)
+            }),
+            ("showUserName", json!(true), |c| json!(c.show_user_name)),
+            ("showUserAvatar", json!(true), |c| json!(c.show_user_avatar)),
+            ("showTimestamp", json!(true), |c| json!(c.show_timestamp)),
+            ("botName", json!("n"), |c| json!(c.bot_name)),
+            ("botConvoDescription", json!("d"), |c| {
+                json!(c.bot_convo_description)
+            }),
+            ("avatarUrl", json!("a"), |c| json!(c.avatar_url)),
+            ("composerPlaceholder", json!("p"), |c| {
+                json!(c.composer_placeholder)
+            }),
+            ("stylesheet", json!("st"), |c| json!(c.stylesheet)),
+            ("extraStylesheet", json!("x"), |c| json!(c.extra_stylesheet)),
+            ("className", json!("k"), |c| json!(c.class_name)),
+            ("containerWidth", json!("1em"), |c| {
+                c.container_width.to_value()
+            }),
+            ("layoutWidth", json!(7), |c| c.layout_width.to_value()),
+            ("locale", json!("fr"), |c| json!(c.locale)),
+            ("lazySocket", json!(true), |c| json!(c.lazy_socket)),
+            ("disableNotificationSound", json!(false), |c| {
+                json!(c.disable_notification_sound)
+            }),
+            ("disableAnimations", json!(true), |c| {
+                json!(c.disable_animations)
+            }),
+            ("closeOnEscape", json!(false), |c| json!(c.close_on_escape)),
+            ("enableArrowNavigation", json!(true), |c| {
+                json!(c.enable_arrow_navigation)
+            }),
+            ("useSessionStorage", json!(true), |c| {
+                json!(c.use_session_storage)
+            }),
+            ("enablePersistHistory", json!(false), |c| {
+                json!(c.enable_persist_history)
+            }),
+            ("enableResetSessionShortcut", json!(true), |c| {
+                json!(c.enable_reset_session_shortcut)
+            }),
+            ("enableVoiceComposer", json!(true), |c| {
+                json!(c.enable_voice_composer)
+            }),
+            ("showPoweredBy", json!(true), |c| json!(c.show_powered_by)),
+            ("exposeStore", json!(true), |c| json!(c.expose_store)),
+            ("overrides", json!({"o": 1}), |c| json!(c.overrides)),
+            ("isEmulator", json!(true), |c| json!(c.is_emulator)),
+            ("frontendVersion", json!("v"), |c| json!(c.frontend_version)),
+        ];
+        let default = Config::default();
+        for (key, value, get) in &cases {
+            let mut patch = json!({});
+            patch[*key] = value.clone();
+            let c = Config::from_value(&patch).unwrap();
+            assert_eq!(get(&c), *value, "{key}");
+            assert_ne!(c, default, "{key}");
+            let changed = cases
+                .iter()
+                .filter(|(_, _, g)| g(&c) != g(&default))
+                .count();
+            assert_eq!(changed, 1, "{key} set one field");
+        }
+        assert_eq!(KNOWN_KEYS.len(), cases.len() + 1, "and `reference`");
     }
 
     #[test]
