@@ -9,7 +9,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::backoff;
 use super::codec::{socket_url, BpEvent};
-use super::http::{send_outcome, HttpClient, HttpError};
+use super::http::{decode, send_outcome, HttpClient, HttpError};
 use super::plan::{
     after_connect_steps, online_action, preferred_language, reconnect_decision, route_server_event,
     visit_payload, OnlineAction, Reconnect, ServerEvent, StartupStep,
@@ -154,7 +154,12 @@ impl Session {
         self.restore_pending();
         let me = self.clone();
         spawn_local(async move {
-            match me.http.get::<BotInfo>("/botInfo").await {
+            match me
+                .http
+                .request("/botInfo", None, None)
+                .await
+                .and_then(decode::<BotInfo>)
+            {
                 Ok(info) => {
                     if me.config.borrow().bot_name.is_none() && !info.name.is_empty() {
                         me.apply(ChatEvent::BotName(info.name.clone()));
@@ -386,13 +391,13 @@ impl Session {
     }
 
     /// POST with the external token; on BP_0401 drop the token and send once more without it.
-    async fn post_authed(&self, path: &str, body: &Value) -> Result<(), HttpError> {
+    async fn post_authed(&self, path: &str, body: &Value) -> Result<Value, HttpError> {
         match self
             .http
-            .post_unit(path, body, self.token().as_deref())
+            .request(path, Some(body), self.token().as_deref())
             .await
         {
-            Err(e) if self.check_token_error(&e) => self.http.post_unit(path, body, None).await,
+            Err(e) if self.check_token_error(&e) => self.http.request(path, Some(body), None).await,
             r => r,
         }
     }
@@ -444,14 +449,14 @@ impl Session {
                         self.body(json!({ "conversationId": self.conv(), "reference": reference }));
                     let _ = self
                         .http
-                        .post_unit("/conversations/reference", &body, None)
+                        .request("/conversations/reference", Some(&body), None)
                         .await;
                 }
                 StartupStep::PreferencesAndVisit => {
                     let body = self.body(json!({}));
                     let preferred = self
                         .http
-                        .post::<Value>("/preferences/get", &body, None)
+                        .request("/preferences/get", Some(&body), None)
                         .await
                         .ok()
                         .and_then(|v| preferred_language(&v));
@@ -482,15 +487,17 @@ impl Session {
             None => {
                 let list: ConversationList = self
                     .http
-                    .post("/conversations/list", &self.body(json!({})), None)
-                    .await?;
+                    .request("/conversations/list", Some(&self.body(json!({}))), None)
+                    .await
+                    .and_then(decode)?;
                 match list.conversations.first() {
                     Some(c) => c.id.clone(),
                     None => {
                         let n: NewConversation = self
                             .http
-                            .post("/conversations/new", &self.body(json!({})), None)
-                            .await?;
+                            .request("/conversations/new", Some(&self.body(json!({}))), None)
+                            .await
+                            .and_then(decode)?;
                         n.convo_id
                     }
                 }
@@ -498,12 +505,13 @@ impl Session {
         };
         let detail: ConversationDetail = self
             .http
-            .post(
+            .request(
                 "/conversations/get",
-                &self.body(json!({ "conversationId": id })),
+                Some(&self.body(json!({ "conversationId": id }))),
                 None,
             )
-            .await?;
+            .await
+            .and_then(decode)?;
         let conversation_id = if detail.id.is_empty() { id } else { detail.id };
         self.apply(ChatEvent::History {
             conversation_id,
@@ -586,7 +594,7 @@ impl Session {
                 let me = self.clone();
                 spawn_local(async move {
                     let body = me.body(json!({ "language": language }));
-                    if let Err(e) = me.http.post_unit("/preferences", &body, None).await {
+                    if let Err(e) = me.http.request("/preferences", Some(&body), None).await {
                         web_sys::console::warn_1(
                             &format!("botpressWebChat: the language was not saved: {e}").into(),
                         );
@@ -598,8 +606,9 @@ impl Session {
                 spawn_local(async move {
                     let r: Result<NewConversation, _> = me
                         .http
-                        .post("/conversations/new", &me.body(json!({})), None)
-                        .await;
+                        .request("/conversations/new", Some(&me.body(json!({}))), None)
+                        .await
+                        .and_then(decode);
                     if let Ok(n) = r {
                         let _ = me.load_conversation(Some(n.convo_id)).await;
                     }
@@ -618,8 +627,9 @@ impl Session {
                 spawn_local(async move {
                     let r: Result<ConversationList, _> = me
                         .http
-                        .post("/conversations/list", &me.body(json!({})), None)
-                        .await;
+                        .request("/conversations/list", Some(&me.body(json!({}))), None)
+                        .await
+                        .and_then(decode);
                     if let Ok(list) = r {
                         me.apply(ChatEvent::Conversations(list.conversations));
                     }
@@ -644,8 +654,9 @@ impl Session {
                     let body = me.body(json!({ "conversationId": me.conv() }));
                     if let Ok(t) = me
                         .http
-                        .post::<Transcript>("/conversations/download/txt", &body, None)
+                        .request("/conversations/download/txt", Some(&body), None)
                         .await
+                        .and_then(decode::<Transcript>)
                     {
                         browser::download_text(&t.name, &t.txt);
                     }
@@ -671,7 +682,7 @@ impl Session {
                     let body = me.body(json!({ "conversationId": me.conv() }));
                     if me
                         .http
-                        .post_unit("/conversations/messages/delete", &body, None)
+                        .request("/conversations/messages/delete", Some(&body), None)
                         .await
                         .is_ok()
                     {
@@ -797,8 +808,9 @@ impl Session {
                 let token = me.token();
                 let r = me
                     .http
-                    .post_unit(item.route.path(), &body, token.as_deref())
-                    .await;
+                    .request(item.route.path(), Some(&body), token.as_deref())
+                    .await
+                    .map(drop);
                 if let Err(e) = &r {
                     me.check_token_error(e);
                 }
