@@ -390,16 +390,36 @@ impl Session {
         true
     }
 
-    /// POST with the external token; on BP_0401 drop the token and send once more without it.
-    async fn post_authed(&self, path: &str, body: &Value) -> Result<Value, HttpError> {
-        match self
-            .http
-            .request(path, Some(body), self.token().as_deref())
-            .await
-        {
-            Err(e) if self.check_token_error(&e) => self.http.request(path, Some(body), None).await,
+    /// POST `body` to `path`. When `authed`, with the external token, and on BP_0401 the token is
+    /// dropped and the body sent once more without it.
+    async fn post(&self, path: &str, body: &Value, authed: bool) -> Result<Value, HttpError> {
+        let token = if authed { self.token() } else { None };
+        let r = self.http.request(path, Some(body), token.as_deref()).await;
+        match r {
+            Err(e) if authed && self.check_token_error(&e) => {
+                self.http.request(path, Some(body), None).await
+            }
             r => r,
         }
+    }
+
+    /// [`Session::post`] in the background, for a command: the body is `make(self, data)` (built when
+    /// the task first runs, as an inline `async` block would), the reply goes to `then`. One task type
+    /// for every command keeps the wasm small.
+    fn spawn_post(
+        self: &Rc<Self>,
+        path: &'static str,
+        data: Value,
+        make: fn(&Session, Value) -> Value,
+        authed: bool,
+        then: fn(&Rc<Session>, Result<Value, HttpError>),
+    ) {
+        let me = self.clone();
+        spawn_local(async move {
+            let body = make(&me, data);
+            let r = me.post(path, &body, authed).await;
+            then(&me, r);
+        });
     }
 
     /// Steps 3-8 of §1.5, run on every (re)connect with the new webSessionId ([`after_connect_steps`]).
@@ -420,7 +440,7 @@ impl Session {
                         );
                     }
                     let body = self.body(json!({ "customId": id }));
-                    let _ = self.post_authed("/users/customId", &body).await;
+                    let _ = self.post("/users/customId", &body, true).await;
                 }
                 StartupStep::LoadConversation => {
                     if let Err(e) = self.load_conversation(None).await {
@@ -447,16 +467,12 @@ impl Session {
                 StartupStep::Reference(reference) => {
                     let body =
                         self.body(json!({ "conversationId": self.conv(), "reference": reference }));
-                    let _ = self
-                        .http
-                        .request("/conversations/reference", Some(&body), None)
-                        .await;
+                    let _ = self.post("/conversations/reference", &body, false).await;
                 }
                 StartupStep::PreferencesAndVisit => {
                     let body = self.body(json!({}));
                     let preferred = self
-                        .http
-                        .request("/preferences/get", Some(&body), None)
+                        .post("/preferences/get", &body, false)
                         .await
                         .ok()
                         .and_then(|v| preferred_language(&v));
@@ -470,7 +486,7 @@ impl Session {
                         "conversationId": self.conv(),
                         "payload": visit_payload(&language, browser::timezone_hours()),
                     }));
-                    let _ = self.post_authed("/events", &body).await;
+                    let _ = self.post("/events", &body, true).await;
                 }
                 StartupStep::Flush => self.flush(),
             }
@@ -486,16 +502,14 @@ impl Session {
             Some(id) => id,
             None => {
                 let list: ConversationList = self
-                    .http
-                    .request("/conversations/list", Some(&self.body(json!({}))), None)
+                    .post("/conversations/list", &self.body(json!({})), false)
                     .await
                     .and_then(decode)?;
                 match list.conversations.first() {
                     Some(c) => c.id.clone(),
                     None => {
                         let n: NewConversation = self
-                            .http
-                            .request("/conversations/new", Some(&self.body(json!({}))), None)
+                            .post("/conversations/new", &self.body(json!({})), false)
                             .await
                             .and_then(decode)?;
                         n.convo_id
@@ -504,11 +518,10 @@ impl Session {
             }
         };
         let detail: ConversationDetail = self
-            .http
-            .request(
+            .post(
                 "/conversations/get",
-                Some(&self.body(json!({ "conversationId": id }))),
-                None,
+                &self.body(json!({ "conversationId": id })),
+                false,
             )
             .await
             .and_then(decode)?;
@@ -591,28 +604,32 @@ impl Session {
             }
             Command::SetLanguage(language) => {
                 self.apply(ChatEvent::Language(Some(language.clone())));
-                let me = self.clone();
-                spawn_local(async move {
-                    let body = me.body(json!({ "language": language }));
-                    if let Err(e) = me.http.request("/preferences", Some(&body), None).await {
-                        web_sys::console::warn_1(
-                            &format!("botpressWebChat: the language was not saved: {e}").into(),
-                        );
-                    }
-                });
+                self.spawn_post(
+                    "/preferences",
+                    json!({ "language": language }),
+                    Session::body,
+                    false,
+                    |_, r| {
+                        if let Err(e) = r {
+                            web_sys::console::warn_1(
+                                &format!("botpressWebChat: the language was not saved: {e}").into(),
+                            );
+                        }
+                    },
+                );
             }
             Command::NewConversation => {
-                let me = self.clone();
-                spawn_local(async move {
-                    let r: Result<NewConversation, _> = me
-                        .http
-                        .request("/conversations/new", Some(&me.body(json!({}))), None)
-                        .await
-                        .and_then(decode);
-                    if let Ok(n) = r {
-                        let _ = me.load_conversation(Some(n.convo_id)).await;
-                    }
-                });
+                self.spawn_post(
+                    "/conversations/new",
+                    json!({}),
+                    Session::body,
+                    false,
+                    |me, r| {
+                        if let Ok(n) = r.and_then(decode::<NewConversation>) {
+                            me.command(Command::LoadConversation(n.convo_id));
+                        }
+                    },
+                );
             }
             Command::ToggleConversations => {
                 let show = !self.state.with(|s| s.show_list);
@@ -623,17 +640,17 @@ impl Session {
             }
             Command::ShowConversations(true) => {
                 self.apply(ChatEvent::ShowList(true));
-                let me = self.clone();
-                spawn_local(async move {
-                    let r: Result<ConversationList, _> = me
-                        .http
-                        .request("/conversations/list", Some(&me.body(json!({}))), None)
-                        .await
-                        .and_then(decode);
-                    if let Ok(list) = r {
-                        me.apply(ChatEvent::Conversations(list.conversations));
-                    }
-                });
+                self.spawn_post(
+                    "/conversations/list",
+                    json!({}),
+                    Session::body,
+                    false,
+                    |me, r| {
+                        if let Ok(list) = r.and_then(decode::<ConversationList>) {
+                            me.apply(ChatEvent::Conversations(list.conversations));
+                        }
+                    },
+                );
             }
             Command::LoadConversation(id) => {
                 let me = self.clone();
@@ -642,55 +659,59 @@ impl Session {
                 });
             }
             Command::Reset => {
-                let me = self.clone();
-                spawn_local(async move {
-                    let body = me.body(json!({ "conversationId": me.conv() }));
-                    let _ = me.post_authed("/conversations/reset", &body).await;
-                });
+                self.spawn_post(
+                    "/conversations/reset",
+                    Value::Null,
+                    conv_body,
+                    true,
+                    |_, _| {},
+                );
             }
             Command::Download => {
-                let me = self.clone();
-                spawn_local(async move {
-                    let body = me.body(json!({ "conversationId": me.conv() }));
-                    if let Ok(t) = me
-                        .http
-                        .request("/conversations/download/txt", Some(&body), None)
-                        .await
-                        .and_then(decode::<Transcript>)
-                    {
-                        browser::download_text(&t.name, &t.txt);
-                    }
-                });
+                self.spawn_post(
+                    "/conversations/download/txt",
+                    Value::Null,
+                    conv_body,
+                    false,
+                    |_, r| {
+                        if let Ok(t) = r.and_then(decode::<Transcript>) {
+                            browser::download_text(&t.name, &t.txt);
+                        }
+                    },
+                );
             }
             Command::Feedback {
                 message_id,
                 feedback,
             } => {
-                let me = self.clone();
-                spawn_local(async move {
-                    let body = json!({
-                        "messageId": message_id,
-                        "target": me.visitor_id(),
-                        "feedback": feedback.signum(),
-                    });
-                    let _ = me.post_authed("/saveFeedback", &body).await;
-                });
+                self.spawn_post(
+                    "/saveFeedback",
+                    json!([message_id, feedback.signum()]),
+                    |me, mut d| {
+                        json!({
+                            "messageId": d[0].take(),
+                            "target": me.visitor_id(),
+                            "feedback": d[1].take(),
+                        })
+                    },
+                    true,
+                    |_, _| {},
+                );
             }
             Command::DeleteHistory => {
-                let me = self.clone();
-                spawn_local(async move {
-                    let body = me.body(json!({ "conversationId": me.conv() }));
-                    if me
-                        .http
-                        .request("/conversations/messages/delete", Some(&body), None)
-                        .await
-                        .is_ok()
-                    {
-                        if let Some(c) = me.conv() {
-                            me.apply(ChatEvent::Cleared(c));
+                self.spawn_post(
+                    "/conversations/messages/delete",
+                    Value::Null,
+                    conv_body,
+                    false,
+                    |me, r| {
+                        if r.is_ok() {
+                            if let Some(c) = me.conv() {
+                                me.apply(ChatEvent::Cleared(c));
+                            }
                         }
-                    }
-                });
+                    },
+                );
             }
         }
     }
@@ -898,6 +919,11 @@ impl Session {
         self.socket.borrow_mut().take();
         self.http.abort_all();
     }
+}
+
+/// The body `{webSessionId, conversationId}` of the commands on the current conversation.
+fn conv_body(me: &Session, _: Value) -> Value {
+    me.body(json!({ "conversationId": me.conv() }))
 }
 
 fn without_token(cfg: &Config) -> Config {
