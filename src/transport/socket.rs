@@ -131,9 +131,9 @@ impl Inner {
 /// An open (or opening) socket. Drop it to disconnect.
 pub struct Socket {
     inner: Rc<Inner>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_close: Closure<dyn FnMut(CloseEvent)>,
-    _on_error: Closure<dyn FnMut(Event)>,
+    /// The one handler of `message`, `close` and `error` (dispatching on the event type: one closure
+    /// of the `Event` type the DOM listeners use keeps the wasm small).
+    _on_event: Closure<dyn FnMut(Event)>,
 }
 
 impl Socket {
@@ -149,37 +149,30 @@ impl Socket {
         });
         let timeout_ms = Rc::new(std::cell::Cell::new(45_000u32));
         let weak = Rc::downgrade(&inner);
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            if let (Some(inner), Some(text)) = (weak.upgrade(), e.data().as_string()) {
-                inner.on_frame(&text, &timeout_ms);
+        let on_event = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+            let Some(inner) = weak.upgrade() else {
+                return;
+            };
+            match e.type_().as_str() {
+                "message" => {
+                    if let Some(text) = e.unchecked_ref::<MessageEvent>().data().as_string() {
+                        inner.on_frame(&text, &timeout_ms);
+                    }
+                }
+                "close" => {
+                    let code = e.unchecked_ref::<CloseEvent>().code();
+                    inner.close_with(&format!("closed ({code})"));
+                }
+                _ => inner.close_with("socket error"),
             }
         });
-        let weak = Rc::downgrade(&inner);
-        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
-            if let Some(inner) = weak.upgrade() {
-                inner.close_with(&format!("closed ({})", e.code()));
-            }
-        });
-        let weak = Rc::downgrade(&inner);
-        let on_error = Closure::<dyn FnMut(Event)>::new(move |_e: Event| {
-            if let Some(inner) = weak.upgrade() {
-                inner.close_with("socket error");
-            }
-        });
-        inner
-            .ws
-            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        inner
-            .ws
-            .set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        inner
-            .ws
-            .set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let f = Some(on_event.as_ref().unchecked_ref());
+        inner.ws.set_onmessage(f);
+        inner.ws.set_onclose(f);
+        inner.ws.set_onerror(f);
         Ok(Socket {
             inner,
-            _on_message: on_message,
-            _on_close: on_close,
-            _on_error: on_error,
+            _on_event: on_event,
         })
     }
 }
