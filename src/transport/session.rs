@@ -430,8 +430,12 @@ impl Session {
             if self.destroyed.get() {
                 return;
             }
-            match step {
-                StartupStep::AnnounceUser => self.emit(HostEvent::UserConnected(self.visitor_id())),
+            // the steps that post and ignore the reply share one await below
+            let post: Option<(&str, Value, bool)> = match step {
+                StartupStep::AnnounceUser => {
+                    self.emit(HostEvent::UserConnected(self.visitor_id()));
+                    None
+                }
                 StartupStep::CustomId { id, warn } => {
                     if warn {
                         web_sys::console::warn_1(
@@ -439,8 +443,7 @@ impl Session {
                                 .into(),
                         );
                     }
-                    let body = self.body(json!({ "customId": id }));
-                    let _ = self.post("/users/customId", &body, true).await;
+                    Some(("/users/customId", json!({ "customId": id }), true))
                 }
                 StartupStep::LoadConversation => {
                     if let Err(e) = self.load_conversation(None).await {
@@ -454,21 +457,24 @@ impl Session {
                         self.schedule_reconnect();
                         return;
                     }
+                    None
                 }
                 StartupStep::Ready => {
                     self.apply(ChatEvent::Error(None));
                     self.ready.set(true);
                     self.mark_connected();
+                    None
                 }
                 StartupStep::AnnounceReady => {
                     self.ready_sent.set(true);
                     self.emit(HostEvent::Ready);
+                    None
                 }
-                StartupStep::Reference(reference) => {
-                    let body =
-                        self.body(json!({ "conversationId": self.conv(), "reference": reference }));
-                    let _ = self.post("/conversations/reference", &body, false).await;
-                }
+                StartupStep::Reference(reference) => Some((
+                    "/conversations/reference",
+                    json!({ "conversationId": self.conv(), "reference": reference }),
+                    false,
+                )),
                 StartupStep::PreferencesAndVisit => {
                     let body = self.body(json!({}));
                     let preferred = self
@@ -482,13 +488,20 @@ impl Session {
                         self.apply(ChatEvent::Language(preferred.clone()));
                     }
                     let language = current.or(preferred).unwrap_or_else(browser::language);
-                    let body = self.body(json!({
-                        "conversationId": self.conv(),
-                        "payload": visit_payload(&language, browser::timezone_hours()),
-                    }));
-                    let _ = self.post("/events", &body, true).await;
+                    let payload = visit_payload(&language, browser::timezone_hours());
+                    Some((
+                        "/events",
+                        json!({ "conversationId": self.conv(), "payload": payload }),
+                        true,
+                    ))
                 }
-                StartupStep::Flush => self.flush(),
+                StartupStep::Flush => {
+                    self.flush();
+                    None
+                }
+            };
+            if let Some((path, extra, authed)) = post {
+                let _ = self.post(path, &self.body(extra), authed).await;
             }
         }
     }
