@@ -132,11 +132,11 @@ impl HttpClient {
         }
         if let Some(t) = token {
             headers
-                .set("X-BP-ExternalAuth", &["Bearer ", t].concat())
+                .set("X-BP-ExternalAuth", &format!("Bearer {t}"))
                 .map_err(js_err)?;
         }
         init.set_headers(&headers);
-        let url = [self.base.as_str(), path].concat();
+        let url = format!("{}{}", self.base, path);
         let req = Request::new_with_str_and_init(&url, &init).map_err(js_err)?;
         let resp: Response = JsFuture::from(window.fetch_with_request(&req))
             .await
