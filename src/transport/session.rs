@@ -447,7 +447,7 @@ impl Session {
                 }
                 StartupStep::LoadConversation => {
                     if let Err(e) = self.load_conversation(None).await {
-                        web_sys::console::warn_1(&format!("botpressWebChat: {e}").into());
+                        warn_http("", &e);
                         self.apply(ChatEvent::Error(Some(
                             "Could not load the conversation. Retrying…".into(),
                         )));
@@ -624,9 +624,7 @@ impl Session {
                     false,
                     |_, r| {
                         if let Err(e) = r {
-                            web_sys::console::warn_1(
-                                &format!("botpressWebChat: the language was not saved: {e}").into(),
-                            );
+                            warn_http("the language was not saved: ", &e);
                         }
                     },
                 );
@@ -862,10 +860,7 @@ impl Session {
                     }
                     Step::Failed { dropped } => {
                         if let Err(e) = &r {
-                            web_sys::console::warn_1(
-                                &format!("botpressWebChat: the server refused a payload: {e}")
-                                    .into(),
-                            );
+                            warn_http("the server refused a payload: ", e);
                         }
                         if !dropped {
                             me.apply(ChatEvent::Delivered {
@@ -937,6 +932,12 @@ impl Session {
 /// The body `{webSessionId, conversationId}` of the commands on the current conversation.
 fn conv_body(me: &Session, _: Value) -> Value {
     me.body(json!({ "conversationId": me.conv() }))
+}
+
+/// Log `botpressWebChat: {what}{e}` to the console (one copy of the formatting for every caller).
+#[inline(never)]
+fn warn_http(what: &str, e: &HttpError) {
+    web_sys::console::warn_1(&format!("botpressWebChat: {what}{e}").into());
 }
 
 fn without_token(cfg: &Config) -> Config {
