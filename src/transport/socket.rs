@@ -15,10 +15,15 @@ use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 use crate::dom::Timeout;
 use crate::json::FromJson;
 
-use super::codec::{decode_eio, decode_sio, encode_eio, encode_sio, BpEvent, EioPacket, SioPacket};
+use super::codec::{decode_eio, decode_sio, encode_eio, BpEvent, EioPacket, SioPacket};
 
 /// The namespace the webchat uses.
 pub const NAMESPACE: &str = "/guest";
+
+/// The Engine.IO message carrying the socket.io connect to [`NAMESPACE`] without auth data: what
+/// `encode_eio(Message(encode_sio(Connect { nsp: "/guest", data: None })))` gives (tested), sent as a
+/// constant so the encoders stay out of the wasm.
+const CONNECT_FRAME: &str = "40/guest,";
 
 /// What the socket reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,8 +52,8 @@ struct Inner {
 }
 
 impl Inner {
-    fn send(&self, p: &EioPacket) {
-        let _ = self.ws.send_with_str(&encode_eio(p));
+    fn send(&self, frame: &str) {
+        let _ = self.ws.send_with_str(frame);
     }
 
     fn close_with(&self, reason: &str) {
@@ -81,15 +86,11 @@ impl Inner {
             Ok(EioPacket::Open(h)) => {
                 timeout_ms.set(h.ping_interval + h.ping_timeout);
                 self.arm_watchdog(timeout_ms.get());
-                let connect = SioPacket::Connect {
-                    nsp: NAMESPACE.into(),
-                    data: None,
-                };
-                self.send(&EioPacket::Message(encode_sio(&connect)));
+                self.send(CONNECT_FRAME);
             }
             Ok(EioPacket::Ping(d)) => {
                 self.arm_watchdog(timeout_ms.get());
-                self.send(&EioPacket::Pong(d));
+                self.send(&encode_eio(&EioPacket::Pong(d)));
             }
             Ok(EioPacket::Close) => self.close_with("server closed"),
             Ok(EioPacket::Message(m)) => match decode_sio(&m) {
@@ -186,5 +187,23 @@ impl Drop for Socket {
         self.inner.closed.set(true);
         self.inner.watchdog.borrow_mut().take();
         let _ = ws.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::codec::encode_sio;
+
+    #[test]
+    fn connect_frame_is_the_encoded_guest_connect() {
+        let connect = SioPacket::Connect {
+            nsp: NAMESPACE.into(),
+            data: None,
+        };
+        assert_eq!(
+            encode_eio(&EioPacket::Message(encode_sio(&connect))),
+            CONNECT_FRAME
+        );
     }
 }
