@@ -267,8 +267,7 @@ impl Session {
             SocketEvent::Connected { sid } => {
                 *self.web_session_id.borrow_mut() = Some(sid);
                 self.attempt.set(0);
-                let me = self.clone();
-                spawn_local(async move { me.after_connect().await });
+                spawn_local(self.clone().after_connect());
             }
             SocketEvent::Event(ev) => self.on_bp_event(ev),
             SocketEvent::Closed { .. } => {
