@@ -940,10 +940,9 @@ fn warn_http(what: &str, e: &HttpError) {
 }
 
 fn without_token(cfg: &Config) -> Config {
-    Config {
-        external_auth_token: None,
-        ..cfg.clone()
-    }
+    let mut c = cfg.clone();
+    c.external_auth_token = None;
+    c
 }
 
 fn outbox_key(cfg: &Config) -> String {
