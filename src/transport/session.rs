@@ -391,14 +391,18 @@ impl Session {
 
     /// POST `body` to `path`. When `authed`, with the external token, and on BP_0401 the token is
     /// dropped and the body sent once more without it.
-    async fn post(&self, path: &str, body: &Value, authed: bool) -> Result<Value, HttpError> {
-        let token = if authed { self.token() } else { None };
-        let r = self.http.request(path, Some(body), token.as_deref()).await;
-        match r {
-            Err(e) if authed && self.check_token_error(&e) => {
-                self.http.request(path, Some(body), None).await
+    async fn post(&self, path: &str, body: &Value, mut authed: bool) -> Result<Value, HttpError> {
+        let mut token = if authed { self.token() } else { None };
+        // at most two rounds: the retry goes without the token and is not checked again
+        loop {
+            let r = self.http.request(path, Some(body), token.as_deref()).await;
+            match &r {
+                Err(e) if authed && self.check_token_error(e) => {
+                    authed = false;
+                    token = None;
+                }
+                _ => return r,
             }
-            r => r,
         }
     }
 
