@@ -110,43 +110,18 @@ impl HttpClient {
         self.abort.abort();
     }
 
-    /// `GET {base}{path}`.
-    pub async fn get<T: FromJson>(&self, path: &str) -> Result<T, HttpError> {
-        self.send("GET", path, None, None).await.and_then(decode)
-    }
-
-    /// `POST {base}{path}` with a JSON body and optional external token; decodes the JSON reply.
-    pub async fn post<T: FromJson>(
+    /// `GET {base}{path}` when `body` is `None`, else `POST` it as JSON with the optional external
+    /// token. Returns the reply's JSON (`null` when empty, a string when not JSON); callers [`decode`] it.
+    /// One non-generic request future for every call site keeps the wasm small.
+    pub async fn request(
         &self,
-        path: &str,
-        body: &Value,
-        token: Option<&str>,
-    ) -> Result<T, HttpError> {
-        self.send("POST", path, Some(body), token)
-            .await
-            .and_then(decode)
-    }
-
-    /// `POST` ignoring the reply body.
-    pub async fn post_unit(
-        &self,
-        path: &str,
-        body: &Value,
-        token: Option<&str>,
-    ) -> Result<(), HttpError> {
-        self.send("POST", path, Some(body), token).await.map(|_| ())
-    }
-
-    async fn send(
-        &self,
-        method: &str,
         path: &str,
         body: Option<&Value>,
         token: Option<&str>,
     ) -> Result<Value, HttpError> {
         let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".into()))?;
         let init = RequestInit::new();
-        init.set_method(method);
+        init.set_method(if body.is_some() { "POST" } else { "GET" });
         init.set_signal(Some(&self.abort.signal()));
         let headers = Headers::new().map_err(js_err)?;
         if let Some(b) = body {
@@ -190,7 +165,8 @@ impl HttpClient {
     }
 }
 
-fn decode<T: FromJson>(v: Value) -> Result<T, HttpError> {
+/// Read a 2xx reply as `T` (a reply of the wrong shape is [`HttpError::Decode`]).
+pub fn decode<T: FromJson>(v: Value) -> Result<T, HttpError> {
     T::from_json(&v).map_err(HttpError::Decode)
 }
 
@@ -249,6 +225,16 @@ mod tests {
             Transient,
             "no token left to drop: do not loop"
         );
+    }
+
+    #[test]
+    fn decode_reads_the_shape_or_is_a_decode_error() {
+        let e: ApiError = decode(crate::json!({"errorCode": "BP_0401"})).unwrap();
+        assert_eq!(e.error_code, "BP_0401");
+        assert!(matches!(
+            decode::<ApiError>(Value::String("x".into())),
+            Err(HttpError::Decode(_))
+        ));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::backoff;
 use super::codec::{socket_url, BpEvent};
-use super::http::{send_outcome, HttpClient, HttpError};
+use super::http::{decode, send_outcome, HttpClient, HttpError};
 use super::plan::{
     after_connect_steps, online_action, preferred_language, reconnect_decision, route_server_event,
     visit_payload, OnlineAction, Reconnect, ServerEvent, StartupStep,
@@ -154,7 +154,12 @@ impl Session {
         self.restore_pending();
         let me = self.clone();
         spawn_local(async move {
-            match me.http.get::<BotInfo>("/botInfo").await {
+            match me
+                .http
+                .request("/botInfo", None, None)
+                .await
+                .and_then(decode::<BotInfo>)
+            {
                 Ok(info) => {
                     if me.config.borrow().bot_name.is_none() && !info.name.is_empty() {
                         me.apply(ChatEvent::BotName(info.name.clone()));
@@ -262,8 +267,7 @@ impl Session {
             SocketEvent::Connected { sid } => {
                 *self.web_session_id.borrow_mut() = Some(sid);
                 self.attempt.set(0);
-                let me = self.clone();
-                spawn_local(async move { me.after_connect().await });
+                spawn_local(self.clone().after_connect());
             }
             SocketEvent::Event(ev) => self.on_bp_event(ev),
             SocketEvent::Closed { .. } => {
@@ -385,16 +389,40 @@ impl Session {
         true
     }
 
-    /// POST with the external token; on BP_0401 drop the token and send once more without it.
-    async fn post_authed(&self, path: &str, body: &Value) -> Result<(), HttpError> {
-        match self
-            .http
-            .post_unit(path, body, self.token().as_deref())
-            .await
-        {
-            Err(e) if self.check_token_error(&e) => self.http.post_unit(path, body, None).await,
-            r => r,
+    /// POST `body` to `path`. When `authed`, with the external token, and on BP_0401 the token is
+    /// dropped and the body sent once more without it.
+    async fn post(&self, path: &str, body: &Value, mut authed: bool) -> Result<Value, HttpError> {
+        let mut token = if authed { self.token() } else { None };
+        // at most two rounds: the retry goes without the token and is not checked again
+        loop {
+            let r = self.http.request(path, Some(body), token.as_deref()).await;
+            match &r {
+                Err(e) if authed && self.check_token_error(e) => {
+                    authed = false;
+                    token = None;
+                }
+                _ => return r,
+            }
         }
+    }
+
+    /// [`Session::post`] in the background, for a command: the body is `make(self, data)` (built when
+    /// the task first runs, as an inline `async` block would), the reply goes to `then`. One task type
+    /// for every command keeps the wasm small.
+    fn spawn_post(
+        self: &Rc<Self>,
+        path: &'static str,
+        data: Value,
+        make: fn(&Session, Value) -> Value,
+        authed: bool,
+        then: fn(&Rc<Session>, Result<Value, HttpError>),
+    ) {
+        let me = self.clone();
+        spawn_local(async move {
+            let body = make(&me, data);
+            let r = me.post(path, &body, authed).await;
+            then(&me, r);
+        });
     }
 
     /// Steps 3-8 of §1.5, run on every (re)connect with the new webSessionId ([`after_connect_steps`]).
@@ -405,8 +433,12 @@ impl Session {
             if self.destroyed.get() {
                 return;
             }
-            match step {
-                StartupStep::AnnounceUser => self.emit(HostEvent::UserConnected(self.visitor_id())),
+            // the steps that post and ignore the reply share one await below
+            let post: Option<(&str, Value, bool)> = match step {
+                StartupStep::AnnounceUser => {
+                    self.emit(HostEvent::UserConnected(self.visitor_id()));
+                    None
+                }
                 StartupStep::CustomId { id, warn } => {
                     if warn {
                         web_sys::console::warn_1(
@@ -414,12 +446,11 @@ impl Session {
                                 .into(),
                         );
                     }
-                    let body = self.body(json!({ "customId": id }));
-                    let _ = self.post_authed("/users/customId", &body).await;
+                    Some(("/users/customId", json!({ "customId": id }), true))
                 }
                 StartupStep::LoadConversation => {
                     if let Err(e) = self.load_conversation(None).await {
-                        web_sys::console::warn_1(&format!("botpressWebChat: {e}").into());
+                        warn_http("", &e);
                         self.apply(ChatEvent::Error(Some(
                             "Could not load the conversation. Retrying…".into(),
                         )));
@@ -429,29 +460,28 @@ impl Session {
                         self.schedule_reconnect();
                         return;
                     }
+                    None
                 }
                 StartupStep::Ready => {
                     self.apply(ChatEvent::Error(None));
                     self.ready.set(true);
                     self.mark_connected();
+                    None
                 }
                 StartupStep::AnnounceReady => {
                     self.ready_sent.set(true);
                     self.emit(HostEvent::Ready);
+                    None
                 }
-                StartupStep::Reference(reference) => {
-                    let body =
-                        self.body(json!({ "conversationId": self.conv(), "reference": reference }));
-                    let _ = self
-                        .http
-                        .post_unit("/conversations/reference", &body, None)
-                        .await;
-                }
+                StartupStep::Reference(reference) => Some((
+                    "/conversations/reference",
+                    json!({ "conversationId": self.conv(), "reference": reference }),
+                    false,
+                )),
                 StartupStep::PreferencesAndVisit => {
                     let body = self.body(json!({}));
                     let preferred = self
-                        .http
-                        .post::<Value>("/preferences/get", &body, None)
+                        .post("/preferences/get", &body, false)
                         .await
                         .ok()
                         .and_then(|v| preferred_language(&v));
@@ -461,13 +491,20 @@ impl Session {
                         self.apply(ChatEvent::Language(preferred.clone()));
                     }
                     let language = current.or(preferred).unwrap_or_else(browser::language);
-                    let body = self.body(json!({
-                        "conversationId": self.conv(),
-                        "payload": visit_payload(&language, browser::timezone_hours()),
-                    }));
-                    let _ = self.post_authed("/events", &body).await;
+                    let payload = visit_payload(&language, browser::timezone_hours());
+                    Some((
+                        "/events",
+                        json!({ "conversationId": self.conv(), "payload": payload }),
+                        true,
+                    ))
                 }
-                StartupStep::Flush => self.flush(),
+                StartupStep::Flush => {
+                    self.flush();
+                    None
+                }
+            };
+            if let Some((path, extra, authed)) = post {
+                let _ = self.post(path, &self.body(extra), authed).await;
             }
         }
     }
@@ -481,29 +518,29 @@ impl Session {
             Some(id) => id,
             None => {
                 let list: ConversationList = self
-                    .http
-                    .post("/conversations/list", &self.body(json!({})), None)
-                    .await?;
+                    .post("/conversations/list", &self.body(json!({})), false)
+                    .await
+                    .and_then(decode)?;
                 match list.conversations.first() {
                     Some(c) => c.id.clone(),
                     None => {
                         let n: NewConversation = self
-                            .http
-                            .post("/conversations/new", &self.body(json!({})), None)
-                            .await?;
+                            .post("/conversations/new", &self.body(json!({})), false)
+                            .await
+                            .and_then(decode)?;
                         n.convo_id
                     }
                 }
             }
         };
         let detail: ConversationDetail = self
-            .http
             .post(
                 "/conversations/get",
                 &self.body(json!({ "conversationId": id })),
-                None,
+                false,
             )
-            .await?;
+            .await
+            .and_then(decode)?;
         let conversation_id = if detail.id.is_empty() { id } else { detail.id };
         self.apply(ChatEvent::History {
             conversation_id,
@@ -583,27 +620,30 @@ impl Session {
             }
             Command::SetLanguage(language) => {
                 self.apply(ChatEvent::Language(Some(language.clone())));
-                let me = self.clone();
-                spawn_local(async move {
-                    let body = me.body(json!({ "language": language }));
-                    if let Err(e) = me.http.post_unit("/preferences", &body, None).await {
-                        web_sys::console::warn_1(
-                            &format!("botpressWebChat: the language was not saved: {e}").into(),
-                        );
-                    }
-                });
+                self.spawn_post(
+                    "/preferences",
+                    json!({ "language": language }),
+                    Session::body,
+                    false,
+                    |_, r| {
+                        if let Err(e) = r {
+                            warn_http("the language was not saved: ", &e);
+                        }
+                    },
+                );
             }
             Command::NewConversation => {
-                let me = self.clone();
-                spawn_local(async move {
-                    let r: Result<NewConversation, _> = me
-                        .http
-                        .post("/conversations/new", &me.body(json!({})), None)
-                        .await;
-                    if let Ok(n) = r {
-                        let _ = me.load_conversation(Some(n.convo_id)).await;
-                    }
-                });
+                self.spawn_post(
+                    "/conversations/new",
+                    json!({}),
+                    Session::body,
+                    false,
+                    |me, r| {
+                        if let Ok(n) = r.and_then(decode::<NewConversation>) {
+                            me.command(Command::LoadConversation(n.convo_id));
+                        }
+                    },
+                );
             }
             Command::ToggleConversations => {
                 let show = !self.state.with(|s| s.show_list);
@@ -614,16 +654,17 @@ impl Session {
             }
             Command::ShowConversations(true) => {
                 self.apply(ChatEvent::ShowList(true));
-                let me = self.clone();
-                spawn_local(async move {
-                    let r: Result<ConversationList, _> = me
-                        .http
-                        .post("/conversations/list", &me.body(json!({})), None)
-                        .await;
-                    if let Ok(list) = r {
-                        me.apply(ChatEvent::Conversations(list.conversations));
-                    }
-                });
+                self.spawn_post(
+                    "/conversations/list",
+                    json!({}),
+                    Session::body,
+                    false,
+                    |me, r| {
+                        if let Ok(list) = r.and_then(decode::<ConversationList>) {
+                            me.apply(ChatEvent::Conversations(list.conversations));
+                        }
+                    },
+                );
             }
             Command::LoadConversation(id) => {
                 let me = self.clone();
@@ -632,54 +673,59 @@ impl Session {
                 });
             }
             Command::Reset => {
-                let me = self.clone();
-                spawn_local(async move {
-                    let body = me.body(json!({ "conversationId": me.conv() }));
-                    let _ = me.post_authed("/conversations/reset", &body).await;
-                });
+                self.spawn_post(
+                    "/conversations/reset",
+                    Value::Null,
+                    conv_body,
+                    true,
+                    |_, _| {},
+                );
             }
             Command::Download => {
-                let me = self.clone();
-                spawn_local(async move {
-                    let body = me.body(json!({ "conversationId": me.conv() }));
-                    if let Ok(t) = me
-                        .http
-                        .post::<Transcript>("/conversations/download/txt", &body, None)
-                        .await
-                    {
-                        browser::download_text(&t.name, &t.txt);
-                    }
-                });
+                self.spawn_post(
+                    "/conversations/download/txt",
+                    Value::Null,
+                    conv_body,
+                    false,
+                    |_, r| {
+                        if let Ok(t) = r.and_then(decode::<Transcript>) {
+                            browser::download_text(&t.name, &t.txt);
+                        }
+                    },
+                );
             }
             Command::Feedback {
                 message_id,
                 feedback,
             } => {
-                let me = self.clone();
-                spawn_local(async move {
-                    let body = json!({
-                        "messageId": message_id,
-                        "target": me.visitor_id(),
-                        "feedback": feedback.signum(),
-                    });
-                    let _ = me.post_authed("/saveFeedback", &body).await;
-                });
+                self.spawn_post(
+                    "/saveFeedback",
+                    json!([message_id, feedback.signum()]),
+                    |me, mut d| {
+                        json!({
+                            "messageId": d[0].take(),
+                            "target": me.visitor_id(),
+                            "feedback": d[1].take(),
+                        })
+                    },
+                    true,
+                    |_, _| {},
+                );
             }
             Command::DeleteHistory => {
-                let me = self.clone();
-                spawn_local(async move {
-                    let body = me.body(json!({ "conversationId": me.conv() }));
-                    if me
-                        .http
-                        .post_unit("/conversations/messages/delete", &body, None)
-                        .await
-                        .is_ok()
-                    {
-                        if let Some(c) = me.conv() {
-                            me.apply(ChatEvent::Cleared(c));
+                self.spawn_post(
+                    "/conversations/messages/delete",
+                    Value::Null,
+                    conv_body,
+                    false,
+                    |me, r| {
+                        if r.is_ok() {
+                            if let Some(c) = me.conv() {
+                                me.apply(ChatEvent::Cleared(c));
+                            }
                         }
-                    }
-                });
+                    },
+                );
             }
         }
     }
@@ -797,8 +843,9 @@ impl Session {
                 let token = me.token();
                 let r = me
                     .http
-                    .post_unit(item.route.path(), &body, token.as_deref())
-                    .await;
+                    .request(item.route.path(), Some(&body), token.as_deref())
+                    .await
+                    .map(drop);
                 if let Err(e) = &r {
                     me.check_token_error(e);
                 }
@@ -816,10 +863,7 @@ impl Session {
                     }
                     Step::Failed { dropped } => {
                         if let Err(e) = &r {
-                            web_sys::console::warn_1(
-                                &format!("botpressWebChat: the server refused a payload: {e}")
-                                    .into(),
-                            );
+                            warn_http("the server refused a payload: ", e);
                         }
                         if !dropped {
                             me.apply(ChatEvent::Delivered {
@@ -888,11 +932,21 @@ impl Session {
     }
 }
 
+/// The body `{webSessionId, conversationId}` of the commands on the current conversation.
+fn conv_body(me: &Session, _: Value) -> Value {
+    me.body(json!({ "conversationId": me.conv() }))
+}
+
+/// Log `botpressWebChat: {what}{e}` to the console (one copy of the formatting for every caller).
+#[inline(never)]
+fn warn_http(what: &str, e: &HttpError) {
+    web_sys::console::warn_1(&format!("botpressWebChat: {what}{e}").into());
+}
+
 fn without_token(cfg: &Config) -> Config {
-    Config {
-        external_auth_token: None,
-        ..cfg.clone()
-    }
+    let mut c = cfg.clone();
+    c.external_auth_token = None;
+    c
 }
 
 fn outbox_key(cfg: &Config) -> String {

@@ -15,10 +15,15 @@ use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 use crate::dom::Timeout;
 use crate::json::FromJson;
 
-use super::codec::{decode_eio, decode_sio, encode_eio, encode_sio, BpEvent, EioPacket, SioPacket};
+use super::codec::{decode_eio, decode_sio, BpEvent, EioPacket, SioPacket};
 
 /// The namespace the webchat uses.
 pub const NAMESPACE: &str = "/guest";
+
+/// The Engine.IO message carrying the socket.io connect to [`NAMESPACE`] without auth data: what
+/// `encode_eio(Message(encode_sio(Connect { nsp: "/guest", data: None })))` gives (tested), sent as a
+/// constant so the encoders stay out of the wasm.
+const CONNECT_FRAME: &str = "40/guest,";
 
 /// What the socket reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +44,12 @@ pub enum SocketEvent {
 
 type Sink = Rc<dyn Fn(SocketEvent)>;
 
+/// The pong answering a ping with data `d`: `encode_eio(&EioPacket::Pong(d))` (tested), written out
+/// so the general encoder stays out of the wasm.
+fn pong_frame(d: &str) -> String {
+    format!("3{d}")
+}
+
 struct Inner {
     ws: WebSocket,
     sink: Sink,
@@ -47,8 +58,8 @@ struct Inner {
 }
 
 impl Inner {
-    fn send(&self, p: &EioPacket) {
-        let _ = self.ws.send_with_str(&encode_eio(p));
+    fn send(&self, frame: &str) {
+        let _ = self.ws.send_with_str(frame);
     }
 
     fn close_with(&self, reason: &str) {
@@ -81,15 +92,11 @@ impl Inner {
             Ok(EioPacket::Open(h)) => {
                 timeout_ms.set(h.ping_interval + h.ping_timeout);
                 self.arm_watchdog(timeout_ms.get());
-                let connect = SioPacket::Connect {
-                    nsp: NAMESPACE.into(),
-                    data: None,
-                };
-                self.send(&EioPacket::Message(encode_sio(&connect)));
+                self.send(CONNECT_FRAME);
             }
             Ok(EioPacket::Ping(d)) => {
                 self.arm_watchdog(timeout_ms.get());
-                self.send(&EioPacket::Pong(d));
+                self.send(&pong_frame(&d));
             }
             Ok(EioPacket::Close) => self.close_with("server closed"),
             Ok(EioPacket::Message(m)) => match decode_sio(&m) {
@@ -131,9 +138,9 @@ impl Inner {
 /// An open (or opening) socket. Drop it to disconnect.
 pub struct Socket {
     inner: Rc<Inner>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_close: Closure<dyn FnMut(CloseEvent)>,
-    _on_error: Closure<dyn FnMut(Event)>,
+    /// The one handler of `message`, `close` and `error` (dispatching on the event type: one closure
+    /// of the `Event` type the DOM listeners use keeps the wasm small).
+    _on_event: Closure<dyn FnMut(Event)>,
 }
 
 impl Socket {
@@ -149,37 +156,30 @@ impl Socket {
         });
         let timeout_ms = Rc::new(std::cell::Cell::new(45_000u32));
         let weak = Rc::downgrade(&inner);
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            if let (Some(inner), Some(text)) = (weak.upgrade(), e.data().as_string()) {
-                inner.on_frame(&text, &timeout_ms);
+        let on_event = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+            let Some(inner) = weak.upgrade() else {
+                return;
+            };
+            match e.type_().as_str() {
+                "message" => {
+                    if let Some(text) = e.unchecked_ref::<MessageEvent>().data().as_string() {
+                        inner.on_frame(&text, &timeout_ms);
+                    }
+                }
+                "close" => {
+                    let code = e.unchecked_ref::<CloseEvent>().code();
+                    inner.close_with(&format!("closed ({code})"));
+                }
+                _ => inner.close_with("socket error"),
             }
         });
-        let weak = Rc::downgrade(&inner);
-        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
-            if let Some(inner) = weak.upgrade() {
-                inner.close_with(&format!("closed ({})", e.code()));
-            }
-        });
-        let weak = Rc::downgrade(&inner);
-        let on_error = Closure::<dyn FnMut(Event)>::new(move |_e: Event| {
-            if let Some(inner) = weak.upgrade() {
-                inner.close_with("socket error");
-            }
-        });
-        inner
-            .ws
-            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        inner
-            .ws
-            .set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        inner
-            .ws
-            .set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let f = Some(on_event.as_ref().unchecked_ref());
+        inner.ws.set_onmessage(f);
+        inner.ws.set_onclose(f);
+        inner.ws.set_onerror(f);
         Ok(Socket {
             inner,
-            _on_message: on_message,
-            _on_close: on_close,
-            _on_error: on_error,
+            _on_event: on_event,
         })
     }
 }
@@ -193,5 +193,26 @@ impl Drop for Socket {
         self.inner.closed.set(true);
         self.inner.watchdog.borrow_mut().take();
         let _ = ws.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::codec::{encode_eio, encode_sio};
+
+    #[test]
+    fn written_out_frames_match_the_encoders() {
+        let connect = SioPacket::Connect {
+            nsp: NAMESPACE.into(),
+            data: None,
+        };
+        assert_eq!(
+            encode_eio(&EioPacket::Message(encode_sio(&connect))),
+            CONNECT_FRAME
+        );
+        for d in ["", "probe"] {
+            assert_eq!(pong_frame(d), encode_eio(&EioPacket::Pong(d.into())));
+        }
     }
 }
