@@ -126,48 +126,25 @@ pub enum Inline {
 
 /// Splits plain text into text and links: `http://…`, `https://…` and `www.…` become links when
 /// they pass the allowlist. Trailing punctuation (`.,;:!?'"`, and unbalanced `)` `]`) stays text.
+/// (The pieces of [`plain_text_nodes`], which does the work.)
 pub fn linkify(text: &str) -> Vec<Inline> {
-    let mut out: Vec<Inline> = Vec::new();
-    let mut plain = String::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let start = rest
-            .find(|c: char| !c.is_whitespace())
-            .unwrap_or(rest.len());
-        plain.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let word = &rest[..end];
-        rest = &rest[end..];
-        match link_in_word(word) {
-            Some((before, url, after)) => {
-                plain.push_str(before);
-                let href = if url.len() >= 4 && url[..4].eq_ignore_ascii_case("www.") {
-                    format!("https://{url}")
-                } else {
-                    url.to_string()
-                };
-                match safe_url(&href, "") {
-                    Some(href) => {
-                        if !plain.is_empty() {
-                            out.push(Inline::Text(std::mem::take(&mut plain)));
-                        }
-                        out.push(Inline::Link {
-                            href,
-                            text: url.to_string(),
-                        });
-                    }
-                    None => plain.push_str(url),
-                }
-                plain.push_str(after);
-            }
-            None => plain.push_str(word),
-        }
-    }
-    if !plain.is_empty() {
-        out.push(Inline::Text(plain));
-    }
-    out
+    plain_text_nodes(text)
+        .into_iter()
+        .map(|node| match node {
+            MdNode::Text(t) => Inline::Text(t),
+            link => Inline::Link {
+                href: link.attr("href").unwrap_or_default().to_string(),
+                text: link.text_content(),
+            },
+        })
+        .collect()
+}
+
+/// Does `url` start with `www.` (any case)?
+fn is_www(url: &str) -> bool {
+    url.as_bytes()
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"www."))
 }
 
 /// Finds a URL inside one whitespace-free word: `(text before, url, text after)`.
@@ -188,9 +165,9 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
     let mut end = candidate.len();
     // Bracket counts of `candidate[..end]`, kept up to date as characters are stripped (counting
     // afresh for each stripped character made a long run of `)` quadratic).
-    let count = |c: char| candidate.matches(c).count();
-    let (open_paren, open_square) = (count('('), count('['));
-    let (mut close_paren, mut close_square) = (count(')'), count(']'));
+    let count = |c: u8| candidate.bytes().filter(|&b| b == c).count();
+    let (open_paren, open_square) = (count(b'('), count(b'['));
+    let (mut close_paren, mut close_square) = (count(b')'), count(b']'));
     while let Some(last) = candidate[..end].chars().next_back() {
         let strip = match last {
             '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '*' | '_' | '<' | '>' => true,
@@ -209,28 +186,57 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
         end -= last.len_utf8();
     }
     let url = &candidate[..end];
-    let min_len = if url.to_ascii_lowercase().starts_with("www.") {
-        5
-    } else {
-        9
-    };
+    let min_len = if is_www(url) { 5 } else { 9 };
     if url.len() < min_len || url.ends_with("://") {
         return None;
     }
     Some((&word[..start], url, &candidate[end..]))
 }
 
-/// Linkified plain text as nodes (text and `a` elements).
+/// Linkified plain text as nodes (text and `a` elements), as [`linkify`] splits it.
 pub fn plain_text_nodes(text: &str) -> Vec<MdNode> {
-    linkify(text)
-        .into_iter()
-        .map(|i| match i {
-            Inline::Text(t) => MdNode::Text(t),
-            Inline::Link { href, text } => {
-                MdNode::element("a", link_attrs(href), vec![MdNode::Text(text)])
+    let mut out = Vec::new();
+    let mut plain = String::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(rest.len());
+        plain.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        rest = &rest[end..];
+        match link_in_word(word) {
+            Some((before, url, after)) => {
+                plain.push_str(before);
+                let mut href = String::new();
+                if is_www(url) {
+                    href.push_str("https://");
+                }
+                href.push_str(url);
+                match safe_url(&href, "") {
+                    Some(href) => {
+                        if !plain.is_empty() {
+                            out.push(MdNode::Text(std::mem::take(&mut plain)));
+                        }
+                        out.push(MdNode::element(
+                            "a",
+                            link_attrs(href),
+                            vec![MdNode::Text(url.to_string())],
+                        ));
+                    }
+                    None => plain.push_str(url),
+                }
+                plain.push_str(after);
             }
-        })
-        .collect()
+            None => plain.push_str(word),
+        }
+    }
+    if !plain.is_empty() {
+        out.push(MdNode::Text(plain));
+    }
+    out
 }
 
 /// Deepest element nesting in the tree; structure below it is flattened into its text (block
@@ -787,6 +793,17 @@ mod tests {
                 "p",
                 vec![link("https://example.com", vec![text("img")])]
             )]
+        );
+    }
+
+    #[test]
+    fn www_prefix_ignores_case() {
+        assert!(
+            is_www("www.a")
+                && is_www("WwW.")
+                && !is_www("ww")
+                && !is_www("wwwx")
+                && !is_www("éwww.")
         );
     }
 
