@@ -205,7 +205,10 @@ pub fn parse(src: &str) -> Vec<Event> {
     };
     let mut rest = src;
     while !rest.is_empty() {
-        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let end = rest
+            .bytes()
+            .position(|c| c == b'\n' || c == b'\r')
+            .unwrap_or(rest.len());
         let next = match rest.as_bytes().get(end) {
             Some(b'\r') if rest.as_bytes().get(end + 1) == Some(&b'\n') => end + 2,
             Some(_) => end + 1,
@@ -367,6 +370,19 @@ struct Blocks<'a> {
 
 fn is_space_tab(c: u8) -> bool {
     c == b' ' || c == b'\t'
+}
+
+/// `s` without the bytes of `set` (ASCII) at its start and end: `trim_matches` without core's
+/// char-pattern searchers (one instance per pattern type, each decoding UTF-8).
+fn trim<'s>(s: &'s str, set: &[u8]) -> &'s str {
+    let n = s.bytes().take_while(|c| set.contains(c)).count();
+    trim_end(s.get(n..).unwrap_or(""), set)
+}
+
+/// `s` without the bytes of `set` (ASCII) at its end: `trim_end_matches` on bytes.
+fn trim_end<'s>(s: &'s str, set: &[u8]) -> &'s str {
+    let n = s.bytes().rev().take_while(|c| set.contains(c)).count();
+    s.get(..s.len() - n).unwrap_or("")
 }
 
 fn is_blank(s: &str) -> bool {
@@ -643,12 +659,12 @@ impl<'a> Blocks<'a> {
         if level > 6 || !matches!(self.at(self.nn + level), b' ' | b'\t' | b'\n') {
             return false;
         }
-        let mut text = rest[level..].trim_matches([' ', '\t']);
-        let before_hashes = text.trim_end_matches('#');
+        let mut text = trim(&rest[level..], b" \t");
+        let before_hashes = trim_end(text, b"#");
         if before_hashes.is_empty() {
             text = "";
-        } else if before_hashes.ends_with([' ', '\t']) {
-            text = before_hashes.trim_end_matches([' ', '\t']);
+        } else if before_hashes.bytes().last().is_some_and(is_space_tab) {
+            text = trim_end(before_hashes, b" \t");
         }
         self.close_unmatched();
         self.add_leaf(Kind::Heading(level as u8), text.to_string());
@@ -795,7 +811,7 @@ impl<'a> Blocks<'a> {
         let Some(para) = self.stack.last() else {
             return false;
         };
-        let body = para.text.trim_end_matches('\n');
+        let body = trim_end(&para.text, b"\n");
         let cut = crate::text::last_byte(body, b'\n').map_or(0, |i| i + 1);
         let head_line = &body[cut..];
         // A header needs some content, and a pipe somewhere (else `a\n:-` would be a table).
@@ -918,7 +934,7 @@ impl<'a> Blocks<'a> {
             Kind::Code { fence: 0, .. } => b.text.truncate(b.keep),
             Kind::Html(_) => {
                 // Trailing blank lines go; the last line keeps its line ending, if it had one.
-                let n = b.text.trim_end_matches([' ', '\n']).len();
+                let n = trim_end(&b.text, b" \n").len();
                 let newline = b.text[n..].contains('\n');
                 b.text.truncate(n);
                 if newline {
@@ -1043,7 +1059,7 @@ fn html_end(kind: u8, line: &[u8]) -> bool {
 
 /// Splits a table row into trimmed cells: outer pipes are optional, `\|` is a literal pipe.
 fn split_row(line: &str) -> Vec<String> {
-    let s = line.trim_matches([' ', '\t']);
+    let s = trim(line, b" \t");
     let b = s.as_bytes();
     let mut cells = Vec::new();
     let mut cur = String::new();
@@ -1060,7 +1076,7 @@ fn split_row(line: &str) -> Vec<String> {
             b'\\' if b.get(i + 1) == Some(&b'\\') => i += 2,
             b'|' => {
                 cur.push_str(&s[last..i]);
-                cells.push(cur.trim_matches([' ', '\t']).to_string());
+                cells.push(trim(&cur, b" \t").to_string());
                 cur.clear();
                 i += 1;
                 last = i;
@@ -1071,7 +1087,7 @@ fn split_row(line: &str) -> Vec<String> {
     // A final unescaped pipe ends the row; anything else after the last pipe is a cell.
     if last < b.len() || !cur.is_empty() || cells.is_empty() {
         cur.push_str(s.get(last..).unwrap_or(""));
-        cells.push(cur.trim_matches([' ', '\t']).to_string());
+        cells.push(trim(&cur, b" \t").to_string());
     }
     cells
 }
@@ -1604,7 +1620,7 @@ fn autolink(b: &[u8], p: usize) -> Option<(usize, bool)> {
 
 /// Parses the inline content of a paragraph, heading or table cell into `out`.
 fn inlines(text: &str, refs: &[Ref], out: &mut Vec<Event>) {
-    let s = text.trim_matches([' ', '\t', '\n']);
+    let s = trim(text, b" \t\n");
     let mut p = Inline {
         s,
         pos: 0,
@@ -1790,8 +1806,8 @@ impl Inline<'_> {
     fn newline(&mut self) {
         let mut hard = false;
         if let Some(Item::Text(t)) = self.items.last_mut() {
-            hard = t.len() - t.trim_end_matches(' ').len() >= 2;
-            let kept = t.trim_end_matches([' ', '\t']).len();
+            hard = t.len() - trim_end(t, b" ").len() >= 2;
+            let kept = trim_end(t, b" \t").len();
             t.truncate(kept);
         }
         self.items.push(if hard { Item::Hard } else { Item::Soft });
@@ -2223,6 +2239,18 @@ mod tests {
 
     fn text(t: &str) -> Event {
         Event::Text(t.into())
+    }
+
+    #[test]
+    fn byte_trims_match_str_trims() {
+        for s in ["", " ", " \t a é \t\n", "é", "  x", "x  ", "##", "a#b# #"] {
+            assert_eq!(
+                trim(s, b" \t\n"),
+                s.trim_matches([' ', '\t', '\n']),
+                "{s:?}"
+            );
+            assert_eq!(trim_end(s, b" #"), s.trim_end_matches([' ', '#']), "{s:?}");
+        }
     }
 
     #[test]
