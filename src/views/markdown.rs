@@ -290,10 +290,6 @@ impl Builder<'_> {
         }
     }
 
-    fn push(&mut self, tag: Option<&'static str>, attrs: Vec<(&'static str, String)>) {
-        self.stack.push(Frame::new(tag, attrs));
-    }
-
     fn pop(&mut self) {
         if self.stack.len() <= 1 {
             return;
@@ -341,72 +337,64 @@ impl Builder<'_> {
     }
 
     fn start(&mut self, tag: Tag) {
-        // Inside an image everything is alt text; past the depth cap, structure is dropped.
-        if self.image > 0 || self.stack.len() >= MAX_DEPTH {
-            let mut frame = Frame::new(None, vec![]);
-            frame.literal = matches!(tag, Tag::Link { .. } | Tag::Image { .. });
-            self.literal += usize::from(frame.literal);
-            self.stack.push(frame);
-            return;
-        }
-        let (name, attrs) = match tag {
-            Tag::Paragraph => ("p", vec![]),
-            Tag::Heading(level) => (HEADINGS[usize::from(level.clamp(1, 6)) - 1], vec![]),
-            Tag::Quote => ("blockquote", vec![]),
-            Tag::List(Some(start)) if start != 1 => ("ol", vec![("start", start.to_string())]),
-            Tag::List(Some(_)) => ("ol", vec![]),
-            Tag::List(None) => ("ul", vec![]),
-            Tag::Item => ("li", vec![]),
-            Tag::Table => ("table", vec![]),
-            Tag::Head => ("thead", vec![]),
-            Tag::Body => ("tbody", vec![]),
-            Tag::Row => ("tr", vec![]),
-            Tag::Cell { head, align } => {
-                let class = match align {
-                    Align::Left => Some("bpw-align-left"),
-                    Align::Center => Some("bpw-align-center"),
-                    Align::Right => Some("bpw-align-right"),
-                    Align::None => None,
-                };
-                let attrs = class
-                    .map(|c| vec![("class", c.to_string())])
-                    .unwrap_or_default();
-                (if head { "th" } else { "td" }, attrs)
-            }
-            Tag::Emph => ("em", vec![]),
-            Tag::Strong => ("strong", vec![]),
-            Tag::Del => ("del", vec![]),
-            Tag::Link { url, title } => {
-                self.literal += 1;
+        // Links and images: their text is not linkified.
+        let literal = matches!(tag, Tag::Link { .. } | Tag::Image { .. });
+        let mut frame = Frame::new(None, Vec::new());
+        frame.literal = literal;
+        // Inside an image everything is alt text; past the depth cap, structure is dropped: both
+        // get a transparent frame.
+        if self.image == 0 && self.stack.len() < MAX_DEPTH {
+            frame.tag = match tag {
+                Tag::Paragraph => Some("p"),
+                Tag::Heading(level) => Some(HEADINGS[usize::from(level.clamp(1, 6)) - 1]),
+                Tag::Quote => Some("blockquote"),
+                Tag::List(start) => {
+                    if let Some(n) = start.filter(|&n| n != 1) {
+                        frame.attrs.push(("start", n.to_string()));
+                    }
+                    Some(if start.is_some() { "ol" } else { "ul" })
+                }
+                Tag::Item => Some("li"),
+                Tag::Table => Some("table"),
+                Tag::Head => Some("thead"),
+                Tag::Body => Some("tbody"),
+                Tag::Row => Some("tr"),
+                Tag::Cell { head, align } => {
+                    let class = match align {
+                        Align::Left => "bpw-align-left",
+                        Align::Center => "bpw-align-center",
+                        Align::Right => "bpw-align-right",
+                        Align::None => "",
+                    };
+                    if !class.is_empty() {
+                        frame.attrs.push(("class", class.into()));
+                    }
+                    Some(if head { "th" } else { "td" })
+                }
+                Tag::Emph => Some("em"),
+                Tag::Strong => Some("strong"),
+                Tag::Del => Some("del"),
                 // A refused link keeps its text, without the link.
-                let mut frame = Frame::new(None, vec![]);
-                if let Some(href) = safe_url(&url, self.bot_host) {
-                    frame.tag = Some("a");
+                Tag::Link { url, title } => safe_url(&url, self.bot_host).map(|href| {
                     frame.attrs = link_attrs(href);
                     if !title.is_empty() {
                         frame.attrs.push(("title", title));
                     }
+                    "a"
+                }),
+                // The `img` is made when the frame closes, with its alt text.
+                Tag::Image { url, title } => {
+                    if !title.is_empty() {
+                        frame.attrs.push(("title", title));
+                    }
+                    frame.image = Some(safe_url(&url, self.bot_host));
+                    None
                 }
-                frame.literal = true;
-                self.stack.push(frame);
-                return;
-            }
-            Tag::Image { url, title } => {
-                self.literal += 1;
-                self.image += 1;
-                let attrs = if title.is_empty() {
-                    vec![]
-                } else {
-                    vec![("title", title)]
-                };
-                let mut frame = Frame::new(None, attrs);
-                frame.image = Some(safe_url(&url, self.bot_host));
-                frame.literal = true;
-                self.stack.push(frame);
-                return;
-            }
-        };
-        self.push(Some(name), attrs);
+            };
+        }
+        self.literal += usize::from(literal);
+        self.image += usize::from(frame.image.is_some());
+        self.stack.push(frame);
     }
 
     fn event(&mut self, event: Event) {
