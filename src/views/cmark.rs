@@ -86,7 +86,24 @@ h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav nof
 option p param search section summary table tbody td tfoot th thead title tr track ul";
 
 /// The tag names of CommonMark HTML block type 1 (ended by their closing tag, not a blank line).
-const RAW_TAGS: [&str; 4] = ["script", "pre", "style", "textarea"];
+const RAW_TAGS: &str = "script pre style textarea";
+
+/// Is `name` one of the space-separated words of `list` (ASCII case-insensitive)?
+fn in_list(list: &str, name: &[u8]) -> bool {
+    list.as_bytes()
+        .split(|&c| c == b' ')
+        .any(|w| w.eq_ignore_ascii_case(name))
+}
+
+/// The tag name (ASCII letters and digits) at `i`, and the index past it.
+fn tag_name(b: &[u8], i: usize) -> (&[u8], usize) {
+    let st = i.min(b.len());
+    let n = b[st..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    (&b[st..st + n], st + n)
+}
 
 /// The alignment of a table column, from its delimiter cell (`:--`, `:-:`, `--:`).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -985,15 +1002,6 @@ fn is_tight(items: &[Block]) -> bool {
 /// The kind (1 to 7) of the HTML block starting this line, 0 for none. Kind 7 (any complete tag)
 /// cannot interrupt a paragraph.
 fn html_start(b: &[u8], para: bool) -> u8 {
-    let name_is = |at: usize, name: &str| {
-        b.get(at..at + name.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(name.as_bytes()))
-    };
-    for name in RAW_TAGS {
-        if name_is(1, name) && matches!(b.get(1 + name.len()), None | Some(b' ' | b'\t' | b'>')) {
-            return 1;
-        }
-    }
     if b.starts_with(b"<!--") {
         return 2;
     }
@@ -1007,25 +1015,16 @@ fn html_start(b: &[u8], para: bool) -> u8 {
         return 4;
     }
     let q = if b.get(1) == Some(&b'/') { 2 } else { 1 };
-    let e = q + b[q.min(b.len())..]
-        .iter()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .count();
-    let name = &b[q.min(b.len())..e.min(b.len())];
-    if !name.is_empty()
-        && BLOCK_TAGS
-            .split(' ')
-            .any(|t| t.as_bytes().eq_ignore_ascii_case(name))
-        && (matches!(b.get(e), None | Some(b' ' | b'\t' | b'>'))
-            || (b.get(e) == Some(&b'/') && b.get(e + 1) == Some(&b'>')))
-    {
+    let (name, e) = tag_name(b, q);
+    let raw = in_list(RAW_TAGS, name);
+    let ends = matches!(b.get(e), None | Some(b' ' | b'\t' | b'>'));
+    if q == 1 && raw && ends {
+        return 1;
+    }
+    if in_list(BLOCK_TAGS, name) && (ends || b.get(e..e + 2) == Some(b"/>")) {
         return 6;
     }
-    if !para
-        && !RAW_TAGS
-            .iter()
-            .any(|t| t.as_bytes().eq_ignore_ascii_case(name))
-    {
+    if !para && !raw {
         if let Some(end) = open_tag(b, 0).or_else(|| close_tag(b, 0)) {
             if b[end..].iter().all(|&c| is_space_tab(c)) {
                 return 7;
@@ -1042,12 +1041,12 @@ fn html_end(kind: u8, line: &[u8]) -> bool {
             .any(|w| w.eq_ignore_ascii_case(needle))
     };
     match kind {
-        1 => RAW_TAGS.iter().any(|t| {
-            line.windows(t.len() + 3).any(|w| {
-                w.starts_with(b"</")
-                    && w.ends_with(b">")
-                    && w[2..w.len() - 1].eq_ignore_ascii_case(t.as_bytes())
-            })
+        // `</script>`, `</pre>`, `</style>` or `</textarea>`.
+        1 => (0..line.len()).any(|i| {
+            line[i..].starts_with(b"</") && {
+                let (name, e) = tag_name(line, i + 2);
+                line.get(e) == Some(&b'>') && in_list(RAW_TAGS, name)
+            }
         }),
         2 => has(b"-->"),
         3 => has(b"?>"),
@@ -2251,6 +2250,15 @@ mod tests {
             );
             assert_eq!(trim_end(s, b" #"), s.trim_end_matches([' ', '#']), "{s:?}");
         }
+    }
+
+    #[test]
+    fn tag_names_and_word_lists() {
+        assert_eq!(tag_name(b"<Div1 x", 1), (&b"Div1"[..], 5));
+        assert_eq!(tag_name(b"<", 1), (&b""[..], 1));
+        assert_eq!(tag_name(b"<", 3), (&b""[..], 1));
+        assert!(in_list(RAW_TAGS, b"PRE") && in_list(BLOCK_TAGS, b"h6"));
+        assert!(!in_list(RAW_TAGS, b"") && !in_list(RAW_TAGS, b"pr") && !in_list(BLOCK_TAGS, b"b"));
     }
 
     #[test]
