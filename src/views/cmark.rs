@@ -1182,48 +1182,17 @@ fn line_end(b: &[u8], mut i: usize) -> Option<usize> {
 
 /// Emits the events of a closed block; `tight`: it is an item of a tight list.
 fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut Vec<Event>) {
-    let wrap = |tag: Tag, out: &mut Vec<Event>, children: Vec<Block>, tight: bool| {
-        out.push(Event::Start(tag));
-        for c in children {
-            emit(c, tight, refs, out);
-        }
-        out.push(Event::End);
-    };
-    match b.kind {
-        Kind::Doc => {
-            for c in b.children {
-                emit(c, false, refs, out);
-            }
-        }
-        Kind::Quote => wrap(Tag::Quote, out, b.children, false),
-        Kind::List {
-            ordered,
-            start,
-            tight,
-            ..
-        } => wrap(Tag::List(ordered.then_some(start)), out, b.children, tight),
-        Kind::Item { .. } => {
-            out.push(Event::Start(Tag::Item));
-            for c in b.children {
-                if tight && c.kind == Kind::Para {
-                    inlines(&c.text, refs, out);
-                } else {
-                    emit(c, false, refs, out);
-                }
-            }
-            out.push(Event::End);
-        }
-        Kind::Para | Kind::Heading(_) => {
-            out.push(Event::Start(match b.kind {
-                Kind::Heading(l) => Tag::Heading(l),
-                _ => Tag::Paragraph,
-            }));
-            inlines(&b.text, refs, out);
-            out.push(Event::End);
-        }
-        Kind::Rule => out.push(Event::Rule),
-        Kind::Code { .. } => out.push(Event::CodeBlock(b.text)),
-        Kind::Html(_) => out.push(Event::Raw(b.text)),
+    // Containers and paragraphs/headings share one path: start, content, children, end.
+    let tag = match b.kind {
+        Kind::Doc => None,
+        Kind::Quote => Some(Tag::Quote),
+        Kind::List { ordered, start, .. } => Some(Tag::List(ordered.then_some(start))),
+        Kind::Item { .. } => Some(Tag::Item),
+        Kind::Para => Some(Tag::Paragraph),
+        Kind::Heading(l) => Some(Tag::Heading(l)),
+        Kind::Rule => return out.push(Event::Rule),
+        Kind::Code { .. } => return out.push(Event::CodeBlock(b.text)),
+        Kind::Html(_) => return out.push(Event::Raw(b.text)),
         Kind::Table => {
             out.push(Event::Start(Tag::Table));
             let mut rows = b.rows.into_iter();
@@ -1243,8 +1212,28 @@ fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut Vec<Event>) {
             if body {
                 out.push(Event::End);
             }
-            out.push(Event::End);
+            return out.push(Event::End);
         }
+    };
+    let wrapped = tag.is_some();
+    if let Some(tag) = tag {
+        out.push(Event::Start(tag));
+    }
+    if matches!(b.kind, Kind::Para | Kind::Heading(_)) {
+        inlines(&b.text, refs, out);
+    }
+    // A tight list's items hold their paragraphs' inlines directly.
+    let tight_list = matches!(b.kind, Kind::List { tight: true, .. });
+    let tight_item = tight && matches!(b.kind, Kind::Item { .. });
+    for c in b.children {
+        if tight_item && c.kind == Kind::Para {
+            inlines(&c.text, refs, out);
+        } else {
+            emit(c, tight_list, refs, out);
+        }
+    }
+    if wrapped {
+        out.push(Event::End);
     }
 }
 
