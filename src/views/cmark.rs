@@ -2181,16 +2181,17 @@ impl Inline<'_> {
 
     fn finish(self, out: &mut Vec<Event>) {
         for item in self.items {
-            match item {
-                Item::Text(t) => {
-                    if !t.is_empty() {
-                        out.push(Event::Text(t));
-                    }
-                }
-                Item::Raw(t) => out.push(Event::Raw(t)),
-                Item::Code(t) => out.push(Event::Code(t)),
-                Item::Soft => out.push(Event::SoftBreak),
-                Item::Hard => out.push(Event::HardBreak),
+            // One push for the one-event items; a run pushes its own.
+            let event = match item {
+                Item::Text(t) if t.is_empty() => continue,
+                Item::Text(t) => Event::Text(t),
+                Item::Raw(t) => Event::Raw(t),
+                Item::Code(t) => Event::Code(t),
+                Item::Soft => Event::SoftBreak,
+                Item::Hard => Event::HardBreak,
+                Item::Bracket(image) => Event::Text(if image { "![" } else { "[" }.into()),
+                Item::Open(tag) => Event::Start(tag),
+                Item::Close => Event::End,
                 Item::Run {
                     ch,
                     n,
@@ -2210,13 +2211,10 @@ impl Inline<'_> {
                     for tag in opens.into_iter().rev() {
                         out.push(Event::Start(tag));
                     }
+                    continue;
                 }
-                Item::Bracket(image) => {
-                    out.push(Event::Text(if image { "![" } else { "[" }.into()))
-                }
-                Item::Open(tag) => out.push(Event::Start(tag)),
-                Item::Close => out.push(Event::End),
-            }
+            };
+            out.push(event);
         }
     }
 }
