@@ -300,7 +300,7 @@ impl Builder<'_> {
         if frame.literal {
             self.literal = self.literal.saturating_sub(1);
         }
-        let nodes = match (frame.tag, frame.image) {
+        let node = match (frame.tag, frame.image) {
             (_, Some(src)) => {
                 self.image = self.image.saturating_sub(1);
                 let mut alt = String::new();
@@ -311,17 +311,21 @@ impl Builder<'_> {
                     Some(src) => {
                         let mut attrs = vec![("src", src), ("alt", alt)];
                         attrs.extend(frame.attrs);
-                        vec![MdNode::element("img", attrs, Vec::new())]
+                        MdNode::element("img", attrs, Vec::new())
                     }
-                    None => vec![MdNode::Text(alt)],
+                    None => MdNode::Text(alt),
                 }
             }
-            (Some(tag), None) => vec![MdNode::element(tag, frame.attrs, frame.children)],
-            (None, None) => frame.children,
+            (Some(tag), None) => MdNode::element(tag, frame.attrs, frame.children),
+            // A transparent frame: its children go to the parent.
+            (None, None) => {
+                for node in frame.children {
+                    self.leaf(node);
+                }
+                return;
+            }
         };
-        for node in nodes {
-            self.leaf(node);
-        }
+        self.leaf(node);
     }
 
     fn leaf(&mut self, node: MdNode) {
