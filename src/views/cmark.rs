@@ -1371,15 +1371,8 @@ fn inline_link(b: &[u8], i: usize) -> Option<(Span, Option<Span>, usize)> {
 
 /// A link label's matching key: trimmed, inner whitespace collapsed, lowercased.
 fn normalize(label: &str) -> String {
-    let mut out = String::new();
-    for word in label.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
     // the engine's lower-casing in the browser: no Unicode case tables in the wasm
-    crate::browser::to_lower(&out)
+    crate::browser::to_lower(&crate::text::collapse_spaces(label))
 }
 
 fn find_ref<'r>(refs: &'r [Ref], label: &str) -> Option<&'r Ref> {
