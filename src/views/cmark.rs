@@ -402,6 +402,16 @@ fn trim_end<'s>(s: &'s str, set: &[u8]) -> &'s str {
     s.get(..s.len() - n).unwrap_or("")
 }
 
+/// How many times `ch` repeats at the start of `b`.
+fn run_of(b: &[u8], ch: u8) -> usize {
+    b.iter().take_while(|&&c| c == ch).count()
+}
+
+/// `b` holds only spaces and tabs (or nothing).
+fn all_space_tab(b: &[u8]) -> bool {
+    b.iter().all(|&c| is_space_tab(c))
+}
+
 fn is_blank(s: &str) -> bool {
     s.bytes().all(|c| c == b' ' || c == b'\t' || c == b'\n')
 }
@@ -553,6 +563,15 @@ impl<'a> Blocks<'a> {
         }
     }
 
+    /// Consumes a block quote marker at the next non-space: `>` and one optional space.
+    fn quote_marker(&mut self) {
+        self.advance_nn();
+        self.advance(1, false);
+        if is_space_tab(self.at(self.pos)) {
+            self.advance(1, true);
+        }
+    }
+
     /// Does open block `i` continue on this line? 0: yes, 1: no, 2: the line is used up.
     fn cont(&mut self, i: usize) -> u8 {
         let indented = self.indent >= 4;
@@ -561,11 +580,7 @@ impl<'a> Blocks<'a> {
                 if indented || self.at(self.nn) != b'>' {
                     return 1;
                 }
-                self.advance_nn();
-                self.advance(1, false);
-                if is_space_tab(self.at(self.pos)) {
-                    self.advance(1, true);
-                }
+                self.quote_marker();
                 self.stack[i].end = self.line_no;
             }
             Kind::Item { width } => {
@@ -592,8 +607,8 @@ impl<'a> Blocks<'a> {
             }
             Kind::Code { fence, len, indent } => {
                 let rest = self.from(self.nn).as_bytes();
-                let run = rest.iter().take_while(|&&c| c == fence).count();
-                if !indented && run >= len && rest[run..].iter().all(|&c| is_space_tab(c)) {
+                let run = run_of(rest, fence);
+                if !indented && run >= len && all_space_tab(&rest[run..]) {
                     self.stack[i].end = self.line_no;
                     self.close_top();
                     return 2;
@@ -619,11 +634,7 @@ impl<'a> Blocks<'a> {
         if self.indent < 4 {
             match ch {
                 b'>' if !deep => {
-                    self.advance_nn();
-                    self.advance(1, false);
-                    if is_space_tab(self.at(self.pos)) {
-                        self.advance(1, true);
-                    }
+                    self.quote_marker();
                     self.close_unmatched();
                     self.add_child(Kind::Quote);
                     return Start::Container;
@@ -672,7 +683,7 @@ impl<'a> Blocks<'a> {
 
     fn atx(&mut self) -> bool {
         let rest = self.from(self.nn);
-        let level = rest.bytes().take_while(|&c| c == b'#').count();
+        let level = run_of(rest.as_bytes(), b'#');
         if level > 6 || !matches!(self.at(self.nn + level), b' ' | b'\t' | b'\n') {
             return false;
         }
@@ -690,7 +701,7 @@ impl<'a> Blocks<'a> {
 
     fn fence(&mut self, ch: u8) -> bool {
         let rest = self.from(self.nn).as_bytes();
-        let len = rest.iter().take_while(|&&c| c == ch).count();
+        let len = run_of(rest, ch);
         if len < 3 || (ch == b'`' && rest[len..].contains(&b'`')) {
             return false;
         }
@@ -707,8 +718,8 @@ impl<'a> Blocks<'a> {
     /// A setext underline below the paragraph at the top of the stack.
     fn setext(&mut self, ch: u8) -> bool {
         let rest = self.from(self.nn).as_bytes();
-        let run = rest.iter().take_while(|&&c| c == ch).count();
-        if !rest[run..].iter().all(|&c| is_space_tab(c)) {
+        let run = run_of(rest, ch);
+        if !all_space_tab(&rest[run..]) {
             return false;
         }
         let line_no = self.line_no;
@@ -776,7 +787,7 @@ impl<'a> Blocks<'a> {
             return false;
         }
         // An item interrupting a paragraph must have content, and an ordered one must start at 1.
-        if para && (after.iter().all(|&c| is_space_tab(c)) || (ordered && start != 1)) {
+        if para && (all_space_tab(after) || (ordered && start != 1)) {
             return false;
         }
         let offset = self.indent;
@@ -1026,7 +1037,7 @@ fn html_start(b: &[u8], para: bool) -> u8 {
     }
     if !para && !raw {
         if let Some(end) = open_tag(b, 0).or_else(|| close_tag(b, 0)) {
-            if b[end..].iter().all(|&c| is_space_tab(c)) {
+            if all_space_tab(&b[end..]) {
                 return 7;
             }
         }
@@ -1799,10 +1810,7 @@ impl Inline<'_> {
     fn code_span(&mut self) {
         let s = self.s;
         let st = self.pos;
-        let n = s.as_bytes()[st..]
-            .iter()
-            .take_while(|&&c| c == b'`')
-            .count();
+        let n = run_of(&s.as_bytes()[st..], b'`');
         let after = st + n;
         match self.closing_ticks(after, n) {
             Some(close) => {
@@ -1866,7 +1874,7 @@ impl Inline<'_> {
     fn delim_run(&mut self, ch: u8) {
         let s = self.s;
         let st = self.pos;
-        let n = s.as_bytes()[st..].iter().take_while(|&&c| c == ch).count();
+        let n = run_of(&s.as_bytes()[st..], ch);
         self.pos = st + n;
         if ch == b'~' && n > 2 {
             self.text(&s[st..self.pos]);
@@ -2239,6 +2247,14 @@ mod tests {
         assert_eq!(tag_name(b"<", 3), (&b""[..], 1));
         assert!(in_list(RAW_TAGS, b"PRE") && in_list(BLOCK_TAGS, b"h6"));
         assert!(!in_list(RAW_TAGS, b"") && !in_list(RAW_TAGS, b"pr") && !in_list(BLOCK_TAGS, b"b"));
+    }
+
+    #[test]
+    fn runs_and_space_tab_lines() {
+        assert_eq!(run_of(b"```x`", b'`'), 3);
+        assert_eq!(run_of(b"", b'#'), 0);
+        assert!(all_space_tab(b"") && all_space_tab(b" \t "));
+        assert!(!all_space_tab(b" \n") && !all_space_tab(b"x"));
     }
 
     #[test]
