@@ -412,6 +412,17 @@ fn all_space_tab(b: &[u8]) -> bool {
     b.iter().all(|&c| is_space_tab(c))
 }
 
+/// The first index from `i` whose byte fails `keep` (or the length of `b`): the byte loops of
+/// the scanners share this one body instead of each inlining its own (kept out of line on
+/// purpose: inlined, every call site got its loop back).
+#[inline(never)]
+fn skip(b: &[u8], mut i: usize, keep: fn(u8) -> bool) -> usize {
+    while b.get(i).is_some_and(|&c| keep(c)) {
+        i += 1;
+    }
+    i
+}
+
 fn is_blank(s: &str) -> bool {
     s.bytes().all(|c| c == b' ' || c == b'\t' || c == b'\n')
 }
@@ -1181,9 +1192,7 @@ fn parse_ref(s: &str) -> Option<(usize, Ref)> {
 
 /// After optional spaces: the end of the line (past its `\n`), or `None` if other text follows.
 fn line_end(b: &[u8], mut i: usize) -> Option<usize> {
-    while b.get(i).is_some_and(|&c| is_space_tab(c)) {
-        i += 1;
-    }
+    i = skip(b, i, is_space_tab);
     match b.get(i) {
         None => Some(i),
         Some(b'\n') => Some(i + 1),
@@ -1267,14 +1276,10 @@ fn table_row(cells: &[String], head: bool, aligns: &[Align], refs: &[Ref], out: 
 
 /// Skips spaces and tabs, at most one line ending, and spaces and tabs again.
 fn spnl(b: &[u8], mut i: usize) -> usize {
-    while b.get(i).is_some_and(|&c| is_space_tab(c)) {
-        i += 1;
-    }
+    i = skip(b, i, is_space_tab);
     if b.get(i) == Some(&b'\n') {
         i += 1;
-        while b.get(i).is_some_and(|&c| is_space_tab(c)) {
-            i += 1;
-        }
+        i = skip(b, i, is_space_tab);
     }
     i
 }
@@ -1465,6 +1470,11 @@ fn unescape(s: &str) -> String {
     out
 }
 
+/// A byte of a tag name after its first letter, or of a domain label.
+fn is_name_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-'
+}
+
 fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
@@ -1475,40 +1485,25 @@ fn open_tag(b: &[u8], p: usize) -> Option<usize> {
     if !b.get(i)?.is_ascii_alphabetic() {
         return None;
     }
-    while b
-        .get(i)
-        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-')
-    {
-        i += 1;
-    }
+    i = skip(b, i, is_name_byte);
     loop {
         let ws = i;
-        while b.get(i).is_some_and(|&c| is_ws(c)) {
-            i += 1;
-        }
+        i = skip(b, i, is_ws);
         match b.get(i)? {
             b'>' => return Some(i + 1),
             b'/' => return (b.get(i + 1) == Some(&b'>')).then_some(i + 2),
             &c if i > ws && (c.is_ascii_alphabetic() || c == b'_' || c == b':') => {}
             _ => return None,
         }
-        while b
-            .get(i)
-            .is_some_and(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-'))
-        {
-            i += 1;
-        }
-        let mut j = i;
-        while b.get(j).is_some_and(|&c| is_ws(c)) {
-            j += 1;
-        }
+        i = skip(b, i, |c| {
+            c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-')
+        });
+        let mut j = skip(b, i, is_ws);
         if b.get(j) != Some(&b'=') {
             continue;
         }
         j += 1;
-        while b.get(j).is_some_and(|&c| is_ws(c)) {
-            j += 1;
-        }
+        j = skip(b, j, is_ws);
         match b.get(j)? {
             &q @ (b'"' | b'\'') => {
                 let close = b.get(j + 1..)?.iter().position(|&c| c == q)?;
@@ -1516,11 +1511,9 @@ fn open_tag(b: &[u8], p: usize) -> Option<usize> {
             }
             _ => {
                 let st = j;
-                while b.get(j).is_some_and(|&c| {
+                j = skip(b, j, |c| {
                     !is_ws(c) && !matches!(c, b'"' | b'\'' | b'=' | b'<' | b'>' | b'`')
-                }) {
-                    j += 1;
-                }
+                });
                 if j == st {
                     return None;
                 }
@@ -1536,15 +1529,8 @@ fn close_tag(b: &[u8], p: usize) -> Option<usize> {
         return None;
     }
     let mut i = p + 3;
-    while b
-        .get(i)
-        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-')
-    {
-        i += 1;
-    }
-    while b.get(i).is_some_and(|&c| is_ws(c)) {
-        i += 1;
-    }
+    i = skip(b, i, is_name_byte);
+    i = skip(b, i, is_ws);
     (b.get(i) == Some(&b'>')).then_some(i + 1)
 }
 
@@ -1572,24 +1558,16 @@ fn autolink(b: &[u8], p: usize) -> Option<(usize, bool)> {
     }
     // Email: a local part, `@`, dot-separated labels of letters, digits and inner hyphens.
     let mut i = st;
-    while b
-        .get(i)
-        .is_some_and(|&c| c.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(&c))
-    {
-        i += 1;
-    }
+    i = skip(b, i, |c| {
+        c.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(&c)
+    });
     if i == st || b.get(i) != Some(&b'@') {
         return None;
     }
     i += 1;
     loop {
         let ls = i;
-        while b
-            .get(i)
-            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-')
-        {
-            i += 1;
-        }
+        i = skip(b, i, is_name_byte);
         let label = &b[ls..i];
         if label.is_empty()
             || label.len() > 63
@@ -1758,7 +1736,7 @@ impl Inline<'_> {
                 _ => {
                     let st = self.pos;
                     self.pos += 1;
-                    while b.get(self.pos).is_some_and(|&c| {
+                    self.pos = skip(b, self.pos, |c| {
                         !matches!(
                             c,
                             b'\n'
@@ -1773,9 +1751,7 @@ impl Inline<'_> {
                                 | b'<'
                                 | b'&'
                         )
-                    }) {
-                        self.pos += 1;
-                    }
+                    });
                     self.text(&s[st..self.pos]);
                 }
             }
@@ -1784,14 +1760,7 @@ impl Inline<'_> {
     }
 
     fn skip_spaces(&mut self) {
-        while self
-            .s
-            .as_bytes()
-            .get(self.pos)
-            .is_some_and(|&c| is_space_tab(c))
-        {
-            self.pos += 1;
-        }
+        self.pos = skip(self.s.as_bytes(), self.pos, is_space_tab);
     }
 
     /// A line ending: hard after two or more spaces, soft otherwise; spaces around it are dropped.
@@ -1848,9 +1817,7 @@ impl Inline<'_> {
         let b = self.s.as_bytes();
         let mut i = from;
         loop {
-            while b.get(i).is_some_and(|&c| c != b'`') {
-                i += 1;
-            }
+            i = skip(b, i, |c| c != b'`');
             if i >= b.len() {
                 break;
             }
@@ -2255,6 +2222,17 @@ mod tests {
         assert_eq!(run_of(b"", b'#'), 0);
         assert!(all_space_tab(b"") && all_space_tab(b" \t "));
         assert!(!all_space_tab(b" \n") && !all_space_tab(b"x"));
+    }
+
+    #[test]
+    fn skip_stops_at_the_first_other_byte() {
+        assert_eq!(skip(b"  \tx ", 0, is_space_tab), 3);
+        assert_eq!(skip(b"  ", 1, is_space_tab), 2);
+        assert_eq!(skip(b"ab", 5, is_space_tab), 5);
+        assert_eq!(
+            skip(b"a-1 ", 0, |c| c.is_ascii_alphanumeric() || c == b'-'),
+            3
+        );
     }
 
     #[test]
