@@ -402,14 +402,15 @@ fn trim_end<'s>(s: &'s str, set: &[u8]) -> &'s str {
     s.get(..s.len() - n).unwrap_or("")
 }
 
-/// How many times `ch` repeats at the start of `b`.
+/// How many times `ch` repeats at the start of `b` (out of line: it has eight callers).
+#[inline(never)]
 fn run_of(b: &[u8], ch: u8) -> usize {
     b.iter().take_while(|&&c| c == ch).count()
 }
 
 /// `b` holds only spaces and tabs (or nothing).
 fn all_space_tab(b: &[u8]) -> bool {
-    b.iter().all(|&c| is_space_tab(c))
+    skip(b, 0, is_space_tab) == b.len()
 }
 
 /// The first index from `i` whose byte fails `keep` (or the length of `b`): the byte loops of
@@ -424,7 +425,7 @@ fn skip(b: &[u8], mut i: usize, keep: fn(u8) -> bool) -> usize {
 }
 
 fn is_blank(s: &str) -> bool {
-    s.bytes().all(|c| c == b' ' || c == b'\t' || c == b'\n')
+    skip(s.as_bytes(), 0, |c| matches!(c, b' ' | b'\t' | b'\n')) == s.len()
 }
 
 impl<'a> Blocks<'a> {
@@ -1822,9 +1823,7 @@ impl Inline<'_> {
                 break;
             }
             let st = i;
-            while b.get(i) == Some(&b'`') {
-                i += 1;
-            }
+            i = skip(b, i, |c| c == b'`');
             let k = i - st;
             if k <= MAX_TICKS {
                 // The last run of each length: a later, shorter scan must not lower it.
