@@ -254,33 +254,37 @@ pub fn parse(src: &str) -> Vec<Event> {
 
 /// `refs` ordered by label, and by definition order within a label. A heapsort on
 /// (label, position): O(n log n) like core's stable sort, in a tenth of its wasm size.
-fn sort_refs(refs: Vec<Ref>) -> Vec<Ref> {
+fn sort_refs(mut refs: Vec<Ref>) -> Vec<Ref> {
     let n = refs.len();
-    let less = |a: usize, b: usize| (refs[a].label.as_str(), a) < (refs[b].label.as_str(), b);
-    let sift = |idx: &mut [usize], mut root: usize, end: usize| loop {
+    // Each definition's position, swapped along with it: the tie-break that keeps the sort stable.
+    let mut pos: Vec<usize> = (0..n).collect();
+    let sift = |refs: &mut [Ref], pos: &mut [usize], mut root: usize, end: usize| loop {
+        let less = |a: usize, b: usize| {
+            (refs[a].label.as_str(), pos[a]) < (refs[b].label.as_str(), pos[b])
+        };
         let mut child = 2 * root + 1;
         if child >= end {
             break;
         }
-        if child + 1 < end && less(idx[child], idx[child + 1]) {
+        if child + 1 < end && less(child, child + 1) {
             child += 1;
         }
-        if !less(idx[root], idx[child]) {
+        if !less(root, child) {
             break;
         }
-        idx.swap(root, child);
+        refs.swap(root, child);
+        pos.swap(root, child);
         root = child;
     };
-    let mut idx: Vec<usize> = (0..n).collect();
     for start in (0..n / 2).rev() {
-        sift(&mut idx, start, n);
+        sift(&mut refs, &mut pos, start, n);
     }
     for end in (1..n).rev() {
-        idx.swap(0, end);
-        sift(&mut idx, 0, end);
+        refs.swap(0, end);
+        pos.swap(0, end);
+        sift(&mut refs, &mut pos, 0, end);
     }
-    let mut slots: Vec<Option<Ref>> = refs.into_iter().map(Some).collect();
-    idx.iter().filter_map(|&i| slots[i].take()).collect()
+    refs
 }
 
 /// A link reference definition.
