@@ -238,9 +238,8 @@ pub fn parse(src: &str) -> Vec<Event> {
     while p.stack.len() > 1 {
         p.close_top();
     }
-    // Sorted by label, then dedup: the first definition of a label wins.
-    let mut refs = sort_refs(std::mem::take(&mut p.refs));
-    refs.dedup_by(|a, b| a.label == b.label);
+    // Sorted by label, in definition order within a label ([`find_ref`] takes the first).
+    let refs = sort_refs(std::mem::take(&mut p.refs));
     let mut out = Vec::new();
     if let Some(doc) = p.stack.pop() {
         emit(doc, false, &refs, &mut out);
@@ -1396,14 +1395,15 @@ fn normalize(label: &str) -> String {
     crate::browser::to_lower(&crate::text::collapse_spaces(label))
 }
 
+/// The definition of `label` in `refs` as [`sort_refs`] orders them: the first of that label.
 fn find_ref<'r>(refs: &'r [Ref], label: &str) -> Option<&'r Ref> {
     let key = normalize(label);
     if key.is_empty() {
         return None;
     }
-    refs.binary_search_by(|r| r.label.as_str().cmp(&key))
-        .ok()
-        .and_then(|i| refs.get(i))
+    // The first definition of a label wins: the first of its run in the sorted list.
+    let i = refs.partition_point(|r| r.label < key);
+    refs.get(i).filter(|r| r.label == key)
 }
 
 /// A character reference at `p` (which holds `&`): the character and the index past its `;`.
