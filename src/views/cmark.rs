@@ -2119,28 +2119,25 @@ impl Inline<'_> {
                 if b[q..].starts_with(b"->") {
                     return Some(q + 2);
                 }
-                self.find(q, b"-->", 0).map(|i| i + 3)
+                self.find(q, "-->", 0).map(|i| i + 3)
             }
-            b'!' if b[p..].starts_with(b"<![CDATA[") => self.find(p + 9, b"]]>", 1).map(|i| i + 3),
+            b'!' if b[p..].starts_with(b"<![CDATA[") => self.find(p + 9, "]]>", 1).map(|i| i + 3),
             b'!' if b.get(p + 2).is_some_and(u8::is_ascii_alphabetic) => {
-                self.find(p + 2, b">", 2).map(|i| i + 1)
+                self.find(p + 2, ">", 2).map(|i| i + 1)
             }
-            b'?' => self.find(p + 2, b"?>", 3).map(|i| i + 2),
+            b'?' => self.find(p + 2, "?>", 3).map(|i| i + 2),
             b'/' => close_tag(b, p),
             _ => open_tag(b, p),
         }
     }
 
     /// The first `pat` at or after `from`; a miss is remembered for all later searches.
-    fn find(&mut self, from: usize, pat: &[u8], k: usize) -> Option<usize> {
+    fn find(&mut self, from: usize, pat: &str, k: usize) -> Option<usize> {
         if from >= self.fail[k] {
             return None;
         }
-        let found = self
-            .s
-            .as_bytes()
-            .get(from..)
-            .and_then(|h| h.windows(pat.len()).position(|w| w == pat));
+        // `from` follows ASCII syntax, so it is a char boundary.
+        let found = self.s.get(from..).and_then(|h| crate::text::find(h, pat));
         match found {
             Some(i) => Some(from + i),
             None => {
