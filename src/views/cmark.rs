@@ -395,14 +395,29 @@ fn is_space_tab(c: u8) -> bool {
 /// `s` without the bytes of `set` (ASCII) at its start and end: `trim_matches` without core's
 /// char-pattern searchers (one instance per pattern type, each decoding UTF-8).
 fn trim<'s>(s: &'s str, set: &[u8]) -> &'s str {
-    let n = s.bytes().take_while(|c| set.contains(c)).count();
+    let b = s.as_bytes();
+    let mut n = 0;
+    while n < b.len() && in_set(set, b[n]) {
+        n += 1;
+    }
     trim_end(s.get(n..).unwrap_or(""), set)
 }
 
 /// `s` without the bytes of `set` (ASCII) at its end: `trim_end_matches` on bytes.
 fn trim_end<'s>(s: &'s str, set: &[u8]) -> &'s str {
-    let n = s.bytes().rev().take_while(|c| set.contains(c)).count();
-    s.get(..s.len() - n).unwrap_or("")
+    let b = s.as_bytes();
+    let mut n = b.len();
+    while n > 0 && in_set(set, b[n - 1]) {
+        n -= 1;
+    }
+    s.get(..n).unwrap_or("")
+}
+
+/// `set.contains(&c)` by a plain loop: the sets here are one to three bytes, and core's
+/// `contains` on bytes brings its `memchr` along at each call site.
+#[allow(clippy::manual_contains)] // on purpose: see above
+fn in_set(set: &[u8], c: u8) -> bool {
+    set.iter().any(|&x| x == c)
 }
 
 /// How many times `ch` repeats at the start of `b` (out of line: it has eight callers).
@@ -2197,6 +2212,7 @@ mod tests {
 
     #[test]
     fn byte_trims_match_str_trims() {
+        assert!(in_set(b" \t", b'\t') && !in_set(b" \t", b'x') && !in_set(b"", b' '));
         for s in ["", " ", " \t a é \t\n", "é", "  x", "x  ", "##", "a#b# #"] {
             assert_eq!(
                 trim(s, b" \t\n"),
