@@ -543,7 +543,7 @@ impl<'a> Blocks<'a> {
         );
         while !leaf {
             self.find_nonspace();
-            if self.indent < 4 && !b"#`~*+_=<>-|:0123456789".contains(&self.at(self.nn)) {
+            if self.indent < 4 && !in_set(b"#`~*+_=<>-|:0123456789", self.at(self.nn)) {
                 self.advance_nn();
                 break;
             }
@@ -1579,7 +1579,7 @@ fn autolink(b: &[u8], p: usize) -> Option<(usize, bool)> {
     // Email: a local part, `@`, dot-separated labels of letters, digits and inner hyphens.
     let mut i = st;
     i = skip(b, i, |c| {
-        c.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(&c)
+        c.is_ascii_alphanumeric() || in_set(b".!#$%&'*+/=?^_`{|}~-", c)
     });
     if i == st || b.get(i) != Some(&b'@') {
         return None;
