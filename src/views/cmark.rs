@@ -1234,23 +1234,17 @@ fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut Vec<Event>) {
         Kind::Html(_) => return out.push(Event::Raw(b.text)),
         Kind::Table => {
             out.push(Event::Start(Tag::Table));
-            let mut rows = b.rows.into_iter();
             out.push(Event::Start(Tag::Head));
-            if let Some(head) = rows.next() {
-                table_row(&head, true, &b.aligns, refs, out);
-            }
-            out.push(Event::End);
-            let mut body = false;
-            for row in rows {
-                if !body {
+            for (i, row) in b.rows.iter().enumerate() {
+                // The header is the first row; the others make up the body.
+                if i == 1 {
+                    out.push(Event::End);
                     out.push(Event::Start(Tag::Body));
-                    body = true;
                 }
-                table_row(&row, false, &b.aligns, refs, out);
+                table_row(row, i == 0, &b.aligns, refs, out);
             }
-            if body {
-                out.push(Event::End);
-            }
+            // Closes the head or the body.
+            out.push(Event::End);
             return out.push(Event::End);
         }
     };
