@@ -165,9 +165,16 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
     let mut end = candidate.len();
     // Bracket counts of `candidate[..end]`, kept up to date as characters are stripped (counting
     // afresh for each stripped character made a long run of `)` quadratic).
-    let count = |c: u8| candidate.bytes().filter(|&b| b == c).count();
-    let (open_paren, open_square) = (count(b'('), count(b'['));
-    let (mut close_paren, mut close_square) = (count(b')'), count(b']'));
+    let (mut open_paren, mut open_square, mut close_paren, mut close_square) = (0, 0, 0, 0);
+    for c in candidate.bytes() {
+        match c {
+            b'(' => open_paren += 1,
+            b'[' => open_square += 1,
+            b')' => close_paren += 1,
+            b']' => close_square += 1,
+            _ => {}
+        }
+    }
     while let Some(last) = candidate[..end].chars().next_back() {
         let strip = match last {
             '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '*' | '_' | '<' | '>' => true,
