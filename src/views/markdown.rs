@@ -301,7 +301,7 @@ impl Builder<'_> {
         if self.stack.len() <= 1 {
             return;
         }
-        let Some(frame) = self.stack.pop() else {
+        let Some(mut frame) = self.stack.pop() else {
             return;
         };
         if frame.literal {
@@ -317,7 +317,7 @@ impl Builder<'_> {
                 match src {
                     Some(src) => {
                         let mut attrs = vec![("src", src), ("alt", alt)];
-                        attrs.extend(frame.attrs);
+                        attrs.append(&mut frame.attrs);
                         MdNode::element("img", attrs, Vec::new())
                     }
                     None => MdNode::Text(alt),
