@@ -86,7 +86,24 @@ h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav nof
 option p param search section summary table tbody td tfoot th thead title tr track ul";
 
 /// The tag names of CommonMark HTML block type 1 (ended by their closing tag, not a blank line).
-const RAW_TAGS: [&str; 4] = ["script", "pre", "style", "textarea"];
+const RAW_TAGS: &str = "script pre style textarea";
+
+/// Is `name` one of the space-separated words of `list` (ASCII case-insensitive)?
+fn in_list(list: &str, name: &[u8]) -> bool {
+    list.as_bytes()
+        .split(|&c| c == b' ')
+        .any(|w| w.eq_ignore_ascii_case(name))
+}
+
+/// The tag name (ASCII letters and digits) at `i`, and the index past it.
+fn tag_name(b: &[u8], i: usize) -> (&[u8], usize) {
+    let st = i.min(b.len());
+    let n = b[st..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    (&b[st..st + n], st + n)
+}
 
 /// The alignment of a table column, from its delimiter cell (`:--`, `:-:`, `--:`).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -205,7 +222,10 @@ pub fn parse(src: &str) -> Vec<Event> {
     };
     let mut rest = src;
     while !rest.is_empty() {
-        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let end = rest
+            .bytes()
+            .position(|c| c == b'\n' || c == b'\r')
+            .unwrap_or(rest.len());
         let next = match rest.as_bytes().get(end) {
             Some(b'\r') if rest.as_bytes().get(end + 1) == Some(&b'\n') => end + 2,
             Some(_) => end + 1,
@@ -218,9 +238,8 @@ pub fn parse(src: &str) -> Vec<Event> {
     while p.stack.len() > 1 {
         p.close_top();
     }
-    // Sorted by label, then dedup: the first definition of a label wins.
-    let mut refs = sort_refs(std::mem::take(&mut p.refs));
-    refs.dedup_by(|a, b| a.label == b.label);
+    // Sorted by label, in definition order within a label ([`find_ref`] takes the first).
+    let refs = sort_refs(std::mem::take(&mut p.refs));
     let mut out = Vec::new();
     if let Some(doc) = p.stack.pop() {
         emit(doc, false, &refs, &mut out);
@@ -234,33 +253,37 @@ pub fn parse(src: &str) -> Vec<Event> {
 
 /// `refs` ordered by label, and by definition order within a label. A heapsort on
 /// (label, position): O(n log n) like core's stable sort, in a tenth of its wasm size.
-fn sort_refs(refs: Vec<Ref>) -> Vec<Ref> {
+fn sort_refs(mut refs: Vec<Ref>) -> Vec<Ref> {
     let n = refs.len();
-    let less = |a: usize, b: usize| (refs[a].label.as_str(), a) < (refs[b].label.as_str(), b);
-    let sift = |idx: &mut [usize], mut root: usize, end: usize| loop {
+    // Each definition's position, swapped along with it: the tie-break that keeps the sort stable.
+    let mut pos: Vec<usize> = (0..n).collect();
+    let sift = |refs: &mut [Ref], pos: &mut [usize], mut root: usize, end: usize| loop {
+        let less = |a: usize, b: usize| {
+            (refs[a].label.as_str(), pos[a]) < (refs[b].label.as_str(), pos[b])
+        };
         let mut child = 2 * root + 1;
         if child >= end {
             break;
         }
-        if child + 1 < end && less(idx[child], idx[child + 1]) {
+        if child + 1 < end && less(child, child + 1) {
             child += 1;
         }
-        if !less(idx[root], idx[child]) {
+        if !less(root, child) {
             break;
         }
-        idx.swap(root, child);
+        refs.swap(root, child);
+        pos.swap(root, child);
         root = child;
     };
-    let mut idx: Vec<usize> = (0..n).collect();
     for start in (0..n / 2).rev() {
-        sift(&mut idx, start, n);
+        sift(&mut refs, &mut pos, start, n);
     }
     for end in (1..n).rev() {
-        idx.swap(0, end);
-        sift(&mut idx, 0, end);
+        refs.swap(0, end);
+        pos.swap(0, end);
+        sift(&mut refs, &mut pos, 0, end);
     }
-    let mut slots: Vec<Option<Ref>> = refs.into_iter().map(Some).collect();
-    idx.iter().filter_map(|&i| slots[i].take()).collect()
+    refs
 }
 
 /// A link reference definition.
@@ -369,8 +392,58 @@ fn is_space_tab(c: u8) -> bool {
     c == b' ' || c == b'\t'
 }
 
+/// `s` without the bytes of `set` (ASCII) at its start and end: `trim_matches` without core's
+/// char-pattern searchers (one instance per pattern type, each decoding UTF-8).
+fn trim<'s>(s: &'s str, set: &[u8]) -> &'s str {
+    let b = s.as_bytes();
+    let mut n = 0;
+    while n < b.len() && in_set(set, b[n]) {
+        n += 1;
+    }
+    trim_end(s.get(n..).unwrap_or(""), set)
+}
+
+/// `s` without the bytes of `set` (ASCII) at its end: `trim_end_matches` on bytes.
+fn trim_end<'s>(s: &'s str, set: &[u8]) -> &'s str {
+    let b = s.as_bytes();
+    let mut n = b.len();
+    while n > 0 && in_set(set, b[n - 1]) {
+        n -= 1;
+    }
+    s.get(..n).unwrap_or("")
+}
+
+/// `set.contains(&c)` by a plain loop: the sets here are one to three bytes, and core's
+/// `contains` on bytes brings its `memchr` along at each call site.
+#[allow(clippy::manual_contains)] // on purpose: see above
+fn in_set(set: &[u8], c: u8) -> bool {
+    set.iter().any(|&x| x == c)
+}
+
+/// How many times `ch` repeats at the start of `b` (out of line: it has eight callers).
+#[inline(never)]
+fn run_of(b: &[u8], ch: u8) -> usize {
+    b.iter().take_while(|&&c| c == ch).count()
+}
+
+/// `b` holds only spaces and tabs (or nothing).
+fn all_space_tab(b: &[u8]) -> bool {
+    skip(b, 0, is_space_tab) == b.len()
+}
+
+/// The first index from `i` whose byte fails `keep` (or the length of `b`): the byte loops of
+/// the scanners share this one body instead of each inlining its own (kept out of line on
+/// purpose: inlined, every call site got its loop back).
+#[inline(never)]
+fn skip(b: &[u8], mut i: usize, keep: fn(u8) -> bool) -> usize {
+    while b.get(i).is_some_and(|&c| keep(c)) {
+        i += 1;
+    }
+    i
+}
+
 fn is_blank(s: &str) -> bool {
-    s.bytes().all(|c| c == b' ' || c == b'\t' || c == b'\n')
+    skip(s.as_bytes(), 0, |c| matches!(c, b' ' | b'\t' | b'\n')) == s.len()
 }
 
 impl<'a> Blocks<'a> {
@@ -470,7 +543,7 @@ impl<'a> Blocks<'a> {
         );
         while !leaf {
             self.find_nonspace();
-            if self.indent < 4 && !b"#`~*+_=<>-|:0123456789".contains(&self.at(self.nn)) {
+            if self.indent < 4 && !in_set(b"#`~*+_=<>-|:0123456789", self.at(self.nn)) {
                 self.advance_nn();
                 break;
             }
@@ -520,6 +593,15 @@ impl<'a> Blocks<'a> {
         }
     }
 
+    /// Consumes a block quote marker at the next non-space: `>` and one optional space.
+    fn quote_marker(&mut self) {
+        self.advance_nn();
+        self.advance(1, false);
+        if is_space_tab(self.at(self.pos)) {
+            self.advance(1, true);
+        }
+    }
+
     /// Does open block `i` continue on this line? 0: yes, 1: no, 2: the line is used up.
     fn cont(&mut self, i: usize) -> u8 {
         let indented = self.indent >= 4;
@@ -528,11 +610,7 @@ impl<'a> Blocks<'a> {
                 if indented || self.at(self.nn) != b'>' {
                     return 1;
                 }
-                self.advance_nn();
-                self.advance(1, false);
-                if is_space_tab(self.at(self.pos)) {
-                    self.advance(1, true);
-                }
+                self.quote_marker();
                 self.stack[i].end = self.line_no;
             }
             Kind::Item { width } => {
@@ -559,8 +637,8 @@ impl<'a> Blocks<'a> {
             }
             Kind::Code { fence, len, indent } => {
                 let rest = self.from(self.nn).as_bytes();
-                let run = rest.iter().take_while(|&&c| c == fence).count();
-                if !indented && run >= len && rest[run..].iter().all(|&c| is_space_tab(c)) {
+                let run = run_of(rest, fence);
+                if !indented && run >= len && all_space_tab(&rest[run..]) {
                     self.stack[i].end = self.line_no;
                     self.close_top();
                     return 2;
@@ -586,11 +664,7 @@ impl<'a> Blocks<'a> {
         if self.indent < 4 {
             match ch {
                 b'>' if !deep => {
-                    self.advance_nn();
-                    self.advance(1, false);
-                    if is_space_tab(self.at(self.pos)) {
-                        self.advance(1, true);
-                    }
+                    self.quote_marker();
                     self.close_unmatched();
                     self.add_child(Kind::Quote);
                     return Start::Container;
@@ -639,16 +713,16 @@ impl<'a> Blocks<'a> {
 
     fn atx(&mut self) -> bool {
         let rest = self.from(self.nn);
-        let level = rest.bytes().take_while(|&c| c == b'#').count();
+        let level = run_of(rest.as_bytes(), b'#');
         if level > 6 || !matches!(self.at(self.nn + level), b' ' | b'\t' | b'\n') {
             return false;
         }
-        let mut text = rest[level..].trim_matches([' ', '\t']);
-        let before_hashes = text.trim_end_matches('#');
+        let mut text = trim(&rest[level..], b" \t");
+        let before_hashes = trim_end(text, b"#");
         if before_hashes.is_empty() {
             text = "";
-        } else if before_hashes.ends_with([' ', '\t']) {
-            text = before_hashes.trim_end_matches([' ', '\t']);
+        } else if before_hashes.bytes().last().is_some_and(is_space_tab) {
+            text = trim_end(before_hashes, b" \t");
         }
         self.close_unmatched();
         self.add_leaf(Kind::Heading(level as u8), text.to_string());
@@ -657,7 +731,7 @@ impl<'a> Blocks<'a> {
 
     fn fence(&mut self, ch: u8) -> bool {
         let rest = self.from(self.nn).as_bytes();
-        let len = rest.iter().take_while(|&&c| c == ch).count();
+        let len = run_of(rest, ch);
         if len < 3 || (ch == b'`' && rest[len..].contains(&b'`')) {
             return false;
         }
@@ -674,8 +748,8 @@ impl<'a> Blocks<'a> {
     /// A setext underline below the paragraph at the top of the stack.
     fn setext(&mut self, ch: u8) -> bool {
         let rest = self.from(self.nn).as_bytes();
-        let run = rest.iter().take_while(|&&c| c == ch).count();
-        if !rest[run..].iter().all(|&c| is_space_tab(c)) {
+        let run = run_of(rest, ch);
+        if !all_space_tab(&rest[run..]) {
             return false;
         }
         let line_no = self.line_no;
@@ -743,7 +817,7 @@ impl<'a> Blocks<'a> {
             return false;
         }
         // An item interrupting a paragraph must have content, and an ordered one must start at 1.
-        if para && (after.iter().all(|&c| is_space_tab(c)) || (ordered && start != 1)) {
+        if para && (all_space_tab(after) || (ordered && start != 1)) {
             return false;
         }
         let offset = self.indent;
@@ -795,7 +869,7 @@ impl<'a> Blocks<'a> {
         let Some(para) = self.stack.last() else {
             return false;
         };
-        let body = para.text.trim_end_matches('\n');
+        let body = trim_end(&para.text, b"\n");
         let cut = crate::text::last_byte(body, b'\n').map_or(0, |i| i + 1);
         let head_line = &body[cut..];
         // A header needs some content, and a pipe somewhere (else `a\n:-` would be a table).
@@ -918,7 +992,7 @@ impl<'a> Blocks<'a> {
             Kind::Code { fence: 0, .. } => b.text.truncate(b.keep),
             Kind::Html(_) => {
                 // Trailing blank lines go; the last line keeps its line ending, if it had one.
-                let n = b.text.trim_end_matches([' ', '\n']).len();
+                let n = trim_end(&b.text, b" \n").len();
                 let newline = b.text[n..].contains('\n');
                 b.text.truncate(n);
                 if newline {
@@ -969,15 +1043,6 @@ fn is_tight(items: &[Block]) -> bool {
 /// The kind (1 to 7) of the HTML block starting this line, 0 for none. Kind 7 (any complete tag)
 /// cannot interrupt a paragraph.
 fn html_start(b: &[u8], para: bool) -> u8 {
-    let name_is = |at: usize, name: &str| {
-        b.get(at..at + name.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(name.as_bytes()))
-    };
-    for name in RAW_TAGS {
-        if name_is(1, name) && matches!(b.get(1 + name.len()), None | Some(b' ' | b'\t' | b'>')) {
-            return 1;
-        }
-    }
     if b.starts_with(b"<!--") {
         return 2;
     }
@@ -991,27 +1056,18 @@ fn html_start(b: &[u8], para: bool) -> u8 {
         return 4;
     }
     let q = if b.get(1) == Some(&b'/') { 2 } else { 1 };
-    let e = q + b[q.min(b.len())..]
-        .iter()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .count();
-    let name = &b[q.min(b.len())..e.min(b.len())];
-    if !name.is_empty()
-        && BLOCK_TAGS
-            .split(' ')
-            .any(|t| t.as_bytes().eq_ignore_ascii_case(name))
-        && (matches!(b.get(e), None | Some(b' ' | b'\t' | b'>'))
-            || (b.get(e) == Some(&b'/') && b.get(e + 1) == Some(&b'>')))
-    {
+    let (name, e) = tag_name(b, q);
+    let raw = in_list(RAW_TAGS, name);
+    let ends = matches!(b.get(e), None | Some(b' ' | b'\t' | b'>'));
+    if q == 1 && raw && ends {
+        return 1;
+    }
+    if in_list(BLOCK_TAGS, name) && (ends || b.get(e..e + 2) == Some(b"/>")) {
         return 6;
     }
-    if !para
-        && !RAW_TAGS
-            .iter()
-            .any(|t| t.as_bytes().eq_ignore_ascii_case(name))
-    {
+    if !para && !raw {
         if let Some(end) = open_tag(b, 0).or_else(|| close_tag(b, 0)) {
-            if b[end..].iter().all(|&c| is_space_tab(c)) {
+            if all_space_tab(&b[end..]) {
                 return 7;
             }
         }
@@ -1026,12 +1082,12 @@ fn html_end(kind: u8, line: &[u8]) -> bool {
             .any(|w| w.eq_ignore_ascii_case(needle))
     };
     match kind {
-        1 => RAW_TAGS.iter().any(|t| {
-            line.windows(t.len() + 3).any(|w| {
-                w.starts_with(b"</")
-                    && w.ends_with(b">")
-                    && w[2..w.len() - 1].eq_ignore_ascii_case(t.as_bytes())
-            })
+        // `</script>`, `</pre>`, `</style>` or `</textarea>`.
+        1 => (0..line.len()).any(|i| {
+            line[i..].starts_with(b"</") && {
+                let (name, e) = tag_name(line, i + 2);
+                line.get(e) == Some(&b'>') && in_list(RAW_TAGS, name)
+            }
         }),
         2 => has(b"-->"),
         3 => has(b"?>"),
@@ -1043,7 +1099,7 @@ fn html_end(kind: u8, line: &[u8]) -> bool {
 
 /// Splits a table row into trimmed cells: outer pipes are optional, `\|` is a literal pipe.
 fn split_row(line: &str) -> Vec<String> {
-    let s = line.trim_matches([' ', '\t']);
+    let s = trim(line, b" \t");
     let b = s.as_bytes();
     let mut cells = Vec::new();
     let mut cur = String::new();
@@ -1060,7 +1116,7 @@ fn split_row(line: &str) -> Vec<String> {
             b'\\' if b.get(i + 1) == Some(&b'\\') => i += 2,
             b'|' => {
                 cur.push_str(&s[last..i]);
-                cells.push(cur.trim_matches([' ', '\t']).to_string());
+                cells.push(trim(&cur, b" \t").to_string());
                 cur.clear();
                 i += 1;
                 last = i;
@@ -1071,7 +1127,7 @@ fn split_row(line: &str) -> Vec<String> {
     // A final unescaped pipe ends the row; anything else after the last pipe is a cell.
     if last < b.len() || !cur.is_empty() || cells.is_empty() {
         cur.push_str(s.get(last..).unwrap_or(""));
-        cells.push(cur.trim_matches([' ', '\t']).to_string());
+        cells.push(trim(&cur, b" \t").to_string());
     }
     cells
 }
@@ -1155,9 +1211,7 @@ fn parse_ref(s: &str) -> Option<(usize, Ref)> {
 
 /// After optional spaces: the end of the line (past its `\n`), or `None` if other text follows.
 fn line_end(b: &[u8], mut i: usize) -> Option<usize> {
-    while b.get(i).is_some_and(|&c| is_space_tab(c)) {
-        i += 1;
-    }
+    i = skip(b, i, is_space_tab);
     match b.get(i) {
         None => Some(i),
         Some(b'\n') => Some(i + 1),
@@ -1167,69 +1221,52 @@ fn line_end(b: &[u8], mut i: usize) -> Option<usize> {
 
 /// Emits the events of a closed block; `tight`: it is an item of a tight list.
 fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut Vec<Event>) {
-    let wrap = |tag: Tag, out: &mut Vec<Event>, children: Vec<Block>, tight: bool| {
-        out.push(Event::Start(tag));
-        for c in children {
-            emit(c, tight, refs, out);
-        }
-        out.push(Event::End);
-    };
-    match b.kind {
-        Kind::Doc => {
-            for c in b.children {
-                emit(c, false, refs, out);
-            }
-        }
-        Kind::Quote => wrap(Tag::Quote, out, b.children, false),
-        Kind::List {
-            ordered,
-            start,
-            tight,
-            ..
-        } => wrap(Tag::List(ordered.then_some(start)), out, b.children, tight),
-        Kind::Item { .. } => {
-            out.push(Event::Start(Tag::Item));
-            for c in b.children {
-                if tight && c.kind == Kind::Para {
-                    inlines(&c.text, refs, out);
-                } else {
-                    emit(c, false, refs, out);
-                }
-            }
-            out.push(Event::End);
-        }
-        Kind::Para | Kind::Heading(_) => {
-            out.push(Event::Start(match b.kind {
-                Kind::Heading(l) => Tag::Heading(l),
-                _ => Tag::Paragraph,
-            }));
-            inlines(&b.text, refs, out);
-            out.push(Event::End);
-        }
-        Kind::Rule => out.push(Event::Rule),
-        Kind::Code { .. } => out.push(Event::CodeBlock(b.text)),
-        Kind::Html(_) => out.push(Event::Raw(b.text)),
+    // Containers and paragraphs/headings share one path: start, content, children, end.
+    let tag = match b.kind {
+        Kind::Doc => None,
+        Kind::Quote => Some(Tag::Quote),
+        Kind::List { ordered, start, .. } => Some(Tag::List(ordered.then_some(start))),
+        Kind::Item { .. } => Some(Tag::Item),
+        Kind::Para => Some(Tag::Paragraph),
+        Kind::Heading(l) => Some(Tag::Heading(l)),
+        Kind::Rule => return out.push(Event::Rule),
+        Kind::Code { .. } => return out.push(Event::CodeBlock(b.text)),
+        Kind::Html(_) => return out.push(Event::Raw(b.text)),
         Kind::Table => {
             out.push(Event::Start(Tag::Table));
-            let mut rows = b.rows.into_iter();
             out.push(Event::Start(Tag::Head));
-            if let Some(head) = rows.next() {
-                table_row(&head, true, &b.aligns, refs, out);
-            }
-            out.push(Event::End);
-            let mut body = false;
-            for row in rows {
-                if !body {
+            for (i, row) in b.rows.iter().enumerate() {
+                // The header is the first row; the others make up the body.
+                if i == 1 {
+                    out.push(Event::End);
                     out.push(Event::Start(Tag::Body));
-                    body = true;
                 }
-                table_row(&row, false, &b.aligns, refs, out);
+                table_row(row, i == 0, &b.aligns, refs, out);
             }
-            if body {
-                out.push(Event::End);
-            }
+            // Closes the head or the body.
             out.push(Event::End);
+            return out.push(Event::End);
         }
+    };
+    let wrapped = tag.is_some();
+    if let Some(tag) = tag {
+        out.push(Event::Start(tag));
+    }
+    if matches!(b.kind, Kind::Para | Kind::Heading(_)) {
+        inlines(&b.text, refs, out);
+    }
+    // A tight list's items hold their paragraphs' inlines directly.
+    let tight_list = matches!(b.kind, Kind::List { tight: true, .. });
+    let tight_item = tight && matches!(b.kind, Kind::Item { .. });
+    for c in b.children {
+        if tight_item && c.kind == Kind::Para {
+            inlines(&c.text, refs, out);
+        } else {
+            emit(c, tight_list, refs, out);
+        }
+    }
+    if wrapped {
+        out.push(Event::End);
     }
 }
 
@@ -1252,14 +1289,10 @@ fn table_row(cells: &[String], head: bool, aligns: &[Align], refs: &[Ref], out: 
 
 /// Skips spaces and tabs, at most one line ending, and spaces and tabs again.
 fn spnl(b: &[u8], mut i: usize) -> usize {
-    while b.get(i).is_some_and(|&c| is_space_tab(c)) {
-        i += 1;
-    }
+    i = skip(b, i, is_space_tab);
     if b.get(i) == Some(&b'\n') {
         i += 1;
-        while b.get(i).is_some_and(|&c| is_space_tab(c)) {
-            i += 1;
-        }
+        i = skip(b, i, is_space_tab);
     }
     i
 }
@@ -1367,25 +1400,19 @@ fn inline_link(b: &[u8], i: usize) -> Option<(Span, Option<Span>, usize)> {
 
 /// A link label's matching key: trimmed, inner whitespace collapsed, lowercased.
 fn normalize(label: &str) -> String {
-    let mut out = String::new();
-    for word in label.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
     // the engine's lower-casing in the browser: no Unicode case tables in the wasm
-    crate::browser::to_lower(&out)
+    crate::browser::to_lower(&crate::text::collapse_spaces(label))
 }
 
+/// The definition of `label` in `refs` as [`sort_refs`] orders them: the first of that label.
 fn find_ref<'r>(refs: &'r [Ref], label: &str) -> Option<&'r Ref> {
     let key = normalize(label);
     if key.is_empty() {
         return None;
     }
-    refs.binary_search_by(|r| r.label.as_str().cmp(&key))
-        .ok()
-        .and_then(|i| refs.get(i))
+    // The first definition of a label wins: the first of its run in the sorted list.
+    let i = refs.partition_point(|r| r.label < key);
+    refs.get(i).filter(|r| r.label == key)
 }
 
 /// A character reference at `p` (which holds `&`): the character and the index past its `;`.
@@ -1457,6 +1484,11 @@ fn unescape(s: &str) -> String {
     out
 }
 
+/// A byte of a tag name after its first letter, or of a domain label.
+fn is_name_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-'
+}
+
 fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
@@ -1467,40 +1499,25 @@ fn open_tag(b: &[u8], p: usize) -> Option<usize> {
     if !b.get(i)?.is_ascii_alphabetic() {
         return None;
     }
-    while b
-        .get(i)
-        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-')
-    {
-        i += 1;
-    }
+    i = skip(b, i, is_name_byte);
     loop {
         let ws = i;
-        while b.get(i).is_some_and(|&c| is_ws(c)) {
-            i += 1;
-        }
+        i = skip(b, i, is_ws);
         match b.get(i)? {
             b'>' => return Some(i + 1),
             b'/' => return (b.get(i + 1) == Some(&b'>')).then_some(i + 2),
             &c if i > ws && (c.is_ascii_alphabetic() || c == b'_' || c == b':') => {}
             _ => return None,
         }
-        while b
-            .get(i)
-            .is_some_and(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-'))
-        {
-            i += 1;
-        }
-        let mut j = i;
-        while b.get(j).is_some_and(|&c| is_ws(c)) {
-            j += 1;
-        }
+        i = skip(b, i, |c| {
+            c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-')
+        });
+        let mut j = skip(b, i, is_ws);
         if b.get(j) != Some(&b'=') {
             continue;
         }
         j += 1;
-        while b.get(j).is_some_and(|&c| is_ws(c)) {
-            j += 1;
-        }
+        j = skip(b, j, is_ws);
         match b.get(j)? {
             &q @ (b'"' | b'\'') => {
                 let close = b.get(j + 1..)?.iter().position(|&c| c == q)?;
@@ -1508,11 +1525,9 @@ fn open_tag(b: &[u8], p: usize) -> Option<usize> {
             }
             _ => {
                 let st = j;
-                while b.get(j).is_some_and(|&c| {
+                j = skip(b, j, |c| {
                     !is_ws(c) && !matches!(c, b'"' | b'\'' | b'=' | b'<' | b'>' | b'`')
-                }) {
-                    j += 1;
-                }
+                });
                 if j == st {
                     return None;
                 }
@@ -1528,15 +1543,8 @@ fn close_tag(b: &[u8], p: usize) -> Option<usize> {
         return None;
     }
     let mut i = p + 3;
-    while b
-        .get(i)
-        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-')
-    {
-        i += 1;
-    }
-    while b.get(i).is_some_and(|&c| is_ws(c)) {
-        i += 1;
-    }
+    i = skip(b, i, is_name_byte);
+    i = skip(b, i, is_ws);
     (b.get(i) == Some(&b'>')).then_some(i + 1)
 }
 
@@ -1564,24 +1572,16 @@ fn autolink(b: &[u8], p: usize) -> Option<(usize, bool)> {
     }
     // Email: a local part, `@`, dot-separated labels of letters, digits and inner hyphens.
     let mut i = st;
-    while b
-        .get(i)
-        .is_some_and(|&c| c.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(&c))
-    {
-        i += 1;
-    }
+    i = skip(b, i, |c| {
+        c.is_ascii_alphanumeric() || in_set(b".!#$%&'*+/=?^_`{|}~-", c)
+    });
     if i == st || b.get(i) != Some(&b'@') {
         return None;
     }
     i += 1;
     loop {
         let ls = i;
-        while b
-            .get(i)
-            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-')
-        {
-            i += 1;
-        }
+        i = skip(b, i, is_name_byte);
         let label = &b[ls..i];
         if label.is_empty()
             || label.len() > 63
@@ -1604,7 +1604,7 @@ fn autolink(b: &[u8], p: usize) -> Option<(usize, bool)> {
 
 /// Parses the inline content of a paragraph, heading or table cell into `out`.
 fn inlines(text: &str, refs: &[Ref], out: &mut Vec<Event>) {
-    let s = text.trim_matches([' ', '\t', '\n']);
+    let s = trim(text, b" \t\n");
     let mut p = Inline {
         s,
         pos: 0,
@@ -1750,7 +1750,7 @@ impl Inline<'_> {
                 _ => {
                     let st = self.pos;
                     self.pos += 1;
-                    while b.get(self.pos).is_some_and(|&c| {
+                    self.pos = skip(b, self.pos, |c| {
                         !matches!(
                             c,
                             b'\n'
@@ -1765,9 +1765,7 @@ impl Inline<'_> {
                                 | b'<'
                                 | b'&'
                         )
-                    }) {
-                        self.pos += 1;
-                    }
+                    });
                     self.text(&s[st..self.pos]);
                 }
             }
@@ -1776,22 +1774,15 @@ impl Inline<'_> {
     }
 
     fn skip_spaces(&mut self) {
-        while self
-            .s
-            .as_bytes()
-            .get(self.pos)
-            .is_some_and(|&c| is_space_tab(c))
-        {
-            self.pos += 1;
-        }
+        self.pos = skip(self.s.as_bytes(), self.pos, is_space_tab);
     }
 
     /// A line ending: hard after two or more spaces, soft otherwise; spaces around it are dropped.
     fn newline(&mut self) {
         let mut hard = false;
         if let Some(Item::Text(t)) = self.items.last_mut() {
-            hard = t.len() - t.trim_end_matches(' ').len() >= 2;
-            let kept = t.trim_end_matches([' ', '\t']).len();
+            hard = t.len() - trim_end(t, b" ").len() >= 2;
+            let kept = trim_end(t, b" \t").len();
             t.truncate(kept);
         }
         self.items.push(if hard { Item::Hard } else { Item::Soft });
@@ -1802,10 +1793,7 @@ impl Inline<'_> {
     fn code_span(&mut self) {
         let s = self.s;
         let st = self.pos;
-        let n = s.as_bytes()[st..]
-            .iter()
-            .take_while(|&&c| c == b'`')
-            .count();
+        let n = run_of(&s.as_bytes()[st..], b'`');
         let after = st + n;
         match self.closing_ticks(after, n) {
             Some(close) => {
@@ -1843,16 +1831,12 @@ impl Inline<'_> {
         let b = self.s.as_bytes();
         let mut i = from;
         loop {
-            while b.get(i).is_some_and(|&c| c != b'`') {
-                i += 1;
-            }
+            i = skip(b, i, |c| c != b'`');
             if i >= b.len() {
                 break;
             }
             let st = i;
-            while b.get(i) == Some(&b'`') {
-                i += 1;
-            }
+            i = skip(b, i, |c| c == b'`');
             let k = i - st;
             if k <= MAX_TICKS {
                 // The last run of each length: a later, shorter scan must not lower it.
@@ -1869,7 +1853,7 @@ impl Inline<'_> {
     fn delim_run(&mut self, ch: u8) {
         let s = self.s;
         let st = self.pos;
-        let n = s.as_bytes()[st..].iter().take_while(|&&c| c == ch).count();
+        let n = run_of(&s.as_bytes()[st..], ch);
         self.pos = st + n;
         if ch == b'~' && n > 2 {
             self.text(&s[st..self.pos]);
@@ -2144,28 +2128,25 @@ impl Inline<'_> {
                 if b[q..].starts_with(b"->") {
                     return Some(q + 2);
                 }
-                self.find(q, b"-->", 0).map(|i| i + 3)
+                self.find(q, "-->", 0).map(|i| i + 3)
             }
-            b'!' if b[p..].starts_with(b"<![CDATA[") => self.find(p + 9, b"]]>", 1).map(|i| i + 3),
+            b'!' if b[p..].starts_with(b"<![CDATA[") => self.find(p + 9, "]]>", 1).map(|i| i + 3),
             b'!' if b.get(p + 2).is_some_and(u8::is_ascii_alphabetic) => {
-                self.find(p + 2, b">", 2).map(|i| i + 1)
+                self.find(p + 2, ">", 2).map(|i| i + 1)
             }
-            b'?' => self.find(p + 2, b"?>", 3).map(|i| i + 2),
+            b'?' => self.find(p + 2, "?>", 3).map(|i| i + 2),
             b'/' => close_tag(b, p),
             _ => open_tag(b, p),
         }
     }
 
     /// The first `pat` at or after `from`; a miss is remembered for all later searches.
-    fn find(&mut self, from: usize, pat: &[u8], k: usize) -> Option<usize> {
+    fn find(&mut self, from: usize, pat: &str, k: usize) -> Option<usize> {
         if from >= self.fail[k] {
             return None;
         }
-        let found = self
-            .s
-            .as_bytes()
-            .get(from..)
-            .and_then(|h| h.windows(pat.len()).position(|w| w == pat));
+        // `from` follows ASCII syntax, so it is a char boundary.
+        let found = self.s.get(from..).and_then(|h| crate::text::find(h, pat));
         match found {
             Some(i) => Some(from + i),
             None => {
@@ -2177,16 +2158,17 @@ impl Inline<'_> {
 
     fn finish(self, out: &mut Vec<Event>) {
         for item in self.items {
-            match item {
-                Item::Text(t) => {
-                    if !t.is_empty() {
-                        out.push(Event::Text(t));
-                    }
-                }
-                Item::Raw(t) => out.push(Event::Raw(t)),
-                Item::Code(t) => out.push(Event::Code(t)),
-                Item::Soft => out.push(Event::SoftBreak),
-                Item::Hard => out.push(Event::HardBreak),
+            // One push for the one-event items; a run pushes its own.
+            let event = match item {
+                Item::Text(t) if t.is_empty() => continue,
+                Item::Text(t) => Event::Text(t),
+                Item::Raw(t) => Event::Raw(t),
+                Item::Code(t) => Event::Code(t),
+                Item::Soft => Event::SoftBreak,
+                Item::Hard => Event::HardBreak,
+                Item::Bracket(image) => Event::Text(if image { "![" } else { "[" }.into()),
+                Item::Open(tag) => Event::Start(tag),
+                Item::Close => Event::End,
                 Item::Run {
                     ch,
                     n,
@@ -2206,13 +2188,10 @@ impl Inline<'_> {
                     for tag in opens.into_iter().rev() {
                         out.push(Event::Start(tag));
                     }
+                    continue;
                 }
-                Item::Bracket(image) => {
-                    out.push(Event::Text(if image { "![" } else { "[" }.into()))
-                }
-                Item::Open(tag) => out.push(Event::Start(tag)),
-                Item::Close => out.push(Event::End),
-            }
+            };
+            out.push(event);
         }
     }
 }
@@ -2223,6 +2202,47 @@ mod tests {
 
     fn text(t: &str) -> Event {
         Event::Text(t.into())
+    }
+
+    #[test]
+    fn byte_trims_match_str_trims() {
+        assert!(in_set(b" \t", b'\t') && !in_set(b" \t", b'x') && !in_set(b"", b' '));
+        for s in ["", " ", " \t a é \t\n", "é", "  x", "x  ", "##", "a#b# #"] {
+            assert_eq!(
+                trim(s, b" \t\n"),
+                s.trim_matches([' ', '\t', '\n']),
+                "{s:?}"
+            );
+            assert_eq!(trim_end(s, b" #"), s.trim_end_matches([' ', '#']), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn tag_names_and_word_lists() {
+        assert_eq!(tag_name(b"<Div1 x", 1), (&b"Div1"[..], 5));
+        assert_eq!(tag_name(b"<", 1), (&b""[..], 1));
+        assert_eq!(tag_name(b"<", 3), (&b""[..], 1));
+        assert!(in_list(RAW_TAGS, b"PRE") && in_list(BLOCK_TAGS, b"h6"));
+        assert!(!in_list(RAW_TAGS, b"") && !in_list(RAW_TAGS, b"pr") && !in_list(BLOCK_TAGS, b"b"));
+    }
+
+    #[test]
+    fn runs_and_space_tab_lines() {
+        assert_eq!(run_of(b"```x`", b'`'), 3);
+        assert_eq!(run_of(b"", b'#'), 0);
+        assert!(all_space_tab(b"") && all_space_tab(b" \t "));
+        assert!(!all_space_tab(b" \n") && !all_space_tab(b"x"));
+    }
+
+    #[test]
+    fn skip_stops_at_the_first_other_byte() {
+        assert_eq!(skip(b"  \tx ", 0, is_space_tab), 3);
+        assert_eq!(skip(b"  ", 1, is_space_tab), 2);
+        assert_eq!(skip(b"ab", 5, is_space_tab), 5);
+        assert_eq!(
+            skip(b"a-1 ", 0, |c| c.is_ascii_alphanumeric() || c == b'-'),
+            3
+        );
     }
 
     #[test]

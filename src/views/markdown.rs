@@ -126,48 +126,25 @@ pub enum Inline {
 
 /// Splits plain text into text and links: `http://…`, `https://…` and `www.…` become links when
 /// they pass the allowlist. Trailing punctuation (`.,;:!?'"`, and unbalanced `)` `]`) stays text.
+/// (The pieces of [`plain_text_nodes`], which does the work.)
 pub fn linkify(text: &str) -> Vec<Inline> {
-    let mut out: Vec<Inline> = Vec::new();
-    let mut plain = String::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let start = rest
-            .find(|c: char| !c.is_whitespace())
-            .unwrap_or(rest.len());
-        plain.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let word = &rest[..end];
-        rest = &rest[end..];
-        match link_in_word(word) {
-            Some((before, url, after)) => {
-                plain.push_str(before);
-                let href = if url.len() >= 4 && url[..4].eq_ignore_ascii_case("www.") {
-                    format!("https://{url}")
-                } else {
-                    url.to_string()
-                };
-                match safe_url(&href, "") {
-                    Some(href) => {
-                        if !plain.is_empty() {
-                            out.push(Inline::Text(std::mem::take(&mut plain)));
-                        }
-                        out.push(Inline::Link {
-                            href,
-                            text: url.to_string(),
-                        });
-                    }
-                    None => plain.push_str(url),
-                }
-                plain.push_str(after);
-            }
-            None => plain.push_str(word),
-        }
-    }
-    if !plain.is_empty() {
-        out.push(Inline::Text(plain));
-    }
-    out
+    plain_text_nodes(text)
+        .into_iter()
+        .map(|node| match node {
+            MdNode::Text(t) => Inline::Text(t),
+            link => Inline::Link {
+                href: link.attr("href").unwrap_or_default().to_string(),
+                text: link.text_content(),
+            },
+        })
+        .collect()
+}
+
+/// Does `url` start with `www.` (any case)?
+fn is_www(url: &str) -> bool {
+    url.as_bytes()
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"www."))
 }
 
 /// Finds a URL inside one whitespace-free word: `(text before, url, text after)`.
@@ -188,9 +165,16 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
     let mut end = candidate.len();
     // Bracket counts of `candidate[..end]`, kept up to date as characters are stripped (counting
     // afresh for each stripped character made a long run of `)` quadratic).
-    let count = |c: char| candidate.matches(c).count();
-    let (open_paren, open_square) = (count('('), count('['));
-    let (mut close_paren, mut close_square) = (count(')'), count(']'));
+    let (mut open_paren, mut open_square, mut close_paren, mut close_square) = (0, 0, 0, 0);
+    for c in candidate.bytes() {
+        match c {
+            b'(' => open_paren += 1,
+            b'[' => open_square += 1,
+            b')' => close_paren += 1,
+            b']' => close_square += 1,
+            _ => {}
+        }
+    }
     while let Some(last) = candidate[..end].chars().next_back() {
         let strip = match last {
             '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '*' | '_' | '<' | '>' => true,
@@ -209,28 +193,57 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
         end -= last.len_utf8();
     }
     let url = &candidate[..end];
-    let min_len = if url.to_ascii_lowercase().starts_with("www.") {
-        5
-    } else {
-        9
-    };
+    let min_len = if is_www(url) { 5 } else { 9 };
     if url.len() < min_len || url.ends_with("://") {
         return None;
     }
     Some((&word[..start], url, &candidate[end..]))
 }
 
-/// Linkified plain text as nodes (text and `a` elements).
+/// Linkified plain text as nodes (text and `a` elements), as [`linkify`] splits it.
 pub fn plain_text_nodes(text: &str) -> Vec<MdNode> {
-    linkify(text)
-        .into_iter()
-        .map(|i| match i {
-            Inline::Text(t) => MdNode::Text(t),
-            Inline::Link { href, text } => {
-                MdNode::element("a", link_attrs(href), vec![MdNode::Text(text)])
+    let mut out = Vec::new();
+    let mut plain = String::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(rest.len());
+        plain.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        rest = &rest[end..];
+        match link_in_word(word) {
+            Some((before, url, after)) => {
+                plain.push_str(before);
+                let mut href = String::new();
+                if is_www(url) {
+                    href.push_str("https://");
+                }
+                href.push_str(url);
+                match safe_url(&href, "") {
+                    Some(href) => {
+                        if !plain.is_empty() {
+                            out.push(MdNode::Text(std::mem::take(&mut plain)));
+                        }
+                        out.push(MdNode::element(
+                            "a",
+                            link_attrs(href),
+                            vec![MdNode::Text(url.to_string())],
+                        ));
+                    }
+                    None => plain.push_str(url),
+                }
+                plain.push_str(after);
             }
-        })
-        .collect()
+            None => plain.push_str(word),
+        }
+    }
+    if !plain.is_empty() {
+        out.push(MdNode::Text(plain));
+    }
+    out
 }
 
 /// Deepest element nesting in the tree; structure below it is flattened into its text (block
@@ -284,21 +297,17 @@ impl Builder<'_> {
         }
     }
 
-    fn push(&mut self, tag: Option<&'static str>, attrs: Vec<(&'static str, String)>) {
-        self.stack.push(Frame::new(tag, attrs));
-    }
-
     fn pop(&mut self) {
         if self.stack.len() <= 1 {
             return;
         }
-        let Some(frame) = self.stack.pop() else {
+        let Some(mut frame) = self.stack.pop() else {
             return;
         };
         if frame.literal {
             self.literal = self.literal.saturating_sub(1);
         }
-        let nodes = match (frame.tag, frame.image) {
+        let node = match (frame.tag, frame.image) {
             (_, Some(src)) => {
                 self.image = self.image.saturating_sub(1);
                 let mut alt = String::new();
@@ -308,18 +317,22 @@ impl Builder<'_> {
                 match src {
                     Some(src) => {
                         let mut attrs = vec![("src", src), ("alt", alt)];
-                        attrs.extend(frame.attrs);
-                        vec![MdNode::element("img", attrs, Vec::new())]
+                        attrs.append(&mut frame.attrs);
+                        MdNode::element("img", attrs, Vec::new())
                     }
-                    None => vec![MdNode::Text(alt)],
+                    None => MdNode::Text(alt),
                 }
             }
-            (Some(tag), None) => vec![MdNode::element(tag, frame.attrs, frame.children)],
-            (None, None) => frame.children,
+            (Some(tag), None) => MdNode::element(tag, frame.attrs, frame.children),
+            // A transparent frame: its children go to the parent.
+            (None, None) => {
+                for node in frame.children {
+                    self.leaf(node);
+                }
+                return;
+            }
         };
-        for node in nodes {
-            self.leaf(node);
-        }
+        self.leaf(node);
     }
 
     fn leaf(&mut self, node: MdNode) {
@@ -335,72 +348,64 @@ impl Builder<'_> {
     }
 
     fn start(&mut self, tag: Tag) {
-        // Inside an image everything is alt text; past the depth cap, structure is dropped.
-        if self.image > 0 || self.stack.len() >= MAX_DEPTH {
-            let mut frame = Frame::new(None, vec![]);
-            frame.literal = matches!(tag, Tag::Link { .. } | Tag::Image { .. });
-            self.literal += usize::from(frame.literal);
-            self.stack.push(frame);
-            return;
-        }
-        let (name, attrs) = match tag {
-            Tag::Paragraph => ("p", vec![]),
-            Tag::Heading(level) => (HEADINGS[usize::from(level.clamp(1, 6)) - 1], vec![]),
-            Tag::Quote => ("blockquote", vec![]),
-            Tag::List(Some(start)) if start != 1 => ("ol", vec![("start", start.to_string())]),
-            Tag::List(Some(_)) => ("ol", vec![]),
-            Tag::List(None) => ("ul", vec![]),
-            Tag::Item => ("li", vec![]),
-            Tag::Table => ("table", vec![]),
-            Tag::Head => ("thead", vec![]),
-            Tag::Body => ("tbody", vec![]),
-            Tag::Row => ("tr", vec![]),
-            Tag::Cell { head, align } => {
-                let class = match align {
-                    Align::Left => Some("bpw-align-left"),
-                    Align::Center => Some("bpw-align-center"),
-                    Align::Right => Some("bpw-align-right"),
-                    Align::None => None,
-                };
-                let attrs = class
-                    .map(|c| vec![("class", c.to_string())])
-                    .unwrap_or_default();
-                (if head { "th" } else { "td" }, attrs)
-            }
-            Tag::Emph => ("em", vec![]),
-            Tag::Strong => ("strong", vec![]),
-            Tag::Del => ("del", vec![]),
-            Tag::Link { url, title } => {
-                self.literal += 1;
+        // Links and images: their text is not linkified.
+        let literal = matches!(tag, Tag::Link { .. } | Tag::Image { .. });
+        let mut frame = Frame::new(None, Vec::new());
+        frame.literal = literal;
+        // Inside an image everything is alt text; past the depth cap, structure is dropped: both
+        // get a transparent frame.
+        if self.image == 0 && self.stack.len() < MAX_DEPTH {
+            frame.tag = match tag {
+                Tag::Paragraph => Some("p"),
+                Tag::Heading(level) => Some(HEADINGS[usize::from(level.clamp(1, 6)) - 1]),
+                Tag::Quote => Some("blockquote"),
+                Tag::List(start) => {
+                    if let Some(n) = start.filter(|&n| n != 1) {
+                        frame.attrs.push(("start", n.to_string()));
+                    }
+                    Some(if start.is_some() { "ol" } else { "ul" })
+                }
+                Tag::Item => Some("li"),
+                Tag::Table => Some("table"),
+                Tag::Head => Some("thead"),
+                Tag::Body => Some("tbody"),
+                Tag::Row => Some("tr"),
+                Tag::Cell { head, align } => {
+                    let class = match align {
+                        Align::Left => "bpw-align-left",
+                        Align::Center => "bpw-align-center",
+                        Align::Right => "bpw-align-right",
+                        Align::None => "",
+                    };
+                    if !class.is_empty() {
+                        frame.attrs.push(("class", class.into()));
+                    }
+                    Some(if head { "th" } else { "td" })
+                }
+                Tag::Emph => Some("em"),
+                Tag::Strong => Some("strong"),
+                Tag::Del => Some("del"),
                 // A refused link keeps its text, without the link.
-                let mut frame = Frame::new(None, vec![]);
-                if let Some(href) = safe_url(&url, self.bot_host) {
-                    frame.tag = Some("a");
+                Tag::Link { url, title } => safe_url(&url, self.bot_host).map(|href| {
                     frame.attrs = link_attrs(href);
                     if !title.is_empty() {
                         frame.attrs.push(("title", title));
                     }
+                    "a"
+                }),
+                // The `img` is made when the frame closes, with its alt text.
+                Tag::Image { url, title } => {
+                    if !title.is_empty() {
+                        frame.attrs.push(("title", title));
+                    }
+                    frame.image = Some(safe_url(&url, self.bot_host));
+                    None
                 }
-                frame.literal = true;
-                self.stack.push(frame);
-                return;
-            }
-            Tag::Image { url, title } => {
-                self.literal += 1;
-                self.image += 1;
-                let attrs = if title.is_empty() {
-                    vec![]
-                } else {
-                    vec![("title", title)]
-                };
-                let mut frame = Frame::new(None, attrs);
-                frame.image = Some(safe_url(&url, self.bot_host));
-                frame.literal = true;
-                self.stack.push(frame);
-                return;
-            }
-        };
-        self.push(Some(name), attrs);
+            };
+        }
+        self.literal += usize::from(literal);
+        self.image += usize::from(frame.image.is_some());
+        self.stack.push(frame);
     }
 
     fn event(&mut self, event: Event) {
@@ -787,6 +792,17 @@ mod tests {
                 "p",
                 vec![link("https://example.com", vec![text("img")])]
             )]
+        );
+    }
+
+    #[test]
+    fn www_prefix_ignores_case() {
+        assert!(
+            is_www("www.a")
+                && is_www("WwW.")
+                && !is_www("ww")
+                && !is_www("wwwx")
+                && !is_www("éwww.")
         );
     }
 
