@@ -297,52 +297,31 @@ fn to_legacy(payload: &Value) -> Option<Value> {
     let feedback = obj.get("collectFeedback").cloned();
     match t {
         "single-choice" => {
-            let choices = obj.get("choices").and_then(Value::as_array);
-            let replies: Vec<Value> = choices
-                .map(|cs| {
-                    cs.iter()
-                        .map(|c| {
-                            let title = c.get("title").cloned().unwrap_or(Value::Null);
-                            let payload = match c.get("value") {
-                                Some(Value::String(s)) => {
-                                    Value::String(crate::browser::to_upper(s))
-                                }
-                                Some(v) => v.clone(),
-                                None => Value::Null,
-                            };
-                            crate::json!({"title": title, "payload": payload})
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+            let choices = array_field(obj, "choices");
+            let mut items = Vec::with_capacity(choices.len());
             if flag(obj, "isDropdown") {
-                let options: Vec<Value> = choices
-                    .map(|cs| {
-                        cs.iter()
-                            .map(|c| {
-                                crate::json!({
-                                    "label": c.get("title").cloned().unwrap_or(Value::Null),
-                                    "value": c.get("value").cloned().unwrap_or(Value::Null),
-                                })
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                for c in choices {
+                    let mut option = Map::new();
+                    copy_fields(&mut option, c, &[("label", "title"), ("value", "value")]);
+                    items.push(Value::Object(option));
+                }
                 out = custom_shape(DROPDOWN, obj, &["choices", "isDropdown", "text"]);
-                out.insert(
-                    "message".into(),
-                    obj.get("text").cloned().unwrap_or(Value::Null),
-                );
-                out.insert("options".into(), Value::Array(options));
+                copy_fields(&mut out, payload, &[("message", "text")]);
+                out.insert("options".into(), Value::Array(items));
             } else {
+                for c in choices {
+                    let mut reply = Map::new();
+                    copy_fields(&mut reply, c, &[("title", "title"), ("payload", "value")]);
+                    if let Some(Value::String(s)) = reply.get_mut("payload") {
+                        *s = crate::browser::to_upper(s);
+                    }
+                    items.push(Value::Object(reply));
+                }
                 out = custom_shape(QUICK_REPLIES, obj, &["choices", "text", "markdown"]);
-                out.insert("quick_replies".into(), Value::Array(replies));
+                out.insert("quick_replies".into(), Value::Array(items));
                 let mut wrapped = Map::new();
                 wrapped.insert("type".into(), "text".into());
-                wrapped.insert(
-                    "text".into(),
-                    obj.get("text").cloned().unwrap_or(Value::Null),
-                );
+                copy_fields(&mut wrapped, payload, &[("text", "text")]);
                 if let Some(md) = obj.get("markdown") {
                     wrapped.insert("markdown".into(), md.clone());
                 }
@@ -353,76 +332,96 @@ fn to_legacy(payload: &Value) -> Option<Value> {
             out = custom_shape(DROPDOWN, obj, &[]);
         }
         "image" | "audio" | "video" | "file" if !obj.contains_key("url") => {
-            if let Some(src) = obj.get(t) {
-                out.insert("url".into(), src.clone());
-                out.remove(t);
+            if let Some(src) = out.remove(t) {
+                out.insert("url".into(), src);
             }
         }
         "card" => {
             out = carousel_shape(std::slice::from_ref(payload), feedback);
         }
         "carousel" if obj.contains_key("items") && !obj.contains_key("elements") => {
-            let items = obj
-                .get("items")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            out = carousel_shape(&items, feedback);
+            out = carousel_shape(array_field(obj, "items"), feedback);
         }
         _ => {}
     }
     Some(Value::Object(out))
 }
 
+/// The array at `key`, or an empty slice when absent or not an array.
+fn array_field<'a>(obj: &'a Map, key: &str) -> &'a [Value] {
+    obj.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// For each `(to, from)` pair, in order, sets `out[to]` to `src[from]` (`null` when missing). One
+/// loop instead of a `json!` object with `get(..).cloned().unwrap_or(Null)` per field.
+fn copy_fields(out: &mut Map, src: &Value, fields: &[(&str, &str)]) {
+    for (to, from) in fields {
+        out.insert((*to).into(), src.get(*from).cloned().unwrap_or(Value::Null));
+    }
+}
+
+/// The members of `obj` whose key is not in `drop`, in order.
+fn without(obj: &Map, drop: &[&str]) -> Map {
+    let mut out = Map::new();
+    for (k, v) in obj {
+        if !drop.contains(&k.as_str()) {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
 /// `{type:'custom', module, component, ...rest}` from a universal payload.
 fn custom_shape(key: (&str, &str), obj: &Map, drop: &[&str]) -> Map {
-    let mut out: Map = obj
-        .iter()
-        .filter(|(k, _)| !drop.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let mut out = without(obj, drop);
     out.insert("type".into(), "custom".into());
     out.insert("module".into(), key.0.into());
     out.insert("component".into(), key.1.into());
     out
 }
 
+/// Universal card actions → legacy button shapes: `(action, button type, field carried over)`.
+const CARD_ACTIONS: [(&str, &str, &str); 3] = [
+    ("Say something", "say_something", "text"),
+    ("Open URL", "open_url", "url"),
+    ("Postback", "postback", "payload"),
+];
+
 /// Universal cards → `{type:'carousel', text:' ', elements:[{title, picture, subtitle, buttons}]}`.
 fn carousel_shape(cards: &[Value], feedback: Option<Value>) -> Map {
-    let elements = cards
-        .iter()
-        .map(|card| {
-            let actions = card
-                .get("actions")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            let buttons: Vec<Value> = actions
-                .iter()
-                .map(|a| {
-                    let title = a.get("title").cloned().unwrap_or(Value::Null);
-                    match a.get("action").and_then(Value::as_str) {
-                        Some("Say something") => crate::json!({
-                            "type": "say_something", "title": title,
-                            "text": a.get("text").cloned().unwrap_or(Value::Null)}),
-                        Some("Open URL") => crate::json!({
-                            "type": "open_url", "title": title,
-                            "url": a.get("url").cloned().unwrap_or(Value::Null)}),
-                        Some("Postback") => crate::json!({
-                            "type": "postback", "title": title,
-                            "payload": a.get("payload").cloned().unwrap_or(Value::Null)}),
-                        _ => a.clone(),
+    let mut elements = Vec::with_capacity(cards.len());
+    for card in cards {
+        let actions = card.get("actions").and_then(Value::as_array);
+        let mut buttons = Vec::new();
+        for a in actions.map_or(&[][..], Vec::as_slice) {
+            let action = a.get("action").and_then(Value::as_str);
+            buttons.push(
+                match CARD_ACTIONS.iter().find(|(name, ..)| Some(*name) == action) {
+                    Some((_, kind, field)) => {
+                        let mut button = Map::new();
+                        button.insert("type".into(), (*kind).into());
+                        copy_fields(&mut button, a, &[("title", "title"), (field, field)]);
+                        Value::Object(button)
                     }
-                })
-                .collect();
-            crate::json!({
-                "title": card.get("title").cloned().unwrap_or(Value::Null),
-                "picture": card.get("image").cloned().unwrap_or(Value::Null),
-                "subtitle": card.get("subtitle").cloned().unwrap_or(Value::Null),
-                "buttons": buttons,
-            })
-        })
-        .collect();
+                    None => a.clone(),
+                },
+            );
+        }
+        let mut element = Map::new();
+        copy_fields(
+            &mut element,
+            card,
+            &[
+                ("title", "title"),
+                ("picture", "image"),
+                ("subtitle", "subtitle"),
+            ],
+        );
+        element.insert("buttons".into(), Value::Array(buttons));
+        elements.push(Value::Object(element));
+    }
     let mut out = Map::new();
     out.insert("type".into(), "carousel".into());
     out.insert("text".into(), " ".into());
@@ -548,11 +547,7 @@ fn custom(obj: &Map) -> Option<Custom> {
     if module.is_empty() || view.is_empty() {
         return None;
     }
-    let props: Map = obj
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "type" | "module" | "view" | "component"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let props = without(obj, &["type", "module", "view", "component"]);
     // Built-in views must have well-formed props, or the message is unsupported.
     let key = (module, view);
     if key == QUICK_REPLIES && QuickReplies::from_props(&props).is_none() {
@@ -654,6 +649,29 @@ mod tests {
                 type_name: name.to_string()
             }
         );
+    }
+
+    #[test]
+    fn shape_helpers() {
+        let src = json!({"a": 1, "b": "x", "c": [2]});
+        let mut out = Map::new();
+        copy_fields(&mut out, &src, &[("b2", "b"), ("a", "a"), ("z", "missing")]);
+        assert_eq!(
+            out.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            ["b2", "a", "z"]
+        );
+        assert_eq!(Value::Object(out), json!({"b2": "x", "a": 1, "z": null}));
+        let mut out = Map::new();
+        copy_fields(&mut out, &json!(5), &[("k", "k")]);
+        assert_eq!(Value::Object(out), json!({"k": null}));
+        let obj = src.as_object().unwrap();
+        let kept = without(obj, &["b"]);
+        assert_eq!(
+            kept.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            ["a", "c"]
+        );
+        assert_eq!(array_field(obj, "c"), &[json!(2)][..]);
+        assert!(array_field(obj, "a").is_empty() && array_field(obj, "nope").is_empty());
     }
 
     #[test]
