@@ -136,8 +136,17 @@ pub struct QuickReply {
 impl QuickReply {
     /// The payload a click sends: `{type:'quick_reply', text:title, payload}` (§1.8).
     pub fn to_payload(&self) -> Value {
-        crate::json!({"type": "quick_reply", "text": self.title, "payload": self.payload})
+        quick_reply_payload(&self.title, self.payload.clone())
     }
+}
+
+/// `{type:'quick_reply', text, payload}`: what quick replies and dropdown selections send (§1.8).
+fn quick_reply_payload(text: &str, payload: Value) -> Value {
+    let mut m = Map::new();
+    m.insert("type".into(), "quick_reply".into());
+    m.insert("text".into(), text.into());
+    m.insert("payload".into(), payload);
+    Value::Object(m)
 }
 
 /// Typed props of `channel-web/QuickReplies`.
@@ -229,9 +238,17 @@ impl Dropdown {
     /// The payload a selection sends: `{type:'quick_reply', text:label, payload:value||label}` (§1.8).
     /// Several selections send their labels joined with `", "` and their values joined with `","`.
     pub fn selection_payload(selected: &[DropdownOption]) -> Value {
-        let text = crate::text::join(selected.iter().map(|o| o.label.as_str()), ", ");
-        let payload = crate::text::join(selected.iter().map(|o| o.value.as_str()), ",");
-        crate::json!({"type": "quick_reply", "text": text, "payload": payload})
+        // One loop for both lists: `text::join` over two mapped iterators compiles twice.
+        let (mut text, mut payload) = (String::new(), String::new());
+        for (i, o) in selected.iter().enumerate() {
+            if i > 0 {
+                text.push_str(", ");
+                payload.push(',');
+            }
+            text.push_str(&o.label);
+            payload.push_str(&o.value);
+        }
+        quick_reply_payload(&text, Value::String(payload))
     }
 }
 
