@@ -229,7 +229,7 @@ impl Dropdown {
             message: text_field(props, "message"),
             options,
             allow_multiple: flag(props, "allowMultiple"),
-            button_text: text_field(props, "buttonText").filter(|s| !s.trim().is_empty()),
+            button_text: non_empty(props, "buttonText", true),
             placeholder_text: text_field(props, "placeholderText"),
             markdown: flag(props, "markdown"),
         })
@@ -486,7 +486,7 @@ fn media(obj: &Map, key: &str) -> Option<Media> {
     }
     Some(Media {
         url: url.to_string(),
-        title: text_field(obj, "title").filter(|t| !t.is_empty()),
+        title: non_empty(obj, "title", false),
     })
 }
 
@@ -505,8 +505,8 @@ fn card(v: &Value) -> Option<Card> {
     };
     Some(Card {
         title: text_field(obj, "title")?,
-        subtitle: text_field(obj, "subtitle").filter(|s| !s.is_empty()),
-        picture: text_field(obj, "picture").filter(|s| !s.trim().is_empty()),
+        subtitle: non_empty(obj, "subtitle", false),
+        picture: non_empty(obj, "picture", true),
         buttons,
     })
 }
@@ -540,8 +540,8 @@ fn location(obj: &Map) -> Option<Location> {
     Some(Location {
         latitude,
         longitude,
-        address: text_field(obj, "address").filter(|s| !s.is_empty()),
-        title: text_field(obj, "title").filter(|s| !s.is_empty()),
+        address: non_empty(obj, "address", false),
+        title: non_empty(obj, "title", false),
     })
 }
 
@@ -595,7 +595,7 @@ fn extras_of(v: &Value) -> Extras {
     Extras {
         collect_feedback: flag(obj, "collectFeedback"),
         disable_free_text: flag(obj, "disableFreeText"),
-        bot_avatar_url: text_field(obj, "botAvatarUrl").filter(|s| !s.trim().is_empty()),
+        bot_avatar_url: non_empty(obj, "botAvatarUrl", true),
         keyboard,
         no_bubble: flag(obj, "noBubble") || wrapped_no_bubble,
     }
@@ -633,6 +633,13 @@ fn each<T>(items: &[Value], f: impl Fn(&Value) -> Option<T>) -> Option<Vec<T>> {
 /// A string field; numbers and booleans are stringified (bots send `"title": 3`).
 fn text_field(obj: &Map, key: &str) -> Option<String> {
     obj.get(key).and_then(scalar_string)
+}
+
+/// [`text_field`], unless empty (or only whitespace, with `blank_is_empty`).
+fn non_empty(obj: &Map, key: &str, blank_is_empty: bool) -> Option<String> {
+    let text = text_field(obj, key)?;
+    let rest = if blank_is_empty { text.trim() } else { &text };
+    (!rest.is_empty()).then_some(text)
 }
 
 fn scalar_string(v: &Value) -> Option<String> {
@@ -688,6 +695,14 @@ mod tests {
             ["a", "c"]
         );
         assert_eq!(array_field(obj, "c"), &[json!(2)][..]);
+        let obj = json!({"e": "", "b": "  ", "n": 3, "t": " x "});
+        let obj = obj.as_object().unwrap();
+        assert_eq!(non_empty(obj, "e", false), None);
+        assert_eq!(non_empty(obj, "b", false).as_deref(), Some("  "));
+        assert_eq!(non_empty(obj, "b", true), None);
+        assert_eq!(non_empty(obj, "n", true).as_deref(), Some("3"));
+        assert_eq!(non_empty(obj, "t", true).as_deref(), Some(" x "));
+        assert_eq!(non_empty(obj, "missing", false), None);
         assert!(array_field(obj, "a").is_empty() && array_field(obj, "nope").is_empty());
     }
 
