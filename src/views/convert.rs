@@ -348,11 +348,6 @@ fn to_legacy(payload: &Value) -> Option<Value> {
         "dropdown" => {
             out = custom_shape(DROPDOWN, obj, &[]);
         }
-        "image" | "audio" | "video" | "file" if !obj.contains_key("url") => {
-            if let Some(src) = out.remove(t) {
-                out.insert("url".into(), src);
-            }
-        }
         "card" => {
             out = carousel_shape(std::slice::from_ref(payload), feedback);
         }
@@ -460,13 +455,13 @@ fn content_of(v: &Value) -> Content {
             text,
             markdown: flag(obj, "markdown"),
         }),
-        "image" => media(obj, "url").map(Content::Image),
-        "audio" => media(obj, "url").map(Content::Audio),
+        "image" => typed_media(obj, t).map(Content::Image),
+        "audio" => typed_media(obj, t).map(Content::Audio),
         "voice" => media(obj, "audio")
             .or_else(|| media(obj, "url"))
             .map(Content::Audio),
-        "video" => media(obj, "url").map(Content::Video),
-        "file" => media(obj, "url").map(Content::File),
+        "video" => typed_media(obj, t).map(Content::Video),
+        "file" => typed_media(obj, t).map(Content::File),
         "carousel" => carousel(obj).map(Content::Carousel),
         "location" => location(obj).map(Content::Location),
         "login_prompt" => Some(Content::LoginPrompt),
@@ -477,6 +472,13 @@ fn content_of(v: &Value) -> Content {
         _ => None,
     };
     parsed.unwrap_or_else(|| unsupported(v))
+}
+
+/// An `image`/`audio`/`video`/`file` payload: the legacy `{url}`, or, without a `url` key, the
+/// universal shape that carries the source under the type's name (`{type:'image', image}`), as v12's
+/// `renderPayload()` translates it.
+fn typed_media(obj: &Map, t: &str) -> Option<Media> {
+    media(obj, if obj.contains_key("url") { "url" } else { t })
 }
 
 fn media(obj: &Map, key: &str) -> Option<Media> {
@@ -788,6 +790,8 @@ mod tests {
         unsupported_named(json!({"type":"image","url":5}), "image");
         unsupported_named(json!({"type":"video","video":["x"]}), "video");
         unsupported_named(json!({"type":"file","file":null}), "file");
+        // a `url` key, even a bad one, is the legacy shape: the universal field is not consulted
+        unsupported_named(json!({"type":"image","url":"","image":"/a.png"}), "image");
     }
 
     #[test]
