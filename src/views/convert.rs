@@ -310,9 +310,7 @@ fn unsupported(payload: &Value) -> Content {
 fn to_legacy(payload: &Value) -> Option<Value> {
     let obj = payload.as_object()?;
     let t = obj.get("type").and_then(Value::as_str).unwrap_or("");
-    let mut out = obj.clone();
-    let feedback = obj.get("collectFeedback").cloned();
-    match t {
+    let out = match t {
         "single-choice" => {
             let choices = array_field(obj, "choices");
             let mut items = Vec::with_capacity(choices.len());
@@ -322,9 +320,10 @@ fn to_legacy(payload: &Value) -> Option<Value> {
                     copy_fields(&mut option, c, &[("label", "title"), ("value", "value")]);
                     items.push(Value::Object(option));
                 }
-                out = custom_shape(DROPDOWN, obj, &["choices", "isDropdown", "text"]);
+                let mut out = custom_shape(DROPDOWN, obj, &["choices", "isDropdown", "text"]);
                 copy_fields(&mut out, payload, &[("message", "text")]);
                 out.insert("options".into(), Value::Array(items));
+                out
             } else {
                 for c in choices {
                     let mut reply = Map::new();
@@ -334,7 +333,7 @@ fn to_legacy(payload: &Value) -> Option<Value> {
                     }
                     items.push(Value::Object(reply));
                 }
-                out = custom_shape(QUICK_REPLIES, obj, &["choices", "text", "markdown"]);
+                let mut out = custom_shape(QUICK_REPLIES, obj, &["choices", "text", "markdown"]);
                 out.insert("quick_replies".into(), Value::Array(items));
                 let mut wrapped = Map::new();
                 wrapped.insert("type".into(), "text".into());
@@ -343,19 +342,16 @@ fn to_legacy(payload: &Value) -> Option<Value> {
                     wrapped.insert("markdown".into(), md.clone());
                 }
                 out.insert("wrapped".into(), Value::Object(wrapped));
+                out
             }
         }
-        "dropdown" => {
-            out = custom_shape(DROPDOWN, obj, &[]);
-        }
-        "card" => {
-            out = carousel_shape(std::slice::from_ref(payload), feedback);
-        }
+        "dropdown" => custom_shape(DROPDOWN, obj, &[]),
+        "card" => carousel_shape(std::slice::from_ref(payload), obj),
         "carousel" if obj.contains_key("items") && !obj.contains_key("elements") => {
-            out = carousel_shape(array_field(obj, "items"), feedback);
+            carousel_shape(array_field(obj, "items"), obj)
         }
-        _ => {}
-    }
+        _ => obj.clone(),
+    };
     Some(Value::Object(out))
 }
 
@@ -401,8 +397,9 @@ const CARD_ACTIONS: [(&str, &str, &str); 3] = [
     ("Postback", "postback", "payload"),
 ];
 
-/// Universal cards → `{type:'carousel', text:' ', elements:[{title, picture, subtitle, buttons}]}`.
-fn carousel_shape(cards: &[Value], feedback: Option<Value>) -> Map {
+/// Universal cards → `{type:'carousel', text:' ', elements:[{title, picture, subtitle, buttons}]}`,
+/// keeping the `collectFeedback` of `obj`, the payload they came in.
+fn carousel_shape(cards: &[Value], obj: &Map) -> Map {
     let mut elements = Vec::with_capacity(cards.len());
     for card in cards {
         let actions = card.get("actions").and_then(Value::as_array);
@@ -438,8 +435,8 @@ fn carousel_shape(cards: &[Value], feedback: Option<Value>) -> Map {
     out.insert("type".into(), "carousel".into());
     out.insert("text".into(), " ".into());
     out.insert("elements".into(), Value::Array(elements));
-    if let Some(f) = feedback {
-        out.insert("collectFeedback".into(), f);
+    if let Some(f) = obj.get("collectFeedback") {
+        out.insert("collectFeedback".into(), f.clone());
     }
     out
 }
