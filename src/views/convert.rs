@@ -206,21 +206,19 @@ pub struct Dropdown {
 impl Dropdown {
     /// Parses the props of an `extensions/Dropdown` custom payload; `None` when malformed.
     pub fn from_props(props: &Map) -> Option<Self> {
-        let options = each(props.get("options")?.as_array()?, |o| match o {
-            Value::String(s) => Some(DropdownOption {
-                label: s.clone(),
-                value: s.clone(),
-            }),
-            Value::Object(m) => {
-                let label = scalar_string(m.get("label")?)?;
-                let value = m
-                    .get("value")
-                    .and_then(scalar_string)
-                    .filter(|v| !v.is_empty())
-                    .unwrap_or_else(|| label.clone());
-                Some(DropdownOption { label, value })
-            }
-            _ => None,
+        let options = each(props.get("options")?.as_array()?, |o| {
+            // a bare string is both the label and the value
+            let (label, value) = match o {
+                Value::String(_) => (o, Some(o)),
+                Value::Object(m) => (m.get("label")?, m.get("value")),
+                _ => return None,
+            };
+            let label = scalar_string(label)?;
+            let value = value
+                .and_then(scalar_string)
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| label.clone());
+            Some(DropdownOption { label, value })
         })?;
         if options.is_empty() {
             return None;
@@ -602,20 +600,22 @@ fn extras_of(v: &Value) -> Extras {
 
 /// `[{title, payload}]` (or `[{title, value}]`, or bare strings) → quick replies; `None` when malformed.
 fn parse_quick_replies(v: &Value) -> Option<Vec<QuickReply>> {
-    each(v.as_array()?, |r| match r {
-        Value::String(s) => Some(QuickReply {
-            title: s.clone(),
-            payload: Value::String(s.clone()),
-        }),
-        Value::Object(m) => {
-            let title = scalar_string(m.get("title").or_else(|| m.get("label"))?)?;
-            let payload = match m.get("payload").or_else(|| m.get("value")) {
-                None | Some(Value::Null) => Value::String(title.clone()),
-                Some(p) => p.clone(),
-            };
-            Some(QuickReply { title, payload })
-        }
-        _ => None,
+    each(v.as_array()?, |r| {
+        // a bare string is the title, and the payload too
+        let (title, payload) = match r {
+            Value::String(_) => (r, None),
+            Value::Object(m) => (
+                m.get("title").or_else(|| m.get("label"))?,
+                m.get("payload").or_else(|| m.get("value")),
+            ),
+            _ => return None,
+        };
+        let title = scalar_string(title)?;
+        let payload = match payload {
+            None | Some(Value::Null) => Value::String(title.clone()),
+            Some(p) => p.clone(),
+        };
+        Some(QuickReply { title, payload })
     })
 }
 
@@ -986,6 +986,41 @@ mod tests {
             Dropdown::selection_payload(&d.options),
             json!({"type":"quick_reply","text":"A, B","payload":"a,B"})
         );
+    }
+
+    #[test]
+    fn bare_string_options_and_replies() {
+        let mut props = Map::new();
+        props.insert(
+            "options".into(),
+            json!(["A", "", {"label": 2, "value": ""}]),
+        );
+        let d = Dropdown::from_props(&props).expect("typed dropdown");
+        let pairs: Vec<_> = d
+            .options
+            .iter()
+            .map(|o| (o.label.as_str(), o.value.as_str()))
+            .collect();
+        assert_eq!(pairs, [("A", "A"), ("", ""), ("2", "2")]);
+        assert_eq!(
+            parse_quick_replies(&json!(["x", {"label": "L", "value": null}, {"title": true}])),
+            Some(vec![
+                QuickReply {
+                    title: "x".into(),
+                    payload: json!("x")
+                },
+                QuickReply {
+                    title: "L".into(),
+                    payload: json!("L")
+                },
+                QuickReply {
+                    title: "true".into(),
+                    payload: json!("true")
+                },
+            ])
+        );
+        assert_eq!(parse_quick_replies(&json!([{"payload": "p"}])), None);
+        assert_eq!(parse_quick_replies(&json!([3])), None);
     }
 
     #[test]
