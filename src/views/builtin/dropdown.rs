@@ -71,12 +71,12 @@ pub fn view(dropdown: &Dropdown, ctx: &RenderCtx, active: bool, scope: &mut Scop
     }
     let button_text = dropdown
         .button_text
-        .clone()
-        .unwrap_or_else(|| ctx.tr(Key::Select).to_string());
+        .as_deref()
+        .unwrap_or(ctx.tr(Key::Select));
     let placeholder = dropdown
         .placeholder_text
-        .clone()
-        .unwrap_or_else(|| ctx.tr(Key::ChooseOption).to_string());
+        .as_deref()
+        .unwrap_or(ctx.tr(Key::ChooseOption));
     let chooser = Rc::new(Chooser {
         options: dropdown.options.clone(),
         send: ctx.send_payload.clone(),
@@ -84,9 +84,9 @@ pub fn view(dropdown: &Dropdown, ctx: &RenderCtx, active: bool, scope: &mut Scop
         controls: RefCell::new(Vec::new()),
     });
     let control = if dropdown.allow_multiple {
-        multiple(dropdown, &chooser, &placeholder, &button_text, scope)
+        multiple(dropdown, &chooser, placeholder, button_text, scope)
     } else {
-        single(dropdown, &chooser, &placeholder, scope)
+        single(dropdown, &chooser, placeholder, scope)
     };
     if !active {
         chooser.disable();
