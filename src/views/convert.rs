@@ -277,11 +277,11 @@ pub struct Converted {
 /// Converts a raw payload. Never panics; anything unknown or malformed is [`Content::Unsupported`].
 pub fn convert(payload: &Value) -> Converted {
     let legacy = to_legacy(payload);
-    let content = match legacy.as_ref().map(content_of) {
-        Some(c) if !matches!(c, Content::Unsupported { .. }) => c,
+    let content = legacy
+        .as_ref()
+        .and_then(content_of)
         // Name the type the bot sent, not the legacy shape it was translated to.
-        _ => unsupported(payload),
-    };
+        .unwrap_or_else(|| unsupported(payload));
     let extras = legacy.as_ref().map(extras_of).unwrap_or_default();
     Converted { content, extras }
 }
@@ -305,7 +305,7 @@ fn unsupported(payload: &Value) -> Content {
 }
 
 /// v12 `renderPayload()`: universal types → legacy webchat shapes. `None` when not an object.
-fn to_legacy(payload: &Value) -> Option<Value> {
+fn to_legacy(payload: &Value) -> Option<Map> {
     let obj = payload.as_object()?;
     let t = obj.get("type").and_then(Value::as_str).unwrap_or("");
     let out = match t {
@@ -350,7 +350,7 @@ fn to_legacy(payload: &Value) -> Option<Value> {
         }
         _ => obj.clone(),
     };
-    Some(Value::Object(out))
+    Some(out)
 }
 
 /// The array at `key`, or an empty slice when absent or not an array.
@@ -440,12 +440,10 @@ fn carousel_shape(cards: &[Value], obj: &Map) -> Map {
 }
 
 /// `render_<type>` dispatch on a legacy-shaped payload.
-fn content_of(v: &Value) -> Content {
-    let Some(obj) = v.as_object() else {
-        return unsupported(v);
-    };
+/// `None` when the payload is unknown or malformed.
+fn content_of(obj: &Map) -> Option<Content> {
     let t = obj.get("type").and_then(Value::as_str).unwrap_or("");
-    let parsed = match t {
+    match t {
         "text" | "quick_reply" => text_field(obj, "text").map(|text| Content::Text {
             text,
             markdown: flag(obj, "markdown"),
@@ -465,8 +463,7 @@ fn content_of(v: &Value) -> Content {
         "visit" => Some(Content::Visit),
         "custom" => custom(obj).map(Content::Custom),
         _ => None,
-    };
-    parsed.unwrap_or_else(|| unsupported(v))
+    }
 }
 
 /// An `image`/`audio`/`video`/`file` payload: the legacy `{url}`, or, without a `url` key, the
@@ -577,10 +574,7 @@ fn custom(obj: &Map) -> Option<Custom> {
     })
 }
 
-fn extras_of(v: &Value) -> Extras {
-    let Some(obj) = v.as_object() else {
-        return Extras::default();
-    };
+fn extras_of(obj: &Map) -> Extras {
     let keyboard = ["quick_replies", "buttons"]
         .iter()
         .find_map(|k| obj.get(k).and_then(parse_quick_replies))
