@@ -294,14 +294,16 @@ pub fn convert_content(payload: &Value) -> Content {
 fn unsupported(payload: &Value) -> Content {
     let type_name = match payload {
         Value::Object(m) => match m.get("type") {
-            Some(Value::String(t)) => t.clone(),
-            Some(_) => "(non-string type)".to_string(),
-            None => "(no type)".to_string(),
+            Some(Value::String(t)) => t,
+            Some(_) => "(non-string type)",
+            None => "(no type)",
         },
-        Value::Null => "(null)".to_string(),
-        _ => "(not an object)".to_string(),
+        Value::Null => "(null)",
+        _ => "(not an object)",
     };
-    Content::Unsupported { type_name }
+    Content::Unsupported {
+        type_name: type_name.to_string(),
+    }
 }
 
 /// v12 `renderPayload()`: universal types → legacy webchat shapes. `None` when not an object.
