@@ -313,7 +313,7 @@ fn to_legacy(payload: &Value) -> Option<Map> {
     let out = match t {
         "single-choice" => {
             let choices = array_field(obj, "choices");
-            let mut items = Vec::with_capacity(choices.len());
+            let mut items = Vec::new();
             if flag(obj, "isDropdown") {
                 for c in choices {
                     let mut option = Map::new();
@@ -400,7 +400,7 @@ const CARD_ACTIONS: [(&str, &str, &str); 3] = [
 /// Universal cards → `{type:'carousel', text:' ', elements:[{title, picture, subtitle, buttons}]}`,
 /// keeping the `collectFeedback` of `obj`, the payload they came in.
 fn carousel_shape(cards: &[Value], obj: &Map) -> Map {
-    let mut elements = Vec::with_capacity(cards.len());
+    let mut elements = Vec::new();
     for card in cards {
         let actions = card.get("actions").and_then(Value::as_array);
         let mut buttons = Vec::new();
@@ -616,9 +616,10 @@ fn parse_quick_replies(v: &Value) -> Option<Vec<QuickReply>> {
 }
 
 /// `f` of every item, or `None` when one is `None`. A plain loop: `collect::<Option<Vec<_>>>()`
-/// costs an iterator adapter (about 1 KB of wasm) per call site.
+/// costs an iterator adapter (about 1 KB of wasm) per call site. The lists are short: `Vec::new()`
+/// and growing on push is smaller code than a `with_capacity` per instance.
 fn each<T>(items: &[Value], f: impl Fn(&Value) -> Option<T>) -> Option<Vec<T>> {
-    let mut out = Vec::with_capacity(items.len());
+    let mut out = Vec::new();
     for item in items {
         out.push(f(item)?);
     }
