@@ -4,7 +4,7 @@
 use super::Message;
 
 use crate::json;
-use crate::json::Value;
+use crate::json::{Map, Value};
 
 /// Something the host page may want to know.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,27 +80,37 @@ impl HostEvent {
 
     /// The `{type, value, chatId}` object handed to `onEvent` handlers.
     pub fn to_handler_json(&self, chat_id: &str) -> Value {
-        json!({ "type": self.topic(), "value": self.value(), "chatId": chat_id })
+        Value::Object(members(&mut [
+            ("type", self.topic().into()),
+            ("value", self.value()),
+            ("chatId", chat_id.into()),
+        ]))
     }
 
     /// The `{name, chatId[, payload]}` lifecycle message for `postMessage`. Bot data is re-posted like
     /// v12's socket firehose, as `{...data, chatId}` with no name (§1.2).
     pub fn to_post_message(&self, chat_id: &str) -> Option<Value> {
-        if let HostEvent::Data(data) = self {
-            let mut v = match data {
-                Value::Object(_) => data.clone(),
-                other => json!({ "data": other }),
-            };
-            v["chatId"] = Value::String(chat_id.into());
-            return Some(v);
-        }
-        let name = self.lifecycle_name()?;
-        let mut v = json!({ "name": name, "chatId": chat_id });
+        let mut v = match self {
+            HostEvent::Data(Value::Object(data)) => data.clone(),
+            HostEvent::Data(other) => members(&mut [("data", other.clone())]),
+            _ => members(&mut [("name", self.lifecycle_name()?.into())]),
+        };
+        v.insert("chatId".into(), chat_id.into());
         if let HostEvent::ConfigChanged(c) = self {
-            v["payload"] = Value::String(c.to_string());
+            v.insert("payload".into(), Value::String(c.to_string()));
         }
-        Some(v)
+        Some(Value::Object(v))
     }
+}
+
+/// An object of these members, in order (their values are taken). One loop for every event shape
+/// instead of a `json!` expansion (a `String` and an `insert` per key) at each call site.
+fn members(pairs: &mut [(&str, Value)]) -> Map {
+    let mut map = Map::new();
+    for (key, value) in pairs {
+        map.insert((*key).into(), value.take());
+    }
+    map
 }
 
 /// True when a handler subscribed to `topics` wants `topic` (empty or `*` means all).
@@ -154,6 +164,14 @@ mod tests {
                 Some(json!({"name": name, "chatId": "x"}))
             );
         }
+        assert_eq!(
+            Value::Object(members(&mut [("b", json!(1)), ("a", json!("x"))])).to_string(),
+            r#"{"b":1,"a":"x"}"#
+        );
+        assert_eq!(
+            HostEvent::Data(json!({"chatId": "old", "k": 1})).to_post_message("c"),
+            Some(json!({"chatId": "c", "k": 1}))
+        );
         assert!(topic_matches(&[], "MESSAGE.SENT"));
         assert!(topic_matches(&["*".into()], "X"));
         assert!(topic_matches(&["MESSAGE.SENT".into()], "MESSAGE.SENT"));

@@ -136,8 +136,17 @@ pub struct QuickReply {
 impl QuickReply {
     /// The payload a click sends: `{type:'quick_reply', text:title, payload}` (§1.8).
     pub fn to_payload(&self) -> Value {
-        crate::json!({"type": "quick_reply", "text": self.title, "payload": self.payload})
+        quick_reply_payload(&self.title, self.payload.clone())
     }
+}
+
+/// `{type:'quick_reply', text, payload}`: what quick replies and dropdown selections send (§1.8).
+fn quick_reply_payload(text: &str, payload: Value) -> Value {
+    let mut m = Map::new();
+    m.insert("type".into(), "quick_reply".into());
+    m.insert("text".into(), text.into());
+    m.insert("payload".into(), payload);
+    Value::Object(m)
 }
 
 /// Typed props of `channel-web/QuickReplies`.
@@ -197,21 +206,19 @@ pub struct Dropdown {
 impl Dropdown {
     /// Parses the props of an `extensions/Dropdown` custom payload; `None` when malformed.
     pub fn from_props(props: &Map) -> Option<Self> {
-        let options = each(props.get("options")?.as_array()?, |o| match o {
-            Value::String(s) => Some(DropdownOption {
-                label: s.clone(),
-                value: s.clone(),
-            }),
-            Value::Object(m) => {
-                let label = scalar_string(m.get("label")?)?;
-                let value = m
-                    .get("value")
-                    .and_then(scalar_string)
-                    .filter(|v| !v.is_empty())
-                    .unwrap_or_else(|| label.clone());
-                Some(DropdownOption { label, value })
-            }
-            _ => None,
+        let options = each(props.get("options")?.as_array()?, |o| {
+            // a bare string is both the label and the value
+            let (label, value) = match o {
+                Value::String(_) => (o, Some(o)),
+                Value::Object(m) => (m.get("label")?, m.get("value")),
+                _ => return None,
+            };
+            let label = scalar_string(label)?;
+            let value = value
+                .and_then(scalar_string)
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| label.clone());
+            Some(DropdownOption { label, value })
         })?;
         if options.is_empty() {
             return None;
@@ -220,7 +227,7 @@ impl Dropdown {
             message: text_field(props, "message"),
             options,
             allow_multiple: flag(props, "allowMultiple"),
-            button_text: text_field(props, "buttonText").filter(|s| !s.trim().is_empty()),
+            button_text: non_empty(props, "buttonText", true),
             placeholder_text: text_field(props, "placeholderText"),
             markdown: flag(props, "markdown"),
         })
@@ -229,9 +236,17 @@ impl Dropdown {
     /// The payload a selection sends: `{type:'quick_reply', text:label, payload:value||label}` (§1.8).
     /// Several selections send their labels joined with `", "` and their values joined with `","`.
     pub fn selection_payload(selected: &[DropdownOption]) -> Value {
-        let text = crate::text::join(selected.iter().map(|o| o.label.as_str()), ", ");
-        let payload = crate::text::join(selected.iter().map(|o| o.value.as_str()), ",");
-        crate::json!({"type": "quick_reply", "text": text, "payload": payload})
+        // One loop for both lists: `text::join` over two mapped iterators compiles twice.
+        let (mut text, mut payload) = (String::new(), String::new());
+        for (i, o) in selected.iter().enumerate() {
+            if i > 0 {
+                text.push_str(", ");
+                payload.push(',');
+            }
+            text.push_str(&o.label);
+            payload.push_str(&o.value);
+        }
+        quick_reply_payload(&text, Value::String(payload))
     }
 }
 
@@ -262,11 +277,11 @@ pub struct Converted {
 /// Converts a raw payload. Never panics; anything unknown or malformed is [`Content::Unsupported`].
 pub fn convert(payload: &Value) -> Converted {
     let legacy = to_legacy(payload);
-    let content = match legacy.as_ref().map(content_of) {
-        Some(c) if !matches!(c, Content::Unsupported { .. }) => c,
+    let content = legacy
+        .as_ref()
+        .and_then(content_of)
         // Name the type the bot sent, not the legacy shape it was translated to.
-        _ => unsupported(payload),
-    };
+        .unwrap_or_else(|| unsupported(payload));
     let extras = legacy.as_ref().map(extras_of).unwrap_or_default();
     Converted { content, extras }
 }
@@ -279,178 +294,169 @@ pub fn convert_content(payload: &Value) -> Content {
 fn unsupported(payload: &Value) -> Content {
     let type_name = match payload {
         Value::Object(m) => match m.get("type") {
-            Some(Value::String(t)) => t.clone(),
-            Some(_) => "(non-string type)".to_string(),
-            None => "(no type)".to_string(),
+            Some(Value::String(t)) => t,
+            Some(_) => "(non-string type)",
+            None => "(no type)",
         },
-        Value::Null => "(null)".to_string(),
-        _ => "(not an object)".to_string(),
+        Value::Null => "(null)",
+        _ => "(not an object)",
     };
-    Content::Unsupported { type_name }
+    Content::Unsupported {
+        type_name: type_name.to_string(),
+    }
 }
 
 /// v12 `renderPayload()`: universal types → legacy webchat shapes. `None` when not an object.
-fn to_legacy(payload: &Value) -> Option<Value> {
+fn to_legacy(payload: &Value) -> Option<Map> {
     let obj = payload.as_object()?;
     let t = obj.get("type").and_then(Value::as_str).unwrap_or("");
-    let mut out = obj.clone();
-    let feedback = obj.get("collectFeedback").cloned();
-    match t {
+    let out = match t {
         "single-choice" => {
-            let choices = obj.get("choices").and_then(Value::as_array);
-            let replies: Vec<Value> = choices
-                .map(|cs| {
-                    cs.iter()
-                        .map(|c| {
-                            let title = c.get("title").cloned().unwrap_or(Value::Null);
-                            let payload = match c.get("value") {
-                                Some(Value::String(s)) => {
-                                    Value::String(crate::browser::to_upper(s))
-                                }
-                                Some(v) => v.clone(),
-                                None => Value::Null,
-                            };
-                            crate::json!({"title": title, "payload": payload})
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+            let choices = array_field(obj, "choices");
+            let mut items = Vec::new();
             if flag(obj, "isDropdown") {
-                let options: Vec<Value> = choices
-                    .map(|cs| {
-                        cs.iter()
-                            .map(|c| {
-                                crate::json!({
-                                    "label": c.get("title").cloned().unwrap_or(Value::Null),
-                                    "value": c.get("value").cloned().unwrap_or(Value::Null),
-                                })
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                out = custom_shape(DROPDOWN, obj, &["choices", "isDropdown", "text"]);
-                out.insert(
-                    "message".into(),
-                    obj.get("text").cloned().unwrap_or(Value::Null),
-                );
-                out.insert("options".into(), Value::Array(options));
+                for c in choices {
+                    let mut option = Map::new();
+                    copy_fields(&mut option, c, &[("label", "title"), ("value", "value")]);
+                    items.push(Value::Object(option));
+                }
+                let mut out = custom_shape(DROPDOWN, obj, &["choices", "isDropdown", "text"]);
+                copy_fields(&mut out, payload, &[("message", "text")]);
+                out.insert("options".into(), Value::Array(items));
+                out
             } else {
-                out = custom_shape(QUICK_REPLIES, obj, &["choices", "text", "markdown"]);
-                out.insert("quick_replies".into(), Value::Array(replies));
+                for c in choices {
+                    let mut reply = Map::new();
+                    copy_fields(&mut reply, c, &[("title", "title"), ("payload", "value")]);
+                    if let Some(Value::String(s)) = reply.get_mut("payload") {
+                        *s = crate::browser::to_upper(s);
+                    }
+                    items.push(Value::Object(reply));
+                }
+                let mut out = custom_shape(QUICK_REPLIES, obj, &["choices", "text", "markdown"]);
+                out.insert("quick_replies".into(), Value::Array(items));
                 let mut wrapped = Map::new();
                 wrapped.insert("type".into(), "text".into());
-                wrapped.insert(
-                    "text".into(),
-                    obj.get("text").cloned().unwrap_or(Value::Null),
-                );
+                copy_fields(&mut wrapped, payload, &[("text", "text")]);
                 if let Some(md) = obj.get("markdown") {
                     wrapped.insert("markdown".into(), md.clone());
                 }
                 out.insert("wrapped".into(), Value::Object(wrapped));
+                out
             }
         }
-        "dropdown" => {
-            out = custom_shape(DROPDOWN, obj, &[]);
-        }
-        "image" | "audio" | "video" | "file" if !obj.contains_key("url") => {
-            if let Some(src) = obj.get(t) {
-                out.insert("url".into(), src.clone());
-                out.remove(t);
-            }
-        }
-        "card" => {
-            out = carousel_shape(std::slice::from_ref(payload), feedback);
-        }
+        "dropdown" => custom_shape(DROPDOWN, obj, &[]),
+        "card" => carousel_shape(std::slice::from_ref(payload), obj),
         "carousel" if obj.contains_key("items") && !obj.contains_key("elements") => {
-            let items = obj
-                .get("items")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            out = carousel_shape(&items, feedback);
+            carousel_shape(array_field(obj, "items"), obj)
         }
-        _ => {}
+        _ => obj.clone(),
+    };
+    Some(out)
+}
+
+/// The array at `key`, or an empty slice when absent or not an array.
+fn array_field<'a>(obj: &'a Map, key: &str) -> &'a [Value] {
+    obj.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// For each `(to, from)` pair, in order, sets `out[to]` to `src[from]` (`null` when missing). One
+/// loop instead of a `json!` object with `get(..).cloned().unwrap_or(Null)` per field.
+fn copy_fields(out: &mut Map, src: &Value, fields: &[(&str, &str)]) {
+    for (to, from) in fields {
+        out.insert((*to).into(), src.get(*from).cloned().unwrap_or(Value::Null));
     }
-    Some(Value::Object(out))
+}
+
+/// The members of `obj` whose key is not in `drop`, in order.
+fn without(obj: &Map, drop: &[&str]) -> Map {
+    let mut out = Map::new();
+    for (k, v) in obj {
+        if !drop.contains(&k.as_str()) {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    out
 }
 
 /// `{type:'custom', module, component, ...rest}` from a universal payload.
 fn custom_shape(key: (&str, &str), obj: &Map, drop: &[&str]) -> Map {
-    let mut out: Map = obj
-        .iter()
-        .filter(|(k, _)| !drop.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let mut out = without(obj, drop);
     out.insert("type".into(), "custom".into());
     out.insert("module".into(), key.0.into());
     out.insert("component".into(), key.1.into());
     out
 }
 
-/// Universal cards → `{type:'carousel', text:' ', elements:[{title, picture, subtitle, buttons}]}`.
-fn carousel_shape(cards: &[Value], feedback: Option<Value>) -> Map {
-    let elements = cards
-        .iter()
-        .map(|card| {
-            let actions = card
-                .get("actions")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            let buttons: Vec<Value> = actions
-                .iter()
-                .map(|a| {
-                    let title = a.get("title").cloned().unwrap_or(Value::Null);
-                    match a.get("action").and_then(Value::as_str) {
-                        Some("Say something") => crate::json!({
-                            "type": "say_something", "title": title,
-                            "text": a.get("text").cloned().unwrap_or(Value::Null)}),
-                        Some("Open URL") => crate::json!({
-                            "type": "open_url", "title": title,
-                            "url": a.get("url").cloned().unwrap_or(Value::Null)}),
-                        Some("Postback") => crate::json!({
-                            "type": "postback", "title": title,
-                            "payload": a.get("payload").cloned().unwrap_or(Value::Null)}),
-                        _ => a.clone(),
+/// Universal card actions → legacy button shapes: `(action, button type, field carried over)`.
+const CARD_ACTIONS: [(&str, &str, &str); 3] = [
+    ("Say something", "say_something", "text"),
+    ("Open URL", "open_url", "url"),
+    ("Postback", "postback", "payload"),
+];
+
+/// Universal cards → `{type:'carousel', text:' ', elements:[{title, picture, subtitle, buttons}]}`,
+/// keeping the `collectFeedback` of `obj`, the payload they came in.
+fn carousel_shape(cards: &[Value], obj: &Map) -> Map {
+    let mut elements = Vec::new();
+    for card in cards {
+        let actions = card.get("actions").and_then(Value::as_array);
+        let mut buttons = Vec::new();
+        for a in actions.map_or(&[][..], Vec::as_slice) {
+            let action = a.get("action").and_then(Value::as_str);
+            buttons.push(
+                match CARD_ACTIONS.iter().find(|(name, ..)| Some(*name) == action) {
+                    Some((_, kind, field)) => {
+                        let mut button = Map::new();
+                        button.insert("type".into(), (*kind).into());
+                        copy_fields(&mut button, a, &[("title", "title"), (field, field)]);
+                        Value::Object(button)
                     }
-                })
-                .collect();
-            crate::json!({
-                "title": card.get("title").cloned().unwrap_or(Value::Null),
-                "picture": card.get("image").cloned().unwrap_or(Value::Null),
-                "subtitle": card.get("subtitle").cloned().unwrap_or(Value::Null),
-                "buttons": buttons,
-            })
-        })
-        .collect();
+                    None => a.clone(),
+                },
+            );
+        }
+        let mut element = Map::new();
+        copy_fields(
+            &mut element,
+            card,
+            &[
+                ("title", "title"),
+                ("picture", "image"),
+                ("subtitle", "subtitle"),
+            ],
+        );
+        element.insert("buttons".into(), Value::Array(buttons));
+        elements.push(Value::Object(element));
+    }
     let mut out = Map::new();
     out.insert("type".into(), "carousel".into());
     out.insert("text".into(), " ".into());
     out.insert("elements".into(), Value::Array(elements));
-    if let Some(f) = feedback {
-        out.insert("collectFeedback".into(), f);
+    if let Some(f) = obj.get("collectFeedback") {
+        out.insert("collectFeedback".into(), f.clone());
     }
     out
 }
 
 /// `render_<type>` dispatch on a legacy-shaped payload.
-fn content_of(v: &Value) -> Content {
-    let Some(obj) = v.as_object() else {
-        return unsupported(v);
-    };
+/// `None` when the payload is unknown or malformed.
+fn content_of(obj: &Map) -> Option<Content> {
     let t = obj.get("type").and_then(Value::as_str).unwrap_or("");
-    let parsed = match t {
+    match t {
         "text" | "quick_reply" => text_field(obj, "text").map(|text| Content::Text {
             text,
             markdown: flag(obj, "markdown"),
         }),
-        "image" => media(obj, "url").map(Content::Image),
-        "audio" => media(obj, "url").map(Content::Audio),
+        "image" => typed_media(obj, t).map(Content::Image),
+        "audio" => typed_media(obj, t).map(Content::Audio),
         "voice" => media(obj, "audio")
             .or_else(|| media(obj, "url"))
             .map(Content::Audio),
-        "video" => media(obj, "url").map(Content::Video),
-        "file" => media(obj, "url").map(Content::File),
+        "video" => typed_media(obj, t).map(Content::Video),
+        "file" => typed_media(obj, t).map(Content::File),
         "carousel" => carousel(obj).map(Content::Carousel),
         "location" => location(obj).map(Content::Location),
         "login_prompt" => Some(Content::LoginPrompt),
@@ -459,8 +465,14 @@ fn content_of(v: &Value) -> Content {
         "visit" => Some(Content::Visit),
         "custom" => custom(obj).map(Content::Custom),
         _ => None,
-    };
-    parsed.unwrap_or_else(|| unsupported(v))
+    }
+}
+
+/// An `image`/`audio`/`video`/`file` payload: the legacy `{url}`, or, without a `url` key, the
+/// universal shape that carries the source under the type's name (`{type:'image', image}`), as v12's
+/// `renderPayload()` translates it.
+fn typed_media(obj: &Map, t: &str) -> Option<Media> {
+    media(obj, if obj.contains_key("url") { "url" } else { t })
 }
 
 fn media(obj: &Map, key: &str) -> Option<Media> {
@@ -470,7 +482,7 @@ fn media(obj: &Map, key: &str) -> Option<Media> {
     }
     Some(Media {
         url: url.to_string(),
-        title: text_field(obj, "title").filter(|t| !t.is_empty()),
+        title: non_empty(obj, "title", false),
     })
 }
 
@@ -489,8 +501,8 @@ fn card(v: &Value) -> Option<Card> {
     };
     Some(Card {
         title: text_field(obj, "title")?,
-        subtitle: text_field(obj, "subtitle").filter(|s| !s.is_empty()),
-        picture: text_field(obj, "picture").filter(|s| !s.trim().is_empty()),
+        subtitle: non_empty(obj, "subtitle", false),
+        picture: non_empty(obj, "picture", true),
         buttons,
     })
 }
@@ -524,8 +536,8 @@ fn location(obj: &Map) -> Option<Location> {
     Some(Location {
         latitude,
         longitude,
-        address: text_field(obj, "address").filter(|s| !s.is_empty()),
-        title: text_field(obj, "title").filter(|s| !s.is_empty()),
+        address: non_empty(obj, "address", false),
+        title: non_empty(obj, "title", false),
     })
 }
 
@@ -548,11 +560,7 @@ fn custom(obj: &Map) -> Option<Custom> {
     if module.is_empty() || view.is_empty() {
         return None;
     }
-    let props: Map = obj
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "type" | "module" | "view" | "component"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let props = without(obj, &["type", "module", "view", "component"]);
     // Built-in views must have well-formed props, or the message is unsupported.
     let key = (module, view);
     if key == QUICK_REPLIES && QuickReplies::from_props(&props).is_none() {
@@ -568,10 +576,7 @@ fn custom(obj: &Map) -> Option<Custom> {
     })
 }
 
-fn extras_of(v: &Value) -> Extras {
-    let Some(obj) = v.as_object() else {
-        return Extras::default();
-    };
+fn extras_of(obj: &Map) -> Extras {
     let keyboard = ["quick_replies", "buttons"]
         .iter()
         .find_map(|k| obj.get(k).and_then(parse_quick_replies))
@@ -583,7 +588,7 @@ fn extras_of(v: &Value) -> Extras {
     Extras {
         collect_feedback: flag(obj, "collectFeedback"),
         disable_free_text: flag(obj, "disableFreeText"),
-        bot_avatar_url: text_field(obj, "botAvatarUrl").filter(|s| !s.trim().is_empty()),
+        bot_avatar_url: non_empty(obj, "botAvatarUrl", true),
         keyboard,
         no_bubble: flag(obj, "noBubble") || wrapped_no_bubble,
     }
@@ -591,27 +596,30 @@ fn extras_of(v: &Value) -> Extras {
 
 /// `[{title, payload}]` (or `[{title, value}]`, or bare strings) → quick replies; `None` when malformed.
 fn parse_quick_replies(v: &Value) -> Option<Vec<QuickReply>> {
-    each(v.as_array()?, |r| match r {
-        Value::String(s) => Some(QuickReply {
-            title: s.clone(),
-            payload: Value::String(s.clone()),
-        }),
-        Value::Object(m) => {
-            let title = scalar_string(m.get("title").or_else(|| m.get("label"))?)?;
-            let payload = match m.get("payload").or_else(|| m.get("value")) {
-                None | Some(Value::Null) => Value::String(title.clone()),
-                Some(p) => p.clone(),
-            };
-            Some(QuickReply { title, payload })
-        }
-        _ => None,
+    each(v.as_array()?, |r| {
+        // a bare string is the title, and the payload too
+        let (title, payload) = match r {
+            Value::String(_) => (r, None),
+            Value::Object(m) => (
+                m.get("title").or_else(|| m.get("label"))?,
+                m.get("payload").or_else(|| m.get("value")),
+            ),
+            _ => return None,
+        };
+        let title = scalar_string(title)?;
+        let payload = match payload {
+            None | Some(Value::Null) => Value::String(title.clone()),
+            Some(p) => p.clone(),
+        };
+        Some(QuickReply { title, payload })
     })
 }
 
 /// `f` of every item, or `None` when one is `None`. A plain loop: `collect::<Option<Vec<_>>>()`
-/// costs an iterator adapter (about 1 KB of wasm) per call site.
+/// costs an iterator adapter (about 1 KB of wasm) per call site. The lists are short: `Vec::new()`
+/// and growing on push is smaller code than a `with_capacity` per instance.
 fn each<T>(items: &[Value], f: impl Fn(&Value) -> Option<T>) -> Option<Vec<T>> {
-    let mut out = Vec::with_capacity(items.len());
+    let mut out = Vec::new();
     for item in items {
         out.push(f(item)?);
     }
@@ -621,6 +629,13 @@ fn each<T>(items: &[Value], f: impl Fn(&Value) -> Option<T>) -> Option<Vec<T>> {
 /// A string field; numbers and booleans are stringified (bots send `"title": 3`).
 fn text_field(obj: &Map, key: &str) -> Option<String> {
     obj.get(key).and_then(scalar_string)
+}
+
+/// [`text_field`], unless empty (or only whitespace, with `blank_is_empty`).
+fn non_empty(obj: &Map, key: &str, blank_is_empty: bool) -> Option<String> {
+    let text = text_field(obj, key)?;
+    let rest = if blank_is_empty { text.trim() } else { &text };
+    (!rest.is_empty()).then_some(text)
 }
 
 fn scalar_string(v: &Value) -> Option<String> {
@@ -654,6 +669,37 @@ mod tests {
                 type_name: name.to_string()
             }
         );
+    }
+
+    #[test]
+    fn shape_helpers() {
+        let src = json!({"a": 1, "b": "x", "c": [2]});
+        let mut out = Map::new();
+        copy_fields(&mut out, &src, &[("b2", "b"), ("a", "a"), ("z", "missing")]);
+        assert_eq!(
+            out.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            ["b2", "a", "z"]
+        );
+        assert_eq!(Value::Object(out), json!({"b2": "x", "a": 1, "z": null}));
+        let mut out = Map::new();
+        copy_fields(&mut out, &json!(5), &[("k", "k")]);
+        assert_eq!(Value::Object(out), json!({"k": null}));
+        let obj = src.as_object().unwrap();
+        let kept = without(obj, &["b"]);
+        assert_eq!(
+            kept.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            ["a", "c"]
+        );
+        assert_eq!(array_field(obj, "c"), &[json!(2)][..]);
+        let obj = json!({"e": "", "b": "  ", "n": 3, "t": " x "});
+        let obj = obj.as_object().unwrap();
+        assert_eq!(non_empty(obj, "e", false), None);
+        assert_eq!(non_empty(obj, "b", false).as_deref(), Some("  "));
+        assert_eq!(non_empty(obj, "b", true), None);
+        assert_eq!(non_empty(obj, "n", true).as_deref(), Some("3"));
+        assert_eq!(non_empty(obj, "t", true).as_deref(), Some(" x "));
+        assert_eq!(non_empty(obj, "missing", false), None);
+        assert!(array_field(obj, "a").is_empty() && array_field(obj, "nope").is_empty());
     }
 
     #[test]
@@ -738,6 +784,8 @@ mod tests {
         unsupported_named(json!({"type":"image","url":5}), "image");
         unsupported_named(json!({"type":"video","video":["x"]}), "video");
         unsupported_named(json!({"type":"file","file":null}), "file");
+        // a `url` key, even a bad one, is the legacy shape: the universal field is not consulted
+        unsupported_named(json!({"type":"image","url":"","image":"/a.png"}), "image");
     }
 
     #[test]
@@ -935,6 +983,41 @@ mod tests {
             Dropdown::selection_payload(&d.options),
             json!({"type":"quick_reply","text":"A, B","payload":"a,B"})
         );
+    }
+
+    #[test]
+    fn bare_string_options_and_replies() {
+        let mut props = Map::new();
+        props.insert(
+            "options".into(),
+            json!(["A", "", {"label": 2, "value": ""}]),
+        );
+        let d = Dropdown::from_props(&props).expect("typed dropdown");
+        let pairs: Vec<_> = d
+            .options
+            .iter()
+            .map(|o| (o.label.as_str(), o.value.as_str()))
+            .collect();
+        assert_eq!(pairs, [("A", "A"), ("", ""), ("2", "2")]);
+        assert_eq!(
+            parse_quick_replies(&json!(["x", {"label": "L", "value": null}, {"title": true}])),
+            Some(vec![
+                QuickReply {
+                    title: "x".into(),
+                    payload: json!("x")
+                },
+                QuickReply {
+                    title: "L".into(),
+                    payload: json!("L")
+                },
+                QuickReply {
+                    title: "true".into(),
+                    payload: json!("true")
+                },
+            ])
+        );
+        assert_eq!(parse_quick_replies(&json!([{"payload": "p"}])), None);
+        assert_eq!(parse_quick_replies(&json!([3])), None);
     }
 
     #[test]

@@ -163,8 +163,15 @@ fn render_content(content: &Content, msg: &Message, ctx: &RenderCtx, scope: &mut
         } => builtin::markdown::render(text, host),
         Content::Text { text, .. } => builtin::text::render(text),
         Content::Image(media) => builtin::image::render(media, ctx),
-        Content::Audio(media) => builtin::media::render(media, ctx, builtin::media::Kind::Audio),
-        Content::Video(media) => builtin::media::render(media, ctx, builtin::media::Kind::Video),
+        // one call site for both players (it is then inlined once)
+        Content::Audio(media) | Content::Video(media) => {
+            let kind = if matches!(content, Content::Audio(_)) {
+                builtin::media::Kind::Audio
+            } else {
+                builtin::media::Kind::Video
+            };
+            builtin::media::render(media, ctx, kind)
+        }
         Content::File(media) => builtin::file::render(media, ctx),
         Content::Carousel(cards) => builtin::carousel::render(cards, ctx, scope),
         Content::Location(location) => builtin::location::render(location, ctx),

@@ -224,15 +224,17 @@ pub(crate) fn render_custom(
     scope: &mut Scope,
 ) -> Element {
     let name = key(&custom.module, &custom.view);
-    let outcome = match lookup(&custom.module, &custom.view) {
+    // v12's lookup, checked at render time: a view the page defined on `window.botpress` (folded
+    // into the entry, so that each mount has one call site)
+    let entry = lookup(&custom.module, &custom.view).or_else(|| {
+        crate::api::views::page_view(&custom.module, &custom.view)
+            .map(|render| Entry::Js(JsView::new(render)))
+    });
+    let outcome = match entry {
         Some(Entry::Builtin(render)) => return render(custom, msg, ctx, scope),
         Some(Entry::Rust(render)) => mount_rust(&render, custom, msg, ctx, &name, scope),
         Some(Entry::Js(js)) => mount_js(&js, custom, msg, ctx, &name, scope),
-        // v12's lookup, checked at render time: a view the page defined on `window.botpress`
-        None => match crate::api::views::page_view(&custom.module, &custom.view) {
-            Some(render) => mount_js(&JsView::new(render), custom, msg, ctx, &name, scope),
-            None => Err(JsValue::from_str("no view is registered under this name")),
-        },
+        None => Err(JsValue::from_str("no view is registered under this name")),
     };
     outcome.unwrap_or_else(|err| {
         report(&name, &err);

@@ -35,17 +35,24 @@ struct Chooser {
 impl Chooser {
     /// Sends the options at `indices` once, then disables every control.
     fn choose(&self, indices: &[usize]) {
-        let chosen: Vec<DropdownOption> = indices
-            .iter()
-            .filter_map(|i| self.options.get(*i).cloned())
-            .collect();
+        let mut chosen = Vec::new();
+        for &i in indices {
+            if let Some(o) = self.options.get(i) {
+                chosen.push(o.clone());
+            }
+        }
         if chosen.is_empty() || self.sent.replace(true) {
             return;
         }
+        self.disable();
+        (self.send)(Dropdown::selection_payload(&chosen));
+    }
+
+    /// Disables every control.
+    fn disable(&self) {
         for c in self.controls.borrow().iter() {
             flag(c, "disabled", true);
         }
-        (self.send)(Dropdown::selection_payload(&chosen));
     }
 }
 
@@ -64,12 +71,12 @@ pub fn view(dropdown: &Dropdown, ctx: &RenderCtx, active: bool, scope: &mut Scop
     }
     let button_text = dropdown
         .button_text
-        .clone()
-        .unwrap_or_else(|| ctx.tr(Key::Select).to_string());
+        .as_deref()
+        .unwrap_or(ctx.tr(Key::Select));
     let placeholder = dropdown
         .placeholder_text
-        .clone()
-        .unwrap_or_else(|| ctx.tr(Key::ChooseOption).to_string());
+        .as_deref()
+        .unwrap_or(ctx.tr(Key::ChooseOption));
     let chooser = Rc::new(Chooser {
         options: dropdown.options.clone(),
         send: ctx.send_payload.clone(),
@@ -77,14 +84,12 @@ pub fn view(dropdown: &Dropdown, ctx: &RenderCtx, active: bool, scope: &mut Scop
         controls: RefCell::new(Vec::new()),
     });
     let control = if dropdown.allow_multiple {
-        multiple(dropdown, &chooser, &placeholder, &button_text, scope)
+        multiple(dropdown, &chooser, placeholder, button_text, scope)
     } else {
-        single(dropdown, &chooser, &placeholder, scope)
+        single(dropdown, &chooser, placeholder, scope)
     };
     if !active {
-        for c in chooser.controls.borrow().iter() {
-            flag(c, "disabled", true);
-        }
+        chooser.disable();
     }
     root.child(E(control)).0
 }
@@ -178,13 +183,12 @@ fn multiple(
         &submit.0,
         "click",
         Box::new(move |_| {
-            let indices: Vec<usize> = b
-                .borrow()
-                .iter()
-                .enumerate()
-                .filter(|(_, x)| x.checked())
-                .map(|(i, _)| i)
-                .collect();
+            let mut indices = Vec::new();
+            for (i, x) in b.borrow().iter().enumerate() {
+                if x.checked() {
+                    indices.push(i);
+                }
+            }
             c.choose(&indices);
         }),
     );

@@ -27,18 +27,20 @@ fn coordinates(l: &Location) -> (String, String) {
 /// A location message: the title (else the address, else the coordinates) and, under a title, the
 /// address.
 pub fn render(location: &Location, ctx: &RenderCtx) -> Element {
-    let heading = location
-        .title
-        .clone()
-        .or_else(|| location.address.clone())
-        .unwrap_or_else(|| {
+    let coords;
+    let heading: &str = match (&location.title, &location.address) {
+        (Some(title), _) => title,
+        (None, Some(address)) => address,
+        (None, None) => {
             let (lat, lon) = coordinates(location);
-            format!("{lat}, {lon}")
-        });
+            coords = format!("{lat}, {lon}");
+            &coords
+        }
+    };
     let link = new_tab_link("bpw-location", &map_url(location))
         .testid("bpw-location-link")
-        .attr("title", &ctx.trf(Key::OpenMap, &[("name", &heading)]))
-        .child(E::new("span").class("bpw-location-title").text(&heading));
+        .attr("title", &ctx.trf(Key::OpenMap, &[("name", heading)]))
+        .child(E::new("span").class("bpw-location-title").text(heading));
     match (&location.title, &location.address) {
         (Some(_), Some(address)) => {
             link.child(E::new("span").class("bpw-location-address").text(address))

@@ -27,16 +27,13 @@ pub fn render(media: &Media, ctx: &RenderCtx, kind: Kind) -> Element {
         Kind::Audio => ("bpw-audio", "audio", Key::Audio),
         Kind::Video => ("bpw-video", "video", Key::Video),
     };
-    let label = media
-        .title
-        .clone()
-        .unwrap_or_else(|| ctx.tr(fallback).to_string());
+    let label = media.title.as_deref().unwrap_or(ctx.tr(fallback));
     let player = E::new(tag)
         .flag("controls", true)
         .attr("preload", "metadata")
         .attr("src", &src)
         .testid(class)
-        .attr("aria-label", &label);
+        .attr("aria-label", label);
     let figure = E::new("figure").class(class).child(player);
     match &media.title {
         Some(t) => figure.child(E::new("figcaption").text(t)).0,
