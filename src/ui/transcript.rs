@@ -349,6 +349,35 @@ fn avatar(url: Option<String>, name: &str) -> E {
     }
 }
 
+/// The `article` element of a transcript row (a message or a pending send): its classes, sender,
+/// id, delivery state for a pending send, and its place among `setsize` rows.
+fn article(
+    class: &str,
+    from: &str,
+    id: &str,
+    delivery: Option<&str>,
+    posinset: usize,
+    setsize: usize,
+) -> E {
+    let el = E::new("div")
+        .class(class)
+        .testid("message")
+        .attr("data-from", from)
+        .attr("data-message-id", id);
+    if let Some(d) = delivery {
+        dom::set(&el.0, "data-delivery", d);
+    }
+    el.attr("role", "article")
+        .attr("aria-posinset", &posinset.to_string())
+        .attr("aria-setsize", &setsize.to_string())
+        .attr("tabindex", "-1")
+}
+
+/// The body of a transcript row, whose text direction follows its content.
+fn row_body() -> E {
+    E::new("div").class("bpw-row-body").attr("dir", "auto")
+}
+
 /// One transcript message: the group's avatar and name on its first row, then the rendered message. An
 /// `article` with its position in the transcript, so assistive technology knows where it is even though
 /// only a window of the transcript is rendered.
@@ -377,15 +406,7 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
     if is_bot || env.show_user_avatar {
         class.push_str(" bpw-with-avatar");
     }
-    let el = E::new("div")
-        .class(&class)
-        .testid("message")
-        .attr("data-from", from)
-        .attr("data-message-id", &message.id)
-        .attr("role", "article")
-        .attr("aria-posinset", &(index + 1).to_string())
-        .attr("aria-setsize", &setsize.to_string())
-        .attr("tabindex", "-1");
+    let el = article(&class, from, &message.id, None, index + 1, setsize);
     let name = if is_bot { env.title.as_str() } else { env.you };
     if first_of_group && (is_bot || env.show_user_avatar) {
         let url = if is_bot {
@@ -399,7 +420,7 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
         };
         let _ = el.0.append_child(&avatar(url, name).0);
     }
-    let body = E::new("div").class("bpw-row-body").attr("dir", "auto");
+    let body = row_body();
     if first_of_group && env.show_name {
         let _ = body
             .0
@@ -454,28 +475,23 @@ fn build_pending(cx: &Cx, model: PendingModel, setsize: usize) -> PendingView {
             );
         let _ = delivery.0.append_child(&retry.0);
     }
-    let el = E::new("div")
-        .class("bpw-row bpw-row-user bpw-pending")
-        .testid("message")
-        .attr("data-from", "user")
-        .attr("data-message-id", &model.client_id)
-        .attr("data-delivery", state)
-        .attr("role", "article")
-        .attr("aria-posinset", &model.posinset.to_string())
-        .attr("aria-setsize", &setsize.to_string())
-        .attr("tabindex", "-1")
-        .child(
+    let el = article(
+        "bpw-row bpw-row-user bpw-pending",
+        "user",
+        &model.client_id,
+        Some(state),
+        model.posinset,
+        setsize,
+    )
+    .child(
+        row_body().child(
             E::new("div")
-                .class("bpw-row-body")
-                .attr("dir", "auto")
-                .child(
-                    E::new("div")
-                        .class("bpw-message bpw-from-user bpw-bubble")
-                        .child(E::new("p").class("bpw-text").text(&model.text)),
-                ),
-        )
-        .child(delivery)
-        .0;
+                .class("bpw-message bpw-from-user bpw-bubble")
+                .child(E::new("p").class("bpw-text").text(&model.text)),
+        ),
+    )
+    .child(delivery)
+    .0;
     PendingView {
         model,
         el,
