@@ -316,13 +316,13 @@ impl LiveRegion {
 
     fn update(&mut self, cx: &Cx) {
         let s = cx.state;
-        let texts: Vec<String> = self
+        for m in self
             .announcer
             .update(s.conversation_id.as_deref(), &s.messages)
-            .into_iter()
-            .filter_map(|m| rows::announcement(cx.lang, &s.bot_name, m))
-            .collect();
-        for text in texts {
+        {
+            let Some(text) = rows::announcement(cx.lang, &s.bot_name, m) else {
+                continue;
+            };
             // a text node in a paragraph, never markup
             let _ = self.el.append_child(&E::new("p").text(&text).0);
             while self.el.child_element_count() > LIVE_KEEP {
