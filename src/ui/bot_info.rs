@@ -127,22 +127,25 @@ pub fn info_links(details: &Value, bot_host: &str) -> Vec<InfoLink> {
         (LinkKind::Terms, "termsConditions"),
         (LinkKind::Privacy, "privacyPolicy"),
     ];
-    entries
-        .into_iter()
-        .filter_map(|(kind, key)| {
-            let raw = text_at(details, key)?;
-            let href = match kind {
-                LinkKind::Phone => phone_href(raw),
-                LinkKind::Email => email_href(raw),
-                _ => web_href(raw, bot_host),
-            }?;
-            Some(InfoLink {
+    let mut links = Vec::new();
+    for (kind, key) in entries {
+        let Some(raw) = text_at(details, key) else {
+            continue;
+        };
+        let href = match kind {
+            LinkKind::Phone => phone_href(raw),
+            LinkKind::Email => email_href(raw),
+            _ => web_href(raw, bot_host),
+        };
+        if let Some(href) = href {
+            links.push(InfoLink {
                 kind,
                 text: raw.to_string(),
                 href,
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    links
 }
 
 /// The language choices of the bot-info page: botInfo `languages` (trimmed, de-duplicated, in order) with
