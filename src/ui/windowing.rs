@@ -268,10 +268,13 @@ impl Windowing {
         else {
             return Vec::new();
         };
-        (0..list.length())
-            .filter_map(|i| list.item(i))
-            .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
-            .collect()
+        let mut rows = Vec::new();
+        for i in 0..list.length() {
+            if let Some(row) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) {
+                rows.push(row);
+            }
+        }
+        rows
     }
 
     /// The viewport in model coordinates, and where model `y = 0` is in the log's scroll coordinates.
