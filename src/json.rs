@@ -421,6 +421,14 @@ impl Map {
         }
     }
 
+    /// Sets `key` like [`Map::insert`], dropping the old value: what `json!` objects expand to, so
+    /// each member costs one call rather than an inlined key allocation.
+    #[doc(hidden)]
+    #[inline(never)]
+    pub fn put(&mut self, key: &str, value: Value) {
+        self.insert(key.to_string(), value);
+    }
+
     /// Removes `key`, keeping the order of the others.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         let i = self.position(key)?;
@@ -1319,22 +1327,19 @@ macro_rules! json {
     // values are recognised before the general expression case.
     (@object $map:ident) => {};
     (@object $map:ident $key:literal : null $(, $($rest:tt)*)?) => {
-        $map.insert(::std::string::String::from($key), $crate::json::Value::Null);
+        $map.put($key, $crate::json::Value::Null);
         $crate::json!(@object $map $($($rest)*)?);
     };
     (@object $map:ident $key:literal : [$($array:tt)*] $(, $($rest:tt)*)?) => {
-        $map.insert(::std::string::String::from($key), $crate::json!([$($array)*]));
+        $map.put($key, $crate::json!([$($array)*]));
         $crate::json!(@object $map $($($rest)*)?);
     };
     (@object $map:ident $key:literal : {$($object:tt)*} $(, $($rest:tt)*)?) => {
-        $map.insert(::std::string::String::from($key), $crate::json!({$($object)*}));
+        $map.put($key, $crate::json!({$($object)*}));
         $crate::json!(@object $map $($($rest)*)?);
     };
     (@object $map:ident $key:literal : $value:expr $(, $($rest:tt)*)?) => {
-        $map.insert(
-            ::std::string::String::from($key),
-            $crate::json::ToValue::to_value(&$value),
-        );
+        $map.put($key, $crate::json::ToValue::to_value(&$value));
         $crate::json!(@object $map $($($rest)*)?);
     };
     // Array elements, accumulated as expressions until the input is used up.
