@@ -253,20 +253,20 @@ impl Page {
         let img =
             |class: &str, src: &str| E::new("img").class(class).attr("alt", "").attr("src", src);
         if let Some(src) = &m.cover {
-            let _ = self.el.append_child(&img("bpw-bot-info-cover", src).0);
+            dom::append(&self.el, &img("bpw-bot-info-cover", src).0);
         }
         let mut head = E::new("div").class("bpw-bot-info-head");
         if let Some(src) = &m.avatar {
             head = head.child(img("bpw-bot-info-avatar", src));
         }
         head = head.child(E::new("h3").class("bpw-bot-info-name").text(&m.title));
-        let _ = self.el.append_child(&head.0);
+        dom::append(&self.el, &head.0);
         if !m.description.trim().is_empty() {
             let p = E::new("p")
                 .class("bpw-bot-info-description")
                 .attr("dir", "auto")
                 .text(&m.description);
-            let _ = self.el.append_child(&p.0);
+            dom::append(&self.el, &p.0);
         }
         let list = E::new("ul").class("bpw-bot-info-links");
         for link in &m.links {
@@ -284,9 +284,9 @@ impl Page {
             let li = E::new("li")
                 .child(E::new("span").class("bpw-bot-info-label").text(&label))
                 .child(a);
-            let _ = list.0.append_child(&li.0);
+            dom::append(&list.0, &li.0);
         }
-        let _ = self.el.append_child(&list.0);
+        dom::append(&self.el, &list.0);
         if m.languages.len() > 1 {
             let select = E::new("select").testid("language-select");
             for (l, selected) in &m.languages {
@@ -294,7 +294,7 @@ impl Page {
                     .attr("value", l)
                     .flag("selected", *selected)
                     .text(l);
-                let _ = select.0.append_child(&o.0);
+                dom::append(&select.0, &o.0);
             }
             let (chat, el) = (cx.chat.clone(), select.0.clone());
             scope_listen_change(&mut self.scope, &select.0, move || {
@@ -306,7 +306,7 @@ impl Page {
                 .class("bpw-bot-info-language")
                 .child(E::new("span").text(m.language_label))
                 .child(select);
-            let _ = self.el.append_child(&label.0);
+            dom::append(&self.el, &label.0);
         }
         let chat = cx.chat.clone();
         let start = E::new("button")
@@ -323,7 +323,7 @@ impl Page {
                 "click",
                 Box::new(move |_| chat.run(Command::ToggleBotInfo)),
             );
-        let _ = self.el.append_child(&start.0);
+        dom::append(&self.el, &start.0);
         self.model = Some(model);
     }
 }

@@ -179,7 +179,7 @@ impl Ui {
     /// launcher exists before this returns.
     pub fn mount(session: Rc<Session>, parent: &Node) -> Ui {
         let el = E::new("div").0;
-        let _ = parent.append_child(&el);
+        dom::append(parent, &el);
         let inner = Rc::new_cyclic(|me: &Weak<Inner>| Inner {
             me: me.clone(),
             chat: Chat {
@@ -425,7 +425,7 @@ impl Launcher {
                 Box::new(move |_| chat.run(Command::Toggle)),
             )
             .0;
-        let _ = parent.append_child(&button);
+        dom::append(parent, &button);
         *cx.chat.launcher.borrow_mut() = Some(button.clone());
         let mut launcher = Launcher {
             button,

@@ -284,7 +284,7 @@ impl Slot {
             .0;
         for r in &found {
             let view = render_entry(cx, self.location, r, &mut self.scope);
-            let _ = wrapper.append_child(&view);
+            dom::append(&wrapper, &view);
         }
         Some(wrapper)
     }

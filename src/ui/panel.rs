@@ -85,7 +85,7 @@ impl Panel {
                     .class("bpw-powered")
                     .text(cx.t(Key::PoweredBy))
                     .0;
-                let _ = self.section.append_child(&p);
+                dom::append(&self.section, &p);
                 self.powered = Some(p);
             }
             (Some(p), true) => dom::set_text(p, cx.t(Key::PoweredBy)),
@@ -131,7 +131,7 @@ struct Header {
 impl Header {
     fn new(section: &Element, cx: &Cx) -> Header {
         let el = E::new("header").class("bpw-header").0;
-        let _ = section.append_child(&el);
+        dom::append(section, &el);
         let mut h = Header {
             el,
             model: None,
@@ -177,7 +177,7 @@ impl Header {
                 .class("bpw-avatar")
                 .attr("alt", "")
                 .attr("src", src);
-            let _ = self.el.append_child(&img.0);
+            dom::append(&self.el, &img.0);
         }
         let mut title = E::new("div")
             .class("bpw-title")
@@ -185,10 +185,10 @@ impl Header {
         if !m.description.is_empty() {
             title = title.child(E::new("p").class("bpw-description").text(&m.description));
         }
-        let _ = self.el.append_child(&title.0);
+        dom::append(&self.el, &title.0);
         let actions = E::new("div").class("bpw-actions");
         let toggle = bot_info::toggle(cx, &mut self.scope);
-        let _ = actions.0.append_child(&toggle);
+        dom::append(&actions.0, &toggle);
         self.bot_info = Some(toggle);
         let mut button = |show: bool, testid: &str, label: &str, cmd: Command| {
             if !show {
@@ -205,7 +205,7 @@ impl Header {
                     "click",
                     Box::new(move |_| chat.run(cmd.clone())),
                 );
-            let _ = actions.0.append_child(&b.0);
+            dom::append(&actions.0, &b.0);
             Some(b.0)
         };
         self.conversations = button(
@@ -240,9 +240,9 @@ impl Header {
                     "click",
                     Box::new(move |_| chat.close_from_panel()),
                 );
-            let _ = actions.0.append_child(&close.0);
+            dom::append(&actions.0, &close.0);
         }
-        let _ = self.el.append_child(&actions.0);
+        dom::append(&self.el, &actions.0);
     }
 }
 
@@ -259,7 +259,7 @@ impl Banner {
             .attr("role", "status")
             .attr("aria-live", "polite")
             .0;
-        let _ = section.append_child(&el);
+        dom::append(section, &el);
         let mut b = Banner { el, inner: None };
         b.update(cx);
         b
@@ -274,7 +274,7 @@ impl Banner {
                     .testid("connection-banner")
                     .text(&text)
                     .0;
-                let _ = self.el.append_child(&inner);
+                dom::append(&self.el, &inner);
                 self.inner = Some(inner);
             }
             (None, Some(inner)) => {
@@ -305,7 +305,7 @@ impl LiveRegion {
             .attr("aria-atomic", "false")
             .attr("aria-relevant", "additions")
             .0;
-        let _ = section.append_child(&el);
+        dom::append(section, &el);
         let mut l = LiveRegion {
             el,
             announcer: Announcer::default(),
@@ -324,7 +324,7 @@ impl LiveRegion {
                 continue;
             };
             // a text node in a paragraph, never markup
-            let _ = self.el.append_child(&E::new("p").text(&text).0);
+            dom::append(&self.el, &E::new("p").text(&text).0);
             while self.el.child_element_count() > LIVE_KEEP {
                 if let Some(first) = self.el.first_element_child() {
                     first.remove();
@@ -379,7 +379,7 @@ struct Body {
 impl Body {
     fn new(section: &Element, cx: &Cx, request: Rc<dyn Fn()>) -> Body {
         let end = E::new("span").class("bpw-body-end").attr("hidden", "").0;
-        let _ = section.append_child(&end);
+        dom::append(section, &end);
         let mode = Mode::of(cx);
         let page = Self::page(section, &end, mode, cx, &request);
         Body {
@@ -523,10 +523,10 @@ impl ConversationList {
                     "click",
                     Box::new(move |_| chat.run(Command::LoadConversation(id.clone()))),
                 );
-            let _ = list.0.append_child(&E::new("li").child(button).0);
+            dom::append(&list.0, &E::new("li").child(button).0);
         }
-        let _ = self.nav.append_child(&new.0);
-        let _ = self.nav.append_child(&list.0);
+        dom::append(&self.nav, &new.0);
+        dom::append(&self.nav, &list.0);
         self.model = Some(model);
     }
 }

@@ -309,7 +309,7 @@ impl Transcript {
                     .child(dot())
                     .child(dot())
                     .0;
-                let _ = self.log.append_child(&el);
+                dom::append(&self.log, &el);
                 self.typing = Some(el);
                 true
             }
@@ -418,13 +418,11 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
         } else {
             None
         };
-        let _ = el.0.append_child(&avatar(url, name).0);
+        dom::append(&el.0, &avatar(url, name).0);
     }
     let body = row_body();
     if first_of_group && env.show_name {
-        let _ = body
-            .0
-            .append_child(&E::new("span").class("bpw-row-name").text(name).0);
+        dom::append(&body.0, &E::new("span").class("bpw-row-name").text(name).0);
     }
     let mut scope = Scope::new();
     let mut ctx = RenderCtx::new(
@@ -439,9 +437,9 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
     ctx.show_timestamp = env.show_timestamp;
     ctx.keyboard_in_composer = true;
     if let Some(m) = views::render_message(&message, &ctx, &mut scope) {
-        let _ = body.0.append_child(&m);
+        dom::append(&body.0, &m);
     }
-    let _ = el.0.append_child(&body.0);
+    dom::append(&el.0, &body.0);
     RowView {
         key,
         el: el.0,
@@ -473,7 +471,7 @@ fn build_pending(cx: &Cx, model: PendingModel, setsize: usize) -> PendingView {
                 "click",
                 Box::new(move |_| chat.run(Command::Retry(id.clone()))),
             );
-        let _ = delivery.0.append_child(&retry.0);
+        dom::append(&delivery.0, &retry.0);
     }
     let el = article(
         "bpw-row bpw-row-user bpw-pending",
