@@ -190,7 +190,8 @@ impl Header {
         let toggle = bot_info::toggle(cx, &mut self.scope);
         dom::append(&actions.0, &toggle);
         self.bot_info = Some(toggle);
-        let mut button = |show: bool, testid: &str, label: &str, cmd: Command| {
+        // the command comes from a function: a `Command` the click closure would have to clone
+        let mut button = |show: bool, testid: &str, label: &str, cmd: fn() -> Command| {
             if !show {
                 return None;
             }
@@ -200,11 +201,7 @@ impl Header {
                 .class("bpw-header-btn")
                 .testid(testid)
                 .text(label)
-                .on(
-                    &mut self.scope,
-                    "click",
-                    Box::new(move |_| chat.run(cmd.clone())),
-                );
+                .on(&mut self.scope, "click", Box::new(move |_| chat.run(cmd())));
             dom::append(&actions.0, &b.0);
             Some(b.0)
         };
@@ -212,21 +209,15 @@ impl Header {
             m.conversations,
             "conversations",
             cx.t(Key::Conversations),
-            Command::ToggleConversations,
+            || Command::ToggleConversations,
         );
-        button(m.reset, "reset", cx.t(Key::Reset), Command::Reset);
-        button(
-            m.download,
-            "download",
-            cx.t(Key::Download),
-            Command::Download,
-        );
-        button(
-            m.delete,
-            "delete-history",
-            cx.t(Key::Delete),
-            Command::DeleteHistory,
-        );
+        button(m.reset, "reset", cx.t(Key::Reset), || Command::Reset);
+        button(m.download, "download", cx.t(Key::Download), || {
+            Command::Download
+        });
+        button(m.delete, "delete-history", cx.t(Key::Delete), || {
+            Command::DeleteHistory
+        });
         if m.close {
             let chat = cx.chat.clone();
             let close = E::new("button")
