@@ -251,11 +251,9 @@ impl Transcript {
 
     fn sync_pending(&mut self, cx: &Cx, total_changed: bool) -> bool {
         let s = cx.state;
-        let models: Vec<PendingModel> = s
-            .pending
-            .iter()
-            .enumerate()
-            .map(|(k, p)| PendingModel {
+        let mut models: Vec<PendingModel> = Vec::with_capacity(s.pending.len());
+        for p in &s.pending {
+            models.push(PendingModel {
                 client_id: p.client_id.clone(),
                 text: p
                     .payload
@@ -264,10 +262,10 @@ impl Transcript {
                     .unwrap_or_default()
                     .to_string(),
                 delivery: p.delivery,
-                posinset: s.messages.len() + k + 1,
+                posinset: s.messages.len() + models.len() + 1,
                 lang: cx.lang,
-            })
-            .collect();
+            });
+        }
         let same = self.pending.len() == models.len()
             && self.pending.iter().zip(&models).all(|(v, m)| v.model == *m);
         if same {
