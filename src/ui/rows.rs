@@ -62,20 +62,18 @@ pub fn rows_in(messages: &[Message], range: std::ops::Range<usize>) -> Vec<Row> 
     while last_group_start > start && sender(&messages[last_group_start - 1]) == last_sender {
         last_group_start -= 1;
     }
-    messages[start..end]
-        .iter()
-        .enumerate()
-        .map(|(k, m)| {
-            let i = start + k;
-            Row {
-                message: m.clone(),
-                index: i,
-                first_of_group: i == 0 || sender(&messages[i - 1]) != sender(m),
-                last_of_group: i + 1 == n || sender(&messages[i + 1]) != sender(m),
-                last_group: i >= last_group_start,
-            }
-        })
-        .collect()
+    let mut rows = Vec::with_capacity(end - start);
+    for i in start..end {
+        let m = &messages[i];
+        rows.push(Row {
+            message: m.clone(),
+            index: i,
+            first_of_group: i == 0 || sender(&messages[i - 1]) != sender(m),
+            last_of_group: i + 1 == n || sender(&messages[i + 1]) != sender(m),
+            last_group: i >= last_group_start,
+        });
+    }
+    rows
 }
 
 /// The quick replies of the last message, keyed by its id (shown above the composer).
@@ -190,11 +188,13 @@ impl Announcer {
             }
             return Vec::new();
         }
-        messages[from..]
-            .iter()
-            .filter(|m| self.seen.insert(&m.id, ()))
-            .filter(|m| m.is_bot())
-            .collect()
+        let mut fresh = Vec::new();
+        for m in &messages[from..] {
+            if self.seen.insert(&m.id, ()) && m.is_bot() {
+                fresh.push(m);
+            }
+        }
+        fresh
     }
 }
 
