@@ -457,11 +457,9 @@ impl ConversationList {
     }
 
     fn update(&mut self, cx: &Cx) {
-        let entries: Vec<Entry> = cx
-            .state
-            .conversations
-            .iter()
-            .map(|c| Entry {
+        let mut entries: Vec<Entry> = Vec::with_capacity(cx.state.conversations.len());
+        for c in &cx.state.conversations {
+            entries.push(Entry {
                 id: c.id.clone(),
                 preview: c
                     .last_message
@@ -469,8 +467,8 @@ impl ConversationList {
                     .and_then(|m| m.pointer("/payload/text").and_then(|t| t.as_str()))
                     .map(str::to_string),
                 when: c.created_on.get(..16).unwrap_or("").replace('T', " "),
-            })
-            .collect();
+            });
+        }
         let model = (cx.lang, entries, cx.state.conversation_id.clone());
         if self.model.as_ref() == Some(&model) {
             return;
