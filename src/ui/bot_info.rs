@@ -162,10 +162,12 @@ pub fn language_options(languages: &[String], current: &str) -> Vec<(String, boo
     let base = current.split(['-', '_']).next().unwrap_or("");
     let exact = seen.iter().position(|l| l.eq_ignore_ascii_case(current));
     let chosen = exact.or_else(|| seen.iter().position(|l| l.eq_ignore_ascii_case(base)));
-    seen.into_iter()
-        .enumerate()
-        .map(|(i, l)| (l, Some(i) == chosen))
-        .collect()
+    let mut options = Vec::with_capacity(seen.len());
+    for l in seen {
+        let selected = Some(options.len()) == chosen;
+        options.push((l, selected));
+    }
+    options
 }
 
 /// An image of botInfo `details` (`avatarUrl`, `coverPictureUrl`) through the allowlist.
