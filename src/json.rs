@@ -655,7 +655,11 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 
 impl<T: Into<Value>> From<Vec<T>> for Value {
     fn from(items: Vec<T>) -> Value {
-        Value::Array(items.into_iter().map(Into::into).collect())
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(item.into());
+        }
+        Value::Array(out)
     }
 }
 
@@ -723,7 +727,12 @@ impl<T: ToValue> ToValue for Option<T> {
 
 impl<T: ToValue> ToValue for [T] {
     fn to_value(&self) -> Value {
-        Value::Array(self.iter().map(ToValue::to_value).collect())
+        // a plain loop: a map/collect chain costs an iterator adapter per element type
+        let mut out = Vec::with_capacity(self.len());
+        for item in self {
+            out.push(item.to_value());
+        }
+        Value::Array(out)
     }
 }
 
