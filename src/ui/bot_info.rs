@@ -101,10 +101,12 @@ fn phone_href(raw: &str) -> Option<String> {
     if !ok {
         return None;
     }
-    let digits: String = raw
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '+')
-        .collect();
+    let mut digits = String::new();
+    for c in raw.chars() {
+        if c.is_ascii_digit() || c == '+' {
+            digits.push(c);
+        }
+    }
     safe_url(&format!("tel:{digits}"), "")
 }
 
