@@ -305,15 +305,18 @@ impl Windowing {
             return None;
         }
         let edge = self.log.get_bounding_client_rect().top() + f64::from(self.log.client_top());
-        self.rendered().iter().find_map(|row| {
+        for row in self.rendered() {
             let rect = row.get_bounding_client_rect();
-            (rect.bottom() > edge + 1.0).then(|| {
-                keys::row_index(row).map(|index| Anchor {
-                    index,
-                    top: rect.top(),
-                })
-            })?
-        })
+            if rect.bottom() > edge + 1.0 {
+                if let Some(index) = keys::row_index(&row) {
+                    return Some(Anchor {
+                        index,
+                        top: rect.top(),
+                    });
+                }
+            }
+        }
+        None
     }
 
     /// Records the height (and, once, the element count) of every rendered row.
