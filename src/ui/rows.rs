@@ -35,6 +35,15 @@ impl Row {
             self.last_group,
         )
     }
+
+    /// Whether [`Row::key`] would equal `key` (without copying the id).
+    pub fn has_key(&self, key: &(String, usize, bool, bool, bool)) -> bool {
+        key.0 == self.message.id
+            && key.1 == self.index
+            && key.2 == self.first_of_group
+            && key.3 == self.last_of_group
+            && key.4 == self.last_group
+    }
 }
 
 /// Who sent a message, for grouping: the bot (`None`) or a user id.
@@ -388,5 +397,18 @@ mod tests {
         assert_eq!(announcement(Lang::En, "B", &typing), None);
         let weird = msg("w", None, json!({"type": "nope"}));
         assert_eq!(summary(Lang::De, &weird), "Nicht unterstützte Nachricht");
+    }
+
+    #[test]
+    fn has_key_matches_key() {
+        let ms = [text("a", None), text("b", None), text("c", Some("u"))];
+        let rows = rows_in(&ms, 0..3);
+        for r in &rows {
+            assert!(r.has_key(&r.key()));
+        }
+        let mut k = rows[1].key();
+        k.3 = !k.3;
+        assert!(!rows[1].has_key(&k));
+        assert!(!rows[0].has_key(&rows[1].key()));
     }
 }

@@ -219,7 +219,11 @@ impl Transcript {
     /// Brings the rendered rows to `wanted`, reusing rows whose key holds; true when anything changed.
     fn sync_rows(&mut self, cx: &Cx, env: &RowEnv, wanted: Vec<Row>) -> bool {
         let same = self.rows.len() == wanted.len()
-            && self.rows.iter().zip(&wanted).all(|(r, w)| r.key == w.key());
+            && self
+                .rows
+                .iter()
+                .zip(&wanted)
+                .all(|(r, w)| w.has_key(&r.key));
         if same {
             return false;
         }
@@ -227,8 +231,7 @@ impl Transcript {
         let mut old: Vec<RowView> = std::mem::take(&mut self.rows);
         let mut next = Vec::with_capacity(wanted.len());
         for row in wanted {
-            let key = row.key();
-            let view = match old.iter().position(|v| v.key == key) {
+            let view = match old.iter().position(|v| row.has_key(&v.key)) {
                 Some(i) => old.swap_remove(i),
                 None => build_row(cx, env, row, self.total.get()),
             };
