@@ -90,20 +90,20 @@ impl E {
 
     /// Appends a text node.
     pub fn text(self, text: &str) -> E {
-        let _ = self.0.append_child(&text_node(text));
+        append(&self.0, &text_node(text));
         self
     }
 
     /// Appends a child element.
     pub fn child(self, child: E) -> E {
-        let _ = self.0.append_child(&child.0);
+        append(&self.0, &child.0);
         self
     }
 
     /// Appends a child node, if any.
     pub fn node(self, child: Option<&Node>) -> E {
         if let Some(c) = child {
-            let _ = self.0.append_child(c);
+            append(&self.0, c);
         }
         self
     }
@@ -153,6 +153,12 @@ pub fn set_text(el: &Element, text: &str) {
 /// Removes every child.
 pub fn clear(el: &Element) {
     el.set_text_content(None);
+}
+
+/// Appends `child` to `parent`.
+#[inline(never)]
+pub fn append(parent: &Node, child: &Node) {
+    let _ = parent.append_child(child);
 }
 
 /// Inserts `child` into `parent` before `before` (at the end without one).

@@ -421,6 +421,14 @@ impl Map {
         }
     }
 
+    /// Sets `key` like [`Map::insert`], dropping the old value: what `json!` objects expand to, so
+    /// each member costs one call rather than an inlined key allocation.
+    #[doc(hidden)]
+    #[inline(never)]
+    pub fn put(&mut self, key: &str, value: Value) {
+        self.insert(key.to_string(), value);
+    }
+
     /// Removes `key`, keeping the order of the others.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         let i = self.position(key)?;
@@ -647,7 +655,11 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 
 impl<T: Into<Value>> From<Vec<T>> for Value {
     fn from(items: Vec<T>) -> Value {
-        Value::Array(items.into_iter().map(Into::into).collect())
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(item.into());
+        }
+        Value::Array(out)
     }
 }
 
@@ -715,7 +727,12 @@ impl<T: ToValue> ToValue for Option<T> {
 
 impl<T: ToValue> ToValue for [T] {
     fn to_value(&self) -> Value {
-        Value::Array(self.iter().map(ToValue::to_value).collect())
+        // a plain loop: a map/collect chain costs an iterator adapter per element type
+        let mut out = Vec::with_capacity(self.len());
+        for item in self {
+            out.push(item.to_value());
+        }
+        Value::Array(out)
     }
 }
 
@@ -1319,22 +1336,19 @@ macro_rules! json {
     // values are recognised before the general expression case.
     (@object $map:ident) => {};
     (@object $map:ident $key:literal : null $(, $($rest:tt)*)?) => {
-        $map.insert(::std::string::String::from($key), $crate::json::Value::Null);
+        $map.put($key, $crate::json::Value::Null);
         $crate::json!(@object $map $($($rest)*)?);
     };
     (@object $map:ident $key:literal : [$($array:tt)*] $(, $($rest:tt)*)?) => {
-        $map.insert(::std::string::String::from($key), $crate::json!([$($array)*]));
+        $map.put($key, $crate::json!([$($array)*]));
         $crate::json!(@object $map $($($rest)*)?);
     };
     (@object $map:ident $key:literal : {$($object:tt)*} $(, $($rest:tt)*)?) => {
-        $map.insert(::std::string::String::from($key), $crate::json!({$($object)*}));
+        $map.put($key, $crate::json!({$($object)*}));
         $crate::json!(@object $map $($($rest)*)?);
     };
     (@object $map:ident $key:literal : $value:expr $(, $($rest:tt)*)?) => {
-        $map.insert(
-            ::std::string::String::from($key),
-            $crate::json::ToValue::to_value(&$value),
-        );
+        $map.put($key, $crate::json::ToValue::to_value(&$value));
         $crate::json!(@object $map $($($rest)*)?);
     };
     // Array elements, accumulated as expressions until the input is used up.

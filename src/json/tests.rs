@@ -465,3 +465,17 @@ fn typed_reads() {
         "invalid type: number `2.5`, expected x"
     );
 }
+
+#[test]
+fn put_sets_like_insert() {
+    let mut m = Map::new();
+    m.put("a", Value::from(1));
+    m.put("b", Value::from(2));
+    m.put("a", Value::from(3));
+    assert_eq!(Value::Object(m), json!({"a": 3, "b": 2}));
+    // a repeated member in a literal keeps its first position and its last value, as before
+    assert_eq!(
+        json!({"x": 1, "y": null, "x": [2]}),
+        json!({"x": [2], "y": null})
+    );
+}

@@ -9,20 +9,32 @@
 //! tested natively.
 
 /// A map from `String` ids to `V`: insert, get, get-or-insert; no removal.
+///
+/// The hashing and probing work on the keys alone ([`Keys`]), compiled once whatever `V` is; the
+/// values sit in a plain vector in insertion order, at the index their key got.
 #[derive(Debug, Clone)]
 pub struct IdMap<V> {
-    /// Open-addressed slots; the length is zero or a power of two, at least twice `len`.
-    slots: Vec<Option<(String, V)>>,
-    len: usize,
+    keys: Keys,
+    values: Vec<V>,
 }
 
 impl<V> Default for IdMap<V> {
     fn default() -> Self {
         IdMap {
-            slots: Vec::new(),
-            len: 0,
+            keys: Keys::default(),
+            values: Vec::new(),
         }
     }
+}
+
+/// The keys of an [`IdMap`] and their hash table.
+#[derive(Debug, Clone, Default)]
+struct Keys {
+    /// Open-addressed slots: 0 is empty, `n` stands for `ids[n - 1]`; the length is zero or a power
+    /// of two, at least twice the number of ids.
+    slots: Vec<usize>,
+    /// The ids, in insertion order.
+    ids: Vec<String>,
 }
 
 /// FNV-1a, 32 bits.
@@ -34,70 +46,80 @@ fn hash(key: &str) -> usize {
     h as usize
 }
 
-impl<V> IdMap<V> {
-    /// How many ids are in the map.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether the map is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The slot holding `key` (`Ok`), or the empty slot where it would go (`Err`). The table must
-    /// have at least one empty slot.
+impl Keys {
+    /// The index of `key` (`Ok`), or the empty slot where it would go (`Err`). The table must have
+    /// at least one empty slot.
     fn probe(&self, key: &str) -> Result<usize, usize> {
         let mask = self.slots.len() - 1;
         let mut i = hash(key) & mask;
         loop {
-            match &self.slots[i] {
-                None => return Err(i),
-                Some((k, _)) if k == key => return Ok(i),
-                Some(_) => i = (i + 1) & mask,
+            match self.slots[i] {
+                0 => return Err(i),
+                n if self.ids[n - 1] == key => return Ok(n - 1),
+                _ => i = (i + 1) & mask,
             }
         }
+    }
+
+    /// The index of `key`, if it is there.
+    fn find(&self, key: &str) -> Option<usize> {
+        if self.ids.is_empty() {
+            return None;
+        }
+        self.probe(key).ok()
+    }
+
+    /// Doubles the table (16 slots at first) and re-places every id.
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(16);
+        self.slots = vec![0; size];
+        for n in 0..self.ids.len() {
+            if let Err(i) = self.probe(&self.ids[n]) {
+                self.slots[i] = n + 1;
+            }
+        }
+    }
+
+    /// The index of `key`, added if missing; `true` when it was added (its index is then the
+    /// previous number of ids).
+    fn add(&mut self, key: &str) -> (usize, bool) {
+        if (self.ids.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        match self.probe(key) {
+            Ok(n) => (n, false),
+            Err(i) => {
+                self.ids.push(key.to_string());
+                self.slots[i] = self.ids.len();
+                (self.ids.len() - 1, true)
+            }
+        }
+    }
+}
+
+impl<V> IdMap<V> {
+    /// How many ids are in the map.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether the map is empty.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
     }
 
     /// The value for `key`.
     pub fn get(&self, key: &str) -> Option<&V> {
-        if self.len == 0 {
-            return None;
-        }
-        let i = self.probe(key).ok()?;
-        self.slots[i].as_ref().map(|(_, v)| v)
-    }
-
-    /// Doubles the table (16 slots at first) and re-places every entry.
-    fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(16);
-        let old = std::mem::take(&mut self.slots);
-        self.slots.resize_with(size, || None);
-        for (k, v) in old.into_iter().flatten() {
-            if let Err(i) = self.probe(&k) {
-                self.slots[i] = Some((k, v));
-            }
-        }
-    }
-
-    /// The slot for `key`, inserted with `make()` if missing; `true` when it was inserted.
-    fn slot(&mut self, key: &str, make: impl FnOnce() -> V) -> (usize, bool) {
-        if (self.len + 1) * 2 > self.slots.len() {
-            self.grow();
-        }
-        match self.probe(key) {
-            Ok(i) => (i, false),
-            Err(i) => {
-                self.slots[i] = Some((key.to_string(), make()));
-                self.len += 1;
-                (i, true)
-            }
-        }
+        self.values.get(self.keys.find(key)?)
     }
 
     /// Inserts `key` with `value` unless it is there already; `true` when it was inserted.
     pub fn insert(&mut self, key: &str, value: V) -> bool {
-        self.slot(key, || value).1
+        let (_, added) = self.keys.add(key);
+        if added {
+            self.values.push(value);
+        }
+        added
     }
 
     /// The value for `key`, inserted as `V::default()` if missing.
@@ -105,11 +127,11 @@ impl<V> IdMap<V> {
     where
         V: Default,
     {
-        let (i, _) = self.slot(key, V::default);
-        match &mut self.slots[i] {
-            Some((_, v)) => v,
-            None => unreachable!("slot just filled"),
+        let (n, added) = self.keys.add(key);
+        if added {
+            self.values.push(V::default());
         }
+        &mut self.values[n]
     }
 }
 
@@ -141,5 +163,18 @@ mod tests {
         assert_eq!(ours.get(""), None);
         assert_eq!(*ours.get_or_default(""), 0);
         assert_eq!(ours.len(), std_map.len() + 1);
+    }
+
+    #[test]
+    fn keys_are_indexed_in_insertion_order() {
+        let mut keys = Keys::default();
+        assert_eq!(keys.find("a"), None);
+        for n in 0..40 {
+            assert_eq!(keys.add(&format!("id{n}")), (n, true));
+        }
+        assert_eq!(keys.add("id7"), (7, false));
+        assert_eq!(keys.find("id39"), Some(39));
+        assert_eq!(keys.find("id40"), None);
+        assert!(keys.slots.len() >= 2 * keys.ids.len());
     }
 }

@@ -187,16 +187,11 @@ impl ChatState {
                     self.pending.push(p);
                 }
             }
-            ChatEvent::Delivered { client_id, ok } => {
-                if let Some(p) = self.pending.iter_mut().find(|p| p.client_id == client_id) {
-                    p.delivery = if ok { Delivery::Sent } else { Delivery::Failed };
-                }
-            }
-            ChatEvent::Retrying(client_id) => {
-                if let Some(p) = self.pending.iter_mut().find(|p| p.client_id == client_id) {
-                    p.delivery = Delivery::Sending;
-                }
-            }
+            ChatEvent::Delivered { client_id, ok } => self.set_delivery(
+                &client_id,
+                if ok { Delivery::Sent } else { Delivery::Failed },
+            ),
+            ChatEvent::Retrying(client_id) => self.set_delivery(&client_id, Delivery::Sending),
             ChatEvent::Connection(c) => {
                 let was_lost = matches!(
                     self.connection,
@@ -253,6 +248,16 @@ impl ChatState {
             ChatEvent::Typing(t) => self.typing_until = t,
         }
         false
+    }
+
+    /// Sets the delivery state of the pending send `client_id`, if it is still pending.
+    fn set_delivery(&mut self, client_id: &str, delivery: Delivery) {
+        for p in &mut self.pending {
+            if p.client_id == client_id {
+                p.delivery = delivery;
+                return;
+            }
+        }
     }
 
     /// A stored copy of our own message (its echo, or the history) confirms the pending entry.

@@ -14,6 +14,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 type Subscriber = Rc<dyn Fn()>;
+type SubscriberList = RefCell<Vec<(u32, Subscriber)>>;
 
 /// A value and the callbacks to run after it changes.
 pub struct Store<T> {
@@ -64,31 +65,40 @@ impl<T: Clone> Store<T> {
 
     /// Runs every subscriber.
     pub fn notify(&self) {
-        let subs: Vec<Subscriber> = self
-            .subscribers
-            .borrow()
-            .iter()
-            .map(|(_, s)| s.clone())
-            .collect();
-        for s in subs {
-            s();
-        }
+        notify_all(&self.subscribers);
     }
 
     /// Calls `f` after every change until the returned [`Subscription`] is dropped.
     pub fn subscribe(&self, f: Subscriber) -> Subscription {
-        let id = self.next_id.get();
-        self.next_id.set(id.wrapping_add(1));
-        self.subscribers.borrow_mut().push((id, f));
-        Subscription {
-            list: Rc::downgrade(&self.subscribers),
-            id,
-        }
+        subscribe_to(&self.subscribers, &self.next_id, f)
     }
 
     /// A copy of the value.
     pub fn get(&self) -> T {
         (*self.snapshot()).clone()
+    }
+}
+
+/// Runs every subscriber in `list`, from a copy of it (a subscriber may subscribe or unsubscribe).
+/// Not generic: every store's `notify` shares it.
+fn notify_all(list: &SubscriberList) {
+    let mut subs: Vec<Subscriber> = Vec::new();
+    for (_, s) in list.borrow().iter() {
+        subs.push(s.clone());
+    }
+    for s in subs {
+        s();
+    }
+}
+
+/// Adds `f` to `list` under the next id of `next_id`. Not generic: every store's `subscribe` shares it.
+fn subscribe_to(list: &Rc<SubscriberList>, next_id: &Cell<u32>, f: Subscriber) -> Subscription {
+    let id = next_id.get();
+    next_id.set(id.wrapping_add(1));
+    list.borrow_mut().push((id, f));
+    Subscription {
+        list: Rc::downgrade(list),
+        id,
     }
 }
 

@@ -188,6 +188,25 @@ impl Layout {
         }
     }
 
+    /// Total height of messages `start..end`, added in order from `-0.0` (exactly what
+    /// `Iterator::sum` gives; one loop shared by every caller instead of an adapter each).
+    pub fn heights(&self, start: usize, end: usize) -> f64 {
+        let mut sum = -0.0;
+        for i in start..end {
+            sum += self.height(i);
+        }
+        sum
+    }
+
+    /// Total element count of messages `start..end`, added like [`Layout::heights`].
+    pub fn weights(&self, start: usize, end: usize) -> f64 {
+        let mut sum = -0.0;
+        for i in start..end {
+            sum += self.weight(i);
+        }
+        sum
+    }
+
     /// Height of all messages.
     pub fn total(&self) -> f64 {
         self.heights_sum + (self.slots.len() - self.heights_n) as f64 * self.estimate()
@@ -198,9 +217,9 @@ impl Layout {
         let n = self.slots.len();
         let index = index.min(n);
         if index <= n / 2 {
-            (0..index).map(|i| self.height(i)).sum()
+            self.heights(0, index)
         } else {
-            (self.total() - (index..n).map(|i| self.height(i)).sum::<f64>()).max(0.0)
+            (self.total() - self.heights(index, n)).max(0.0)
         }
     }
 
@@ -334,7 +353,7 @@ pub fn range_at(layout: &Layout, view: Viewport, limits: &Limits) -> Range {
         start: first,
         end: last + 1,
     };
-    let mut weight: f64 = (first..=last).map(|i| layout.weight(i)).sum();
+    let mut weight: f64 = layout.weights(first, last + 1);
     let extra = pixels(&view, limits.overscan);
     let (want_top, want_bottom) = (view.top - extra, view.bottom() + extra);
     let mut top = layout.offset(range.start);
@@ -397,7 +416,7 @@ pub fn acceptable(layout: &Layout, range: Range, view: Viewport, limits: &Limits
     let margin = pixels(&view, limits.margin);
     let covers_top = range.start == 0 || layout.offset(range.start) <= view.top - margin;
     let covers_bottom = range.end == n || layout.offset(range.end) >= view.bottom() + margin;
-    let weight: f64 = (range.start..range.end).map(|i| layout.weight(i)).sum();
+    let weight: f64 = layout.weights(range.start, range.end);
     covers_top && covers_bottom && range.len() <= limits.max_rows && weight <= limits.max_elements
 }
 
@@ -429,7 +448,7 @@ pub fn after_append(
         start: current.start.min(n),
         end: n,
     };
-    let weight: f64 = (grown.start..grown.end).map(|i| layout.weight(i)).sum();
+    let weight: f64 = layout.weights(grown.start, grown.end);
     if grown.len() <= limits.max_rows && weight <= limits.max_elements && !grown.is_empty() {
         grown
     } else {
@@ -779,5 +798,16 @@ mod tests {
         assert!(r.contains(5) && !r.contains(10));
         assert_eq!(r.len(), 5);
         assert!(Range::default().is_empty());
+    }
+
+    #[test]
+    fn heights_and_weights_add_up_like_iterator_sums() {
+        let l = layout(50);
+        for (a, b) in [(0, 0), (0, 50), (7, 31), (49, 50), (40, 60)] {
+            let h: f64 = (a..b).map(|i| l.height(i)).sum();
+            let w: f64 = (a..b).map(|i| l.weight(i)).sum();
+            assert_eq!(l.heights(a, b).to_bits(), h.to_bits(), "{a}..{b}");
+            assert_eq!(l.weights(a, b).to_bits(), w.to_bits(), "{a}..{b}");
+        }
     }
 }

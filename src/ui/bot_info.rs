@@ -101,10 +101,12 @@ fn phone_href(raw: &str) -> Option<String> {
     if !ok {
         return None;
     }
-    let digits: String = raw
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '+')
-        .collect();
+    let mut digits = String::new();
+    for c in raw.chars() {
+        if c.is_ascii_digit() || c == '+' {
+            digits.push(c);
+        }
+    }
     safe_url(&format!("tel:{digits}"), "")
 }
 
@@ -127,22 +129,25 @@ pub fn info_links(details: &Value, bot_host: &str) -> Vec<InfoLink> {
         (LinkKind::Terms, "termsConditions"),
         (LinkKind::Privacy, "privacyPolicy"),
     ];
-    entries
-        .into_iter()
-        .filter_map(|(kind, key)| {
-            let raw = text_at(details, key)?;
-            let href = match kind {
-                LinkKind::Phone => phone_href(raw),
-                LinkKind::Email => email_href(raw),
-                _ => web_href(raw, bot_host),
-            }?;
-            Some(InfoLink {
+    let mut links = Vec::new();
+    for (kind, key) in entries {
+        let Some(raw) = text_at(details, key) else {
+            continue;
+        };
+        let href = match kind {
+            LinkKind::Phone => phone_href(raw),
+            LinkKind::Email => email_href(raw),
+            _ => web_href(raw, bot_host),
+        };
+        if let Some(href) = href {
+            links.push(InfoLink {
                 kind,
                 text: raw.to_string(),
                 href,
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    links
 }
 
 /// The language choices of the bot-info page: botInfo `languages` (trimmed, de-duplicated, in order) with
@@ -159,10 +164,12 @@ pub fn language_options(languages: &[String], current: &str) -> Vec<(String, boo
     let base = current.split(['-', '_']).next().unwrap_or("");
     let exact = seen.iter().position(|l| l.eq_ignore_ascii_case(current));
     let chosen = exact.or_else(|| seen.iter().position(|l| l.eq_ignore_ascii_case(base)));
-    seen.into_iter()
-        .enumerate()
-        .map(|(i, l)| (l, Some(i) == chosen))
-        .collect()
+    let mut options = Vec::with_capacity(seen.len());
+    for l in seen {
+        let selected = Some(options.len()) == chosen;
+        options.push((l, selected));
+    }
+    options
 }
 
 /// An image of botInfo `details` (`avatarUrl`, `coverPictureUrl`) through the allowlist.
@@ -250,20 +257,20 @@ impl Page {
         let img =
             |class: &str, src: &str| E::new("img").class(class).attr("alt", "").attr("src", src);
         if let Some(src) = &m.cover {
-            let _ = self.el.append_child(&img("bpw-bot-info-cover", src).0);
+            dom::append(&self.el, &img("bpw-bot-info-cover", src).0);
         }
         let mut head = E::new("div").class("bpw-bot-info-head");
         if let Some(src) = &m.avatar {
             head = head.child(img("bpw-bot-info-avatar", src));
         }
         head = head.child(E::new("h3").class("bpw-bot-info-name").text(&m.title));
-        let _ = self.el.append_child(&head.0);
+        dom::append(&self.el, &head.0);
         if !m.description.trim().is_empty() {
             let p = E::new("p")
                 .class("bpw-bot-info-description")
                 .attr("dir", "auto")
                 .text(&m.description);
-            let _ = self.el.append_child(&p.0);
+            dom::append(&self.el, &p.0);
         }
         let list = E::new("ul").class("bpw-bot-info-links");
         for link in &m.links {
@@ -281,9 +288,9 @@ impl Page {
             let li = E::new("li")
                 .child(E::new("span").class("bpw-bot-info-label").text(&label))
                 .child(a);
-            let _ = list.0.append_child(&li.0);
+            dom::append(&list.0, &li.0);
         }
-        let _ = self.el.append_child(&list.0);
+        dom::append(&self.el, &list.0);
         if m.languages.len() > 1 {
             let select = E::new("select").testid("language-select");
             for (l, selected) in &m.languages {
@@ -291,7 +298,7 @@ impl Page {
                     .attr("value", l)
                     .flag("selected", *selected)
                     .text(l);
-                let _ = select.0.append_child(&o.0);
+                dom::append(&select.0, &o.0);
             }
             let (chat, el) = (cx.chat.clone(), select.0.clone());
             scope_listen_change(&mut self.scope, &select.0, move || {
@@ -303,7 +310,7 @@ impl Page {
                 .class("bpw-bot-info-language")
                 .child(E::new("span").text(m.language_label))
                 .child(select);
-            let _ = self.el.append_child(&label.0);
+            dom::append(&self.el, &label.0);
         }
         let chat = cx.chat.clone();
         let start = E::new("button")
@@ -320,7 +327,7 @@ impl Page {
                 "click",
                 Box::new(move |_| chat.run(Command::ToggleBotInfo)),
             );
-        let _ = self.el.append_child(&start.0);
+        dom::append(&self.el, &start.0);
         self.model = Some(model);
     }
 }

@@ -236,7 +236,7 @@ impl Composer {
                 .testid("composer-keyboard")
                 .attr("dir", "auto")
                 .0;
-            let _ = el.append_child(&keyboard);
+            dom::append(&el, &keyboard);
             if let Some(parent) = self.form.parent_node() {
                 dom::insert(&parent, &el, Some(self.form.as_ref()));
             }

@@ -179,7 +179,7 @@ impl Ui {
     /// launcher exists before this returns.
     pub fn mount(session: Rc<Session>, parent: &Node) -> Ui {
         let el = E::new("div").0;
-        let _ = parent.append_child(&el);
+        dom::append(parent, &el);
         let inner = Rc::new_cyclic(|me: &Weak<Inner>| Inner {
             me: me.clone(),
             chat: Chat {
@@ -425,7 +425,7 @@ impl Launcher {
                 Box::new(move |_| chat.run(Command::Toggle)),
             )
             .0;
-        let _ = parent.append_child(&button);
+        dom::append(parent, &button);
         *cx.chat.launcher.borrow_mut() = Some(button.clone());
         let mut launcher = Launcher {
             button,
@@ -440,10 +440,11 @@ impl Launcher {
         let open = cx.state.open;
         let unread = cx.state.unread;
         let action = cx.t(if open { Key::CloseChat } else { Key::OpenChat });
+        // the count's text, for the label and the badge
+        let n = unread.to_string();
         let label = if unread == 0 {
             action.to_string()
         } else {
-            let n = unread.to_string();
             let count = crate::i18n::tf(cx.lang, Key::UnreadMessages, &[("n", &n)]);
             format!("{action} ({count})")
         };
@@ -458,9 +459,9 @@ impl Launcher {
                 b.remove();
                 self.badge = None;
             }
-            (Some(b), n) => dom::set_text(b, &n.to_string()),
+            (Some(b), _) => dom::set_text(b, &n),
             (None, 0) => {}
-            (None, n) => {
+            (None, _) => {
                 // The count is part of the launcher's label; the badge is only visual. It sits beside
                 // the button, not inside it, so the button's visible text never differs from its name
                 // (WCAG 2.5.3).
@@ -468,7 +469,7 @@ impl Launcher {
                     .class("bpw-badge")
                     .testid("unread-badge")
                     .attr("aria-hidden", "true")
-                    .text(&n.to_string())
+                    .text(&n)
                     .0;
                 if let Some(parent) = self.button.parent_node() {
                     dom::insert(&parent, &badge, self.button.next_sibling().as_ref());

@@ -150,14 +150,12 @@ pub fn resolve(
     location: Location,
     is_registered: impl Fn(&str, &str) -> bool,
 ) -> (Vec<OverrideRef>, Vec<String>) {
-    let mut warnings: Vec<String> = overrides
-        .warnings
-        .iter()
-        .filter(|(l, _)| {
-            *l == Some(location) || (l.is_none() && location == Location::BeforeWidget)
-        })
-        .map(|(_, w)| w.clone())
-        .collect();
+    let mut warnings: Vec<String> = Vec::new();
+    for (l, w) in &overrides.warnings {
+        if *l == Some(location) || (l.is_none() && location == Location::BeforeWidget) {
+            warnings.push(w.clone());
+        }
+    }
     let mut found = Vec::new();
     for r in overrides.entries(location) {
         if is_registered(&r.module, &r.component) {
@@ -284,7 +282,7 @@ impl Slot {
             .0;
         for r in &found {
             let view = render_entry(cx, self.location, r, &mut self.scope);
-            let _ = wrapper.append_child(&view);
+            dom::append(&wrapper, &view);
         }
         Some(wrapper)
     }

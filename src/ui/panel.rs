@@ -85,7 +85,7 @@ impl Panel {
                     .class("bpw-powered")
                     .text(cx.t(Key::PoweredBy))
                     .0;
-                let _ = self.section.append_child(&p);
+                dom::append(&self.section, &p);
                 self.powered = Some(p);
             }
             (Some(p), true) => dom::set_text(p, cx.t(Key::PoweredBy)),
@@ -131,7 +131,7 @@ struct Header {
 impl Header {
     fn new(section: &Element, cx: &Cx) -> Header {
         let el = E::new("header").class("bpw-header").0;
-        let _ = section.append_child(&el);
+        dom::append(section, &el);
         let mut h = Header {
             el,
             model: None,
@@ -177,7 +177,7 @@ impl Header {
                 .class("bpw-avatar")
                 .attr("alt", "")
                 .attr("src", src);
-            let _ = self.el.append_child(&img.0);
+            dom::append(&self.el, &img.0);
         }
         let mut title = E::new("div")
             .class("bpw-title")
@@ -185,12 +185,13 @@ impl Header {
         if !m.description.is_empty() {
             title = title.child(E::new("p").class("bpw-description").text(&m.description));
         }
-        let _ = self.el.append_child(&title.0);
+        dom::append(&self.el, &title.0);
         let actions = E::new("div").class("bpw-actions");
         let toggle = bot_info::toggle(cx, &mut self.scope);
-        let _ = actions.0.append_child(&toggle);
+        dom::append(&actions.0, &toggle);
         self.bot_info = Some(toggle);
-        let mut button = |show: bool, testid: &str, label: &str, cmd: Command| {
+        // the command comes from a function: a `Command` the click closure would have to clone
+        let mut button = |show: bool, testid: &str, label: &str, cmd: fn() -> Command| {
             if !show {
                 return None;
             }
@@ -200,33 +201,23 @@ impl Header {
                 .class("bpw-header-btn")
                 .testid(testid)
                 .text(label)
-                .on(
-                    &mut self.scope,
-                    "click",
-                    Box::new(move |_| chat.run(cmd.clone())),
-                );
-            let _ = actions.0.append_child(&b.0);
+                .on(&mut self.scope, "click", Box::new(move |_| chat.run(cmd())));
+            dom::append(&actions.0, &b.0);
             Some(b.0)
         };
         self.conversations = button(
             m.conversations,
             "conversations",
             cx.t(Key::Conversations),
-            Command::ToggleConversations,
+            || Command::ToggleConversations,
         );
-        button(m.reset, "reset", cx.t(Key::Reset), Command::Reset);
-        button(
-            m.download,
-            "download",
-            cx.t(Key::Download),
-            Command::Download,
-        );
-        button(
-            m.delete,
-            "delete-history",
-            cx.t(Key::Delete),
-            Command::DeleteHistory,
-        );
+        button(m.reset, "reset", cx.t(Key::Reset), || Command::Reset);
+        button(m.download, "download", cx.t(Key::Download), || {
+            Command::Download
+        });
+        button(m.delete, "delete-history", cx.t(Key::Delete), || {
+            Command::DeleteHistory
+        });
         if m.close {
             let chat = cx.chat.clone();
             let close = E::new("button")
@@ -240,9 +231,9 @@ impl Header {
                     "click",
                     Box::new(move |_| chat.close_from_panel()),
                 );
-            let _ = actions.0.append_child(&close.0);
+            dom::append(&actions.0, &close.0);
         }
-        let _ = self.el.append_child(&actions.0);
+        dom::append(&self.el, &actions.0);
     }
 }
 
@@ -259,7 +250,7 @@ impl Banner {
             .attr("role", "status")
             .attr("aria-live", "polite")
             .0;
-        let _ = section.append_child(&el);
+        dom::append(section, &el);
         let mut b = Banner { el, inner: None };
         b.update(cx);
         b
@@ -274,7 +265,7 @@ impl Banner {
                     .testid("connection-banner")
                     .text(&text)
                     .0;
-                let _ = self.el.append_child(&inner);
+                dom::append(&self.el, &inner);
                 self.inner = Some(inner);
             }
             (None, Some(inner)) => {
@@ -305,7 +296,7 @@ impl LiveRegion {
             .attr("aria-atomic", "false")
             .attr("aria-relevant", "additions")
             .0;
-        let _ = section.append_child(&el);
+        dom::append(section, &el);
         let mut l = LiveRegion {
             el,
             announcer: Announcer::default(),
@@ -316,15 +307,15 @@ impl LiveRegion {
 
     fn update(&mut self, cx: &Cx) {
         let s = cx.state;
-        let texts: Vec<String> = self
+        for m in self
             .announcer
             .update(s.conversation_id.as_deref(), &s.messages)
-            .into_iter()
-            .filter_map(|m| rows::announcement(cx.lang, &s.bot_name, m))
-            .collect();
-        for text in texts {
+        {
+            let Some(text) = rows::announcement(cx.lang, &s.bot_name, m) else {
+                continue;
+            };
             // a text node in a paragraph, never markup
-            let _ = self.el.append_child(&E::new("p").text(&text).0);
+            dom::append(&self.el, &E::new("p").text(&text).0);
             while self.el.child_element_count() > LIVE_KEEP {
                 if let Some(first) = self.el.first_element_child() {
                     first.remove();
@@ -379,7 +370,7 @@ struct Body {
 impl Body {
     fn new(section: &Element, cx: &Cx, request: Rc<dyn Fn()>) -> Body {
         let end = E::new("span").class("bpw-body-end").attr("hidden", "").0;
-        let _ = section.append_child(&end);
+        dom::append(section, &end);
         let mode = Mode::of(cx);
         let page = Self::page(section, &end, mode, cx, &request);
         Body {
@@ -466,11 +457,9 @@ impl ConversationList {
     }
 
     fn update(&mut self, cx: &Cx) {
-        let entries: Vec<Entry> = cx
-            .state
-            .conversations
-            .iter()
-            .map(|c| Entry {
+        let mut entries: Vec<Entry> = Vec::with_capacity(cx.state.conversations.len());
+        for c in &cx.state.conversations {
+            entries.push(Entry {
                 id: c.id.clone(),
                 preview: c
                     .last_message
@@ -478,8 +467,8 @@ impl ConversationList {
                     .and_then(|m| m.pointer("/payload/text").and_then(|t| t.as_str()))
                     .map(str::to_string),
                 when: c.created_on.get(..16).unwrap_or("").replace('T', " "),
-            })
-            .collect();
+            });
+        }
         let model = (cx.lang, entries, cx.state.conversation_id.clone());
         if self.model.as_ref() == Some(&model) {
             return;
@@ -523,10 +512,10 @@ impl ConversationList {
                     "click",
                     Box::new(move |_| chat.run(Command::LoadConversation(id.clone()))),
                 );
-            let _ = list.0.append_child(&E::new("li").child(button).0);
+            dom::append(&list.0, &E::new("li").child(button).0);
         }
-        let _ = self.nav.append_child(&new.0);
-        let _ = self.nav.append_child(&list.0);
+        dom::append(&self.nav, &new.0);
+        dom::append(&self.nav, &list.0);
         self.model = Some(model);
     }
 }

@@ -35,6 +35,15 @@ impl Row {
             self.last_group,
         )
     }
+
+    /// Whether [`Row::key`] would equal `key` (without copying the id).
+    pub fn has_key(&self, key: &(String, usize, bool, bool, bool)) -> bool {
+        key.0 == self.message.id
+            && key.1 == self.index
+            && key.2 == self.first_of_group
+            && key.3 == self.last_of_group
+            && key.4 == self.last_group
+    }
 }
 
 /// Who sent a message, for grouping: the bot (`None`) or a user id.
@@ -62,20 +71,18 @@ pub fn rows_in(messages: &[Message], range: std::ops::Range<usize>) -> Vec<Row> 
     while last_group_start > start && sender(&messages[last_group_start - 1]) == last_sender {
         last_group_start -= 1;
     }
-    messages[start..end]
-        .iter()
-        .enumerate()
-        .map(|(k, m)| {
-            let i = start + k;
-            Row {
-                message: m.clone(),
-                index: i,
-                first_of_group: i == 0 || sender(&messages[i - 1]) != sender(m),
-                last_of_group: i + 1 == n || sender(&messages[i + 1]) != sender(m),
-                last_group: i >= last_group_start,
-            }
-        })
-        .collect()
+    let mut rows = Vec::with_capacity(end - start);
+    for i in start..end {
+        let m = &messages[i];
+        rows.push(Row {
+            message: m.clone(),
+            index: i,
+            first_of_group: i == 0 || sender(&messages[i - 1]) != sender(m),
+            last_of_group: i + 1 == n || sender(&messages[i + 1]) != sender(m),
+            last_group: i >= last_group_start,
+        });
+    }
+    rows
 }
 
 /// The quick replies of the last message, keyed by its id (shown above the composer).
@@ -190,11 +197,13 @@ impl Announcer {
             }
             return Vec::new();
         }
-        messages[from..]
-            .iter()
-            .filter(|m| self.seen.insert(&m.id, ()))
-            .filter(|m| m.is_bot())
-            .collect()
+        let mut fresh = Vec::new();
+        for m in &messages[from..] {
+            if self.seen.insert(&m.id, ()) && m.is_bot() {
+                fresh.push(m);
+            }
+        }
+        fresh
     }
 }
 
@@ -388,5 +397,18 @@ mod tests {
         assert_eq!(announcement(Lang::En, "B", &typing), None);
         let weird = msg("w", None, json!({"type": "nope"}));
         assert_eq!(summary(Lang::De, &weird), "Nicht unterstützte Nachricht");
+    }
+
+    #[test]
+    fn has_key_matches_key() {
+        let ms = [text("a", None), text("b", None), text("c", Some("u"))];
+        let rows = rows_in(&ms, 0..3);
+        for r in &rows {
+            assert!(r.has_key(&r.key()));
+        }
+        let mut k = rows[1].key();
+        k.3 = !k.3;
+        assert!(!rows[1].has_key(&k));
+        assert!(!rows[0].has_key(&rows[1].key()));
     }
 }

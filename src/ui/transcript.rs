@@ -219,7 +219,11 @@ impl Transcript {
     /// Brings the rendered rows to `wanted`, reusing rows whose key holds; true when anything changed.
     fn sync_rows(&mut self, cx: &Cx, env: &RowEnv, wanted: Vec<Row>) -> bool {
         let same = self.rows.len() == wanted.len()
-            && self.rows.iter().zip(&wanted).all(|(r, w)| r.key == w.key());
+            && self
+                .rows
+                .iter()
+                .zip(&wanted)
+                .all(|(r, w)| w.has_key(&r.key));
         if same {
             return false;
         }
@@ -227,8 +231,7 @@ impl Transcript {
         let mut old: Vec<RowView> = std::mem::take(&mut self.rows);
         let mut next = Vec::with_capacity(wanted.len());
         for row in wanted {
-            let key = row.key();
-            let view = match old.iter().position(|v| v.key == key) {
+            let view = match old.iter().position(|v| row.has_key(&v.key)) {
                 Some(i) => old.swap_remove(i),
                 None => build_row(cx, env, row, self.total.get()),
             };
@@ -251,11 +254,9 @@ impl Transcript {
 
     fn sync_pending(&mut self, cx: &Cx, total_changed: bool) -> bool {
         let s = cx.state;
-        let models: Vec<PendingModel> = s
-            .pending
-            .iter()
-            .enumerate()
-            .map(|(k, p)| PendingModel {
+        let mut models: Vec<PendingModel> = Vec::with_capacity(s.pending.len());
+        for p in &s.pending {
+            models.push(PendingModel {
                 client_id: p.client_id.clone(),
                 text: p
                     .payload
@@ -264,10 +265,10 @@ impl Transcript {
                     .unwrap_or_default()
                     .to_string(),
                 delivery: p.delivery,
-                posinset: s.messages.len() + k + 1,
+                posinset: s.messages.len() + models.len() + 1,
                 lang: cx.lang,
-            })
-            .collect();
+            });
+        }
         let same = self.pending.len() == models.len()
             && self.pending.iter().zip(&models).all(|(v, m)| v.model == *m);
         if same {
@@ -309,7 +310,7 @@ impl Transcript {
                     .child(dot())
                     .child(dot())
                     .0;
-                let _ = self.log.append_child(&el);
+                dom::append(&self.log, &el);
                 self.typing = Some(el);
                 true
             }
@@ -349,6 +350,35 @@ fn avatar(url: Option<String>, name: &str) -> E {
     }
 }
 
+/// The `article` element of a transcript row (a message or a pending send): its classes, sender,
+/// id, delivery state for a pending send, and its place among `setsize` rows.
+fn article(
+    class: &str,
+    from: &str,
+    id: &str,
+    delivery: Option<&str>,
+    posinset: usize,
+    setsize: usize,
+) -> E {
+    let el = E::new("div")
+        .class(class)
+        .testid("message")
+        .attr("data-from", from)
+        .attr("data-message-id", id);
+    if let Some(d) = delivery {
+        dom::set(&el.0, "data-delivery", d);
+    }
+    el.attr("role", "article")
+        .attr("aria-posinset", &posinset.to_string())
+        .attr("aria-setsize", &setsize.to_string())
+        .attr("tabindex", "-1")
+}
+
+/// The body of a transcript row, whose text direction follows its content.
+fn row_body() -> E {
+    E::new("div").class("bpw-row-body").attr("dir", "auto")
+}
+
 /// One transcript message: the group's avatar and name on its first row, then the rendered message. An
 /// `article` with its position in the transcript, so assistive technology knows where it is even though
 /// only a window of the transcript is rendered.
@@ -377,15 +407,7 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
     if is_bot || env.show_user_avatar {
         class.push_str(" bpw-with-avatar");
     }
-    let el = E::new("div")
-        .class(&class)
-        .testid("message")
-        .attr("data-from", from)
-        .attr("data-message-id", &message.id)
-        .attr("role", "article")
-        .attr("aria-posinset", &(index + 1).to_string())
-        .attr("aria-setsize", &setsize.to_string())
-        .attr("tabindex", "-1");
+    let el = article(&class, from, &message.id, None, index + 1, setsize);
     let name = if is_bot { env.title.as_str() } else { env.you };
     if first_of_group && (is_bot || env.show_user_avatar) {
         let url = if is_bot {
@@ -397,13 +419,11 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
         } else {
             None
         };
-        let _ = el.0.append_child(&avatar(url, name).0);
+        dom::append(&el.0, &avatar(url, name).0);
     }
-    let body = E::new("div").class("bpw-row-body").attr("dir", "auto");
+    let body = row_body();
     if first_of_group && env.show_name {
-        let _ = body
-            .0
-            .append_child(&E::new("span").class("bpw-row-name").text(name).0);
+        dom::append(&body.0, &E::new("span").class("bpw-row-name").text(name).0);
     }
     let mut scope = Scope::new();
     let mut ctx = RenderCtx::new(
@@ -418,9 +438,9 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
     ctx.show_timestamp = env.show_timestamp;
     ctx.keyboard_in_composer = true;
     if let Some(m) = views::render_message(&message, &ctx, &mut scope) {
-        let _ = body.0.append_child(&m);
+        dom::append(&body.0, &m);
     }
-    let _ = el.0.append_child(&body.0);
+    dom::append(&el.0, &body.0);
     RowView {
         key,
         el: el.0,
@@ -452,30 +472,25 @@ fn build_pending(cx: &Cx, model: PendingModel, setsize: usize) -> PendingView {
                 "click",
                 Box::new(move |_| chat.run(Command::Retry(id.clone()))),
             );
-        let _ = delivery.0.append_child(&retry.0);
+        dom::append(&delivery.0, &retry.0);
     }
-    let el = E::new("div")
-        .class("bpw-row bpw-row-user bpw-pending")
-        .testid("message")
-        .attr("data-from", "user")
-        .attr("data-message-id", &model.client_id)
-        .attr("data-delivery", state)
-        .attr("role", "article")
-        .attr("aria-posinset", &model.posinset.to_string())
-        .attr("aria-setsize", &setsize.to_string())
-        .attr("tabindex", "-1")
-        .child(
+    let el = article(
+        "bpw-row bpw-row-user bpw-pending",
+        "user",
+        &model.client_id,
+        Some(state),
+        model.posinset,
+        setsize,
+    )
+    .child(
+        row_body().child(
             E::new("div")
-                .class("bpw-row-body")
-                .attr("dir", "auto")
-                .child(
-                    E::new("div")
-                        .class("bpw-message bpw-from-user bpw-bubble")
-                        .child(E::new("p").class("bpw-text").text(&model.text)),
-                ),
-        )
-        .child(delivery)
-        .0;
+                .class("bpw-message bpw-from-user bpw-bubble")
+                .child(E::new("p").class("bpw-text").text(&model.text)),
+        ),
+    )
+    .child(delivery)
+    .0;
     PendingView {
         model,
         el,

@@ -268,10 +268,13 @@ impl Windowing {
         else {
             return Vec::new();
         };
-        (0..list.length())
-            .filter_map(|i| list.item(i))
-            .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
-            .collect()
+        let mut rows = Vec::new();
+        for i in 0..list.length() {
+            if let Some(row) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) {
+                rows.push(row);
+            }
+        }
+        rows
     }
 
     /// The viewport in model coordinates, and where model `y = 0` is in the log's scroll coordinates.
@@ -302,15 +305,18 @@ impl Windowing {
             return None;
         }
         let edge = self.log.get_bounding_client_rect().top() + f64::from(self.log.client_top());
-        self.rendered().iter().find_map(|row| {
+        for row in self.rendered() {
             let rect = row.get_bounding_client_rect();
-            (rect.bottom() > edge + 1.0).then(|| {
-                keys::row_index(row).map(|index| Anchor {
-                    index,
-                    top: rect.top(),
-                })
-            })?
-        })
+            if rect.bottom() > edge + 1.0 {
+                if let Some(index) = keys::row_index(&row) {
+                    return Some(Anchor {
+                        index,
+                        top: rect.top(),
+                    });
+                }
+            }
+        }
+        None
     }
 
     /// Records the height (and, once, the element count) of every rendered row.
