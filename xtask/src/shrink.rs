@@ -254,24 +254,18 @@ fn prune_exports(wasm: &[u8], js: &str) -> Result<(Vec<u8>, Vec<String>)> {
             out.push((id, body.to_vec()));
             continue;
         }
-        let mut r = Reader { bytes: body, at: 0 };
-        let mut kept = Vec::new();
-        let mut count = 0;
-        for _ in 0..r.leb()? {
+        let section = entries(body, |r, out| {
             let start = r.at;
             let name = r.name()?.to_owned();
             r.byte()?; // kind
             r.leb()?; // index
             if owned_by_glue(&name) && !used.contains(name.as_str()) {
                 dropped.push(name);
-            } else {
-                kept.extend_from_slice(r.since(start));
-                count += 1;
+                return Ok(false);
             }
-        }
-        let mut section = Vec::new();
-        push_leb(&mut section, count);
-        section.extend(kept);
+            out.extend_from_slice(r.since(start));
+            Ok(true)
+        })?;
         out.push((id, section));
     }
     Ok((assemble(out), dropped))
@@ -341,19 +335,21 @@ fn rename(renames: &mut HashMap<String, String>, name: &str) -> String {
         .clone()
 }
 
-/// Rewrites a section that is a vector of entries: the count, then `entry` copying (and renaming
-/// in) each one from the reader to the output.
+/// Rewrites a section that is a vector of entries: `entry` reads each one from the reader and
+/// copies it (renamed) to the output, or returns false to leave it out; the count is of those kept.
 fn entries(
     body: &[u8],
-    mut entry: impl FnMut(&mut Reader, &mut Vec<u8>) -> Result,
+    mut entry: impl FnMut(&mut Reader, &mut Vec<u8>) -> Result<bool>,
 ) -> Result<Vec<u8>> {
     let mut r = Reader { bytes: body, at: 0 };
-    let count = r.leb()?;
-    let mut out = Vec::with_capacity(body.len() / 2);
-    push_leb(&mut out, count);
-    for _ in 0..count {
-        entry(&mut r, &mut out)?;
+    let mut kept = 0;
+    let mut copied = Vec::with_capacity(body.len());
+    for _ in 0..r.leb()? {
+        kept += u32::from(entry(&mut r, &mut copied)?);
     }
+    let mut out = Vec::with_capacity(copied.len() + 5);
+    push_leb(&mut out, kept);
+    out.extend(copied);
     Ok(out)
 }
 
@@ -391,7 +387,7 @@ fn imports(
         push_name(out, &module);
         push_name(out, &rename(renames, &field));
         out.extend_from_slice(r.since(start));
-        Ok(())
+        Ok(true)
     })
 }
 
@@ -412,7 +408,7 @@ fn exports(body: &[u8], renames: &mut HashMap<String, String>) -> Result<Vec<u8>
         r.leb()?; // index
         push_name(out, &rename(renames, &name));
         out.extend_from_slice(r.since(start));
-        Ok(())
+        Ok(true)
     })
 }
 
