@@ -12,8 +12,8 @@ fn read(name: &str) -> String {
         .unwrap_or_else(|e| panic!("style/{name}: {e}"))
 }
 
-/// Drops comments, collapses whitespace, and removes it around `{`, `}` and `;` (never inside
-/// selectors or values, where a space can be a descendant combinator).
+/// Drops comments, collapses whitespace, and removes it around `{`, `}`, `;` and `>` and after `:`
+/// and `,` (never where it can be a descendant combinator or part of a `calc()`).
 fn minify(css: &str) -> String {
     let mut out = String::with_capacity(css.len());
     let mut rest = css;
@@ -32,7 +32,13 @@ fn minify(css: &str) -> String {
             .replace(&format!(" {c}"), &c.to_string())
             .replace(&format!("{c} "), &c.to_string());
     }
-    squashed.replace(";}", "}")
+    // a space after `:` or `,` or around `>` is never significant (a space *before* `:` is: the
+    // descendant combinator in `.bpw :focus-visible`); around `+` it is, inside `calc()`
+    squashed
+        .replace(";}", "}")
+        .replace(": ", ":")
+        .replace(", ", ",")
+        .replace(" > ", ">")
 }
 
 fn main() {
