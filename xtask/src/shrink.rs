@@ -48,6 +48,7 @@ pub fn shrink_dist(env: &crate::tools::Env, dist: &Path) -> Result {
     let wasm = read(&wasm_path)?;
     let js = String::from_utf8(read(&js_path)?)
         .map_err(|_| format!("{} is not UTF-8", js_path.display()))?;
+    let js = trim_glue(&js)?;
     let before_order = wasm.len();
     let (wasm, dropped) = prune_exports(&wasm, &js)?;
     write(&wasm_path, &[wasm.as_slice(), &rank_names(&wasm)?].concat())?;
@@ -90,6 +91,99 @@ pub fn shrink_dist(env: &crate::tools::Env, dist: &Path) -> Result {
         crate::run(env, "esbuild", &args)?;
     }
     Ok(())
+}
+
+/// The glue's loading code, from its module state to its exports, as wasm-bindgen 0.2.130 writes
+/// it: `initSync`, the `init` that also takes a `Response`, a `Module` or bytes, and the warnings
+/// about deprecated parameters. The loader (`public/inject.js`) calls only
+/// `default({ module_or_path })` with the wasm's URL.
+const GLUE_INIT_START: &str = "let wasmModule, wasmInstance, wasm;\n";
+
+/// What replaces [`GLUE_INIT_START`] and the rest of the glue: one `init` for the loader's call.
+/// It keeps what the stock one does on that path: compile while the wasm streams in, fall back to
+/// the bytes when a server sends the wrong MIME type, share one promise between calls, and allow a
+/// retry after a failure.
+const GLUE_INIT: &str = "let wasm;
+let __wbg_init_promise;
+function __wbg_init({ module_or_path }) {
+    return __wbg_init_promise ??= __wbg_init_once(module_or_path).catch((e) => {
+        __wbg_init_promise = undefined;
+        throw e;
+    });
+}
+async function __wbg_init_once(url) {
+    const imports = __wbg_get_imports();
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`failed to fetch Wasm: ${response.status} ${url}`);
+    let result;
+    try {
+        result = await WebAssembly.instantiateStreaming(response, imports);
+    } catch (e) {
+        if (response.headers.get('Content-Type') === 'application/wasm') throw e;
+        console.warn('webchat: serve .wasm as application/wasm to compile it while it loads', e);
+        result = await WebAssembly.instantiate(await response.arrayBuffer(), imports);
+    }
+    wasm = result.instance.exports;
+    cachedDataViewMemory0 = null;
+    cachedUint8ArrayMemory0 = null;
+    wasm.__wbindgen_start();
+    return wasm;
+}
+export { __wbg_init as default };
+";
+
+/// The declarations [`GLUE_INIT`] relies on from the rest of the glue.
+const GLUE_INIT_USES: &[&str] = &[
+    "function __wbg_get_imports(",
+    "let cachedDataViewMemory0 = null;",
+    "let cachedUint8ArrayMemory0 = null;",
+];
+
+/// Glue code no supported browser or caller needs: the `start` export (the wasm's start function
+/// already runs on instantiation) and the `TextEncoder.encodeInto` fallback (every browser with
+/// wasm reference types has `encodeInto`).
+const GLUE_DEAD: &[&str] = &[
+    "export function start() {\n    wasm.start();\n}\n",
+    "if (!('encodeInto' in cachedTextEncoder)) {
+    cachedTextEncoder.encodeInto = function (arg, view) {
+        const buf = cachedTextEncoder.encode(arg);
+        view.set(buf);
+        return {
+            read: arg.length,
+            written: buf.length
+        };
+    };
+}
+",
+];
+
+/// Replaces the glue's loading code with [`GLUE_INIT`] and drops [`GLUE_DEAD`]. Each piece must be
+/// found exactly once: a wasm-bindgen that writes different glue fails the build here instead of
+/// shipping a glue this pass half understood.
+fn trim_glue(js: &str) -> Result<String> {
+    let once = |piece: &str| match js.matches(piece).count() {
+        1 => Ok(()),
+        n => Err(format!(
+            "shrink: expected the glue to hold this once, found it {n} times (a different \\
+             wasm-bindgen?):\n{piece}"
+        )),
+    };
+    once(GLUE_INIT_START)?;
+    let start = js.find(GLUE_INIT_START).expect("checked");
+    let mut out = js[..start].to_owned();
+    // what GLUE_INIT uses must be declared by the part it keeps
+    for name in GLUE_INIT_USES {
+        if !out.contains(name) {
+            return Err(format!(
+                "shrink: the glue does not declare `{name}` before its loading code"
+            ));
+        }
+    }
+    for piece in GLUE_DEAD {
+        once(piece)?;
+        out = out.replace(piece, "");
+    }
+    Ok(out + GLUE_INIT)
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
@@ -448,6 +542,43 @@ fn rename_in_js(js: &str, renames: &HashMap<String, String>) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shape of wasm-bindgen's glue, cut down to what [`trim_glue`] looks at.
+    fn glue() -> String {
+        [
+            "export function start() {\n    wasm.start();\n}\n",
+            "function __wbg_get_imports() { return {}; }\n",
+            "let cachedDataViewMemory0 = null;\nlet cachedUint8ArrayMemory0 = null;\n",
+            GLUE_DEAD[1],
+            "function keep() {}\n",
+            GLUE_INIT_START,
+            "function initSync(module) {}\nexport { initSync, __wbg_init as default };\n",
+        ]
+        .concat()
+    }
+
+    #[test]
+    fn the_glue_keeps_one_init_and_loses_dead_code() {
+        let js = trim_glue(&glue()).unwrap();
+        assert!(js.ends_with(GLUE_INIT));
+        assert!(js.contains("function keep() {}"));
+        assert!(!js.contains("initSync") && !js.contains("export function start"));
+        assert!(!js.contains("encodeInto"));
+    }
+
+    #[test]
+    fn glue_of_another_shape_fails() {
+        let without_init = glue().replace(GLUE_INIT_START, "");
+        assert!(trim_glue(&without_init)
+            .unwrap_err()
+            .contains("found it 0 times"));
+        let twice = glue() + GLUE_DEAD[0];
+        assert!(trim_glue(&twice).unwrap_err().contains("found it 2 times"));
+        let undeclared = glue().replace("let cachedDataViewMemory0 = null;", "");
+        assert!(trim_glue(&undeclared)
+            .unwrap_err()
+            .contains("cachedDataViewMemory0"));
+    }
 
     #[test]
     fn short_names_are_unique_identifiers() {
