@@ -56,6 +56,12 @@ impl E {
         E(create(tag))
     }
 
+    /// A new `<button type="button">` with the class `class`.
+    #[inline(never)]
+    pub fn button(class: &str) -> E {
+        E::new("button").attr("type", "button").class(class)
+    }
+
     /// A new SVG element (icons).
     pub fn svg(tag: &str) -> E {
         E(DOCUMENT.with(|d| {

@@ -312,21 +312,19 @@ impl Page {
                 .child(select);
             dom::append(&self.el, &label.0);
         }
-        let chat = cx.chat.clone();
-        let start = E::new("button")
-            .attr("type", "button")
-            .class("bpw-bot-info-start")
+        let start = E::button("bpw-bot-info-start")
             .testid("bot-info-close")
             .text(if m.started {
                 "Back to the conversation"
             } else {
                 "Start the conversation"
-            })
-            .on(
-                &mut self.scope,
-                "click",
-                Box::new(move |_| chat.run(Command::ToggleBotInfo)),
-            );
+            });
+        let start = cx.chat.on_click(
+            start,
+            &mut self.scope,
+            |_| Command::ToggleBotInfo,
+            String::new(),
+        );
         dom::append(&self.el, &start.0);
         self.model = Some(model);
     }
@@ -344,10 +342,7 @@ impl Drop for Page {
 
 /// The header button that shows or hides the bot-info page (`aria-pressed` is kept by the header).
 pub fn toggle(cx: &Cx, scope: &mut Scope) -> Element {
-    let chat = cx.chat.clone();
-    E::new("button")
-        .attr("type", "button")
-        .class("bpw-header-btn bpw-bot-info-toggle")
+    let button = E::button("bpw-header-btn bpw-bot-info-toggle")
         .testid("bot-info-toggle")
         .attr(
             "aria-pressed",
@@ -359,12 +354,9 @@ pub fn toggle(cx: &Cx, scope: &mut Scope) -> Element {
         )
         .attr("aria-label", cx.t(Key::BotInformation))
         .attr("title", cx.t(Key::BotInformation))
-        .child(E::new("span").attr("aria-hidden", "true").text("i"))
-        .on(
-            scope,
-            "click",
-            Box::new(move |_| chat.run(Command::ToggleBotInfo)),
-        )
+        .child(E::new("span").attr("aria-hidden", "true").text("i"));
+    cx.chat
+        .on_click(button, scope, |_| Command::ToggleBotInfo, String::new())
         .0
 }
 

@@ -110,11 +110,11 @@ pub fn focus_row(log: &Element, row: &HtmlElement) {
     if let Ok(list) = log.query_selector_all(&format!("{MESSAGE}[tabindex=\"0\"]")) {
         for el in (0..list.length()).filter_map(|i| list.item(i)) {
             if let Ok(el) = el.dyn_into::<Element>() {
-                let _ = el.set_attribute("tabindex", "-1");
+                crate::dom::set(&el, "tabindex", "-1");
             }
         }
     }
-    let _ = row.set_attribute("tabindex", "0");
+    crate::dom::set(row, "tabindex", "0");
     let _ = row.focus();
 }
 

@@ -86,6 +86,19 @@ impl Chat {
             .unwrap_or_default()
     }
 
+    /// Makes a click on `el` run `cmd(arg)`, where `arg` is the id the command carries (empty for a
+    /// command without one). Every command button shares this one listener type.
+    pub fn on_click(
+        &self,
+        el: E,
+        scope: &mut Scope,
+        cmd: fn(String) -> Command,
+        arg: String,
+    ) -> E {
+        let me = self.clone();
+        el.on(scope, "click", Box::new(move |_| me.run(cmd(arg.clone()))))
+    }
+
     fn focus_launcher(&self) {
         if let Some(l) = self.launcher.borrow().as_ref() {
             dom::focus(l);
@@ -413,17 +426,12 @@ struct Launcher {
 impl Launcher {
     fn new(parent: &Element, cx: &Cx) -> Launcher {
         let mut scope = Scope::new();
-        let chat = cx.chat.clone();
-        let button = E::new("button")
-            .attr("type", "button")
-            .class("bpw-launcher")
+        let button = E::button("bpw-launcher")
             .testid("launcher")
-            .child(icon(ICON_CHAT))
-            .on(
-                &mut scope,
-                "click",
-                Box::new(move |_| chat.run(Command::Toggle)),
-            )
+            .child(icon(ICON_CHAT));
+        let button = cx
+            .chat
+            .on_click(button, &mut scope, |_| Command::Toggle, String::new())
             .0;
         dom::append(parent, &button);
         *cx.chat.launcher.borrow_mut() = Some(button.clone());

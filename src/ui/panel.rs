@@ -190,18 +190,12 @@ impl Header {
         let toggle = bot_info::toggle(cx, &mut self.scope);
         dom::append(&actions.0, &toggle);
         self.bot_info = Some(toggle);
-        // the command comes from a function: a `Command` the click closure would have to clone
-        let mut button = |show: bool, testid: &str, label: &str, cmd: fn() -> Command| {
+        let mut button = |show: bool, testid: &str, label: &str, cmd: fn(String) -> Command| {
             if !show {
                 return None;
             }
-            let chat = cx.chat.clone();
-            let b = E::new("button")
-                .attr("type", "button")
-                .class("bpw-header-btn")
-                .testid(testid)
-                .text(label)
-                .on(&mut self.scope, "click", Box::new(move |_| chat.run(cmd())));
+            let b = E::button("bpw-header-btn").testid(testid).text(label);
+            let b = cx.chat.on_click(b, &mut self.scope, cmd, String::new());
             dom::append(&actions.0, &b.0);
             Some(b.0)
         };
@@ -209,20 +203,18 @@ impl Header {
             m.conversations,
             "conversations",
             cx.t(Key::Conversations),
-            || Command::ToggleConversations,
+            |_| Command::ToggleConversations,
         );
-        button(m.reset, "reset", cx.t(Key::Reset), || Command::Reset);
-        button(m.download, "download", cx.t(Key::Download), || {
+        button(m.reset, "reset", cx.t(Key::Reset), |_| Command::Reset);
+        button(m.download, "download", cx.t(Key::Download), |_| {
             Command::Download
         });
-        button(m.delete, "delete-history", cx.t(Key::Delete), || {
+        button(m.delete, "delete-history", cx.t(Key::Delete), |_| {
             Command::DeleteHistory
         });
         if m.close {
             let chat = cx.chat.clone();
-            let close = E::new("button")
-                .attr("type", "button")
-                .class("bpw-header-btn bpw-close")
+            let close = E::button("bpw-header-btn bpw-close")
                 .testid("close")
                 .attr("aria-label", cx.t(Key::CloseChat))
                 .child(E::new("span").attr("aria-hidden", "true").text("×"))
@@ -285,6 +277,8 @@ const LIVE_KEEP: u32 = 3;
 struct LiveRegion {
     el: Element,
     announcer: Announcer,
+    /// How many announcements the region holds (at most [`LIVE_KEEP`]; only this code adds to it).
+    held: u32,
 }
 
 impl LiveRegion {
@@ -300,6 +294,7 @@ impl LiveRegion {
         let mut l = LiveRegion {
             el,
             announcer: Announcer::default(),
+            held: 0,
         };
         l.update(cx);
         l
@@ -316,10 +311,12 @@ impl LiveRegion {
             };
             // a text node in a paragraph, never markup
             dom::append(&self.el, &E::new("p").text(&text).0);
-            while self.el.child_element_count() > LIVE_KEEP {
-                if let Some(first) = self.el.first_element_child() {
-                    first.remove();
+            if self.held == LIVE_KEEP {
+                if let Some(first) = self.el.first_child() {
+                    let _ = self.el.remove_child(&first);
                 }
+            } else {
+                self.held += 1;
             }
         }
     }
@@ -476,28 +473,23 @@ impl ConversationList {
         self.scope.clear();
         dom::clear(&self.nav);
         dom::set(&self.nav, "aria-label", cx.t(Key::Conversations));
-        let chat = cx.chat.clone();
-        let new = E::new("button")
-            .attr("type", "button")
-            .class("bpw-convo-new")
+        let new = E::button("bpw-convo-new")
             .testid("new-conversation")
-            .text(cx.t(Key::NewConversation))
-            .on(
-                &mut self.scope,
-                "click",
-                Box::new(move |_| chat.run(Command::NewConversation)),
-            );
+            .text(cx.t(Key::NewConversation));
+        let new = cx.chat.on_click(
+            new,
+            &mut self.scope,
+            |_| Command::NewConversation,
+            String::new(),
+        );
         let list = E::new("ul");
         for e in &model.1 {
             let current = model.2.as_deref() == Some(e.id.as_str());
-            let (chat, id) = (cx.chat.clone(), e.id.clone());
             let preview = e
                 .preview
                 .clone()
                 .unwrap_or_else(|| cx.t(Key::NoMessages).to_string());
-            let button = E::new("button")
-                .attr("type", "button")
-                .class("bpw-convo")
+            let button = E::button("bpw-convo")
                 .testid("conversation")
                 .attr("aria-current", if current { "true" } else { "false" })
                 .child(
@@ -506,12 +498,13 @@ impl ConversationList {
                         .attr("dir", "auto")
                         .text(&preview),
                 )
-                .child(E::new("span").class("bpw-convo-when").text(&e.when))
-                .on(
-                    &mut self.scope,
-                    "click",
-                    Box::new(move |_| chat.run(Command::LoadConversation(id.clone()))),
-                );
+                .child(E::new("span").class("bpw-convo-when").text(&e.when));
+            let button = cx.chat.on_click(
+                button,
+                &mut self.scope,
+                Command::LoadConversation,
+                e.id.clone(),
+            );
             dom::append(&list.0, &E::new("li").child(button).0);
         }
         dom::append(&self.nav, &new.0);

@@ -21,7 +21,7 @@ use crate::transport::Command;
 use crate::views::{self, RenderCtx};
 
 /// What every row depends on besides its message: when it changes, the rendered rows are rebuilt.
-#[derive(Clone, PartialEq)]
+#[derive(PartialEq)]
 struct RowEnv {
     lang: Lang,
     show_timestamp: bool,
@@ -197,18 +197,23 @@ impl Transcript {
         let env = RowEnv::of(cx);
         if self.env.as_ref() != Some(&env) {
             self.rows.clear();
-            self.env = Some(env.clone());
         }
         let range = self.win.range();
         let wanted = rows::rows_in(&s.messages, range.start..range.end);
         let mut changed = self.sync_rows(cx, &env, wanted);
+        // the new value equals the old one when the rows were kept: storing it needs no copy
+        self.env = Some(env);
+        changed |= self.sync_pending(cx);
         if total_changed {
+            // the rows' and pending sends' places still hold, the count does not
             let size = total.to_string();
             for r in &self.rows {
                 dom::set(&r.el, "aria-setsize", &size);
             }
+            for p in &self.pending {
+                dom::set(&p.el, "aria-setsize", &size);
+            }
         }
-        changed |= self.sync_pending(cx, total_changed);
         changed |= self.sync_typing(cx);
         self.win.write_spacers();
         if changed {
@@ -252,7 +257,7 @@ impl Transcript {
         true
     }
 
-    fn sync_pending(&mut self, cx: &Cx, total_changed: bool) -> bool {
+    fn sync_pending(&mut self, cx: &Cx) -> bool {
         let s = cx.state;
         let mut models: Vec<PendingModel> = Vec::with_capacity(s.pending.len());
         for p in &s.pending {
@@ -272,12 +277,6 @@ impl Transcript {
         let same = self.pending.len() == models.len()
             && self.pending.iter().zip(&models).all(|(v, m)| v.model == *m);
         if same {
-            if total_changed {
-                let size = self.total.get().to_string();
-                for p in &self.pending {
-                    dom::set(&p.el, "aria-setsize", &size);
-                }
-            }
             return false;
         }
         let ids_same = self.pending.len() == models.len()
@@ -461,17 +460,15 @@ fn build_pending(cx: &Cx, model: PendingModel, setsize: usize) -> PendingView {
         .class("bpw-delivery")
         .child(E::new("span").text(cx.t(label)));
     if model.delivery == Delivery::Failed {
-        let (chat, id) = (cx.chat.clone(), model.client_id.clone());
-        let retry = E::new("button")
-            .attr("type", "button")
-            .class("bpw-retry")
+        let retry = E::button("bpw-retry")
             .testid("retry")
-            .text(cx.t(Key::Retry))
-            .on(
-                &mut scope,
-                "click",
-                Box::new(move |_| chat.run(Command::Retry(id.clone()))),
-            );
+            .text(cx.t(Key::Retry));
+        let retry = cx.chat.on_click(
+            retry,
+            &mut scope,
+            Command::Retry,
+            model.client_id.clone(),
+        );
         dom::append(&delivery.0, &retry.0);
     }
     let el = article(
