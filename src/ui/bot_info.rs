@@ -93,19 +93,24 @@ fn web_href(raw: &str, bot_host: &str) -> Option<String> {
     }
 }
 
+/// A `tel:` link of a number written with digits, `+`, and the separators `-() .`; its digits and `+`
+/// only. One pass over the bytes: every accepted character is ASCII.
 fn phone_href(raw: &str) -> Option<String> {
-    let ok = raw.chars().any(|c| c.is_ascii_digit())
-        && raw
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '(' | ')' | ' ' | '.'));
-    if !ok {
-        return None;
-    }
     let mut digits = String::new();
-    for c in raw.chars() {
-        if c.is_ascii_digit() || c == '+' {
-            digits.push(c);
+    let mut any_digit = false;
+    for b in raw.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                any_digit = true;
+                digits.push(char::from(b));
+            }
+            b'+' => digits.push('+'),
+            b'-' | b'(' | b')' | b' ' | b'.' => {}
+            _ => return None,
         }
+    }
+    if !any_digit {
+        return None;
     }
     safe_url(&format!("tel:{digits}"), "")
 }

@@ -206,9 +206,9 @@ impl Composer {
             dom::focus(input);
             return;
         }
-        let Ok(root) = input.get_root_node().dyn_into::<ShadowRoot>() else {
-            return;
-        };
+        // the UI lives in the widget's shadow root (`crate::mount`), whose `activeElement` is the
+        // focused element inside it (a detached text box's root is an element without one: `None`)
+        let root: ShadowRoot = input.get_root_node().unchecked_into();
         let active = root.active_element();
         if active.is_none() || active.as_ref() == Some(input) {
             if let Some((_, Some(kb), _)) = &self.keyboard {

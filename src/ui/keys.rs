@@ -10,6 +10,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 
+use super::windowing::Windowing;
 use super::Chat;
 use crate::transport::Command;
 
@@ -120,17 +121,18 @@ pub fn focus_row(log: &Element, row: &HtmlElement) {
 
 /// Transcript keys (when `enableArrowNavigation`): move focus between the `total` messages (sent and
 /// pending), roving `tabindex` so Tab leaves the transcript from the focused message. A message outside
-/// the rendered window goes to `reveal`, which slides the window and focuses it once rendered.
-pub fn transcript_keydown(chat: &Chat, ev: &KeyboardEvent, total: usize, reveal: &dyn Fn(usize)) {
+/// the rendered window goes to `window`, which slides to it and focuses it once rendered. `log` is the
+/// transcript element (where the listener is).
+pub fn transcript_keydown(
+    chat: &Chat,
+    log: &Element,
+    ev: &KeyboardEvent,
+    total: usize,
+    window: &Windowing,
+) {
     if !chat.config().enable_arrow_navigation || ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
         return;
     }
-    let Some(log) = ev
-        .current_target()
-        .and_then(|t| t.dyn_into::<Element>().ok())
-    else {
-        return;
-    };
     let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
     if let Some(el) = &target {
         let editable = el
@@ -146,9 +148,9 @@ pub fn transcript_keydown(chat: &Chat, ev: &KeyboardEvent, total: usize, reveal:
     match arrow_move(&ev.key(), total, current) {
         Move::Message(i) => {
             ev.prevent_default();
-            match find_row(&log, i) {
-                Some(row) => focus_row(&log, &row),
-                None => reveal(i),
+            match find_row(log, i) {
+                Some(row) => focus_row(log, &row),
+                None => window.reveal(i),
             }
         }
         Move::Composer => {

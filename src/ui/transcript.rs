@@ -155,13 +155,13 @@ impl Transcript {
         let mut scope = Scope::new();
         let w = win.clone();
         scope.listen(&log, "scroll", Box::new(move |_| w.on_scroll()));
-        let (w, chat, t) = (win.clone(), cx.chat.clone(), total.clone());
+        let (w, chat, t, el) = (win.clone(), cx.chat.clone(), total.clone(), log.clone());
         scope.listen(
             &log,
             "keydown",
             Box::new(move |ev| {
                 if let Some(ev) = ev.dyn_ref::<KeyboardEvent>() {
-                    keys::transcript_keydown(&chat, ev, t.get(), &|i| w.reveal(i));
+                    keys::transcript_keydown(&chat, &el, ev, t.get(), &w);
                 }
             }),
         );
