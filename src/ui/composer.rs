@@ -101,7 +101,8 @@ impl Composer {
             let (chat, textarea, cursor) = (cx.chat.clone(), textarea.clone(), cursor.clone());
             Rc::new(move || {
                 let text = textarea.value();
-                if !text.trim().is_empty() && !textarea.disabled() {
+                // `disabled` reflects the attribute (set by `update` while locked)
+                if !text.trim().is_empty() && !textarea.has_attribute("disabled") {
                     chat.run(Command::SendText(text));
                     textarea.set_value("");
                     cursor.set(None);

@@ -210,12 +210,7 @@ impl Ui {
             pending_render: RefCell::new(None),
         });
         let subs = {
-            let me = inner.me.clone();
-            let schedule: Rc<dyn Fn()> = Rc::new(move || {
-                if let Some(me) = me.upgrade() {
-                    me.schedule();
-                }
-            });
+            let schedule = inner.requester();
             vec![
                 inner.session.state.subscribe(schedule.clone()),
                 inner.session.ui_config.subscribe(schedule),
