@@ -219,10 +219,48 @@ impl Drop for Listener {
     }
 }
 
+/// A callback waiting in a `setTimeout` (`frame` false) or a `requestAnimationFrame` (`frame` true);
+/// dropping it cancels it. [`Timeout`] and [`Frame`] share it, so they share its code.
+struct Pending {
+    id: i32,
+    frame: bool,
+    _closure: Closure<dyn FnMut()>,
+}
+
+impl Pending {
+    /// Registers `f` to run once after `timeout` milliseconds, or before the next paint (`None`).
+    fn new(f: Box<dyn FnOnce()>, timeout: Option<i32>) -> Option<Pending> {
+        let closure = once(f);
+        let w = web_sys::window()?;
+        let cb = closure.as_ref().unchecked_ref();
+        let id = match timeout {
+            Some(ms) => w.set_timeout_with_callback_and_timeout_and_arguments_0(cb, ms),
+            None => w.request_animation_frame(cb),
+        }
+        .ok()?;
+        Some(Pending {
+            id,
+            frame: timeout.is_none(),
+            _closure: closure,
+        })
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            if self.frame {
+                let _ = w.cancel_animation_frame(self.id);
+            } else {
+                w.clear_timeout_with_handle(self.id);
+            }
+        }
+    }
+}
+
 /// A `setTimeout`; dropping it cancels it (safe from inside its own callback).
 pub struct Timeout {
-    id: i32,
-    _closure: Closure<dyn FnMut()>,
+    _pending: Pending,
 }
 
 /// A JS callback that runs `f` the first time it is called and does nothing after.
@@ -238,58 +276,24 @@ fn once(f: Box<dyn FnOnce()>) -> Closure<dyn FnMut()> {
 impl Timeout {
     /// Runs `f` once after `ms` milliseconds.
     pub fn new(ms: f64, f: Box<dyn FnOnce()>) -> Option<Timeout> {
-        let closure = once(f);
         let ms = if ms.is_finite() && ms > 0.0 {
             ms.min(i32::MAX as f64) as i32
         } else {
             0
         };
-        let id = web_sys::window()?
-            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                closure.as_ref().unchecked_ref(),
-                ms,
-            )
-            .ok()?;
-        Some(Timeout {
-            id,
-            _closure: closure,
-        })
-    }
-}
-
-impl Drop for Timeout {
-    fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
-            w.clear_timeout_with_handle(self.id);
-        }
+        Pending::new(f, Some(ms)).map(|p| Timeout { _pending: p })
     }
 }
 
 /// A `requestAnimationFrame`; dropping it cancels it (safe from inside its own callback).
 pub struct Frame {
-    id: i32,
-    _closure: Closure<dyn FnMut()>,
+    _pending: Pending,
 }
 
 impl Frame {
     /// Runs `f` before the next paint.
     pub fn new(f: Box<dyn FnOnce()>) -> Option<Frame> {
-        let closure = once(f);
-        let id = web_sys::window()?
-            .request_animation_frame(closure.as_ref().unchecked_ref())
-            .ok()?;
-        Some(Frame {
-            id,
-            _closure: closure,
-        })
-    }
-}
-
-impl Drop for Frame {
-    fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
-            let _ = w.cancel_animation_frame(self.id);
-        }
+        Pending::new(f, None).map(|p| Frame { _pending: p })
     }
 }
 

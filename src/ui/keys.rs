@@ -12,6 +12,7 @@ use web_sys::{Element, HtmlElement, KeyboardEvent};
 
 use super::windowing::Windowing;
 use super::Chat;
+use crate::dom;
 use crate::transport::Command;
 
 /// True for Ctrl+Shift+R or Cmd+Shift+R (by key, or by physical key for non-Latin layouts).
@@ -98,25 +99,23 @@ pub fn row_index(row: &Element) -> Option<usize> {
 }
 
 /// The rendered row of transcript index `index`, if it is in the window.
-pub fn find_row(log: &Element, index: usize) -> Option<HtmlElement> {
+pub fn find_row(log: &Element, index: usize) -> Option<Element> {
     let selector = format!("{MESSAGE}[aria-posinset=\"{}\"]", index + 1);
-    log.query_selector(&selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    dom::find(log, &selector)
 }
 
 /// Focuses a row and makes it the one Tab stop among the rows (roving `tabindex`).
-pub fn focus_row(log: &Element, row: &HtmlElement) {
-    if let Ok(list) = log.query_selector_all(&format!("{MESSAGE}[tabindex=\"0\"]")) {
-        for el in (0..list.length()).filter_map(|i| list.item(i)) {
-            if let Ok(el) = el.dyn_into::<Element>() {
-                crate::dom::set(&el, "tabindex", "-1");
+pub fn focus_row(log: &Element, row: &Element) {
+    if let Ok(list) = log.query_selector_all("[data-testid=\"message\"][tabindex=\"0\"]") {
+        for i in 0..list.length() {
+            if let Some(el) = list.item(i) {
+                // `querySelectorAll` lists elements only
+                dom::set(el.unchecked_ref(), "tabindex", "-1");
             }
         }
     }
-    crate::dom::set(row, "tabindex", "0");
-    let _ = row.focus();
+    dom::set(row, "tabindex", "0");
+    dom::focus(row);
 }
 
 /// Transcript keys (when `enableArrowNavigation`): move focus between the `total` messages (sent and
@@ -158,15 +157,10 @@ pub fn transcript_keydown(
                 .closest("[data-testid=\"panel\"]")
                 .ok()
                 .flatten()
-                .and_then(|p| {
-                    p.query_selector("[data-testid=\"composer\"]")
-                        .ok()
-                        .flatten()
-                })
-                .and_then(|c| c.dyn_into::<HtmlElement>().ok());
+                .and_then(|p| dom::find(&p, "[data-testid=\"composer\"]"));
             if let Some(c) = composer {
                 ev.prevent_default();
-                let _ = c.focus();
+                dom::focus(&c);
             }
         }
         Move::None => {}
