@@ -17,6 +17,9 @@
 //! them all. A [`Listener`], [`Timeout`] or [`Frame`] on its own is released when dropped, even from
 //! inside its own callback.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, EventTarget, HtmlElement, Node};
@@ -300,10 +303,14 @@ impl Frame {
 /// Runs `f` once after `ms` milliseconds, with no handle: for work that must happen whatever becomes
 /// of its owner (the closure frees itself when it runs).
 pub fn after(ms: i32, f: Box<dyn FnOnce()>) {
-    let cb = Closure::once_into_js(f);
-    if let Some(w) = web_sys::window() {
-        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms);
-    }
+    // the timer holds itself until it runs, then lets itself go (safe from inside its callback)
+    let slot: Rc<Cell<Option<Pending>>> = Rc::default();
+    let me = slot.clone();
+    let run = Box::new(move || {
+        let _done = me.take();
+        f();
+    });
+    slot.set(Pending::new(run, Some(ms)));
 }
 
 /// Runs `f` in a microtask (after the current task's synchronous work, before the browser renders).
