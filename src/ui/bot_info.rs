@@ -96,15 +96,15 @@ fn web_href(raw: &str, bot_host: &str) -> Option<String> {
 /// A `tel:` link of a number written with digits, `+`, and the separators `-() .`; its digits and `+`
 /// only. One pass over the bytes: every accepted character is ASCII.
 fn phone_href(raw: &str) -> Option<String> {
-    let mut digits = String::new();
+    let mut href = String::from("tel:");
     let mut any_digit = false;
     for b in raw.bytes() {
         match b {
             b'0'..=b'9' => {
                 any_digit = true;
-                digits.push(char::from(b));
+                href.push(char::from(b));
             }
-            b'+' => digits.push('+'),
+            b'+' => href.push('+'),
             b'-' | b'(' | b')' | b' ' | b'.' => {}
             _ => return None,
         }
@@ -112,7 +112,7 @@ fn phone_href(raw: &str) -> Option<String> {
     if !any_digit {
         return None;
     }
-    safe_url(&format!("tel:{digits}"), "")
+    safe_url(&href, "")
 }
 
 fn email_href(raw: &str) -> Option<String> {
