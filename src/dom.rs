@@ -159,6 +159,31 @@ pub fn set_text(el: &Element, text: &str) {
     }
 }
 
+/// Keeps an optional element in step with an optional text: when the text appears the element is
+/// built by `build` and inserted into `parent` before `before`; while it stays its text follows; when it
+/// goes the element is removed.
+pub fn show_text(
+    slot: &mut Option<Element>,
+    text: Option<&str>,
+    parent: &Node,
+    before: Option<&Node>,
+    build: fn(&str) -> E,
+) {
+    match (text, &*slot) {
+        (Some(text), Some(el)) => set_text(el, text),
+        (Some(text), None) => {
+            let el = build(text).0;
+            insert(parent, &el, before);
+            *slot = Some(el);
+        }
+        (None, Some(el)) => {
+            el.remove();
+            *slot = None;
+        }
+        (None, None) => {}
+    }
+}
+
 /// Removes every child.
 pub fn clear(el: &Element) {
     el.set_text_content(None);

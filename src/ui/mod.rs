@@ -457,28 +457,22 @@ impl Launcher {
             "aria-expanded",
             if open { "true" } else { "false" },
         );
-        match (&self.badge, unread) {
-            (Some(b), 0) => {
-                b.remove();
-                self.badge = None;
-            }
-            (Some(b), _) => dom::set_text(b, &n),
-            (None, 0) => {}
-            (None, _) => {
-                // The count is part of the launcher's label; the badge is only visual. It sits beside
-                // the button, not inside it, so the button's visible text never differs from its name
-                // (WCAG 2.5.3).
-                let badge = E::new("span")
-                    .class("bpw-badge")
-                    .testid("unread-badge")
-                    .attr("aria-hidden", "true")
-                    .text(&n)
-                    .0;
-                if let Some(parent) = self.button.parent_node() {
-                    dom::insert(&parent, &badge, self.button.next_sibling().as_ref());
-                }
-                self.badge = Some(badge);
-            }
+        // The count is part of the launcher's label; the badge is only visual. It sits beside the
+        // button, not inside it, so the button's visible text never differs from its name (WCAG 2.5.3).
+        if let Some(parent) = self.button.parent_node() {
+            dom::show_text(
+                &mut self.badge,
+                (unread > 0).then_some(n.as_str()),
+                &parent,
+                self.button.next_sibling().as_ref(),
+                |n| {
+                    E::new("span")
+                        .class("bpw-badge")
+                        .testid("unread-badge")
+                        .attr("aria-hidden", "true")
+                        .text(n)
+                },
+            );
         }
     }
 

@@ -79,22 +79,13 @@ impl Panel {
         self.banner.update(cx);
         self.live.update(cx);
         self.body.update(&self.section, cx);
-        match (&self.powered, cx.config.show_powered_by) {
-            (None, true) => {
-                let p = E::new("p")
-                    .class("bpw-powered")
-                    .text(cx.t(Key::PoweredBy))
-                    .0;
-                dom::append(&self.section, &p);
-                self.powered = Some(p);
-            }
-            (Some(p), true) => dom::set_text(p, cx.t(Key::PoweredBy)),
-            (Some(p), false) => {
-                p.remove();
-                self.powered = None;
-            }
-            (None, false) => {}
-        }
+        dom::show_text(
+            &mut self.powered,
+            cx.config.show_powered_by.then(|| cx.t(Key::PoweredBy)),
+            &self.section,
+            None,
+            |text| E::new("p").class("bpw-powered").text(text),
+        );
     }
 }
 
@@ -249,23 +240,18 @@ impl Banner {
     }
 
     fn update(&mut self, cx: &Cx) {
-        match (banner_text(cx.lang, cx.state), &self.inner) {
-            (Some(text), Some(inner)) => dom::set_text(inner, &text),
-            (Some(text), None) => {
-                let inner = E::new("div")
+        dom::show_text(
+            &mut self.inner,
+            banner_text(cx.lang, cx.state).as_deref(),
+            &self.el,
+            None,
+            |text| {
+                E::new("div")
                     .class("bpw-banner")
                     .testid("connection-banner")
-                    .text(&text)
-                    .0;
-                dom::append(&self.el, &inner);
-                self.inner = Some(inner);
-            }
-            (None, Some(inner)) => {
-                inner.remove();
-                self.inner = None;
-            }
-            (None, None) => {}
-        }
+                    .text(text)
+            },
+        );
     }
 }
 
