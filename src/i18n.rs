@@ -647,8 +647,24 @@ fn table(lang: Lang) -> Table {
     }
 }
 
+/// The `key`th line of `table` (`table.split('\n').nth(key)` as a plain byte loop).
 fn find(table: Table, key: Key) -> Option<&'static str> {
-    table.split('\n').nth(key as usize)
+    let mut left = key as usize;
+    let mut start = 0;
+    for (i, &b) in table.as_bytes().iter().enumerate() {
+        if b == b'\n' {
+            if left == 0 {
+                return table.get(start..i);
+            }
+            left -= 1;
+            start = i + 1;
+        }
+    }
+    if left == 0 {
+        table.get(start..)
+    } else {
+        None
+    }
 }
 
 /// The string for `key` in `lang` (English when a table lacks it, which the tests rule out).
@@ -712,6 +728,7 @@ mod tests {
                 "{lang:?}: one line a key"
             );
             for &key in KEYS {
+                assert_eq!(find(table, key), table.split('\n').nth(key as usize));
                 let s = find(table, key).unwrap_or_else(|| panic!("{lang:?} lacks {key:?}"));
                 assert!(!s.trim().is_empty(), "{lang:?} {key:?} is empty");
                 assert_eq!(

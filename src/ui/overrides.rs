@@ -114,9 +114,9 @@ pub fn parse_overrides(value: Option<&Value>) -> Overrides {
             ));
             continue;
         };
-        let items: Vec<&Value> = match list {
-            Value::Array(a) => a.iter().collect(),
-            Value::Object(_) => vec![list],
+        let items: &[Value] = match list {
+            Value::Array(a) => a,
+            Value::Object(_) => std::slice::from_ref(list),
             _ => {
                 out.warnings.push((
                     Some(location),
