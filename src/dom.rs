@@ -138,12 +138,12 @@ pub fn set_if_changed(el: &Element, name: &str, value: &str) {
 
 /// Adds or removes a boolean attribute.
 pub fn flag(el: &Element, name: &str, on: bool) {
-    if on {
-        if !el.has_attribute(name) {
+    if on != el.has_attribute(name) {
+        if on {
             set(el, name, "");
+        } else {
+            let _ = el.remove_attribute(name);
         }
-    } else if el.has_attribute(name) {
-        let _ = el.remove_attribute(name);
     }
 }
 

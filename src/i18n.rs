@@ -29,21 +29,13 @@ pub const LANGS: &[Lang] = &[Lang::En, Lang::Fr, Lang::Es, Lang::De, Lang::Pt, L
 impl Lang {
     /// The language of a BCP 47 code (`fr`, `fr-CA`, `pt_BR`, `AR`); `None` when unsupported.
     pub fn from_code(code: &str) -> Option<Lang> {
-        let primary = code
-            .trim()
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        Some(match primary.as_str() {
-            "en" => Lang::En,
-            "fr" => Lang::Fr,
-            "es" => Lang::Es,
-            "de" => Lang::De,
-            "pt" => Lang::Pt,
-            "ar" => Lang::Ar,
-            _ => return None,
-        })
+        let primary = code.trim().split(['-', '_']).next().unwrap_or("");
+        for &lang in LANGS {
+            if lang.code().eq_ignore_ascii_case(primary) {
+                return Some(lang);
+            }
+        }
+        None
     }
 
     /// The language for a config `locale`: `"browser"` (or empty) uses `browser` (`navigator.language`);

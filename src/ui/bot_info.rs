@@ -66,8 +66,12 @@ pub struct InfoLink {
 impl InfoLink {
     /// Web links open in a new tab; `tel:`/`mailto:` do not.
     pub fn new_tab(&self) -> bool {
-        let h = self.href.to_ascii_lowercase();
-        !(h.starts_with("tel:") || h.starts_with("mailto:"))
+        let scheme = |s: &str| {
+            self.href
+                .get(..s.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(s))
+        };
+        !(scheme("tel:") || scheme("mailto:"))
     }
 }
 
