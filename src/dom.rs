@@ -117,6 +117,11 @@ impl E {
         self
     }
 
+    /// Appends the element to `parent` (the builder is done with it).
+    pub fn append_to(self, parent: &Node) {
+        append(parent, &self.0);
+    }
+
     /// Adds a listener, owned by `scope`.
     pub fn on(self, scope: &mut Scope, event: &'static str, f: Box<dyn FnMut(Event)>) -> E {
         scope.listen(&self.0, event, f);

@@ -266,20 +266,20 @@ impl Page {
         let img =
             |class: &str, src: &str| E::new("img").class(class).attr("alt", "").attr("src", src);
         if let Some(src) = &m.cover {
-            dom::append(&self.el, &img("bpw-bot-info-cover", src).0);
+            img("bpw-bot-info-cover", src).append_to(&self.el);
         }
         let mut head = E::new("div").class("bpw-bot-info-head");
         if let Some(src) = &m.avatar {
             head = head.child(img("bpw-bot-info-avatar", src));
         }
         head = head.child(E::new("h3").class("bpw-bot-info-name").text(&m.title));
-        dom::append(&self.el, &head.0);
+        head.append_to(&self.el);
         if !m.description.trim().is_empty() {
             let p = E::new("p")
                 .class("bpw-bot-info-description")
                 .attr("dir", "auto")
                 .text(&m.description);
-            dom::append(&self.el, &p.0);
+            p.append_to(&self.el);
         }
         let list = E::new("ul").class("bpw-bot-info-links");
         for link in &m.links {
@@ -297,9 +297,9 @@ impl Page {
             let li = E::new("li")
                 .child(E::new("span").class("bpw-bot-info-label").text(&label))
                 .child(a);
-            dom::append(&list.0, &li.0);
+            li.append_to(&list.0);
         }
-        dom::append(&self.el, &list.0);
+        list.append_to(&self.el);
         if m.languages.len() > 1 {
             let select = E::new("select").testid("language-select");
             for (l, selected) in &m.languages {
@@ -307,7 +307,7 @@ impl Page {
                     .attr("value", l)
                     .flag("selected", *selected)
                     .text(l);
-                dom::append(&select.0, &o.0);
+                o.append_to(&select.0);
             }
             let (chat, el) = (cx.chat.clone(), select.0.clone());
             scope_listen_change(&mut self.scope, &select.0, move || {
@@ -319,7 +319,7 @@ impl Page {
                 .class("bpw-bot-info-language")
                 .child(E::new("span").text(m.language_label))
                 .child(select);
-            dom::append(&self.el, &label.0);
+            label.append_to(&self.el);
         }
         let start = E::button("bpw-bot-info-start")
             .testid("bot-info-close")
@@ -334,7 +334,7 @@ impl Page {
             |_| Command::ToggleBotInfo,
             String::new(),
         );
-        dom::append(&self.el, &start.0);
+        start.append_to(&self.el);
         self.model = Some(model);
     }
 }

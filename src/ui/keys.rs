@@ -68,13 +68,14 @@ pub fn owns_arrow_keys(tag: &str, editable: bool) -> bool {
 /// Panel-wide keys: Escape closes (`closeOnEscape`), the reset shortcut (when enabled).
 pub fn panel_keydown(chat: &Chat, ev: &KeyboardEvent) {
     let config = chat.config();
-    if ev.key() == "Escape" && config.close_on_escape {
+    let key = ev.key();
+    if key == "Escape" && config.close_on_escape {
         ev.stop_propagation();
         chat.close_from_panel();
     }
     if config.enable_reset_session_shortcut
         && is_reset_shortcut(
-            &ev.key(),
+            &key,
             &ev.code(),
             ev.ctrl_key(),
             ev.meta_key(),

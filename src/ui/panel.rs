@@ -168,7 +168,7 @@ impl Header {
                 .class("bpw-avatar")
                 .attr("alt", "")
                 .attr("src", src);
-            dom::append(&self.el, &img.0);
+            img.append_to(&self.el);
         }
         let mut title = E::new("div")
             .class("bpw-title")
@@ -176,7 +176,7 @@ impl Header {
         if !m.description.is_empty() {
             title = title.child(E::new("p").class("bpw-description").text(&m.description));
         }
-        dom::append(&self.el, &title.0);
+        title.append_to(&self.el);
         let actions = E::new("div").class("bpw-actions");
         let toggle = bot_info::toggle(cx, &mut self.scope);
         dom::append(&actions.0, &toggle);
@@ -214,9 +214,9 @@ impl Header {
                     "click",
                     Box::new(move |_| chat.close_from_panel()),
                 );
-            dom::append(&actions.0, &close.0);
+            close.append_to(&actions.0);
         }
-        dom::append(&self.el, &actions.0);
+        actions.append_to(&self.el);
     }
 }
 
@@ -296,7 +296,7 @@ impl LiveRegion {
                 continue;
             };
             // a text node in a paragraph, never markup
-            dom::append(&self.el, &E::new("p").text(&text).0);
+            E::new("p").text(&text).append_to(&self.el);
             if self.held == LIVE_KEEP {
                 if let Some(first) = self.el.first_child() {
                     let _ = self.el.remove_child(&first);
@@ -491,10 +491,10 @@ impl ConversationList {
                 Command::LoadConversation,
                 e.id.clone(),
             );
-            dom::append(&list.0, &E::new("li").child(button).0);
+            E::new("li").child(button).append_to(&list.0);
         }
-        dom::append(&self.nav, &new.0);
-        dom::append(&self.nav, &list.0);
+        new.append_to(&self.nav);
+        list.append_to(&self.nav);
         self.model = Some(model);
     }
 }

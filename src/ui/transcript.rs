@@ -418,11 +418,11 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
         } else {
             None
         };
-        dom::append(&el.0, &avatar(url, name).0);
+        avatar(url, name).append_to(&el.0);
     }
     let body = row_body();
     if first_of_group && env.show_name {
-        dom::append(&body.0, &E::new("span").class("bpw-row-name").text(name).0);
+        E::new("span").class("bpw-row-name").text(name).append_to(&body.0);
     }
     let mut scope = Scope::new();
     let mut ctx = RenderCtx::new(
@@ -439,7 +439,7 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
     if let Some(m) = views::render_message(&message, &ctx, &mut scope) {
         dom::append(&body.0, &m);
     }
-    dom::append(&el.0, &body.0);
+    body.append_to(&el.0);
     RowView {
         key,
         el: el.0,
@@ -469,7 +469,7 @@ fn build_pending(cx: &Cx, model: PendingModel, setsize: usize) -> PendingView {
             Command::Retry,
             model.client_id.clone(),
         );
-        dom::append(&delivery.0, &retry.0);
+        retry.append_to(&delivery.0);
     }
     let el = article(
         "bpw-row bpw-row-user bpw-pending",
