@@ -93,8 +93,8 @@ impl Composer {
             .child(icon(ICON_SEND));
         let form = E::new("form")
             .class("bpw-composer")
-            .child(input.clone())
-            .child(send.clone());
+            .node(Some(input.0.as_ref()))
+            .node(Some(send.0.as_ref()));
         let textarea: HtmlTextAreaElement = input.0.clone().unchecked_into();
         let cursor = Rc::new(Cell::new(None::<usize>));
         let submit = {

@@ -380,10 +380,10 @@ impl Root {
             match &mut self.panel {
                 Some(p) => p.update(cx),
                 None => {
-                    let before = self.launcher.as_ref().map(|l| l.button.clone());
+                    let before = self.launcher.as_ref().map(|l| &l.button);
                     self.panel = Some(panel::Panel::new(
                         &self.el,
-                        before.as_ref(),
+                        before,
                         cx,
                         self.request.clone(),
                     ));

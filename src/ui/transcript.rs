@@ -148,7 +148,7 @@ impl Transcript {
             log.clone(),
             window.clone(),
             top.clone(),
-            bottom.clone(),
+            bottom,
             request,
         );
         let total = Rc::new(Cell::new(0));
