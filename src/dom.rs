@@ -59,6 +59,12 @@ impl E {
         E(create(tag))
     }
 
+    /// A new HTML element with the class `class`.
+    #[inline(never)]
+    pub fn classed(tag: &str, class: &str) -> E {
+        E::new(tag).class(class)
+    }
+
     /// A new `<button type="button">` with the class `class`.
     #[inline(never)]
     pub fn button(class: &str) -> E {

@@ -242,7 +242,7 @@ pub struct Page {
 impl Page {
     /// Builds the page into `section` before `end`.
     pub fn new(section: &Element, end: &Element, cx: &Cx) -> Page {
-        let el = E::new("section").class("bpw-bot-info").testid("bot-info").0;
+        let el = E::classed("section", "bpw-bot-info").testid("bot-info").0;
         dom::insert(section, &el, Some(end.as_ref()));
         let mut page = Page {
             el,
@@ -264,24 +264,23 @@ impl Page {
         let m = &model;
         dom::set(&self.el, "aria-label", &format!("About {}", m.title));
         let img =
-            |class: &str, src: &str| E::new("img").class(class).attr("alt", "").attr("src", src);
+            |class: &str, src: &str| E::classed("img", class).attr("alt", "").attr("src", src);
         if let Some(src) = &m.cover {
             img("bpw-bot-info-cover", src).append_to(&self.el);
         }
-        let mut head = E::new("div").class("bpw-bot-info-head");
+        let mut head = E::classed("div", "bpw-bot-info-head");
         if let Some(src) = &m.avatar {
             head = head.child(img("bpw-bot-info-avatar", src));
         }
-        head = head.child(E::new("h3").class("bpw-bot-info-name").text(&m.title));
+        head = head.child(E::classed("h3", "bpw-bot-info-name").text(&m.title));
         head.append_to(&self.el);
         if !m.description.trim().is_empty() {
-            let p = E::new("p")
-                .class("bpw-bot-info-description")
+            let p = E::classed("p", "bpw-bot-info-description")
                 .attr("dir", "auto")
                 .text(&m.description);
             p.append_to(&self.el);
         }
-        let list = E::new("ul").class("bpw-bot-info-links");
+        let list = E::classed("ul", "bpw-bot-info-links");
         for link in &m.links {
             let mut a = E::new("a")
                 .attr("href", &link.href)
@@ -295,7 +294,7 @@ impl Page {
             let mut label = String::from(link.kind.label());
             label.push_str(": ");
             let li = E::new("li")
-                .child(E::new("span").class("bpw-bot-info-label").text(&label))
+                .child(E::classed("span", "bpw-bot-info-label").text(&label))
                 .child(a);
             li.append_to(&list.0);
         }
@@ -315,8 +314,7 @@ impl Page {
                     chat.run(Command::SetLanguage(s.value()));
                 }
             });
-            let label = E::new("label")
-                .class("bpw-bot-info-language")
+            let label = E::classed("label", "bpw-bot-info-language")
                 .child(E::new("span").text(m.language_label))
                 .child(select);
             label.append_to(&self.el);

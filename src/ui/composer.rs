@@ -81,8 +81,7 @@ pub struct Composer {
 impl Composer {
     fn new(section: &Element, end: &Element, cx: &Cx) -> Composer {
         let mut scope = Scope::new();
-        let input = E::new("textarea")
-            .class("bpw-input")
+        let input = E::classed("textarea", "bpw-input")
             .testid("composer")
             .attr("rows", "1")
             .attr("dir", "auto");
@@ -91,8 +90,7 @@ impl Composer {
             .class("bpw-send")
             .testid("send")
             .child(icon(ICON_SEND));
-        let form = E::new("form")
-            .class("bpw-composer")
+        let form = E::classed("form", "bpw-composer")
             .node(Some(input.0.as_ref()))
             .node(Some(send.0.as_ref()));
         let textarea: HtmlTextAreaElement = input.0.clone().unchecked_into();
@@ -232,8 +230,7 @@ impl Composer {
         let el = model.as_ref().map(|(_, replies)| {
             let send = keyboard_sender(cx.chat, self.input.clone());
             let keyboard = views::render_keyboard(replies, send, cx.lang, &mut scope);
-            let el = E::new("div")
-                .class("bpw-composer-keyboard")
+            let el = E::classed("div", "bpw-composer-keyboard")
                 .testid("composer-keyboard")
                 .attr("dir", "auto")
                 .0;

@@ -88,13 +88,7 @@ impl Chat {
 
     /// Makes a click on `el` run `cmd(arg)`, where `arg` is the id the command carries (empty for a
     /// command without one). Every command button shares this one listener type.
-    pub fn on_click(
-        &self,
-        el: E,
-        scope: &mut Scope,
-        cmd: fn(String) -> Command,
-        arg: String,
-    ) -> E {
+    pub fn on_click(&self, el: E, scope: &mut Scope, cmd: fn(String) -> Command, arg: String) -> E {
         let me = self.clone();
         el.on(scope, "click", Box::new(move |_| me.run(cmd(arg.clone()))))
     }
@@ -466,8 +460,7 @@ impl Launcher {
                 &parent,
                 self.button.next_sibling().as_ref(),
                 |n| {
-                    E::new("span")
-                        .class("bpw-badge")
+                    E::classed("span", "bpw-badge")
                         .testid("unread-badge")
                         .attr("aria-hidden", "true")
                         .text(n)

@@ -275,8 +275,7 @@ impl Slot {
         if found.is_empty() {
             return None;
         }
-        let wrapper = E::new("div")
-            .class("bpw-override")
+        let wrapper = E::classed("div", "bpw-override")
             .testid("override")
             .attr("data-location", self.location.key())
             .0;

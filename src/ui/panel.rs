@@ -35,8 +35,7 @@ impl Panel {
     pub fn new(root: &Element, before: Option<&Element>, cx: &Cx, request: Rc<dyn Fn()>) -> Panel {
         let mut scope = Scope::new();
         let chat = cx.chat.clone();
-        let section = E::new("section")
-            .class("bpw-panel")
+        let section = E::classed("section", "bpw-panel")
             .testid("panel")
             .attr("role", "dialog")
             .on(
@@ -84,7 +83,7 @@ impl Panel {
             cx.config.show_powered_by.then(|| cx.t(Key::PoweredBy)),
             &self.section,
             None,
-            |text| E::new("p").class("bpw-powered").text(text),
+            |text| E::classed("p", "bpw-powered").text(text),
         );
     }
 }
@@ -121,7 +120,7 @@ struct Header {
 
 impl Header {
     fn new(section: &Element, cx: &Cx) -> Header {
-        let el = E::new("header").class("bpw-header").0;
+        let el = E::classed("header", "bpw-header").0;
         dom::append(section, &el);
         let mut h = Header {
             el,
@@ -164,20 +163,17 @@ impl Header {
         self.scope.clear();
         dom::clear(&self.el);
         if let Some(src) = &m.avatar {
-            let img = E::new("img")
-                .class("bpw-avatar")
+            let img = E::classed("img", "bpw-avatar")
                 .attr("alt", "")
                 .attr("src", src);
             img.append_to(&self.el);
         }
-        let mut title = E::new("div")
-            .class("bpw-title")
-            .child(E::new("h2").text(&m.title));
+        let mut title = E::classed("div", "bpw-title").child(E::new("h2").text(&m.title));
         if !m.description.is_empty() {
-            title = title.child(E::new("p").class("bpw-description").text(&m.description));
+            title = title.child(E::classed("p", "bpw-description").text(&m.description));
         }
         title.append_to(&self.el);
-        let actions = E::new("div").class("bpw-actions");
+        let actions = E::classed("div", "bpw-actions");
         let toggle = bot_info::toggle(cx, &mut self.scope);
         dom::append(&actions.0, &toggle);
         self.bot_info = Some(toggle);
@@ -228,8 +224,7 @@ struct Banner {
 
 impl Banner {
     fn new(section: &Element, cx: &Cx) -> Banner {
-        let el = E::new("div")
-            .class("bpw-live")
+        let el = E::classed("div", "bpw-live")
             .attr("role", "status")
             .attr("aria-live", "polite")
             .0;
@@ -246,8 +241,7 @@ impl Banner {
             &self.el,
             None,
             |text| {
-                E::new("div")
-                    .class("bpw-banner")
+                E::classed("div", "bpw-banner")
                     .testid("connection-banner")
                     .text(text)
             },
@@ -269,8 +263,7 @@ struct LiveRegion {
 
 impl LiveRegion {
     fn new(section: &Element, cx: &Cx) -> LiveRegion {
-        let el = E::new("div")
-            .class("bpw-sr-only")
+        let el = E::classed("div", "bpw-sr-only")
             .testid("live-region")
             .attr("aria-live", "polite")
             .attr("aria-atomic", "false")
@@ -352,7 +345,7 @@ struct Body {
 
 impl Body {
     fn new(section: &Element, cx: &Cx, request: Rc<dyn Fn()>) -> Body {
-        let end = E::new("span").class("bpw-body-end").attr("hidden", "").0;
+        let end = E::classed("span", "bpw-body-end").attr("hidden", "").0;
         dom::append(section, &end);
         let mode = Mode::of(cx);
         let page = Self::page(section, &end, mode, cx, &request);
@@ -425,8 +418,7 @@ struct ConversationList {
 
 impl ConversationList {
     fn new(section: &Element, end: &Element, cx: &Cx) -> ConversationList {
-        let nav = E::new("nav")
-            .class("bpw-convos")
+        let nav = E::classed("nav", "bpw-convos")
             .testid("conversation-list")
             .0;
         dom::insert(section, &nav, Some(end.as_ref()));
@@ -479,12 +471,11 @@ impl ConversationList {
                 .testid("conversation")
                 .attr("aria-current", if current { "true" } else { "false" })
                 .child(
-                    E::new("span")
-                        .class("bpw-convo-preview")
+                    E::classed("span", "bpw-convo-preview")
                         .attr("dir", "auto")
                         .text(&preview),
                 )
-                .child(E::new("span").class("bpw-convo-when").text(&e.when));
+                .child(E::classed("span", "bpw-convo-when").text(&e.when));
             let button = cx.chat.on_click(
                 button,
                 &mut self.scope,

@@ -125,32 +125,23 @@ impl Transcript {
     /// Builds the transcript into `section` before `end`; `request` asks the UI for a render.
     pub fn new(section: &Element, end: &Element, cx: &Cx, request: Rc<dyn Fn()>) -> Transcript {
         let spacer = || {
-            E::new("div")
-                .class("bpw-spacer")
+            E::classed("div", "bpw-spacer")
                 .attr("aria-hidden", "true")
                 .0
         };
         let (top, bottom) = (spacer(), spacer());
-        let window = E::new("div")
-            .class("bpw-window")
+        let window = E::classed("div", "bpw-window")
             .node(Some(top.as_ref()))
             .node(Some(bottom.as_ref()))
             .0;
-        let log = E::new("div")
-            .class("bpw-transcript")
+        let log = E::classed("div", "bpw-transcript")
             .testid("transcript")
             .attr("role", "log")
             .attr("aria-live", "off")
             .attr("tabindex", "0")
             .node(Some(window.as_ref()))
             .0;
-        let win = Windowing::new(
-            log.clone(),
-            window.clone(),
-            top.clone(),
-            bottom,
-            request,
-        );
+        let win = Windowing::new(log.clone(), window.clone(), top.clone(), bottom, request);
         let total = Rc::new(Cell::new(0));
         let mut scope = Scope::new();
         let w = win.clone();
@@ -300,8 +291,7 @@ impl Transcript {
         match (&self.typing, typing) {
             (None, true) => {
                 let dot = || E::new("span");
-                let el = E::new("div")
-                    .class("bpw-typing")
+                let el = E::classed("div", "bpw-typing")
                     .testid("typing")
                     .attr("role", "img")
                     .attr("aria-label", cx.t(Key::BotTyping))
@@ -336,13 +326,11 @@ impl Drop for Transcript {
 /// an initial.
 fn avatar(url: Option<String>, name: &str) -> E {
     match url {
-        Some(src) => E::new("img")
-            .class("bpw-row-avatar")
+        Some(src) => E::classed("img", "bpw-row-avatar")
             .testid("avatar")
             .attr("alt", "")
             .attr("src", &src),
-        None => E::new("span")
-            .class("bpw-row-avatar bpw-avatar-initial")
+        None => E::classed("span", "bpw-row-avatar bpw-avatar-initial")
             .testid("avatar")
             .attr("aria-hidden", "true")
             .text(&initial(name)),
@@ -359,8 +347,7 @@ fn article(
     posinset: usize,
     setsize: usize,
 ) -> E {
-    let el = E::new("div")
-        .class(class)
+    let el = E::classed("div", class)
         .testid("message")
         .attr("data-from", from)
         .attr("data-message-id", id);
@@ -375,7 +362,7 @@ fn article(
 
 /// The body of a transcript row, whose text direction follows its content.
 fn row_body() -> E {
-    E::new("div").class("bpw-row-body").attr("dir", "auto")
+    E::classed("div", "bpw-row-body").attr("dir", "auto")
 }
 
 /// One transcript message: the group's avatar and name on its first row, then the rendered message. An
@@ -422,7 +409,9 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
     }
     let body = row_body();
     if first_of_group && env.show_name {
-        E::new("span").class("bpw-row-name").text(name).append_to(&body.0);
+        E::classed("span", "bpw-row-name")
+            .text(name)
+            .append_to(&body.0);
     }
     let mut scope = Scope::new();
     let mut ctx = RenderCtx::new(
@@ -456,19 +445,14 @@ fn build_pending(cx: &Cx, model: PendingModel, setsize: usize) -> PendingView {
         Delivery::Sending => ("sending", Key::Sending),
     };
     let mut scope = Scope::new();
-    let delivery = E::new("div")
-        .class("bpw-delivery")
-        .child(E::new("span").text(cx.t(label)));
+    let delivery = E::classed("div", "bpw-delivery").child(E::new("span").text(cx.t(label)));
     if model.delivery == Delivery::Failed {
         let retry = E::button("bpw-retry")
             .testid("retry")
             .text(cx.t(Key::Retry));
-        let retry = cx.chat.on_click(
-            retry,
-            &mut scope,
-            Command::Retry,
-            model.client_id.clone(),
-        );
+        let retry = cx
+            .chat
+            .on_click(retry, &mut scope, Command::Retry, model.client_id.clone());
         retry.append_to(&delivery.0);
     }
     let el = article(
@@ -481,9 +465,8 @@ fn build_pending(cx: &Cx, model: PendingModel, setsize: usize) -> PendingView {
     )
     .child(
         row_body().child(
-            E::new("div")
-                .class("bpw-message bpw-from-user bpw-bubble")
-                .child(E::new("p").class("bpw-text").text(&model.text)),
+            E::classed("div", "bpw-message bpw-from-user bpw-bubble")
+                .child(E::classed("p", "bpw-text").text(&model.text)),
         ),
     )
     .child(delivery)
