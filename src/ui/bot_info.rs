@@ -29,14 +29,14 @@ pub enum LinkKind {
 }
 
 impl LinkKind {
-    /// The label shown before the link.
+    /// The label shown before the link, with its `": "`.
     pub fn label(self) -> &'static str {
         match self {
-            LinkKind::Website => "Website",
-            LinkKind::Phone => "Phone",
-            LinkKind::Email => "Email",
-            LinkKind::Terms => "Terms and conditions",
-            LinkKind::Privacy => "Privacy policy",
+            LinkKind::Website => "Website: ",
+            LinkKind::Phone => "Phone: ",
+            LinkKind::Email => "Email: ",
+            LinkKind::Terms => "Terms and conditions: ",
+            LinkKind::Privacy => "Privacy policy: ",
         }
     }
 
@@ -291,10 +291,8 @@ impl Page {
                     .attr("target", "_blank")
                     .attr("rel", "noopener noreferrer");
             }
-            let mut label = String::from(link.kind.label());
-            label.push_str(": ");
             let li = E::new("li")
-                .child(E::classed("span", "bpw-bot-info-label").text(&label))
+                .child(E::classed("span", "bpw-bot-info-label").text(link.kind.label()))
                 .child(a);
             li.append_to(&list.0);
         }

@@ -463,17 +463,14 @@ impl ConversationList {
         let list = E::new("ul");
         for e in &model.1 {
             let current = model.2.as_deref() == Some(e.id.as_str());
-            let preview = e
-                .preview
-                .clone()
-                .unwrap_or_else(|| cx.t(Key::NoMessages).to_string());
+            let preview = e.preview.as_deref().unwrap_or(cx.t(Key::NoMessages));
             let button = E::button("bpw-convo")
                 .testid("conversation")
                 .attr("aria-current", if current { "true" } else { "false" })
                 .child(
                     E::classed("span", "bpw-convo-preview")
                         .attr("dir", "auto")
-                        .text(&preview),
+                        .text(preview),
                 )
                 .child(E::classed("span", "bpw-convo-when").text(&e.when));
             let button = cx.chat.on_click(
