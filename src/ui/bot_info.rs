@@ -306,12 +306,14 @@ impl Page {
                     .text(l);
                 o.append_to(&select.0);
             }
-            let (chat, el) = (cx.chat.clone(), select.0.clone());
-            scope_listen_change(&mut self.scope, &select.0, move || {
-                if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
-                    chat.run(Command::SetLanguage(s.value()));
-                }
-            });
+            let chat = cx.chat.clone();
+            // created as a `<select>` just above
+            let field: HtmlSelectElement = select.0.clone().unchecked_into();
+            self.scope.listen(
+                &select.0,
+                "change",
+                Box::new(move |_| chat.run(Command::SetLanguage(field.value()))),
+            );
             let label = E::classed("label", "bpw-bot-info-language")
                 .child(E::new("span").text(m.language_label))
                 .child(select);
@@ -333,10 +335,6 @@ impl Page {
         start.append_to(&self.el);
         self.model = Some(model);
     }
-}
-
-fn scope_listen_change(scope: &mut Scope, el: &Element, f: impl Fn() + 'static) {
-    scope.listen(el, "change", Box::new(move |_| f()));
 }
 
 impl Drop for Page {
