@@ -134,8 +134,8 @@ impl Composer {
                     && (cursor.get().is_some() || field.value().is_empty())
                 {
                     ev.prevent_default();
-                    let history = chat.state().sent_history.clone();
-                    let (next, text) = recall(&history, cursor.get(), key == "ArrowUp");
+                    let state = chat.state();
+                    let (next, text) = recall(&state.sent_history, cursor.get(), key == "ArrowUp");
                     cursor.set(next);
                     field.set_value(&text);
                 }
