@@ -398,7 +398,7 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
     if first_of_group && (is_bot || env.show_user_avatar) {
         let url = if is_bot {
             // the message's botAvatarUrl, config avatarUrl, then botInfo details.avatarUrl
-            views::avatar_url_for(&message, &env.host)
+            views::avatar_url_for(message, &env.host)
                 .or_else(|| env.config_avatar.clone())
                 .or_else(|| env.info_avatar.clone())
                 .and_then(|u| views::url::safe_url(&u, &env.host))
@@ -425,7 +425,7 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
     ctx.is_last_of_group = last_of_group;
     ctx.show_timestamp = env.show_timestamp;
     ctx.keyboard_in_composer = true;
-    if let Some(m) = views::render_message(&message, &ctx, &mut scope) {
+    if let Some(m) = views::render_message(message, &ctx, &mut scope) {
         dom::append(&body.0, &m);
     }
     body.append_to(&el.0);
