@@ -262,7 +262,9 @@ impl Page {
         self.scope.clear();
         dom::clear(&self.el);
         let m = &model;
-        dom::set(&self.el, "aria-label", &format!("About {}", m.title));
+        let mut label = String::from("About ");
+        label.push_str(&m.title);
+        dom::set(&self.el, "aria-label", &label);
         let img =
             |class: &str, src: &str| E::classed("img", class).attr("alt", "").attr("src", src);
         if let Some(src) = &m.cover {
