@@ -91,7 +91,9 @@ fn web_href(raw: &str, bot_host: &str) -> Option<String> {
         && !raw.starts_with('.')
         && raw.split('/').next().is_some_and(|h| h.contains('.'));
     if looks_like_domain {
-        safe_url(&format!("https://{raw}"), bot_host)
+        let mut url = String::from("https://");
+        url.push_str(raw);
+        safe_url(&url, bot_host)
     } else {
         safe_url(raw, bot_host)
     }
@@ -126,7 +128,12 @@ fn email_href(raw: &str) -> Option<String> {
         && !raw
             .chars()
             .any(|c| c.is_whitespace() || matches!(c, ':' | '?' | '&' | '/' | '<' | '>'));
-    ok.then(|| safe_url(&format!("mailto:{raw}"), "")).flatten()
+    if !ok {
+        return None;
+    }
+    let mut href = String::from("mailto:");
+    href.push_str(raw);
+    safe_url(&href, "")
 }
 
 /// The links of botInfo `details`, in v12's order, dropping any that is missing or refused.
