@@ -439,12 +439,13 @@ impl Launcher {
         let action = cx.t(if open { Key::CloseChat } else { Key::OpenChat });
         // the count's text, for the label and the badge
         let n = unread.to_string();
-        let label = if unread == 0 {
-            action.to_string()
-        } else {
+        let mut label = action.to_string();
+        if unread != 0 {
             let count = crate::i18n::tf(cx.lang, Key::UnreadMessages, &[("n", &n)]);
-            format!("{action} ({count})")
-        };
+            label.push_str(" (");
+            label.push_str(&count);
+            label.push(')');
+        }
         dom::set_if_changed(&self.button, "aria-label", &label);
         dom::set_if_changed(
             &self.button,

@@ -99,9 +99,13 @@ pub fn composer_locked(messages: &[Message]) -> bool {
 /// A short text for a message, as a screen reader should hear it.
 pub fn summary(lang: Lang, m: &Message) -> String {
     let converted = views::convert(&m.payload);
-    let titled = |key: Key, title: Option<String>| match title.filter(|t| !t.trim().is_empty()) {
-        Some(title) => format!("{}: {title}", t(lang, key)),
-        None => t(lang, key).to_string(),
+    let titled = |key: Key, title: Option<String>| {
+        let mut text = t(lang, key).to_string();
+        if let Some(title) = title.filter(|t| !t.trim().is_empty()) {
+            text.push_str(": ");
+            text.push_str(&title);
+        }
+        text
     };
     match converted.content {
         Content::Text {
