@@ -91,6 +91,12 @@ impl E {
         self
     }
 
+    /// Sets `aria-hidden="true"` (decoration that assistive technology skips).
+    pub fn aria_hidden(self) -> E {
+        set(&self.0, "aria-hidden", "true");
+        self
+    }
+
     /// Sets a boolean attribute (present or absent).
     pub fn flag(self, name: &str, on: bool) -> E {
         flag(&self.0, name, on);

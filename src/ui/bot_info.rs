@@ -366,7 +366,7 @@ pub fn toggle(cx: &Cx, scope: &mut Scope) -> Element {
         )
         .attr("aria-label", cx.t(Key::BotInformation))
         .attr("title", cx.t(Key::BotInformation))
-        .child(E::new("span").attr("aria-hidden", "true").text("i"));
+        .child(E::new("span").aria_hidden().text("i"));
     cx.chat
         .on_click(button, scope, |_| Command::ToggleBotInfo, String::new())
         .0

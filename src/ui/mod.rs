@@ -400,7 +400,7 @@ pub(crate) fn icon(path: &str) -> E {
     E::svg("svg")
         .attr("class", "bpw-icon")
         .attr("viewBox", "0 0 24 24")
-        .attr("aria-hidden", "true")
+        .aria_hidden()
         .attr("focusable", "false")
         .child(E::svg("path").attr("d", path))
 }
@@ -463,7 +463,7 @@ impl Launcher {
                 |n| {
                     E::classed("span", "bpw-badge")
                         .testid("unread-badge")
-                        .attr("aria-hidden", "true")
+                        .aria_hidden()
                         .text(n)
                 },
             );

@@ -204,7 +204,7 @@ impl Header {
             let close = E::button("bpw-header-btn bpw-close")
                 .testid("close")
                 .attr("aria-label", cx.t(Key::CloseChat))
-                .child(E::new("span").attr("aria-hidden", "true").text("×"))
+                .child(E::new("span").aria_hidden().text("×"))
                 .on(
                     &mut self.scope,
                     "click",

@@ -124,11 +124,7 @@ pub struct Transcript {
 impl Transcript {
     /// Builds the transcript into `section` before `end`; `request` asks the UI for a render.
     pub fn new(section: &Element, end: &Element, cx: &Cx, request: Rc<dyn Fn()>) -> Transcript {
-        let spacer = || {
-            E::classed("div", "bpw-spacer")
-                .attr("aria-hidden", "true")
-                .0
-        };
+        let spacer = || E::classed("div", "bpw-spacer").aria_hidden().0;
         let (top, bottom) = (spacer(), spacer());
         let window = E::classed("div", "bpw-window")
             .node(Some(top.as_ref()))
@@ -290,15 +286,14 @@ impl Transcript {
         let typing = cx.state.typing_until.is_some();
         match (&self.typing, typing) {
             (None, true) => {
-                let dot = || E::new("span");
                 let el = E::classed("div", "bpw-typing")
                     .testid("typing")
                     .attr("role", "img")
                     .attr("aria-label", cx.t(Key::BotTyping))
-                    .child(dot())
-                    .child(dot())
-                    .child(dot())
                     .0;
+                for _ in 0..3 {
+                    E::new("span").append_to(&el);
+                }
                 dom::append(&self.log, &el);
                 self.typing = Some(el);
                 true
@@ -332,7 +327,7 @@ fn avatar(url: Option<String>, name: &str) -> E {
             .attr("src", &src),
         None => E::classed("span", "bpw-row-avatar bpw-avatar-initial")
             .testid("avatar")
-            .attr("aria-hidden", "true")
+            .aria_hidden()
             .text(&initial(name)),
     }
 }
