@@ -30,6 +30,8 @@ impl Lang {
     /// The language of a BCP 47 code (`fr`, `fr-CA`, `pt_BR`, `AR`); `None` when unsupported.
     pub fn from_code(code: &str) -> Option<Lang> {
         let primary = code.trim().split(['-', '_']).next().unwrap_or("");
+        // a plain loop: `iter().find()` compiles 18 B (gzip) larger here
+        #[allow(clippy::manual_find)]
         for &lang in LANGS {
             if lang.code().eq_ignore_ascii_case(primary) {
                 return Some(lang);
