@@ -97,6 +97,12 @@ impl E {
         self
     }
 
+    /// Sets `dir="auto"` (the text direction follows the content).
+    pub fn dir_auto(self) -> E {
+        set(&self.0, "dir", "auto");
+        self
+    }
+
     /// Sets a boolean attribute (present or absent).
     pub fn flag(self, name: &str, on: bool) -> E {
         flag(&self.0, name, on);

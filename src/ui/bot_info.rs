@@ -285,7 +285,7 @@ impl Page {
         head.append_to(&self.el);
         if !m.description.trim().is_empty() {
             let p = E::classed("p", "bpw-bot-info-description")
-                .attr("dir", "auto")
+                .dir_auto()
                 .text(&m.description);
             p.append_to(&self.el);
         }

@@ -84,7 +84,7 @@ impl Composer {
         let input = E::classed("textarea", "bpw-input")
             .testid("composer")
             .attr("rows", "1")
-            .attr("dir", "auto");
+            .dir_auto();
         let send = E::new("button")
             .attr("type", "submit")
             .class("bpw-send")
@@ -232,7 +232,7 @@ impl Composer {
             let keyboard = views::render_keyboard(replies, send, cx.lang, &mut scope);
             let el = E::classed("div", "bpw-composer-keyboard")
                 .testid("composer-keyboard")
-                .attr("dir", "auto")
+                .dir_auto()
                 .0;
             dom::append(&el, &keyboard);
             if let Some(parent) = self.form.parent_node() {

@@ -469,7 +469,7 @@ impl ConversationList {
                 .attr("aria-current", if current { "true" } else { "false" })
                 .child(
                     E::classed("span", "bpw-convo-preview")
-                        .attr("dir", "auto")
+                        .dir_auto()
                         .text(preview),
                 )
                 .child(E::classed("span", "bpw-convo-when").text(&e.when));

@@ -357,7 +357,7 @@ fn article(
 
 /// The body of a transcript row, whose text direction follows its content.
 fn row_body() -> E {
-    E::classed("div", "bpw-row-body").attr("dir", "auto")
+    E::classed("div", "bpw-row-body").dir_auto()
 }
 
 /// One transcript message: the group's avatar and name on its first row, then the rendered message. An
