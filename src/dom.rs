@@ -17,6 +17,9 @@
 //! them all. A [`Listener`], [`Timeout`] or [`Frame`] on its own is released when dropped, even from
 //! inside its own callback.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, EventTarget, HtmlElement, Node};
@@ -56,6 +59,18 @@ impl E {
         E(create(tag))
     }
 
+    /// A new HTML element with the class `class`.
+    #[inline(never)]
+    pub fn classed(tag: &str, class: &str) -> E {
+        E::new(tag).class(class)
+    }
+
+    /// A new `<button type="button">` with the class `class`.
+    #[inline(never)]
+    pub fn button(class: &str) -> E {
+        E::new("button").attr("type", "button").class(class)
+    }
+
     /// A new SVG element (icons).
     pub fn svg(tag: &str) -> E {
         E(DOCUMENT.with(|d| {
@@ -73,6 +88,18 @@ impl E {
     /// Sets an attribute.
     pub fn attr(self, name: &str, value: &str) -> E {
         set(&self.0, name, value);
+        self
+    }
+
+    /// Sets `aria-hidden="true"` (decoration that assistive technology skips).
+    pub fn aria_hidden(self) -> E {
+        set(&self.0, "aria-hidden", "true");
+        self
+    }
+
+    /// Sets `dir="auto"` (the text direction follows the content).
+    pub fn dir_auto(self) -> E {
+        set(&self.0, "dir", "auto");
         self
     }
 
@@ -108,6 +135,11 @@ impl E {
         self
     }
 
+    /// Appends the element to `parent` (the builder is done with it).
+    pub fn append_to(self, parent: &Node) {
+        append(parent, &self.0);
+    }
+
     /// Adds a listener, owned by `scope`.
     pub fn on(self, scope: &mut Scope, event: &'static str, f: Box<dyn FnMut(Event)>) -> E {
         scope.listen(&self.0, event, f);
@@ -129,12 +161,12 @@ pub fn set_if_changed(el: &Element, name: &str, value: &str) {
 
 /// Adds or removes a boolean attribute.
 pub fn flag(el: &Element, name: &str, on: bool) {
-    if on {
-        if !el.has_attribute(name) {
+    if on != el.has_attribute(name) {
+        if on {
             set(el, name, "");
+        } else {
+            let _ = el.remove_attribute(name);
         }
-    } else if el.has_attribute(name) {
-        let _ = el.remove_attribute(name);
     }
 }
 
@@ -147,6 +179,31 @@ pub fn toggle_class(el: &Element, class: &str, on: bool) {
 pub fn set_text(el: &Element, text: &str) {
     if el.text_content().as_deref() != Some(text) {
         el.set_text_content(Some(text));
+    }
+}
+
+/// Keeps an optional element in step with an optional text: when the text appears the element is
+/// built by `build` and inserted into `parent` before `before`; while it stays its text follows; when it
+/// goes the element is removed.
+pub fn show_text(
+    slot: &mut Option<Element>,
+    text: Option<&str>,
+    parent: &Node,
+    before: Option<&Node>,
+    build: fn(&str) -> E,
+) {
+    match (text, &*slot) {
+        (Some(text), Some(el)) => set_text(el, text),
+        (Some(text), None) => {
+            let el = build(text).0;
+            insert(parent, &el, before);
+            *slot = Some(el);
+        }
+        (None, Some(el)) => {
+            el.remove();
+            *slot = None;
+        }
+        (None, None) => {}
     }
 }
 
@@ -213,10 +270,48 @@ impl Drop for Listener {
     }
 }
 
+/// A callback waiting in a `setTimeout` (`frame` false) or a `requestAnimationFrame` (`frame` true);
+/// dropping it cancels it. [`Timeout`] and [`Frame`] share it, so they share its code.
+struct Pending {
+    id: i32,
+    frame: bool,
+    _closure: Closure<dyn FnMut()>,
+}
+
+impl Pending {
+    /// Registers `f` to run once after `timeout` milliseconds, or before the next paint (`None`).
+    fn new(f: Box<dyn FnOnce()>, timeout: Option<i32>) -> Option<Pending> {
+        let closure = once(f);
+        let w = web_sys::window()?;
+        let cb = closure.as_ref().unchecked_ref();
+        let id = match timeout {
+            Some(ms) => w.set_timeout_with_callback_and_timeout_and_arguments_0(cb, ms),
+            None => w.request_animation_frame(cb),
+        }
+        .ok()?;
+        Some(Pending {
+            id,
+            frame: timeout.is_none(),
+            _closure: closure,
+        })
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            if self.frame {
+                let _ = w.cancel_animation_frame(self.id);
+            } else {
+                w.clear_timeout_with_handle(self.id);
+            }
+        }
+    }
+}
+
 /// A `setTimeout`; dropping it cancels it (safe from inside its own callback).
 pub struct Timeout {
-    id: i32,
-    _closure: Closure<dyn FnMut()>,
+    _pending: Pending,
 }
 
 /// A JS callback that runs `f` the first time it is called and does nothing after.
@@ -232,68 +327,38 @@ fn once(f: Box<dyn FnOnce()>) -> Closure<dyn FnMut()> {
 impl Timeout {
     /// Runs `f` once after `ms` milliseconds.
     pub fn new(ms: f64, f: Box<dyn FnOnce()>) -> Option<Timeout> {
-        let closure = once(f);
         let ms = if ms.is_finite() && ms > 0.0 {
             ms.min(i32::MAX as f64) as i32
         } else {
             0
         };
-        let id = web_sys::window()?
-            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                closure.as_ref().unchecked_ref(),
-                ms,
-            )
-            .ok()?;
-        Some(Timeout {
-            id,
-            _closure: closure,
-        })
-    }
-}
-
-impl Drop for Timeout {
-    fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
-            w.clear_timeout_with_handle(self.id);
-        }
+        Pending::new(f, Some(ms)).map(|p| Timeout { _pending: p })
     }
 }
 
 /// A `requestAnimationFrame`; dropping it cancels it (safe from inside its own callback).
 pub struct Frame {
-    id: i32,
-    _closure: Closure<dyn FnMut()>,
+    _pending: Pending,
 }
 
 impl Frame {
     /// Runs `f` before the next paint.
     pub fn new(f: Box<dyn FnOnce()>) -> Option<Frame> {
-        let closure = once(f);
-        let id = web_sys::window()?
-            .request_animation_frame(closure.as_ref().unchecked_ref())
-            .ok()?;
-        Some(Frame {
-            id,
-            _closure: closure,
-        })
-    }
-}
-
-impl Drop for Frame {
-    fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
-            let _ = w.cancel_animation_frame(self.id);
-        }
+        Pending::new(f, None).map(|p| Frame { _pending: p })
     }
 }
 
 /// Runs `f` once after `ms` milliseconds, with no handle: for work that must happen whatever becomes
 /// of its owner (the closure frees itself when it runs).
 pub fn after(ms: i32, f: Box<dyn FnOnce()>) {
-    let cb = Closure::once_into_js(f);
-    if let Some(w) = web_sys::window() {
-        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms);
-    }
+    // the timer holds itself until it runs, then lets itself go (safe from inside its callback)
+    let slot: Rc<Cell<Option<Pending>>> = Rc::default();
+    let me = slot.clone();
+    let run = Box::new(move || {
+        let _done = me.take();
+        f();
+    });
+    slot.set(Pending::new(run, Some(ms)));
 }
 
 /// Runs `f` in a microtask (after the current task's synchronous work, before the browser renders).

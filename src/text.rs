@@ -16,7 +16,16 @@ pub fn find(haystack: &str, needle: &str) -> Option<usize> {
 
 /// Where the last `byte` (ASCII) is in `s`: `s.rfind(char)` without core's reverse char searcher.
 pub fn last_byte(s: &str, byte: u8) -> Option<usize> {
-    s.bytes().rposition(|b| b == byte)
+    // a plain loop: `rposition` compiles unrolled
+    let b = s.as_bytes();
+    let mut i = b.len();
+    while i > 0 {
+        i -= 1;
+        if b[i] == byte {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// `parts` joined with `sep`: `[..].join(sep)` without collecting a `Vec` first.
@@ -33,7 +42,21 @@ pub fn join<'a>(parts: impl IntoIterator<Item = &'a str>, sep: &str) -> String {
 
 /// Runs of whitespace as one space, none at the ends.
 pub fn collapse_spaces(s: &str) -> String {
-    join(s.split_whitespace(), " ")
+    // one pass over the chars: a space is written only before a char that follows whitespace
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            gap = !out.is_empty();
+        } else {
+            if gap {
+                out.push(' ');
+                gap = false;
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -67,5 +90,9 @@ mod tests {
         assert_eq!(join(["a", "b", "c"], ", "), "a, b, c");
         assert_eq!(join([], ","), "");
         assert_eq!(collapse_spaces("  a \n\t b  "), "a b");
+        for s in ["", " ", "x", " é\u{a0}\u{3000}ü  w ", "a\u{2028}b\r\nc"] {
+            let words: Vec<&str> = s.split_whitespace().collect();
+            assert_eq!(collapse_spaces(s), words.join(" "), "{s:?}");
+        }
     }
 }

@@ -29,14 +29,14 @@ pub enum LinkKind {
 }
 
 impl LinkKind {
-    /// The label shown before the link.
+    /// The label shown before the link, with its `": "`.
     pub fn label(self) -> &'static str {
         match self {
-            LinkKind::Website => "Website",
-            LinkKind::Phone => "Phone",
-            LinkKind::Email => "Email",
-            LinkKind::Terms => "Terms and conditions",
-            LinkKind::Privacy => "Privacy policy",
+            LinkKind::Website => "Website: ",
+            LinkKind::Phone => "Phone: ",
+            LinkKind::Email => "Email: ",
+            LinkKind::Terms => "Terms and conditions: ",
+            LinkKind::Privacy => "Privacy policy: ",
         }
     }
 
@@ -66,8 +66,12 @@ pub struct InfoLink {
 impl InfoLink {
     /// Web links open in a new tab; `tel:`/`mailto:` do not.
     pub fn new_tab(&self) -> bool {
-        let h = self.href.to_ascii_lowercase();
-        !(h.starts_with("tel:") || h.starts_with("mailto:"))
+        let scheme = |s: &str| {
+            self.href
+                .get(..s.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(s))
+        };
+        !(scheme("tel:") || scheme("mailto:"))
     }
 }
 
@@ -87,27 +91,34 @@ fn web_href(raw: &str, bot_host: &str) -> Option<String> {
         && !raw.starts_with('.')
         && raw.split('/').next().is_some_and(|h| h.contains('.'));
     if looks_like_domain {
-        safe_url(&format!("https://{raw}"), bot_host)
+        let mut url = String::from("https://");
+        url.push_str(raw);
+        safe_url(&url, bot_host)
     } else {
         safe_url(raw, bot_host)
     }
 }
 
+/// A `tel:` link of a number written with digits, `+`, and the separators `-() .`; its digits and `+`
+/// only. One pass over the bytes: every accepted character is ASCII.
 fn phone_href(raw: &str) -> Option<String> {
-    let ok = raw.chars().any(|c| c.is_ascii_digit())
-        && raw
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '(' | ')' | ' ' | '.'));
-    if !ok {
-        return None;
-    }
-    let mut digits = String::new();
-    for c in raw.chars() {
-        if c.is_ascii_digit() || c == '+' {
-            digits.push(c);
+    let mut href = String::from("tel:");
+    let mut any_digit = false;
+    for b in raw.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                any_digit = true;
+                href.push(char::from(b));
+            }
+            b'+' => href.push('+'),
+            b'-' | b'(' | b')' | b' ' | b'.' => {}
+            _ => return None,
         }
     }
-    safe_url(&format!("tel:{digits}"), "")
+    if !any_digit {
+        return None;
+    }
+    safe_url(&href, "")
 }
 
 fn email_href(raw: &str) -> Option<String> {
@@ -117,7 +128,12 @@ fn email_href(raw: &str) -> Option<String> {
         && !raw
             .chars()
             .any(|c| c.is_whitespace() || matches!(c, ':' | '?' | '&' | '/' | '<' | '>'));
-    ok.then(|| safe_url(&format!("mailto:{raw}"), "")).flatten()
+    if !ok {
+        return None;
+    }
+    let mut href = String::from("mailto:");
+    href.push_str(raw);
+    safe_url(&href, "")
 }
 
 /// The links of botInfo `details`, in v12's order, dropping any that is missing or refused.
@@ -233,7 +249,7 @@ pub struct Page {
 impl Page {
     /// Builds the page into `section` before `end`.
     pub fn new(section: &Element, end: &Element, cx: &Cx) -> Page {
-        let el = E::new("section").class("bpw-bot-info").testid("bot-info").0;
+        let el = E::classed("section", "bpw-bot-info").testid("bot-info").0;
         dom::insert(section, &el, Some(end.as_ref()));
         let mut page = Page {
             el,
@@ -253,26 +269,27 @@ impl Page {
         self.scope.clear();
         dom::clear(&self.el);
         let m = &model;
-        dom::set(&self.el, "aria-label", &format!("About {}", m.title));
+        let mut label = String::from("About ");
+        label.push_str(&m.title);
+        dom::set(&self.el, "aria-label", &label);
         let img =
-            |class: &str, src: &str| E::new("img").class(class).attr("alt", "").attr("src", src);
+            |class: &str, src: &str| E::classed("img", class).attr("alt", "").attr("src", src);
         if let Some(src) = &m.cover {
-            dom::append(&self.el, &img("bpw-bot-info-cover", src).0);
+            img("bpw-bot-info-cover", src).append_to(&self.el);
         }
-        let mut head = E::new("div").class("bpw-bot-info-head");
+        let mut head = E::classed("div", "bpw-bot-info-head");
         if let Some(src) = &m.avatar {
             head = head.child(img("bpw-bot-info-avatar", src));
         }
-        head = head.child(E::new("h3").class("bpw-bot-info-name").text(&m.title));
-        dom::append(&self.el, &head.0);
+        head = head.child(E::classed("h3", "bpw-bot-info-name").text(&m.title));
+        head.append_to(&self.el);
         if !m.description.trim().is_empty() {
-            let p = E::new("p")
-                .class("bpw-bot-info-description")
-                .attr("dir", "auto")
+            let p = E::classed("p", "bpw-bot-info-description")
+                .dir_auto()
                 .text(&m.description);
-            dom::append(&self.el, &p.0);
+            p.append_to(&self.el);
         }
-        let list = E::new("ul").class("bpw-bot-info-links");
+        let list = E::classed("ul", "bpw-bot-info-links");
         for link in &m.links {
             let mut a = E::new("a")
                 .attr("href", &link.href)
@@ -283,14 +300,12 @@ impl Page {
                     .attr("target", "_blank")
                     .attr("rel", "noopener noreferrer");
             }
-            let mut label = String::from(link.kind.label());
-            label.push_str(": ");
             let li = E::new("li")
-                .child(E::new("span").class("bpw-bot-info-label").text(&label))
+                .child(E::classed("span", "bpw-bot-info-label").text(link.kind.label()))
                 .child(a);
-            dom::append(&list.0, &li.0);
+            li.append_to(&list.0);
         }
-        dom::append(&self.el, &list.0);
+        list.append_to(&self.el);
         if m.languages.len() > 1 {
             let select = E::new("select").testid("language-select");
             for (l, selected) in &m.languages {
@@ -298,42 +313,37 @@ impl Page {
                     .attr("value", l)
                     .flag("selected", *selected)
                     .text(l);
-                dom::append(&select.0, &o.0);
+                o.append_to(&select.0);
             }
-            let (chat, el) = (cx.chat.clone(), select.0.clone());
-            scope_listen_change(&mut self.scope, &select.0, move || {
-                if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
-                    chat.run(Command::SetLanguage(s.value()));
-                }
-            });
-            let label = E::new("label")
-                .class("bpw-bot-info-language")
+            let chat = cx.chat.clone();
+            // created as a `<select>` just above
+            let field: HtmlSelectElement = select.0.clone().unchecked_into();
+            self.scope.listen(
+                &select.0,
+                "change",
+                Box::new(move |_| chat.run(Command::SetLanguage(field.value()))),
+            );
+            let label = E::classed("label", "bpw-bot-info-language")
                 .child(E::new("span").text(m.language_label))
                 .child(select);
-            dom::append(&self.el, &label.0);
+            label.append_to(&self.el);
         }
-        let chat = cx.chat.clone();
-        let start = E::new("button")
-            .attr("type", "button")
-            .class("bpw-bot-info-start")
+        let start = E::button("bpw-bot-info-start")
             .testid("bot-info-close")
             .text(if m.started {
                 "Back to the conversation"
             } else {
                 "Start the conversation"
-            })
-            .on(
-                &mut self.scope,
-                "click",
-                Box::new(move |_| chat.run(Command::ToggleBotInfo)),
-            );
-        dom::append(&self.el, &start.0);
+            });
+        let start = cx.chat.on_click(
+            start,
+            &mut self.scope,
+            |_| Command::ToggleBotInfo,
+            String::new(),
+        );
+        start.append_to(&self.el);
         self.model = Some(model);
     }
-}
-
-fn scope_listen_change(scope: &mut Scope, el: &Element, f: impl Fn() + 'static) {
-    scope.listen(el, "change", Box::new(move |_| f()));
 }
 
 impl Drop for Page {
@@ -344,10 +354,7 @@ impl Drop for Page {
 
 /// The header button that shows or hides the bot-info page (`aria-pressed` is kept by the header).
 pub fn toggle(cx: &Cx, scope: &mut Scope) -> Element {
-    let chat = cx.chat.clone();
-    E::new("button")
-        .attr("type", "button")
-        .class("bpw-header-btn bpw-bot-info-toggle")
+    let button = E::button("bpw-header-btn bpw-bot-info-toggle")
         .testid("bot-info-toggle")
         .attr(
             "aria-pressed",
@@ -359,12 +366,9 @@ pub fn toggle(cx: &Cx, scope: &mut Scope) -> Element {
         )
         .attr("aria-label", cx.t(Key::BotInformation))
         .attr("title", cx.t(Key::BotInformation))
-        .child(E::new("span").attr("aria-hidden", "true").text("i"))
-        .on(
-            scope,
-            "click",
-            Box::new(move |_| chat.run(Command::ToggleBotInfo)),
-        )
+        .child(E::new("span").aria_hidden().text("i"));
+    cx.chat
+        .on_click(button, scope, |_| Command::ToggleBotInfo, String::new())
         .0
 }
 

@@ -81,27 +81,26 @@ pub struct Composer {
 impl Composer {
     fn new(section: &Element, end: &Element, cx: &Cx) -> Composer {
         let mut scope = Scope::new();
-        let input = E::new("textarea")
-            .class("bpw-input")
+        let input = E::classed("textarea", "bpw-input")
             .testid("composer")
             .attr("rows", "1")
-            .attr("dir", "auto");
+            .dir_auto();
         let send = E::new("button")
             .attr("type", "submit")
             .class("bpw-send")
             .testid("send")
             .child(icon(ICON_SEND));
-        let form = E::new("form")
-            .class("bpw-composer")
-            .child(input.clone())
-            .child(send.clone());
+        let form = E::classed("form", "bpw-composer")
+            .node(Some(input.0.as_ref()))
+            .node(Some(send.0.as_ref()));
         let textarea: HtmlTextAreaElement = input.0.clone().unchecked_into();
         let cursor = Rc::new(Cell::new(None::<usize>));
         let submit = {
             let (chat, textarea, cursor) = (cx.chat.clone(), textarea.clone(), cursor.clone());
             Rc::new(move || {
                 let text = textarea.value();
-                if !text.trim().is_empty() && !textarea.disabled() {
+                // `disabled` reflects the attribute (set by `update` while locked)
+                if !text.trim().is_empty() && !textarea.has_attribute("disabled") {
                     chat.run(Command::SendText(text));
                     textarea.set_value("");
                     cursor.set(None);
@@ -135,8 +134,8 @@ impl Composer {
                     && (cursor.get().is_some() || field.value().is_empty())
                 {
                     ev.prevent_default();
-                    let history = chat.state().sent_history.clone();
-                    let (next, text) = recall(&history, cursor.get(), key == "ArrowUp");
+                    let state = chat.state();
+                    let (next, text) = recall(&state.sent_history, cursor.get(), key == "ArrowUp");
                     cursor.set(next);
                     field.set_value(&text);
                 }
@@ -206,9 +205,9 @@ impl Composer {
             dom::focus(input);
             return;
         }
-        let Ok(root) = input.get_root_node().dyn_into::<ShadowRoot>() else {
-            return;
-        };
+        // the UI lives in the widget's shadow root (`crate::mount`), whose `activeElement` is the
+        // focused element inside it (a detached text box's root is an element without one: `None`)
+        let root: ShadowRoot = input.get_root_node().unchecked_into();
         let active = root.active_element();
         if active.is_none() || active.as_ref() == Some(input) {
             if let Some((_, Some(kb), _)) = &self.keyboard {
@@ -231,10 +230,9 @@ impl Composer {
         let el = model.as_ref().map(|(_, replies)| {
             let send = keyboard_sender(cx.chat, self.input.clone());
             let keyboard = views::render_keyboard(replies, send, cx.lang, &mut scope);
-            let el = E::new("div")
-                .class("bpw-composer-keyboard")
+            let el = E::classed("div", "bpw-composer-keyboard")
                 .testid("composer-keyboard")
-                .attr("dir", "auto")
+                .dir_auto()
                 .0;
             dom::append(&el, &keyboard);
             if let Some(parent) = self.form.parent_node() {

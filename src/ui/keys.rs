@@ -10,7 +10,9 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 
+use super::windowing::Windowing;
 use super::Chat;
+use crate::dom;
 use crate::transport::Command;
 
 /// True for Ctrl+Shift+R or Cmd+Shift+R (by key, or by physical key for non-Latin layouts).
@@ -66,13 +68,14 @@ pub fn owns_arrow_keys(tag: &str, editable: bool) -> bool {
 /// Panel-wide keys: Escape closes (`closeOnEscape`), the reset shortcut (when enabled).
 pub fn panel_keydown(chat: &Chat, ev: &KeyboardEvent) {
     let config = chat.config();
-    if ev.key() == "Escape" && config.close_on_escape {
+    let key = ev.key();
+    if key == "Escape" && config.close_on_escape {
         ev.stop_propagation();
         chat.close_from_panel();
     }
     if config.enable_reset_session_shortcut
         && is_reset_shortcut(
-            &ev.key(),
+            &key,
             &ev.code(),
             ev.ctrl_key(),
             ev.meta_key(),
@@ -97,40 +100,39 @@ pub fn row_index(row: &Element) -> Option<usize> {
 }
 
 /// The rendered row of transcript index `index`, if it is in the window.
-pub fn find_row(log: &Element, index: usize) -> Option<HtmlElement> {
+pub fn find_row(log: &Element, index: usize) -> Option<Element> {
     let selector = format!("{MESSAGE}[aria-posinset=\"{}\"]", index + 1);
-    log.query_selector(&selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    dom::find(log, &selector)
 }
 
 /// Focuses a row and makes it the one Tab stop among the rows (roving `tabindex`).
-pub fn focus_row(log: &Element, row: &HtmlElement) {
-    if let Ok(list) = log.query_selector_all(&format!("{MESSAGE}[tabindex=\"0\"]")) {
-        for el in (0..list.length()).filter_map(|i| list.item(i)) {
-            if let Ok(el) = el.dyn_into::<Element>() {
-                let _ = el.set_attribute("tabindex", "-1");
+pub fn focus_row(log: &Element, row: &Element) {
+    if let Ok(list) = log.query_selector_all("[data-testid=\"message\"][tabindex=\"0\"]") {
+        for i in 0..list.length() {
+            if let Some(el) = list.item(i) {
+                // `querySelectorAll` lists elements only
+                dom::set(el.unchecked_ref(), "tabindex", "-1");
             }
         }
     }
-    let _ = row.set_attribute("tabindex", "0");
-    let _ = row.focus();
+    dom::set(row, "tabindex", "0");
+    dom::focus(row);
 }
 
 /// Transcript keys (when `enableArrowNavigation`): move focus between the `total` messages (sent and
 /// pending), roving `tabindex` so Tab leaves the transcript from the focused message. A message outside
-/// the rendered window goes to `reveal`, which slides the window and focuses it once rendered.
-pub fn transcript_keydown(chat: &Chat, ev: &KeyboardEvent, total: usize, reveal: &dyn Fn(usize)) {
+/// the rendered window goes to `window`, which slides to it and focuses it once rendered. `log` is the
+/// transcript element (where the listener is).
+pub fn transcript_keydown(
+    chat: &Chat,
+    log: &Element,
+    ev: &KeyboardEvent,
+    total: usize,
+    window: &Windowing,
+) {
     if !chat.config().enable_arrow_navigation || ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
         return;
     }
-    let Some(log) = ev
-        .current_target()
-        .and_then(|t| t.dyn_into::<Element>().ok())
-    else {
-        return;
-    };
     let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
     if let Some(el) = &target {
         let editable = el
@@ -146,9 +148,9 @@ pub fn transcript_keydown(chat: &Chat, ev: &KeyboardEvent, total: usize, reveal:
     match arrow_move(&ev.key(), total, current) {
         Move::Message(i) => {
             ev.prevent_default();
-            match find_row(&log, i) {
-                Some(row) => focus_row(&log, &row),
-                None => reveal(i),
+            match find_row(log, i) {
+                Some(row) => focus_row(log, &row),
+                None => window.reveal(i),
             }
         }
         Move::Composer => {
@@ -156,15 +158,10 @@ pub fn transcript_keydown(chat: &Chat, ev: &KeyboardEvent, total: usize, reveal:
                 .closest("[data-testid=\"panel\"]")
                 .ok()
                 .flatten()
-                .and_then(|p| {
-                    p.query_selector("[data-testid=\"composer\"]")
-                        .ok()
-                        .flatten()
-                })
-                .and_then(|c| c.dyn_into::<HtmlElement>().ok());
+                .and_then(|p| dom::find(&p, "[data-testid=\"composer\"]"));
             if let Some(c) = composer {
                 ev.prevent_default();
-                let _ = c.focus();
+                dom::focus(&c);
             }
         }
         Move::None => {}

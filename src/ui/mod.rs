@@ -86,6 +86,13 @@ impl Chat {
             .unwrap_or_default()
     }
 
+    /// Makes a click on `el` run `cmd(arg)`, where `arg` is the id the command carries (empty for a
+    /// command without one). Every command button shares this one listener type.
+    pub fn on_click(&self, el: E, scope: &mut Scope, cmd: fn(String) -> Command, arg: String) -> E {
+        let me = self.clone();
+        el.on(scope, "click", Box::new(move |_| me.run(cmd(arg.clone()))))
+    }
+
     fn focus_launcher(&self) {
         if let Some(l) = self.launcher.borrow().as_ref() {
             dom::focus(l);
@@ -197,12 +204,7 @@ impl Ui {
             pending_render: RefCell::new(None),
         });
         let subs = {
-            let me = inner.me.clone();
-            let schedule: Rc<dyn Fn()> = Rc::new(move || {
-                if let Some(me) = me.upgrade() {
-                    me.schedule();
-                }
-            });
+            let schedule = inner.requester();
             vec![
                 inner.session.state.subscribe(schedule.clone()),
                 inner.session.ui_config.subscribe(schedule),
@@ -372,10 +374,10 @@ impl Root {
             match &mut self.panel {
                 Some(p) => p.update(cx),
                 None => {
-                    let before = self.launcher.as_ref().map(|l| l.button.clone());
+                    let before = self.launcher.as_ref().map(|l| &l.button);
                     self.panel = Some(panel::Panel::new(
                         &self.el,
-                        before.as_ref(),
+                        before,
                         cx,
                         self.request.clone(),
                     ));
@@ -398,7 +400,7 @@ pub(crate) fn icon(path: &str) -> E {
     E::svg("svg")
         .attr("class", "bpw-icon")
         .attr("viewBox", "0 0 24 24")
-        .attr("aria-hidden", "true")
+        .aria_hidden()
         .attr("focusable", "false")
         .child(E::svg("path").attr("d", path))
 }
@@ -413,17 +415,12 @@ struct Launcher {
 impl Launcher {
     fn new(parent: &Element, cx: &Cx) -> Launcher {
         let mut scope = Scope::new();
-        let chat = cx.chat.clone();
-        let button = E::new("button")
-            .attr("type", "button")
-            .class("bpw-launcher")
+        let button = E::button("bpw-launcher")
             .testid("launcher")
-            .child(icon(ICON_CHAT))
-            .on(
-                &mut scope,
-                "click",
-                Box::new(move |_| chat.run(Command::Toggle)),
-            )
+            .child(icon(ICON_CHAT));
+        let button = cx
+            .chat
+            .on_click(button, &mut scope, |_| Command::Toggle, String::new())
             .0;
         dom::append(parent, &button);
         *cx.chat.launcher.borrow_mut() = Some(button.clone());
@@ -442,40 +439,34 @@ impl Launcher {
         let action = cx.t(if open { Key::CloseChat } else { Key::OpenChat });
         // the count's text, for the label and the badge
         let n = unread.to_string();
-        let label = if unread == 0 {
-            action.to_string()
-        } else {
+        let mut label = action.to_string();
+        if unread != 0 {
             let count = crate::i18n::tf(cx.lang, Key::UnreadMessages, &[("n", &n)]);
-            format!("{action} ({count})")
-        };
+            label.push_str(" (");
+            label.push_str(&count);
+            label.push(')');
+        }
         dom::set_if_changed(&self.button, "aria-label", &label);
         dom::set_if_changed(
             &self.button,
             "aria-expanded",
             if open { "true" } else { "false" },
         );
-        match (&self.badge, unread) {
-            (Some(b), 0) => {
-                b.remove();
-                self.badge = None;
-            }
-            (Some(b), _) => dom::set_text(b, &n),
-            (None, 0) => {}
-            (None, _) => {
-                // The count is part of the launcher's label; the badge is only visual. It sits beside
-                // the button, not inside it, so the button's visible text never differs from its name
-                // (WCAG 2.5.3).
-                let badge = E::new("span")
-                    .class("bpw-badge")
-                    .testid("unread-badge")
-                    .attr("aria-hidden", "true")
-                    .text(&n)
-                    .0;
-                if let Some(parent) = self.button.parent_node() {
-                    dom::insert(&parent, &badge, self.button.next_sibling().as_ref());
-                }
-                self.badge = Some(badge);
-            }
+        // The count is part of the launcher's label; the badge is only visual. It sits beside the
+        // button, not inside it, so the button's visible text never differs from its name (WCAG 2.5.3).
+        if let Some(parent) = self.button.parent_node() {
+            dom::show_text(
+                &mut self.badge,
+                (unread > 0).then_some(n.as_str()),
+                &parent,
+                self.button.next_sibling().as_ref(),
+                |n| {
+                    E::classed("span", "bpw-badge")
+                        .testid("unread-badge")
+                        .aria_hidden()
+                        .text(n)
+                },
+            );
         }
     }
 

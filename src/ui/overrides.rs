@@ -114,9 +114,9 @@ pub fn parse_overrides(value: Option<&Value>) -> Overrides {
             ));
             continue;
         };
-        let items: Vec<&Value> = match list {
-            Value::Array(a) => a.iter().collect(),
-            Value::Object(_) => vec![list],
+        let items: &[Value] = match list {
+            Value::Array(a) => a,
+            Value::Object(_) => std::slice::from_ref(list),
             _ => {
                 out.warnings.push((
                     Some(location),
@@ -172,11 +172,15 @@ pub fn resolve(
     (found, warnings)
 }
 
-fn warn(text: &str) {
+/// Logs `"botpressWebChat: {context}{text}"` as a console warning.
+fn warn(context: &str, text: &str) {
+    let mut line = String::from("botpressWebChat: ");
+    line.push_str(context);
+    line.push_str(text);
     #[cfg(target_arch = "wasm32")]
-    web_sys::console::warn_1(&format!("botpressWebChat: {text}").into());
+    web_sys::console::warn_1(&line.into());
     #[cfg(not(target_arch = "wasm32"))]
-    let _ = text;
+    let _ = line;
 }
 
 fn render_ctx(cx: &Cx) -> RenderCtx {
@@ -185,7 +189,7 @@ fn render_ctx(cx: &Cx) -> RenderCtx {
     let send_event: views::Callback<Value> = Rc::new(move |e: Value| match event_command(&e) {
         Ok(Some(c)) => events.run(c),
         Ok(None) => {}
-        Err(err) => warn(&format!("sendEvent from an override: {err}")),
+        Err(err) => warn("sendEvent from an override: ", &err),
     });
     let mut ctx = RenderCtx::new(
         chat.send_payload(),
@@ -270,13 +274,12 @@ impl Slot {
         };
         let (found, warnings) = resolve(&parsed, self.location, exists);
         for w in &warnings {
-            warn(w);
+            warn("", w);
         }
         if found.is_empty() {
             return None;
         }
-        let wrapper = E::new("div")
-            .class("bpw-override")
+        let wrapper = E::classed("div", "bpw-override")
             .testid("override")
             .attr("data-location", self.location.key())
             .0;

@@ -35,8 +35,7 @@ impl Panel {
     pub fn new(root: &Element, before: Option<&Element>, cx: &Cx, request: Rc<dyn Fn()>) -> Panel {
         let mut scope = Scope::new();
         let chat = cx.chat.clone();
-        let section = E::new("section")
-            .class("bpw-panel")
+        let section = E::classed("section", "bpw-panel")
             .testid("panel")
             .attr("role", "dialog")
             .on(
@@ -79,22 +78,13 @@ impl Panel {
         self.banner.update(cx);
         self.live.update(cx);
         self.body.update(&self.section, cx);
-        match (&self.powered, cx.config.show_powered_by) {
-            (None, true) => {
-                let p = E::new("p")
-                    .class("bpw-powered")
-                    .text(cx.t(Key::PoweredBy))
-                    .0;
-                dom::append(&self.section, &p);
-                self.powered = Some(p);
-            }
-            (Some(p), true) => dom::set_text(p, cx.t(Key::PoweredBy)),
-            (Some(p), false) => {
-                p.remove();
-                self.powered = None;
-            }
-            (None, false) => {}
-        }
+        dom::show_text(
+            &mut self.powered,
+            cx.config.show_powered_by.then(|| cx.t(Key::PoweredBy)),
+            &self.section,
+            None,
+            |text| E::classed("p", "bpw-powered").text(text),
+        );
     }
 }
 
@@ -130,7 +120,7 @@ struct Header {
 
 impl Header {
     fn new(section: &Element, cx: &Cx) -> Header {
-        let el = E::new("header").class("bpw-header").0;
+        let el = E::classed("header", "bpw-header").0;
         dom::append(section, &el);
         let mut h = Header {
             el,
@@ -173,35 +163,26 @@ impl Header {
         self.scope.clear();
         dom::clear(&self.el);
         if let Some(src) = &m.avatar {
-            let img = E::new("img")
-                .class("bpw-avatar")
+            let img = E::classed("img", "bpw-avatar")
                 .attr("alt", "")
                 .attr("src", src);
-            dom::append(&self.el, &img.0);
+            img.append_to(&self.el);
         }
-        let mut title = E::new("div")
-            .class("bpw-title")
-            .child(E::new("h2").text(&m.title));
+        let mut title = E::classed("div", "bpw-title").child(E::new("h2").text(&m.title));
         if !m.description.is_empty() {
-            title = title.child(E::new("p").class("bpw-description").text(&m.description));
+            title = title.child(E::classed("p", "bpw-description").text(&m.description));
         }
-        dom::append(&self.el, &title.0);
-        let actions = E::new("div").class("bpw-actions");
+        title.append_to(&self.el);
+        let actions = E::classed("div", "bpw-actions");
         let toggle = bot_info::toggle(cx, &mut self.scope);
         dom::append(&actions.0, &toggle);
         self.bot_info = Some(toggle);
-        // the command comes from a function: a `Command` the click closure would have to clone
-        let mut button = |show: bool, testid: &str, label: &str, cmd: fn() -> Command| {
+        let mut button = |show: bool, testid: &str, label: &str, cmd: fn(String) -> Command| {
             if !show {
                 return None;
             }
-            let chat = cx.chat.clone();
-            let b = E::new("button")
-                .attr("type", "button")
-                .class("bpw-header-btn")
-                .testid(testid)
-                .text(label)
-                .on(&mut self.scope, "click", Box::new(move |_| chat.run(cmd())));
+            let b = E::button("bpw-header-btn").testid(testid).text(label);
+            let b = cx.chat.on_click(b, &mut self.scope, cmd, String::new());
             dom::append(&actions.0, &b.0);
             Some(b.0)
         };
@@ -209,31 +190,29 @@ impl Header {
             m.conversations,
             "conversations",
             cx.t(Key::Conversations),
-            || Command::ToggleConversations,
+            |_| Command::ToggleConversations,
         );
-        button(m.reset, "reset", cx.t(Key::Reset), || Command::Reset);
-        button(m.download, "download", cx.t(Key::Download), || {
+        button(m.reset, "reset", cx.t(Key::Reset), |_| Command::Reset);
+        button(m.download, "download", cx.t(Key::Download), |_| {
             Command::Download
         });
-        button(m.delete, "delete-history", cx.t(Key::Delete), || {
+        button(m.delete, "delete-history", cx.t(Key::Delete), |_| {
             Command::DeleteHistory
         });
         if m.close {
             let chat = cx.chat.clone();
-            let close = E::new("button")
-                .attr("type", "button")
-                .class("bpw-header-btn bpw-close")
+            let close = E::button("bpw-header-btn bpw-close")
                 .testid("close")
                 .attr("aria-label", cx.t(Key::CloseChat))
-                .child(E::new("span").attr("aria-hidden", "true").text("×"))
+                .child(E::new("span").aria_hidden().text("×"))
                 .on(
                     &mut self.scope,
                     "click",
                     Box::new(move |_| chat.close_from_panel()),
                 );
-            dom::append(&actions.0, &close.0);
+            close.append_to(&actions.0);
         }
-        dom::append(&self.el, &actions.0);
+        actions.append_to(&self.el);
     }
 }
 
@@ -245,8 +224,7 @@ struct Banner {
 
 impl Banner {
     fn new(section: &Element, cx: &Cx) -> Banner {
-        let el = E::new("div")
-            .class("bpw-live")
+        let el = E::classed("div", "bpw-live")
             .attr("role", "status")
             .attr("aria-live", "polite")
             .0;
@@ -257,23 +235,17 @@ impl Banner {
     }
 
     fn update(&mut self, cx: &Cx) {
-        match (banner_text(cx.lang, cx.state), &self.inner) {
-            (Some(text), Some(inner)) => dom::set_text(inner, &text),
-            (Some(text), None) => {
-                let inner = E::new("div")
-                    .class("bpw-banner")
+        dom::show_text(
+            &mut self.inner,
+            banner_text(cx.lang, cx.state).as_deref(),
+            &self.el,
+            None,
+            |text| {
+                E::classed("div", "bpw-banner")
                     .testid("connection-banner")
-                    .text(&text)
-                    .0;
-                dom::append(&self.el, &inner);
-                self.inner = Some(inner);
-            }
-            (None, Some(inner)) => {
-                inner.remove();
-                self.inner = None;
-            }
-            (None, None) => {}
-        }
+                    .text(text)
+            },
+        );
     }
 }
 
@@ -285,12 +257,13 @@ const LIVE_KEEP: u32 = 3;
 struct LiveRegion {
     el: Element,
     announcer: Announcer,
+    /// How many announcements the region holds (at most [`LIVE_KEEP`]; only this code adds to it).
+    held: u32,
 }
 
 impl LiveRegion {
     fn new(section: &Element, cx: &Cx) -> LiveRegion {
-        let el = E::new("div")
-            .class("bpw-sr-only")
+        let el = E::classed("div", "bpw-sr-only")
             .testid("live-region")
             .attr("aria-live", "polite")
             .attr("aria-atomic", "false")
@@ -300,6 +273,7 @@ impl LiveRegion {
         let mut l = LiveRegion {
             el,
             announcer: Announcer::default(),
+            held: 0,
         };
         l.update(cx);
         l
@@ -315,11 +289,13 @@ impl LiveRegion {
                 continue;
             };
             // a text node in a paragraph, never markup
-            dom::append(&self.el, &E::new("p").text(&text).0);
-            while self.el.child_element_count() > LIVE_KEEP {
-                if let Some(first) = self.el.first_element_child() {
-                    first.remove();
+            E::new("p").text(&text).append_to(&self.el);
+            if self.held == LIVE_KEEP {
+                if let Some(first) = self.el.first_child() {
+                    let _ = self.el.remove_child(&first);
                 }
+            } else {
+                self.held += 1;
             }
         }
     }
@@ -369,7 +345,7 @@ struct Body {
 
 impl Body {
     fn new(section: &Element, cx: &Cx, request: Rc<dyn Fn()>) -> Body {
-        let end = E::new("span").class("bpw-body-end").attr("hidden", "").0;
+        let end = E::classed("span", "bpw-body-end").attr("hidden", "").0;
         dom::append(section, &end);
         let mode = Mode::of(cx);
         let page = Self::page(section, &end, mode, cx, &request);
@@ -442,8 +418,7 @@ struct ConversationList {
 
 impl ConversationList {
     fn new(section: &Element, end: &Element, cx: &Cx) -> ConversationList {
-        let nav = E::new("nav")
-            .class("bpw-convos")
+        let nav = E::classed("nav", "bpw-convos")
             .testid("conversation-list")
             .0;
         dom::insert(section, &nav, Some(end.as_ref()));
@@ -476,46 +451,38 @@ impl ConversationList {
         self.scope.clear();
         dom::clear(&self.nav);
         dom::set(&self.nav, "aria-label", cx.t(Key::Conversations));
-        let chat = cx.chat.clone();
-        let new = E::new("button")
-            .attr("type", "button")
-            .class("bpw-convo-new")
+        let new = E::button("bpw-convo-new")
             .testid("new-conversation")
-            .text(cx.t(Key::NewConversation))
-            .on(
-                &mut self.scope,
-                "click",
-                Box::new(move |_| chat.run(Command::NewConversation)),
-            );
+            .text(cx.t(Key::NewConversation));
+        let new = cx.chat.on_click(
+            new,
+            &mut self.scope,
+            |_| Command::NewConversation,
+            String::new(),
+        );
         let list = E::new("ul");
         for e in &model.1 {
             let current = model.2.as_deref() == Some(e.id.as_str());
-            let (chat, id) = (cx.chat.clone(), e.id.clone());
-            let preview = e
-                .preview
-                .clone()
-                .unwrap_or_else(|| cx.t(Key::NoMessages).to_string());
-            let button = E::new("button")
-                .attr("type", "button")
-                .class("bpw-convo")
+            let preview = e.preview.as_deref().unwrap_or(cx.t(Key::NoMessages));
+            let button = E::button("bpw-convo")
                 .testid("conversation")
                 .attr("aria-current", if current { "true" } else { "false" })
                 .child(
-                    E::new("span")
-                        .class("bpw-convo-preview")
-                        .attr("dir", "auto")
-                        .text(&preview),
+                    E::classed("span", "bpw-convo-preview")
+                        .dir_auto()
+                        .text(preview),
                 )
-                .child(E::new("span").class("bpw-convo-when").text(&e.when))
-                .on(
-                    &mut self.scope,
-                    "click",
-                    Box::new(move |_| chat.run(Command::LoadConversation(id.clone()))),
-                );
-            dom::append(&list.0, &E::new("li").child(button).0);
+                .child(E::classed("span", "bpw-convo-when").text(&e.when));
+            let button = cx.chat.on_click(
+                button,
+                &mut self.scope,
+                Command::LoadConversation,
+                e.id.clone(),
+            );
+            E::new("li").child(button).append_to(&list.0);
         }
-        dom::append(&self.nav, &new.0);
-        dom::append(&self.nav, &list.0);
+        new.append_to(&self.nav);
+        list.append_to(&self.nav);
         self.model = Some(model);
     }
 }

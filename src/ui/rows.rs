@@ -10,9 +10,9 @@ use crate::views::{self, Content};
 
 /// One transcript row: a message, its place in the transcript and in its sender group.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    /// The message.
-    pub message: Message,
+pub struct Row<'a> {
+    /// The message (borrowed from the state: building the rows of a window copies no message).
+    pub message: &'a Message,
     /// Its index in the whole transcript (0 is the oldest), for `aria-posinset` and the window.
     pub index: usize,
     /// First message of its group (the avatar and name go here).
@@ -23,7 +23,7 @@ pub struct Row {
     pub last_group: bool,
 }
 
-impl Row {
+impl Row<'_> {
     /// The `For` key: a row re-renders when its place in the groups changes (a new message makes the
     /// previous one no longer last) or the transcript was replaced under it, never otherwise.
     pub fn key(&self) -> (String, usize, bool, bool, bool) {
@@ -52,13 +52,13 @@ fn sender(m: &Message) -> Option<&str> {
 }
 
 /// Splits messages into consecutive same-sender groups (`visit` payloads never reach the state).
-pub fn rows(messages: &[Message]) -> Vec<Row> {
+pub fn rows(messages: &[Message]) -> Vec<Row<'_>> {
     rows_in(messages, 0..messages.len())
 }
 
 /// The rows of `range` only (the rendered window), with the group flags of the whole transcript. Costs
 /// O(range) plus, at worst, a walk back over the last sender group: never a copy of the transcript.
-pub fn rows_in(messages: &[Message], range: std::ops::Range<usize>) -> Vec<Row> {
+pub fn rows_in(messages: &[Message], range: std::ops::Range<usize>) -> Vec<Row<'_>> {
     let n = messages.len();
     let end = range.end.min(n);
     let start = range.start.min(end);
@@ -75,7 +75,7 @@ pub fn rows_in(messages: &[Message], range: std::ops::Range<usize>) -> Vec<Row> 
     for i in start..end {
         let m = &messages[i];
         rows.push(Row {
-            message: m.clone(),
+            message: m,
             index: i,
             first_of_group: i == 0 || sender(&messages[i - 1]) != sender(m),
             last_of_group: i + 1 == n || sender(&messages[i + 1]) != sender(m),
@@ -99,9 +99,13 @@ pub fn composer_locked(messages: &[Message]) -> bool {
 /// A short text for a message, as a screen reader should hear it.
 pub fn summary(lang: Lang, m: &Message) -> String {
     let converted = views::convert(&m.payload);
-    let titled = |key: Key, title: Option<String>| match title.filter(|t| !t.trim().is_empty()) {
-        Some(title) => format!("{}: {title}", t(lang, key)),
-        None => t(lang, key).to_string(),
+    let titled = |key: Key, title: Option<String>| {
+        let mut text = t(lang, key).to_string();
+        if let Some(title) = title.filter(|t| !t.trim().is_empty()) {
+            text.push_str(": ");
+            text.push_str(&title);
+        }
+        text
     };
     match converted.content {
         Content::Text {
@@ -267,7 +271,8 @@ mod tests {
             ]
         );
         assert!(rows(&[]).is_empty());
-        let one = rows(&[text("x", Some("u"))]);
+        let single = [text("x", Some("u"))];
+        let one = rows(&single);
         assert!(one[0].first_of_group && one[0].last_of_group && one[0].last_group);
         // the key changes when a row stops being last, so the row re-renders with new flags
         let before = rows(&ms[..4]);

@@ -21,7 +21,7 @@ use crate::transport::Command;
 use crate::views::{self, RenderCtx};
 
 /// What every row depends on besides its message: when it changes, the rendered rows are rebuilt.
-#[derive(Clone, PartialEq)]
+#[derive(PartialEq)]
 struct RowEnv {
     lang: Lang,
     show_timestamp: bool,
@@ -124,44 +124,31 @@ pub struct Transcript {
 impl Transcript {
     /// Builds the transcript into `section` before `end`; `request` asks the UI for a render.
     pub fn new(section: &Element, end: &Element, cx: &Cx, request: Rc<dyn Fn()>) -> Transcript {
-        let spacer = || {
-            E::new("div")
-                .class("bpw-spacer")
-                .attr("aria-hidden", "true")
-                .0
-        };
+        let spacer = || E::classed("div", "bpw-spacer").aria_hidden().0;
         let (top, bottom) = (spacer(), spacer());
-        let window = E::new("div")
-            .class("bpw-window")
+        let window = E::classed("div", "bpw-window")
             .node(Some(top.as_ref()))
             .node(Some(bottom.as_ref()))
             .0;
-        let log = E::new("div")
-            .class("bpw-transcript")
+        let log = E::classed("div", "bpw-transcript")
             .testid("transcript")
             .attr("role", "log")
             .attr("aria-live", "off")
             .attr("tabindex", "0")
             .node(Some(window.as_ref()))
             .0;
-        let win = Windowing::new(
-            log.clone(),
-            window.clone(),
-            top.clone(),
-            bottom.clone(),
-            request,
-        );
+        let win = Windowing::new(log.clone(), window.clone(), top.clone(), bottom, request);
         let total = Rc::new(Cell::new(0));
         let mut scope = Scope::new();
         let w = win.clone();
         scope.listen(&log, "scroll", Box::new(move |_| w.on_scroll()));
-        let (w, chat, t) = (win.clone(), cx.chat.clone(), total.clone());
+        let (w, chat, t, el) = (win.clone(), cx.chat.clone(), total.clone(), log.clone());
         scope.listen(
             &log,
             "keydown",
             Box::new(move |ev| {
                 if let Some(ev) = ev.dyn_ref::<KeyboardEvent>() {
-                    keys::transcript_keydown(&chat, ev, t.get(), &|i| w.reveal(i));
+                    keys::transcript_keydown(&chat, &el, ev, t.get(), &w);
                 }
             }),
         );
@@ -197,18 +184,23 @@ impl Transcript {
         let env = RowEnv::of(cx);
         if self.env.as_ref() != Some(&env) {
             self.rows.clear();
-            self.env = Some(env.clone());
         }
         let range = self.win.range();
         let wanted = rows::rows_in(&s.messages, range.start..range.end);
         let mut changed = self.sync_rows(cx, &env, wanted);
+        // the new value equals the old one when the rows were kept: storing it needs no copy
+        self.env = Some(env);
+        changed |= self.sync_pending(cx);
         if total_changed {
+            // the rows' and pending sends' places still hold, the count does not
             let size = total.to_string();
             for r in &self.rows {
                 dom::set(&r.el, "aria-setsize", &size);
             }
+            for p in &self.pending {
+                dom::set(&p.el, "aria-setsize", &size);
+            }
         }
-        changed |= self.sync_pending(cx, total_changed);
         changed |= self.sync_typing(cx);
         self.win.write_spacers();
         if changed {
@@ -252,7 +244,7 @@ impl Transcript {
         true
     }
 
-    fn sync_pending(&mut self, cx: &Cx, total_changed: bool) -> bool {
+    fn sync_pending(&mut self, cx: &Cx) -> bool {
         let s = cx.state;
         let mut models: Vec<PendingModel> = Vec::with_capacity(s.pending.len());
         for p in &s.pending {
@@ -272,12 +264,6 @@ impl Transcript {
         let same = self.pending.len() == models.len()
             && self.pending.iter().zip(&models).all(|(v, m)| v.model == *m);
         if same {
-            if total_changed {
-                let size = self.total.get().to_string();
-                for p in &self.pending {
-                    dom::set(&p.el, "aria-setsize", &size);
-                }
-            }
             return false;
         }
         let ids_same = self.pending.len() == models.len()
@@ -300,16 +286,14 @@ impl Transcript {
         let typing = cx.state.typing_until.is_some();
         match (&self.typing, typing) {
             (None, true) => {
-                let dot = || E::new("span");
-                let el = E::new("div")
-                    .class("bpw-typing")
+                let el = E::classed("div", "bpw-typing")
                     .testid("typing")
                     .attr("role", "img")
                     .attr("aria-label", cx.t(Key::BotTyping))
-                    .child(dot())
-                    .child(dot())
-                    .child(dot())
                     .0;
+                for _ in 0..3 {
+                    E::new("span").append_to(&el);
+                }
                 dom::append(&self.log, &el);
                 self.typing = Some(el);
                 true
@@ -337,15 +321,13 @@ impl Drop for Transcript {
 /// an initial.
 fn avatar(url: Option<String>, name: &str) -> E {
     match url {
-        Some(src) => E::new("img")
-            .class("bpw-row-avatar")
+        Some(src) => E::classed("img", "bpw-row-avatar")
             .testid("avatar")
             .attr("alt", "")
             .attr("src", &src),
-        None => E::new("span")
-            .class("bpw-row-avatar bpw-avatar-initial")
+        None => E::classed("span", "bpw-row-avatar bpw-avatar-initial")
             .testid("avatar")
-            .attr("aria-hidden", "true")
+            .aria_hidden()
             .text(&initial(name)),
     }
 }
@@ -360,8 +342,7 @@ fn article(
     posinset: usize,
     setsize: usize,
 ) -> E {
-    let el = E::new("div")
-        .class(class)
+    let el = E::classed("div", class)
         .testid("message")
         .attr("data-from", from)
         .attr("data-message-id", id);
@@ -376,7 +357,7 @@ fn article(
 
 /// The body of a transcript row, whose text direction follows its content.
 fn row_body() -> E {
-    E::new("div").class("bpw-row-body").attr("dir", "auto")
+    E::classed("div", "bpw-row-body").dir_auto()
 }
 
 /// One transcript message: the group's avatar and name on its first row, then the rendered message. An
@@ -412,18 +393,20 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
     if first_of_group && (is_bot || env.show_user_avatar) {
         let url = if is_bot {
             // the message's botAvatarUrl, config avatarUrl, then botInfo details.avatarUrl
-            views::avatar_url_for(&message, &env.host)
+            views::avatar_url_for(message, &env.host)
                 .or_else(|| env.config_avatar.clone())
                 .or_else(|| env.info_avatar.clone())
                 .and_then(|u| views::url::safe_url(&u, &env.host))
         } else {
             None
         };
-        dom::append(&el.0, &avatar(url, name).0);
+        avatar(url, name).append_to(&el.0);
     }
     let body = row_body();
     if first_of_group && env.show_name {
-        dom::append(&body.0, &E::new("span").class("bpw-row-name").text(name).0);
+        E::classed("span", "bpw-row-name")
+            .text(name)
+            .append_to(&body.0);
     }
     let mut scope = Scope::new();
     let mut ctx = RenderCtx::new(
@@ -437,10 +420,10 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
     ctx.is_last_of_group = last_of_group;
     ctx.show_timestamp = env.show_timestamp;
     ctx.keyboard_in_composer = true;
-    if let Some(m) = views::render_message(&message, &ctx, &mut scope) {
+    if let Some(m) = views::render_message(message, &ctx, &mut scope) {
         dom::append(&body.0, &m);
     }
-    dom::append(&el.0, &body.0);
+    body.append_to(&el.0);
     RowView {
         key,
         el: el.0,
@@ -457,22 +440,15 @@ fn build_pending(cx: &Cx, model: PendingModel, setsize: usize) -> PendingView {
         Delivery::Sending => ("sending", Key::Sending),
     };
     let mut scope = Scope::new();
-    let delivery = E::new("div")
-        .class("bpw-delivery")
-        .child(E::new("span").text(cx.t(label)));
+    let delivery = E::classed("div", "bpw-delivery").child(E::new("span").text(cx.t(label)));
     if model.delivery == Delivery::Failed {
-        let (chat, id) = (cx.chat.clone(), model.client_id.clone());
-        let retry = E::new("button")
-            .attr("type", "button")
-            .class("bpw-retry")
+        let retry = E::button("bpw-retry")
             .testid("retry")
-            .text(cx.t(Key::Retry))
-            .on(
-                &mut scope,
-                "click",
-                Box::new(move |_| chat.run(Command::Retry(id.clone()))),
-            );
-        dom::append(&delivery.0, &retry.0);
+            .text(cx.t(Key::Retry));
+        let retry = cx
+            .chat
+            .on_click(retry, &mut scope, Command::Retry, model.client_id.clone());
+        retry.append_to(&delivery.0);
     }
     let el = article(
         "bpw-row bpw-row-user bpw-pending",
@@ -484,9 +460,8 @@ fn build_pending(cx: &Cx, model: PendingModel, setsize: usize) -> PendingView {
     )
     .child(
         row_body().child(
-            E::new("div")
-                .class("bpw-message bpw-from-user bpw-bubble")
-                .child(E::new("p").class("bpw-text").text(&model.text)),
+            E::classed("div", "bpw-message bpw-from-user bpw-bubble")
+                .child(E::classed("p", "bpw-text").text(&model.text)),
         ),
     )
     .child(delivery)

@@ -13,7 +13,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
 
 use super::keys;
 use crate::dom::{self, Frame};
@@ -261,7 +261,7 @@ impl Windowing {
     }
 
     /// The rendered rows, in order.
-    fn rendered(&self) -> Vec<HtmlElement> {
+    fn rendered(&self) -> Vec<Element> {
         let Ok(list) = self
             .rows
             .query_selector_all(":scope > [data-testid=\"message\"]")
@@ -270,8 +270,9 @@ impl Windowing {
         };
         let mut rows = Vec::new();
         for i in 0..list.length() {
-            if let Some(row) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) {
-                rows.push(row);
+            if let Some(row) = list.item(i) {
+                // `querySelectorAll` lists elements only
+                rows.push(row.unchecked_into());
             }
         }
         rows
