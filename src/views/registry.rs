@@ -23,7 +23,7 @@ use web_sys::Element;
 use super::builtin;
 use super::convert::{Custom, DROPDOWN, QUICK_REPLIES};
 use super::{Callback, RenderCtx};
-use crate::dom::{Scope, E};
+use crate::dom::{append, Scope, E};
 use crate::json::{self, Map, Value};
 use crate::model::Message;
 
@@ -339,7 +339,7 @@ fn mount_js(
     let inner = E::new("div").class("bpw-custom-view").0;
     let (props, callbacks) = js_props(custom, msg, ctx, name)?;
     let returned = js.render.call2(&JsValue::NULL, &inner, &props)?;
-    let _ = outer.append_child(&inner);
+    append(&outer, &inner);
     let cleanup = returned.dyn_into::<js_sys::Function>().ok();
     let cleanup_name = name.to_string();
     scope.on_cleanup(Box::new(move || {

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 
 use super::markdown::append_nodes;
-use crate::dom::{flag, Scope, E};
+use crate::dom::{append, flag, Scope, E};
 use crate::i18n::Key;
 use crate::json::Value;
 use crate::model::Message;
@@ -67,7 +67,7 @@ pub fn view(dropdown: &Dropdown, ctx: &RenderCtx, active: bool, scope: &mut Scop
         };
         let message = E::new("div").class("bpw-text bpw-dropdown-message").0;
         append_nodes(&message, &nodes);
-        let _ = root.0.append_child(&message);
+        append(&root.0, &message);
     }
     let button_text = dropdown
         .button_text
@@ -112,7 +112,8 @@ fn single(
                 .text(placeholder),
         );
     for (i, o) in dropdown.options.iter().enumerate() {
-        let _ = select.0.append_child(
+        append(
+            &select.0,
             &E::new("option")
                 .attr("value", &i.to_string())
                 .text(&o.label)
@@ -170,7 +171,8 @@ fn multiple(
         );
         boxes.borrow_mut().push(input.0.clone().unchecked_into());
         chooser.controls.borrow_mut().push(input.0.clone());
-        let _ = set.0.append_child(
+        append(
+            &set.0,
             &E::new("label")
                 .class("bpw-dropdown-option")
                 .child(input)
