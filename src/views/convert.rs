@@ -144,9 +144,9 @@ impl QuickReply {
 /// `{type:'quick_reply', text, payload}`: what quick replies and dropdown selections send (§1.8).
 fn quick_reply_payload(text: &str, payload: Value) -> Value {
     let mut m = Map::new();
-    m.insert("type".into(), "quick_reply".into());
-    m.insert("text".into(), text.into());
-    m.insert("payload".into(), payload);
+    m.put("type", "quick_reply".into());
+    m.put("text", text.into());
+    m.put("payload", payload);
     Value::Object(m)
 }
 
@@ -335,7 +335,7 @@ fn to_legacy(payload: &Value) -> Option<Map> {
                 }
                 let mut out = custom_shape(DROPDOWN, obj, &["choices", "isDropdown", "text"]);
                 copy_fields(&mut out, payload, &[("message", "text")]);
-                out.insert("options".into(), Value::Array(items));
+                out.put("options", Value::Array(items));
                 out
             } else {
                 for c in choices {
@@ -347,14 +347,14 @@ fn to_legacy(payload: &Value) -> Option<Map> {
                     items.push(Value::Object(reply));
                 }
                 let mut out = custom_shape(QUICK_REPLIES, obj, &["choices", "text", "markdown"]);
-                out.insert("quick_replies".into(), Value::Array(items));
+                out.put("quick_replies", Value::Array(items));
                 let mut wrapped = Map::new();
-                wrapped.insert("type".into(), "text".into());
+                wrapped.put("type", "text".into());
                 copy_fields(&mut wrapped, payload, &[("text", "text")]);
                 if let Some(md) = obj.get("markdown") {
-                    wrapped.insert("markdown".into(), md.clone());
+                    wrapped.put("markdown", md.clone());
                 }
-                out.insert("wrapped".into(), Value::Object(wrapped));
+                out.put("wrapped", Value::Object(wrapped));
                 out
             }
         }
@@ -375,7 +375,7 @@ fn array_field<'a>(obj: &'a Map, key: &str) -> &'a [Value] {
 /// loop instead of a `json!` object with `get(..).cloned().unwrap_or(Null)` per field.
 fn copy_fields(out: &mut Map, src: &Value, fields: &[(&str, &str)]) {
     for (to, from) in fields {
-        out.insert((*to).into(), src.get(*from).cloned().unwrap_or(Value::Null));
+        out.put(to, src.get(*from).cloned().unwrap_or(Value::Null));
     }
 }
 
@@ -393,9 +393,9 @@ fn without(obj: &Map, drop: &[&str]) -> Map {
 /// `{type:'custom', module, component, ...rest}` from a universal payload.
 fn custom_shape(key: (&str, &str), obj: &Map, drop: &[&str]) -> Map {
     let mut out = without(obj, drop);
-    out.insert("type".into(), "custom".into());
-    out.insert("module".into(), key.0.into());
-    out.insert("component".into(), key.1.into());
+    out.put("type", "custom".into());
+    out.put("module", key.0.into());
+    out.put("component", key.1.into());
     out
 }
 
