@@ -86,7 +86,7 @@ fn notify_all(list: &SubscriberList) {
     for (_, s) in list.borrow().iter() {
         subs.push(s.clone());
     }
-    for s in subs {
+    for s in &subs {
         s();
     }
 }

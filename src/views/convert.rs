@@ -442,30 +442,63 @@ fn universal_card(v: &Value) -> Option<Card> {
     })
 }
 
+/// How a legacy payload type is read.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// `{text, markdown}`.
+    Text,
+    /// A media payload (see [`typed_media`]) and the variant that shows it.
+    Media(fn(Media) -> Content),
+    /// `{audio}` or `{url}`.
+    Voice,
+    Carousel,
+    Location,
+    LoginPrompt,
+    Typing,
+    SessionReset,
+    Visit,
+    Custom,
+}
+
+/// The legacy payload types, in one table: a lookup loop is smaller than a `match` on strings.
+const KINDS: [(&str, Kind); 14] = [
+    ("text", Kind::Text),
+    ("quick_reply", Kind::Text),
+    ("image", Kind::Media(Content::Image)),
+    ("audio", Kind::Media(Content::Audio)),
+    ("voice", Kind::Voice),
+    ("video", Kind::Media(Content::Video)),
+    ("file", Kind::Media(Content::File)),
+    ("carousel", Kind::Carousel),
+    ("location", Kind::Location),
+    ("login_prompt", Kind::LoginPrompt),
+    ("typing", Kind::Typing),
+    ("session_reset", Kind::SessionReset),
+    ("visit", Kind::Visit),
+    ("custom", Kind::Custom),
+];
+
 /// `render_<type>` dispatch on a legacy-shaped payload.
 /// `None` when the payload is unknown or malformed.
 fn content_of(obj: &Map) -> Option<Content> {
     let t = obj.get("type").and_then(Value::as_str).unwrap_or("");
-    match t {
-        "text" | "quick_reply" => text_field(obj, "text").map(|text| Content::Text {
+    let (_, kind) = KINDS.iter().find(|(name, _)| *name == t)?;
+    match *kind {
+        Kind::Text => text_field(obj, "text").map(|text| Content::Text {
             text,
             markdown: flag(obj, "markdown"),
         }),
-        "image" => typed_media(obj, t).map(Content::Image),
-        "audio" => typed_media(obj, t).map(Content::Audio),
-        "voice" => media(obj, "audio")
+        Kind::Media(variant) => typed_media(obj, t).map(variant),
+        Kind::Voice => media(obj, "audio")
             .or_else(|| media(obj, "url"))
             .map(Content::Audio),
-        "video" => typed_media(obj, t).map(Content::Video),
-        "file" => typed_media(obj, t).map(Content::File),
-        "carousel" => carousel_of(obj.get("elements")?.as_array()?, card),
-        "location" => location(obj).map(Content::Location),
-        "login_prompt" => Some(Content::LoginPrompt),
-        "typing" => Some(Content::Typing),
-        "session_reset" => Some(Content::SessionReset),
-        "visit" => Some(Content::Visit),
-        "custom" => custom(obj).map(Content::Custom),
-        _ => None,
+        Kind::Carousel => carousel_of(obj.get("elements")?.as_array()?, card),
+        Kind::Location => location(obj).map(Content::Location),
+        Kind::LoginPrompt => Some(Content::LoginPrompt),
+        Kind::Typing => Some(Content::Typing),
+        Kind::SessionReset => Some(Content::SessionReset),
+        Kind::Visit => Some(Content::Visit),
+        Kind::Custom => custom(obj).map(Content::Custom),
     }
 }
 
