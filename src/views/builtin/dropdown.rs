@@ -95,11 +95,7 @@ pub fn view(dropdown: Dropdown, ctx: &RenderCtx, active: bool, scope: &mut Scope
     root.child(E(control)).0
 }
 
-fn single(
-    chooser: &Rc<Chooser>,
-    placeholder: &str,
-    scope: &mut Scope,
-) -> Element {
+fn single(chooser: &Rc<Chooser>, placeholder: &str, scope: &mut Scope) -> Element {
     let select = E::new("select")
         .class("bpw-dropdown-select")
         .testid("bpw-dropdown-select")
