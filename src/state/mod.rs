@@ -153,8 +153,10 @@ pub enum ChatEvent {
 
 /// Drops the oldest texts beyond [`HISTORY_LEN`].
 fn keep_last(history: &mut Vec<String>) {
-    let extra = history.len().saturating_sub(HISTORY_LEN);
-    history.drain(..extra);
+    // the list is short and rarely over: a `remove` loop is smaller code than `drain`
+    while history.len() > HISTORY_LEN {
+        history.remove(0);
+    }
 }
 
 impl ChatState {

@@ -54,8 +54,8 @@ impl<T: Clone> Store<T> {
     /// Changes the value without notifying (initial setup before anyone renders).
     pub fn update_quiet<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
         let mut slot = self.value.borrow_mut();
-        // `Rc::make_mut` without its path for weak references (nothing downgrades a snapshot; one
-        // that did would keep seeing the old value): copy the value only while a snapshot shares it.
+        // `Rc::make_mut` without its path for weak references (nothing downgrades a snapshot):
+        // copy the value only while a snapshot shares it.
         if Rc::get_mut(&mut slot).is_none() {
             *slot = Rc::new(T::clone(&slot));
         }
