@@ -106,16 +106,14 @@ pub fn render_message(msg: &Message, ctx: &RenderCtx, scope: &mut Scope) -> Opti
         return None;
     }
     let is_bot = msg.is_bot();
-    let mut class = String::from(if is_bot {
-        "bpw-message bpw-from-bot"
-    } else {
-        "bpw-message bpw-from-user"
-    });
-    if !converted.extras.no_bubble {
-        class.push_str(" bpw-bubble");
-    }
+    let class = match (is_bot, converted.extras.no_bubble) {
+        (true, false) => "bpw-message bpw-from-bot bpw-bubble",
+        (true, true) => "bpw-message bpw-from-bot",
+        (false, false) => "bpw-message bpw-from-user bpw-bubble",
+        (false, true) => "bpw-message bpw-from-user",
+    };
     let root = E::new("div")
-        .class(&class)
+        .class(class)
         .testid("bpw-message")
         .attr("data-message-id", &msg.id)
         .attr("data-type", msg.payload_type());
