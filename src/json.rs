@@ -421,9 +421,8 @@ impl Map {
         }
     }
 
-    /// Sets `key` like [`Map::insert`], dropping the old value: what `json!` objects expand to, so
-    /// each member costs one call rather than an inlined key allocation.
-    #[doc(hidden)]
+    /// Sets `key` like [`Map::insert`], dropping the old value: for fixed keys (what `json!` objects
+    /// expand to), so each member costs one call rather than an inlined key allocation.
     #[inline(never)]
     pub fn put(&mut self, key: &str, value: Value) {
         self.insert(key.to_string(), value);
@@ -786,25 +785,49 @@ pub fn object<'a>(v: &'a Value, expected: &str) -> Result<&'a Map, String> {
 ///
 /// A required field is `field(..)?.ok_or_else(|| missing(..))?`; defaulted fields go through [`set`].
 pub fn field<T: FromJson>(obj: &Map, key: &str) -> Result<Option<T>, String> {
-    match obj.get(key) {
-        None => Ok(None),
-        Some(v) => T::from_json(v).map(Some).map_err(|e| in_field(key, e)),
-    }
+    let mut out = Present(None);
+    read_field(obj, key, &mut out)?;
+    Ok(out.0)
 }
 
 /// Sets `*slot` from the field `key` of `obj` when present; an absent field leaves it alone (for
 /// defaulted fields: start from `Default::default()`, then read what is there). Errors name the field.
 pub fn set<T: FromJson>(obj: &Map, key: &str, slot: &mut T) -> Result<(), String> {
-    if let Some(v) = obj.get(key) {
-        *slot = T::from_json(v).map_err(|e| in_field(key, e))?;
-    }
-    Ok(())
+    read_field(obj, key, slot)
 }
 
-/// `e` about the field `key`.
+/// Where [`read_field`] stores what it reads: one small method per type, behind one non-generic
+/// reader (a `dyn FnMut` would also cost a `call_once` shim per type).
+trait Slot {
+    /// Reads `v` into the slot.
+    fn read(&mut self, v: &Value) -> Result<(), String>;
+}
+
+impl<T: FromJson> Slot for T {
+    fn read(&mut self, v: &Value) -> Result<(), String> {
+        *self = T::from_json(v)?;
+        Ok(())
+    }
+}
+
+/// The slot of [`field`]: `Some` once read (a `null` field is read as `T`, unlike `Option<T>`).
+struct Present<T>(Option<T>);
+
+impl<T: FromJson> Slot for Present<T> {
+    fn read(&mut self, v: &Value) -> Result<(), String> {
+        self.0 = Some(T::from_json(v)?);
+        Ok(())
+    }
+}
+
+/// Reads the field `key` of `obj` into `slot` when it is present; errors are prefixed with the
+/// field's name. The shared body of [`field`] and [`set`].
 #[inline(never)]
-fn in_field(key: &str, e: String) -> String {
-    format!("`{key}`: {e}")
+fn read_field(obj: &Map, key: &str, slot: &mut dyn Slot) -> Result<(), String> {
+    match obj.get(key) {
+        Some(v) => slot.read(v).map_err(|e| format!("`{key}`: {e}")),
+        None => Ok(()),
+    }
 }
 
 /// The error of a required field that is absent.

@@ -151,6 +151,14 @@ pub enum ChatEvent {
     SentHistory(Vec<String>),
 }
 
+/// Drops the oldest texts beyond [`HISTORY_LEN`].
+fn keep_last(history: &mut Vec<String>) {
+    // the list is short and rarely over: a `remove` loop is smaller code than `drain`
+    while history.len() > HISTORY_LEN {
+        history.remove(0);
+    }
+}
+
 impl ChatState {
     /// Apply one event. Returns true when a bot message arrived while closed (play the sound).
     pub fn apply(&mut self, event: ChatEvent) -> bool {
@@ -228,13 +236,11 @@ impl ChatState {
                 if !text.is_empty() && self.sent_history.last().map(String::as_str) != Some(text) {
                     self.sent_history.push(text.to_string());
                 }
-                let extra = self.sent_history.len().saturating_sub(HISTORY_LEN);
-                self.sent_history.drain(..extra);
+                keep_last(&mut self.sent_history);
             }
             ChatEvent::SentHistory(mut list) => {
                 list.retain(|t| !t.trim().is_empty());
-                let extra = list.len().saturating_sub(HISTORY_LEN);
-                list.drain(..extra);
+                keep_last(&mut list);
                 self.sent_history = list;
             }
             ChatEvent::Conversations(list) => self.conversations = list,

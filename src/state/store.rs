@@ -54,7 +54,15 @@ impl<T: Clone> Store<T> {
     /// Changes the value without notifying (initial setup before anyone renders).
     pub fn update_quiet<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
         let mut slot = self.value.borrow_mut();
-        f(Rc::make_mut(&mut slot))
+        // `Rc::make_mut` without its path for weak references (nothing downgrades a snapshot):
+        // copy the value only while a snapshot shares it.
+        if Rc::get_mut(&mut slot).is_none() {
+            *slot = Rc::new(T::clone(&slot));
+        }
+        match Rc::get_mut(&mut slot) {
+            Some(value) => f(value),
+            None => unreachable!("a fresh Rc is unique"),
+        }
     }
 
     /// Replaces the value and notifies.
@@ -86,7 +94,7 @@ fn notify_all(list: &SubscriberList) {
     for (_, s) in list.borrow().iter() {
         subs.push(s.clone());
     }
-    for s in subs {
+    for s in &subs {
         s();
     }
 }

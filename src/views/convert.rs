@@ -1,8 +1,9 @@
 //! Raw payload JSON → typed [`Content`]: what v12's `renderPayload()` plus the `render_<type>`
 //! dispatch do (botpress-protocols.md §1.8, §1.9), as a pure function.
 //!
-//! Universal content types (`single-choice`, `dropdown`, `card`, `image{image}`, …) are first
-//! translated to the legacy webchat shapes exactly like v12 does, then the legacy shape is parsed.
+//! Universal content types (`single-choice`, `dropdown`, `image{image}`, …) are first translated to
+//! the legacy webchat shapes exactly like v12 does, then the legacy shape is parsed; universal cards
+//! (`card`, `carousel{items}`) are read straight into [`Card`]s, with the same outcome.
 //! Unknown or malformed payloads become [`Content::Unsupported`]; nothing here panics.
 
 use crate::json::{self, Map, Value};
@@ -143,9 +144,9 @@ impl QuickReply {
 /// `{type:'quick_reply', text, payload}`: what quick replies and dropdown selections send (§1.8).
 fn quick_reply_payload(text: &str, payload: Value) -> Value {
     let mut m = Map::new();
-    m.insert("type".into(), "quick_reply".into());
-    m.insert("text".into(), text.into());
-    m.insert("payload".into(), payload);
+    m.put("type", "quick_reply".into());
+    m.put("text", text.into());
+    m.put("payload", payload);
     Value::Object(m)
 }
 
@@ -276,14 +277,26 @@ pub struct Converted {
 
 /// Converts a raw payload. Never panics; anything unknown or malformed is [`Content::Unsupported`].
 pub fn convert(payload: &Value) -> Converted {
-    let legacy = to_legacy(payload);
-    let content = legacy
-        .as_ref()
-        .and_then(content_of)
+    let mut extras = Extras::default();
+    let content = match universal_cards(payload) {
+        // v12 turns them into a fresh carousel payload: only `collectFeedback` carries over.
+        Some((content, obj)) => {
+            extras.collect_feedback = flag(obj, "collectFeedback");
+            content
+        }
+        None => {
+            let legacy = to_legacy(payload);
+            if let Some(legacy) = &legacy {
+                extras = extras_of(legacy);
+            }
+            legacy.as_ref().and_then(content_of)
+        }
+    };
+    Converted {
         // Name the type the bot sent, not the legacy shape it was translated to.
-        .unwrap_or_else(|| unsupported(payload));
-    let extras = legacy.as_ref().map(extras_of).unwrap_or_default();
-    Converted { content, extras }
+        content: content.unwrap_or_else(|| unsupported(payload)),
+        extras,
+    }
 }
 
 /// Just the content of [`convert`].
@@ -322,7 +335,7 @@ fn to_legacy(payload: &Value) -> Option<Map> {
                 }
                 let mut out = custom_shape(DROPDOWN, obj, &["choices", "isDropdown", "text"]);
                 copy_fields(&mut out, payload, &[("message", "text")]);
-                out.insert("options".into(), Value::Array(items));
+                out.put("options", Value::Array(items));
                 out
             } else {
                 for c in choices {
@@ -334,22 +347,18 @@ fn to_legacy(payload: &Value) -> Option<Map> {
                     items.push(Value::Object(reply));
                 }
                 let mut out = custom_shape(QUICK_REPLIES, obj, &["choices", "text", "markdown"]);
-                out.insert("quick_replies".into(), Value::Array(items));
+                out.put("quick_replies", Value::Array(items));
                 let mut wrapped = Map::new();
-                wrapped.insert("type".into(), "text".into());
+                wrapped.put("type", "text".into());
                 copy_fields(&mut wrapped, payload, &[("text", "text")]);
                 if let Some(md) = obj.get("markdown") {
-                    wrapped.insert("markdown".into(), md.clone());
+                    wrapped.put("markdown", md.clone());
                 }
-                out.insert("wrapped".into(), Value::Object(wrapped));
+                out.put("wrapped", Value::Object(wrapped));
                 out
             }
         }
         "dropdown" => custom_shape(DROPDOWN, obj, &[]),
-        "card" => carousel_shape(std::slice::from_ref(payload), obj),
-        "carousel" if obj.contains_key("items") && !obj.contains_key("elements") => {
-            carousel_shape(array_field(obj, "items"), obj)
-        }
         _ => obj.clone(),
     };
     Some(out)
@@ -366,7 +375,7 @@ fn array_field<'a>(obj: &'a Map, key: &str) -> &'a [Value] {
 /// loop instead of a `json!` object with `get(..).cloned().unwrap_or(Null)` per field.
 fn copy_fields(out: &mut Map, src: &Value, fields: &[(&str, &str)]) {
     for (to, from) in fields {
-        out.insert((*to).into(), src.get(*from).cloned().unwrap_or(Value::Null));
+        out.put(to, src.get(*from).cloned().unwrap_or(Value::Null));
     }
 }
 
@@ -384,87 +393,112 @@ fn without(obj: &Map, drop: &[&str]) -> Map {
 /// `{type:'custom', module, component, ...rest}` from a universal payload.
 fn custom_shape(key: (&str, &str), obj: &Map, drop: &[&str]) -> Map {
     let mut out = without(obj, drop);
-    out.insert("type".into(), "custom".into());
-    out.insert("module".into(), key.0.into());
-    out.insert("component".into(), key.1.into());
+    out.put("type", "custom".into());
+    out.put("module", key.0.into());
+    out.put("component", key.1.into());
     out
 }
 
-/// Universal card actions → legacy button shapes: `(action, button type, field carried over)`.
-const CARD_ACTIONS: [(&str, &str, &str); 3] = [
-    ("Say something", "say_something", "text"),
-    ("Open URL", "open_url", "url"),
-    ("Postback", "postback", "payload"),
+/// Universal card actions and the legacy button type each stands for.
+const CARD_ACTIONS: [(&str, &str); 3] = [
+    ("Say something", "say_something"),
+    ("Open URL", "open_url"),
+    ("Postback", "postback"),
 ];
 
-/// Universal cards → `{type:'carousel', text:' ', elements:[{title, picture, subtitle, buttons}]}`,
-/// keeping the `collectFeedback` of `obj`, the payload they came in.
-fn carousel_shape(cards: &[Value], obj: &Map) -> Map {
-    let mut elements = Vec::new();
-    for card in cards {
-        let actions = card.get("actions").and_then(Value::as_array);
-        let mut buttons = Vec::new();
-        for a in actions.map_or(&[][..], Vec::as_slice) {
-            let action = a.get("action").and_then(Value::as_str);
-            buttons.push(
-                match CARD_ACTIONS.iter().find(|(name, ..)| Some(*name) == action) {
-                    Some((_, kind, field)) => {
-                        let mut button = Map::new();
-                        button.insert("type".into(), (*kind).into());
-                        copy_fields(&mut button, a, &[("title", "title"), (field, field)]);
-                        Value::Object(button)
-                    }
-                    None => a.clone(),
-                },
-            );
+/// Universal cards (`card`, or `carousel` with `items` and no `elements`): the carousel they make
+/// (`None` inside when malformed) and the payload object. `None` for any other payload.
+fn universal_cards(payload: &Value) -> Option<(Option<Content>, &Map)> {
+    let obj = payload.as_object()?;
+    let cards = match obj.get("type")?.as_str()? {
+        "card" => std::slice::from_ref(payload),
+        "carousel" if obj.contains_key("items") && !obj.contains_key("elements") => {
+            array_field(obj, "items")
         }
-        let mut element = Map::new();
-        copy_fields(
-            &mut element,
-            card,
-            &[
-                ("title", "title"),
-                ("picture", "image"),
-                ("subtitle", "subtitle"),
-            ],
-        );
-        element.insert("buttons".into(), Value::Array(buttons));
-        elements.push(Value::Object(element));
-    }
-    let mut out = Map::new();
-    out.insert("type".into(), "carousel".into());
-    out.insert("text".into(), " ".into());
-    out.insert("elements".into(), Value::Array(elements));
-    if let Some(f) = obj.get("collectFeedback") {
-        out.insert("collectFeedback".into(), f.clone());
-    }
-    out
+        _ => return None,
+    };
+    Some((carousel_of(cards, universal_card), obj))
 }
+
+/// A universal card `{title, subtitle, image, actions}`: what v12 makes of it as a legacy carousel
+/// element (`image` is the picture; each known `action` becomes the button of its type, carrying the
+/// action's `title` and the field that type reads; any other action is read as a legacy button).
+fn universal_card(v: &Value) -> Option<Card> {
+    let obj = v.as_object()?;
+    let mut buttons = Vec::new();
+    for a in array_field(obj, "actions") {
+        let action = a.get("action").and_then(Value::as_str);
+        let known = CARD_ACTIONS.iter().find(|(name, _)| Some(*name) == action);
+        buttons.push(match (known, a.as_object()) {
+            (Some((_, kind)), Some(a)) => button_of(kind, a)?,
+            _ => card_button(a)?,
+        });
+    }
+    Some(Card {
+        title: text_field(obj, "title")?,
+        subtitle: non_empty(obj, "subtitle", false),
+        picture: non_empty(obj, "image", true),
+        buttons,
+    })
+}
+
+/// How a legacy payload type is read.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// `{text, markdown}`.
+    Text,
+    /// A media payload (see [`typed_media`]) and the variant that shows it.
+    Media(fn(Media) -> Content),
+    /// `{audio}` or `{url}`.
+    Voice,
+    Carousel,
+    Location,
+    LoginPrompt,
+    Typing,
+    SessionReset,
+    Visit,
+    Custom,
+}
+
+/// The legacy payload types, in one table: a lookup loop is smaller than a `match` on strings.
+const KINDS: [(&str, Kind); 14] = [
+    ("text", Kind::Text),
+    ("quick_reply", Kind::Text),
+    ("image", Kind::Media(Content::Image)),
+    ("audio", Kind::Media(Content::Audio)),
+    ("voice", Kind::Voice),
+    ("video", Kind::Media(Content::Video)),
+    ("file", Kind::Media(Content::File)),
+    ("carousel", Kind::Carousel),
+    ("location", Kind::Location),
+    ("login_prompt", Kind::LoginPrompt),
+    ("typing", Kind::Typing),
+    ("session_reset", Kind::SessionReset),
+    ("visit", Kind::Visit),
+    ("custom", Kind::Custom),
+];
 
 /// `render_<type>` dispatch on a legacy-shaped payload.
 /// `None` when the payload is unknown or malformed.
 fn content_of(obj: &Map) -> Option<Content> {
     let t = obj.get("type").and_then(Value::as_str).unwrap_or("");
-    match t {
-        "text" | "quick_reply" => text_field(obj, "text").map(|text| Content::Text {
+    let (_, kind) = KINDS.iter().find(|(name, _)| *name == t)?;
+    match *kind {
+        Kind::Text => text_field(obj, "text").map(|text| Content::Text {
             text,
             markdown: flag(obj, "markdown"),
         }),
-        "image" => typed_media(obj, t).map(Content::Image),
-        "audio" => typed_media(obj, t).map(Content::Audio),
-        "voice" => media(obj, "audio")
+        Kind::Media(variant) => typed_media(obj, t).map(variant),
+        Kind::Voice => media(obj, "audio")
             .or_else(|| media(obj, "url"))
             .map(Content::Audio),
-        "video" => typed_media(obj, t).map(Content::Video),
-        "file" => typed_media(obj, t).map(Content::File),
-        "carousel" => carousel(obj).map(Content::Carousel),
-        "location" => location(obj).map(Content::Location),
-        "login_prompt" => Some(Content::LoginPrompt),
-        "typing" => Some(Content::Typing),
-        "session_reset" => Some(Content::SessionReset),
-        "visit" => Some(Content::Visit),
-        "custom" => custom(obj).map(Content::Custom),
-        _ => None,
+        Kind::Carousel => carousel_of(obj.get("elements")?.as_array()?, card),
+        Kind::Location => location(obj).map(Content::Location),
+        Kind::LoginPrompt => Some(Content::LoginPrompt),
+        Kind::Typing => Some(Content::Typing),
+        Kind::SessionReset => Some(Content::SessionReset),
+        Kind::Visit => Some(Content::Visit),
+        Kind::Custom => custom(obj).map(Content::Custom),
     }
 }
 
@@ -486,10 +520,10 @@ fn media(obj: &Map, key: &str) -> Option<Media> {
     })
 }
 
-fn carousel(obj: &Map) -> Option<Vec<Card>> {
-    let elements = obj.get("elements")?.as_array()?;
-    let cards = each(elements, card)?;
-    (!cards.is_empty()).then_some(cards)
+/// A carousel of `items` read by `card`; `None` when one is malformed or there are none.
+fn carousel_of(items: &[Value], card: fn(&Value) -> Option<Card>) -> Option<Content> {
+    let cards = each(items, card)?;
+    (!cards.is_empty()).then_some(Content::Carousel(cards))
 }
 
 fn card(v: &Value) -> Option<Card> {
@@ -509,8 +543,13 @@ fn card(v: &Value) -> Option<Card> {
 
 fn card_button(v: &Value) -> Option<CardButton> {
     let obj = v.as_object()?;
+    button_of(obj.get("type")?.as_str()?, obj)
+}
+
+/// The button of legacy type `kind` (`open_url`, `postback`, `say_something`) described by `obj`.
+fn button_of(kind: &str, obj: &Map) -> Option<CardButton> {
     let title = text_field(obj, "title").unwrap_or_default();
-    match obj.get("type").and_then(Value::as_str)? {
+    match kind {
         "open_url" => Some(CardButton::OpenUrl {
             title,
             url: obj.get("url")?.as_str()?.to_string(),
@@ -649,8 +688,11 @@ fn scalar_string(v: &Value) -> Option<String> {
 
 /// A boolean flag: `true`, or the strings `"true"`.
 fn flag(obj: &Map, key: &str) -> bool {
-    matches!(obj.get(key), Some(Value::Bool(true)))
-        || matches!(obj.get(key), Some(Value::String(s)) if s == "true")
+    match obj.get(key) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s == "true",
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -858,6 +900,35 @@ mod tests {
             Content::Carousel(vec![expected.clone(), expected])
         );
         assert!(converted.extras.collect_feedback);
+    }
+
+    #[test]
+    fn universal_card_unknown_action_is_a_legacy_button() {
+        let c = content(json!({"type":"card","title":"T","actions":[
+            {"action":"Other","type":"postback","title":"P","payload":"X"},
+            {"action":"Say something","title":"S"}]}));
+        let Content::Carousel(cards) = c else {
+            panic!("expected a carousel, got {c:?}")
+        };
+        assert_eq!(
+            cards[0].buttons,
+            vec![
+                CardButton::Postback {
+                    title: "P".into(),
+                    payload: json!("X")
+                },
+                CardButton::SaySomething {
+                    title: "S".into(),
+                    text: "S".into()
+                },
+            ]
+        );
+        unsupported_named(
+            json!({"type":"card","title":"T","actions":[{"action":"Open URL","title":"Go"}]}),
+            "card",
+        );
+        unsupported_named(json!({"type":"card","title":"T","actions":[3]}), "card");
+        unsupported_named(json!({"type":"carousel","items":[]}), "carousel");
     }
 
     #[test]

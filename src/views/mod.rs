@@ -22,7 +22,7 @@ use std::rc::Rc;
 
 use web_sys::Element;
 
-use crate::dom::{Scope, E};
+use crate::dom::{append, Scope, E};
 use crate::i18n::{self, Key, Lang};
 use crate::json::Value;
 use crate::model::Message;
@@ -102,26 +102,25 @@ impl RenderCtx {
 /// shows the same fallback for its message only. Listeners and view cleanups go to `scope`.
 pub fn render_message(msg: &Message, ctx: &RenderCtx, scope: &mut Scope) -> Option<Element> {
     let converted = convert(&msg.payload);
-    if converted.content == Content::Visit {
+    if matches!(converted.content, Content::Visit) {
         return None;
     }
     let is_bot = msg.is_bot();
-    let mut class = String::from(if is_bot {
-        "bpw-message bpw-from-bot"
-    } else {
-        "bpw-message bpw-from-user"
-    });
-    if !converted.extras.no_bubble {
-        class.push_str(" bpw-bubble");
-    }
+    let class = match (is_bot, converted.extras.no_bubble) {
+        (true, false) => "bpw-message bpw-from-bot bpw-bubble",
+        (true, true) => "bpw-message bpw-from-bot",
+        (false, false) => "bpw-message bpw-from-user bpw-bubble",
+        (false, true) => "bpw-message bpw-from-user",
+    };
     let root = E::new("div")
-        .class(&class)
+        .class(class)
         .testid("bpw-message")
         .attr("data-message-id", &msg.id)
         .attr("data-type", msg.payload_type());
-    let _ = root
-        .0
-        .append_child(&render_content(&converted.content, msg, ctx, scope));
+    append(
+        &root.0,
+        &render_content(&converted.content, msg, ctx, scope),
+    );
     if is_bot && ctx.is_last() && !ctx.keyboard_in_composer && !converted.extras.keyboard.is_empty()
     {
         let keyboard = render_keyboard(
@@ -130,15 +129,15 @@ pub fn render_message(msg: &Message, ctx: &RenderCtx, scope: &mut Scope) -> Opti
             ctx.lang,
             scope,
         );
-        let _ = root.0.append_child(&keyboard);
+        append(&root.0, &keyboard);
     }
     if is_bot && converted.extras.collect_feedback {
         let feedback = builtin::feedback::render(&msg.id, ctx, scope);
-        let _ = root.0.append_child(&feedback);
+        append(&root.0, &feedback);
     }
     if ctx.show_timestamp {
         if let Some(time) = builtin::timestamp::timestamp(&msg.sent_on) {
-            let _ = root.0.append_child(&time);
+            append(&root.0, &time);
         }
     }
     Some(root.0)

@@ -21,9 +21,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
 
 use super::builtin;
-use super::convert::{Custom, DROPDOWN, QUICK_REPLIES};
+use super::convert::Custom;
 use super::{Callback, RenderCtx};
-use crate::dom::{Scope, E};
+use crate::dom::{append, Scope, E};
 use crate::json::{self, Map, Value};
 use crate::model::Message;
 
@@ -97,24 +97,22 @@ enum Entry {
 thread_local! {
     // The widget runs on one thread; views are registered by the page and read per render.
     // A handful of entries: a list searched by name is smaller than a map and as fast.
-    static REGISTRY: RefCell<Vec<(String, Entry)>> = RefCell::new(builtins());
+    static REGISTRY: RefCell<Vec<(String, Entry)>> = const { RefCell::new(Vec::new()) };
 }
 
-fn builtins() -> Vec<(String, Entry)> {
-    vec![
-        (
-            key(QUICK_REPLIES.0, QUICK_REPLIES.1),
-            Entry::Builtin(builtin::quick_replies::render as BuiltinRender),
-        ),
-        (
-            key(DROPDOWN.0, DROPDOWN.1),
-            Entry::Builtin(builtin::dropdown::render as BuiltinRender),
-        ),
-    ]
-}
+/// The built-in views by key ([`super::convert::QUICK_REPLIES`] and [`super::convert::DROPDOWN`] as
+/// `module/view`): looked up before the registry, so they cannot be replaced.
+const BUILTINS: [(&str, BuiltinRender); 2] = [
+    ("channel-web/QuickReplies", builtin::quick_replies::render),
+    ("extensions/Dropdown", builtin::dropdown::render),
+];
 
-fn is_builtin(k: &str) -> bool {
-    k == key(QUICK_REPLIES.0, QUICK_REPLIES.1) || k == key(DROPDOWN.0, DROPDOWN.1)
+/// The built-in view registered under the key `k`, if any.
+fn builtin_view(k: &str) -> Option<BuiltinRender> {
+    BUILTINS
+        .iter()
+        .find(|(name, _)| *name == k)
+        .map(|(_, r)| *r)
 }
 
 fn key(module: &str, view: &str) -> String {
@@ -130,7 +128,7 @@ fn validate(module: &str, view: &str) -> Result<String, RegistryError> {
         });
     }
     let k = key(module, view);
-    if is_builtin(&k) {
+    if builtin_view(&k).is_some() {
         return Err(RegistryError::BuiltIn(k));
     }
     Ok(k)
@@ -202,11 +200,14 @@ pub fn unregister(module: &str, view: &str) -> bool {
 /// Whether a view (built-in or registered) exists under `module/view`.
 pub fn is_registered(module: &str, view: &str) -> bool {
     let k = key(module, view);
-    REGISTRY.with(|r| r.borrow().iter().any(|(name, _)| *name == k))
+    builtin_view(&k).is_some() || REGISTRY.with(|r| r.borrow().iter().any(|(name, _)| *name == k))
 }
 
-fn lookup(module: &str, view: &str) -> Option<Entry> {
-    let k = key(module, view);
+/// The view under the key `k`: a built-in, else a registered one.
+fn lookup(k: &str) -> Option<Entry> {
+    if let Some(render) = builtin_view(k) {
+        return Some(Entry::Builtin(render));
+    }
     REGISTRY.with(|r| {
         r.borrow()
             .iter()
@@ -226,7 +227,7 @@ pub(crate) fn render_custom(
     let name = key(&custom.module, &custom.view);
     // v12's lookup, checked at render time: a view the page defined on `window.botpress` (folded
     // into the entry, so that each mount has one call site)
-    let entry = lookup(&custom.module, &custom.view).or_else(|| {
+    let entry = lookup(&name).or_else(|| {
         crate::api::views::page_view(&custom.module, &custom.view)
             .map(|render| Entry::Js(JsView::new(render)))
     });
@@ -339,7 +340,7 @@ fn mount_js(
     let inner = E::new("div").class("bpw-custom-view").0;
     let (props, callbacks) = js_props(custom, msg, ctx, name)?;
     let returned = js.render.call2(&JsValue::NULL, &inner, &props)?;
-    let _ = outer.append_child(&inner);
+    append(&outer, &inner);
     let cleanup = returned.dyn_into::<js_sys::Function>().ok();
     let cleanup_name = name.to_string();
     scope.on_cleanup(Box::new(move || {
@@ -360,14 +361,17 @@ fn js_props(
     ctx: &RenderCtx,
     name: &str,
 ) -> Result<(JsValue, Vec<JsCallback>), JsValue> {
-    let props = json::to_js(&Value::Object(custom.props.clone()));
+    // The message fields go in with the data (a payload field of the same name keeps its place
+    // and takes their value, as when set on the JS object); only the callbacks are set on it.
+    let mut data = custom.props.clone();
+    data.put("messageId", msg.id.as_str().into());
+    data.put("sentOn", msg.sent_on.as_str().into());
+    data.put("isBotMessage", msg.is_bot().into());
+    data.put("isLastGroup", ctx.is_last_group.into());
+    data.put("isLastOfGroup", ctx.is_last_of_group.into());
+    let props = json::to_js(&Value::Object(data));
     let set =
         |k: &str, v: &JsValue| js_sys::Reflect::set(&props, &JsValue::from_str(k), v).map(|_| ());
-    set("messageId", &JsValue::from_str(&msg.id))?;
-    set("sentOn", &JsValue::from_str(&msg.sent_on))?;
-    set("isBotMessage", &JsValue::from_bool(msg.is_bot()))?;
-    set("isLastGroup", &JsValue::from_bool(ctx.is_last_group))?;
-    set("isLastOfGroup", &JsValue::from_bool(ctx.is_last_of_group))?;
     let forward = |target: Callback<Value>, what: &'static str| {
         let name = name.to_string();
         Closure::wrap(Box::new(move |value: JsValue| match json::from_js(&value) {
@@ -405,6 +409,13 @@ mod tests {
         );
         assert!(!unregister("extensions", "Dropdown"));
         assert!(is_registered("extensions", "Dropdown"));
+    }
+
+    #[test]
+    fn builtin_keys_name_the_builtin_views() {
+        use crate::views::convert::{DROPDOWN, QUICK_REPLIES};
+        assert_eq!(BUILTINS[0].0, key(QUICK_REPLIES.0, QUICK_REPLIES.1));
+        assert_eq!(BUILTINS[1].0, key(DROPDOWN.0, DROPDOWN.1));
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub fn safe_url(raw: &str, bot_host: &str) -> Option<String> {
 
 /// Like [`safe_url`] but says why a URL was refused.
 pub fn check_url(raw: &str, bot_host: &str) -> Result<String, UrlError> {
-    let trimmed = raw.trim_matches(|c: char| c == ' ');
+    let trimmed = raw.trim_matches(' ');
     if trimmed.is_empty() {
         return Err(UrlError::Empty);
     }
@@ -51,16 +51,16 @@ pub fn check_url(raw: &str, bot_host: &str) -> Result<String, UrlError> {
     // Browsers turn a space into %20; doing it here keeps the result a single token.
     let url = trimmed.replace(' ', "%20");
     match scheme_of(&url) {
-        Some(Ok(scheme)) => {
-            let lower = scheme.to_ascii_lowercase();
-            if ALLOWED_SCHEMES.contains(&lower.as_str()) {
-                Ok(url)
-            } else {
-                Err(UrlError::Scheme(lower))
-            }
-        }
-        Some(Err(())) => Err(UrlError::MalformedScheme),
         None => Ok(resolve_relative(&url, bot_host)),
+        Some(Err(())) => Err(UrlError::MalformedScheme),
+        Some(Ok(scheme))
+            if ALLOWED_SCHEMES
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(scheme)) =>
+        {
+            Ok(url)
+        }
+        Some(Ok(scheme)) => Err(UrlError::Scheme(scheme.to_ascii_lowercase())),
     }
 }
 
@@ -90,44 +90,57 @@ fn is_hidden(c: char) -> bool {
         )
 }
 
+/// The byte index of the first of the ASCII bytes `stops` in `s`, or its length (always a char
+/// boundary).
+fn stop_at(s: &str, stops: &[u8]) -> usize {
+    s.bytes()
+        .position(|b| stops.contains(&b))
+        .unwrap_or(s.len())
+}
+
 /// The scheme of `url` when the text before the first `:` (ahead of any `/`, `?`, `#` or `\`) exists:
 /// `Some(Ok(scheme))` if it is a valid scheme, `Some(Err(()))` if it is not, `None` if the URL is relative.
 fn scheme_of(url: &str) -> Option<Result<&str, ()>> {
-    let end = url.find([':', '/', '?', '#', '\\'])?;
-    if url.as_bytes()[end] != b':' {
+    let end = stop_at(url, b":/?#\\");
+    if url.as_bytes().get(end) != Some(&b':') {
         return None;
     }
     let candidate = &url[..end];
-    let mut chars = candidate.chars();
-    let valid = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let valid = matches!(candidate.as_bytes().first(), Some(b) if b.is_ascii_alphabetic())
+        && candidate
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
     Some(if valid { Ok(candidate) } else { Err(()) })
 }
 
 /// Resolves a relative URL on `bot_host` (scheme-relative, path-absolute or path-relative).
 fn resolve_relative(url: &str, bot_host: &str) -> String {
     let base = bot_host.trim().trim_end_matches('/');
-    let base_scheme = match scheme_of(base) {
-        Some(Ok(s)) if s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https") => s,
+    let https = match scheme_of(base) {
+        Some(Ok(s)) if s.eq_ignore_ascii_case("https") => true,
+        Some(Ok(s)) if s.eq_ignore_ascii_case("http") => false,
         _ => return url.to_string(),
     };
     // Browsers treat `\` like `/` in http(s) URLs.
     let url = url.replace('\\', "/");
-    if let Some(rest) = url.strip_prefix("//") {
-        return format!("{}://{}", base_scheme.to_ascii_lowercase(), rest);
-    }
-    let after_scheme = &base[base_scheme.len() + 1..];
-    let authority_start = if after_scheme.starts_with("//") { 2 } else { 0 };
-    let authority_len = after_scheme[authority_start..]
-        .find(['/', '?', '#'])
-        .unwrap_or(after_scheme.len() - authority_start);
-    let origin = &base[..base_scheme.len() + 1 + authority_start + authority_len];
-    if url.starts_with('/') {
-        format!("{origin}{url}")
+    let (head, sep) = if url.starts_with("//") {
+        // scheme-relative: the bot host's scheme, lower-cased
+        (if https { "https:" } else { "http:" }, "")
+    } else if url.starts_with('/') {
+        // path-absolute: the bot host's origin (scheme and authority)
+        let scheme_end = if https { 6 } else { 5 };
+        let authority = scheme_end
+            + if base[scheme_end..].starts_with("//") {
+                2
+            } else {
+                0
+            };
+        (&base[..authority + stop_at(&base[authority..], b"/?#")], "")
     } else {
-        let base_no_query = base.split(['?', '#']).next().unwrap_or(base);
-        format!("{}/{}", base_no_query.trim_end_matches('/'), url)
-    }
+        // path-relative: the bot host without its query or fragment
+        (base[..stop_at(base, b"?#")].trim_end_matches('/'), "/")
+    };
+    format!("{head}{sep}{url}")
 }
 
 #[cfg(test)]
@@ -284,6 +297,19 @@ mod tests {
     fn empty_is_rejected() {
         assert_eq!(check_url("", HOST), Err(UrlError::Empty));
         assert_eq!(check_url("   ", HOST), Err(UrlError::Empty));
+    }
+
+    #[test]
+    fn bot_host_shapes() {
+        let on = |raw: &str, host: &str| safe_url(raw, host).unwrap_or_default();
+        assert_eq!(on("//cdn/x", "HTTP://Bot"), "http://cdn/x");
+        assert_eq!(on("/x", "https://h.com/p?q=1#f"), "https://h.com/x");
+        assert_eq!(on("x", "https://h.com/p/?q=1#f"), "https://h.com/p/x");
+        assert_eq!(on("/x", "https:h.com/p"), "https:h.com/x");
+        assert_eq!(on("/x", "https://h.com?q"), "https://h.com/x");
+        assert_eq!(on("x", " http://h.com// "), "http://h.com/x");
+        assert_eq!(on("x", "ftp://h.com"), "x");
+        assert_eq!(on("x\\y", "https://h.com"), "https://h.com/x/y");
     }
 
     #[test]

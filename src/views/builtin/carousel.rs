@@ -7,7 +7,7 @@
 use web_sys::Element;
 
 use super::new_tab_link;
-use crate::dom::{Scope, E};
+use crate::dom::{append, Scope, E};
 use crate::json;
 use crate::views::convert::{Card, CardButton};
 use crate::views::url::safe_url;
@@ -21,7 +21,7 @@ pub fn render(cards: &[Card], ctx: &RenderCtx, scope: &mut Scope) -> Element {
         .attr("aria-label", "Carousel")
         .testid("bpw-carousel");
     for card in cards {
-        let _ = list.0.append_child(&card_view(card, ctx, scope));
+        append(&list.0, &card_view(card, ctx, scope));
     }
     list.0
 }
@@ -36,7 +36,8 @@ fn card_view(card: &Card, ctx: &RenderCtx, scope: &mut Scope) -> Element {
         .as_deref()
         .and_then(|p| safe_url(p, &ctx.bot_host))
     {
-        let _ = el.0.append_child(
+        append(
+            &el.0,
             &E::new("img")
                 .class("bpw-card-picture")
                 .attr("src", &src)
@@ -53,7 +54,7 @@ fn card_view(card: &Card, ctx: &RenderCtx, scope: &mut Scope) -> Element {
     }
     let buttons = E::new("div").class("bpw-card-buttons");
     for b in &card.buttons {
-        let _ = buttons.0.append_child(&button_view(b, ctx, scope));
+        append(&buttons.0, &button_view(b, ctx, scope));
     }
     el.child(body).child(buttons).0
 }

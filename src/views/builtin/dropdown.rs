@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 
 use super::markdown::append_nodes;
-use crate::dom::{flag, Scope, E};
+use crate::dom::{append, flag, Scope, E};
 use crate::i18n::Key;
 use crate::json::Value;
 use crate::model::Message;
@@ -19,7 +19,7 @@ use crate::views::{Callback, RenderCtx};
 /// Registry entry for `extensions/Dropdown`.
 pub fn render(custom: &Custom, msg: &Message, ctx: &RenderCtx, scope: &mut Scope) -> Element {
     match Dropdown::from_props(&custom.props) {
-        Some(dropdown) => view(&dropdown, ctx, msg.is_bot() && ctx.is_last(), scope),
+        Some(dropdown) => view(dropdown, ctx, msg.is_bot() && ctx.is_last(), scope),
         None => super::unsupported::render("custom", ctx.lang),
     }
 }
@@ -57,7 +57,8 @@ impl Chooser {
 }
 
 /// A dropdown message; `active` is false once it is not the last message (then it is disabled).
-pub fn view(dropdown: &Dropdown, ctx: &RenderCtx, active: bool, scope: &mut Scope) -> Element {
+/// Takes the dropdown by value: its options move into the selection handler.
+pub fn view(dropdown: Dropdown, ctx: &RenderCtx, active: bool, scope: &mut Scope) -> Element {
     let root = E::new("div").class("bpw-dropdown").testid("bpw-dropdown");
     if let Some(m) = &dropdown.message {
         let nodes = if dropdown.markdown {
@@ -67,7 +68,7 @@ pub fn view(dropdown: &Dropdown, ctx: &RenderCtx, active: bool, scope: &mut Scop
         };
         let message = E::new("div").class("bpw-text bpw-dropdown-message").0;
         append_nodes(&message, &nodes);
-        let _ = root.0.append_child(&message);
+        append(&root.0, &message);
     }
     let button_text = dropdown
         .button_text
@@ -78,15 +79,15 @@ pub fn view(dropdown: &Dropdown, ctx: &RenderCtx, active: bool, scope: &mut Scop
         .as_deref()
         .unwrap_or(ctx.tr(Key::ChooseOption));
     let chooser = Rc::new(Chooser {
-        options: dropdown.options.clone(),
+        options: dropdown.options,
         send: ctx.send_payload.clone(),
         sent: Cell::new(!active),
         controls: RefCell::new(Vec::new()),
     });
     let control = if dropdown.allow_multiple {
-        multiple(dropdown, &chooser, placeholder, button_text, scope)
+        multiple(&chooser, placeholder, button_text, scope)
     } else {
-        single(dropdown, &chooser, placeholder, scope)
+        single(&chooser, placeholder, scope)
     };
     if !active {
         chooser.disable();
@@ -94,12 +95,7 @@ pub fn view(dropdown: &Dropdown, ctx: &RenderCtx, active: bool, scope: &mut Scop
     root.child(E(control)).0
 }
 
-fn single(
-    dropdown: &Dropdown,
-    chooser: &Rc<Chooser>,
-    placeholder: &str,
-    scope: &mut Scope,
-) -> Element {
+fn single(chooser: &Rc<Chooser>, placeholder: &str, scope: &mut Scope) -> Element {
     let select = E::new("select")
         .class("bpw-dropdown-select")
         .testid("bpw-dropdown-select")
@@ -111,8 +107,9 @@ fn single(
                 .flag("selected", true)
                 .text(placeholder),
         );
-    for (i, o) in dropdown.options.iter().enumerate() {
-        let _ = select.0.append_child(
+    for (i, o) in chooser.options.iter().enumerate() {
+        append(
+            &select.0,
             &E::new("option")
                 .attr("value", &i.to_string())
                 .text(&o.label)
@@ -137,7 +134,6 @@ fn single(
 }
 
 fn multiple(
-    dropdown: &Dropdown,
     chooser: &Rc<Chooser>,
     placeholder: &str,
     button_text: &str,
@@ -154,7 +150,7 @@ fn multiple(
         .attr("aria-label", button_text)
         .flag("disabled", true)
         .text(button_text);
-    for o in &dropdown.options {
+    for o in &chooser.options {
         let input = E::new("input")
             .attr("type", "checkbox")
             .testid("bpw-dropdown-option")
@@ -170,7 +166,8 @@ fn multiple(
         );
         boxes.borrow_mut().push(input.0.clone().unchecked_into());
         chooser.controls.borrow_mut().push(input.0.clone());
-        let _ = set.0.append_child(
+        append(
+            &set.0,
             &E::new("label")
                 .class("bpw-dropdown-option")
                 .child(input)

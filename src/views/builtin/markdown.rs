@@ -3,7 +3,7 @@
 
 use web_sys::Element;
 
-use crate::dom::{create, text_node, E};
+use crate::dom::{append, create, set, text_node, E};
 use crate::views::markdown::{parse_markdown, MdNode};
 
 /// A markdown bubble body. Raw HTML shows as literal text; links open in a new tab.
@@ -19,7 +19,7 @@ pub fn append_nodes(parent: &Element, nodes: &[MdNode]) {
     for node in nodes {
         match node {
             MdNode::Text(t) => {
-                let _ = parent.append_child(&text_node(t));
+                append(parent, &text_node(t));
             }
             MdNode::Element {
                 tag,
@@ -30,19 +30,19 @@ pub fn append_nodes(parent: &Element, nodes: &[MdNode]) {
                 match *tag {
                     "a" => {
                         el.set_class_name("bpw-link");
-                        let _ = el.set_attribute("data-testid", "bpw-link");
+                        set(&el, "data-testid", "bpw-link");
                     }
                     "img" => {
                         el.set_class_name("bpw-md-image");
-                        let _ = el.set_attribute("loading", "lazy");
+                        set(&el, "loading", "lazy");
                     }
                     _ => {}
                 }
                 for (name, value) in attrs {
-                    let _ = el.set_attribute(name, value);
+                    set(&el, name, value);
                 }
                 append_nodes(&el, children);
-                let _ = parent.append_child(&el);
+                append(parent, &el);
             }
         }
     }

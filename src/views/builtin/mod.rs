@@ -23,16 +23,12 @@ use web_sys::Element;
 use super::convert::Media;
 use crate::dom::E;
 
-/// What a refused media URL shows instead: its title, or the URL as plain text.
-pub(crate) fn refused_media_text(media: &Media) -> String {
-    media.title.clone().unwrap_or_else(|| media.url.clone())
-}
-
-/// The paragraph shown in place of media whose URL failed the allowlist.
+/// The paragraph shown in place of media whose URL failed the allowlist: its title, or the URL as
+/// plain text.
 pub(crate) fn refused(media: &Media) -> Element {
     E::new("p")
         .class("bpw-text bpw-media-refused")
-        .text(&refused_media_text(media))
+        .text(media.title.as_deref().unwrap_or(&media.url))
         .0
 }
 

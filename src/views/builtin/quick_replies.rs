@@ -5,7 +5,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::dom::{flag, Scope, E};
+use crate::dom::{append, flag, Scope, E};
 use crate::i18n::{t, Key, Lang};
 use crate::json::Value;
 use crate::model::Message;
@@ -53,7 +53,7 @@ pub fn keyboard(
                     }
                 }),
             );
-        let _ = group.0.append_child(&button.0);
+        append(&group.0, &button.0);
     }
     group.0
 }

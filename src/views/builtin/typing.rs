@@ -8,18 +8,17 @@ use crate::views::RenderCtx;
 
 /// The typing indicator of a `typing` message.
 pub fn render(ctx: &RenderCtx) -> Element {
-    let dot = || {
-        E::new("span")
-            .class("bpw-msg-typing-dot")
-            .attr("aria-hidden", "true")
-    };
-    E::new("div")
+    let mut dots = E::new("div")
         .class("bpw-msg-typing")
         .attr("role", "status")
         .attr("aria-label", ctx.tr(Key::BotTyping))
-        .testid("bpw-typing")
-        .child(dot())
-        .child(dot())
-        .child(dot())
-        .0
+        .testid("bpw-typing");
+    for _ in 0..3 {
+        dots = dots.child(
+            E::new("span")
+                .class("bpw-msg-typing-dot")
+                .attr("aria-hidden", "true"),
+        );
+    }
+    dots.0
 }
