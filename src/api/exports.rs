@@ -104,25 +104,21 @@ pub fn merge_config(patch: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
 #[inline(never)]
 fn reconfigure(patch: JsValue, chat_id: JsValue, merge: bool) -> Result<(), JsValue> {
     let session = session_for(&chat_id, if merge { "mergeConfig" } else { "configure" })?;
-    let mut json = to_json(&patch, "config")?;
-    let old = session.config();
-    let result = if merge {
-        old.merged(&json)
-    } else {
-        if let Some(obj) = json.as_object_mut() {
-            // copied from the current config's JSON: one loop over names, not a conversion per key
-            let current = old.to_json();
-            for k in ["host", "botId", "chatId", "useSessionStorage"] {
-                if let Some(v) = current.get(k) {
-                    obj.entry(k).or_insert(v.clone());
-                }
-            }
-        }
-        Config::from_patch(&json)
-    };
-    let (cfg, parsed) = result.map_err(config_error)?;
+    let json = to_json(&patch, "config")?;
+    let mut cfg = session.config();
+    let key = cfg.chat_key();
+    if !merge {
+        // the defaults with the current connection keys, under the patch
+        let mut fresh = Config::default();
+        std::mem::swap(&mut fresh.host, &mut cfg.host);
+        std::mem::swap(&mut fresh.bot_id, &mut cfg.bot_id);
+        std::mem::swap(&mut fresh.chat_id, &mut cfg.chat_id);
+        fresh.use_session_storage = cfg.use_session_storage;
+        cfg = fresh;
+    }
+    let (cfg, parsed) = cfg.merged(&json).map_err(config_error)?;
     warn_unknown(&parsed);
-    apply_config(&session, &old.chat_key(), cfg);
+    apply_config(&session, &key, cfg);
     Ok(())
 }
 
