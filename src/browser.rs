@@ -20,11 +20,12 @@ pub fn js_message(v: &wasm_bindgen::JsValue, fallback: &str) -> String {
 /// localStorage, or sessionStorage when `session` (config `useSessionStorage`).
 pub fn storage(session: bool) -> Option<Storage> {
     let w = web_sys::window()?;
-    if session {
-        w.session_storage().ok().flatten()
+    let s = if session {
+        w.session_storage()
     } else {
-        w.local_storage().ok().flatten()
-    }
+        w.local_storage()
+    };
+    s.ok().flatten()
 }
 
 /// Read a key.

@@ -174,9 +174,8 @@ fn claim_placeholder(doc: &Document, id: &str) -> Option<(Element, ShadowRoot, b
     let shadow = host.shadow_root()?;
     let _ = host.remove_attribute(PLACEHOLDER_ATTR);
     let had_focus = shadow.active_element().is_some();
-    while let Some(child) = shadow.first_child() {
-        let _ = shadow.remove_child(&child);
-    }
+    // setting a node's text removes all its children
+    shadow.set_text_content(None);
     Some((host, shadow, had_focus))
 }
 
