@@ -127,9 +127,7 @@ fn reconfigure(patch: JsValue, chat_id: JsValue, merge: bool) -> Result<(), JsVa
 pub fn send_event(event: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
     let session = session_for(&chat_id, "sendEvent")?;
     let p = to_json(&event, "event")?;
-    if let Some(cmd) =
-        event_command(&p).map_err(|e| call_error("sendEvent()", &e))?
-    {
+    if let Some(cmd) = event_command(&p).map_err(|e| call_error("sendEvent()", &e))? {
         session.command(cmd);
     }
     Ok(())

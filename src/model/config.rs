@@ -281,6 +281,12 @@ options! {
     "frontendVersion" => OptStr frontend_version,
 }
 
+/// The index of `externalAuthToken` in [`KNOWN_KEYS`] (never written to JSON).
+const TOKEN: usize = 2;
+
+/// The index of `ref` in [`KNOWN_KEYS`] (also read as `reference`).
+const REF: usize = 8;
+
 /// One field of a [`Config`], by the kind of value it holds.
 enum Slot<'a> {
     Str(&'a mut String),
@@ -420,9 +426,8 @@ impl Config {
         let mut m = Map::new();
         let mut i = 0;
         while let Some(slot) = slot(&mut c, i) {
-            let key = KNOWN_KEYS[i];
-            if key != "externalAuthToken" {
-                m.insert(key.to_string(), slot.take());
+            if i != TOKEN {
+                m.insert(KNOWN_KEYS[i].to_string(), slot.take());
             }
             i += 1;
         }
@@ -444,7 +449,7 @@ impl Config {
         let mut i = 0;
         while let Some(slot) = slot(self, i) {
             let mut key = KNOWN_KEYS[i];
-            if key == "ref" && !obj.contains_key(key) {
+            if i == REF && !obj.contains_key(key) {
                 key = "reference";
             }
             if let Some(v) = obj.get(key) {
@@ -664,6 +669,12 @@ mod tests {
             Config::from_patch(&json!({"botId": "b", "externalAuthToken": "old"})).unwrap();
         let (m, _) = c.merged(&json!({"externalAuthToken": "new"})).unwrap();
         assert_eq!(m.external_auth_token.as_deref(), Some("new"));
+    }
+
+    #[test]
+    fn special_keys_are_at_their_indexes() {
+        assert_eq!(KNOWN_KEYS[TOKEN], "externalAuthToken");
+        assert_eq!(KNOWN_KEYS[REF], "ref");
     }
 
     #[test]
