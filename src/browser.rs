@@ -51,7 +51,7 @@ pub fn storage_remove(session: bool, key: &str) {
 pub fn random_id(len: usize) -> String {
     let mut bytes = vec![0u8; len];
     let crypto = web_sys::window().and_then(|w| w.crypto().ok());
-    if !crypto.is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok()) {
+    if crypto.is_none_or(|c| c.get_random_values_with_u8_array(&mut bytes).is_err()) {
         // crypto is in every browser we target; fall back to Math.random rather than fail
         for b in &mut bytes {
             *b = (js_sys::Math::random() * 256.0) as u8;
