@@ -61,12 +61,16 @@ impl Drop for Mounted {
 
 /// Keep only characters a CSS length can contain, so a config value cannot inject rules.
 pub fn sanitize_css_length(s: &str) -> String {
-    s.chars()
-        .filter(|c| {
-            c.is_ascii_alphanumeric()
-                || matches!(c, '.' | '%' | '(' | ')' | ' ' | '+' | '-' | '*' | '/')
-        })
-        .collect()
+    // a plain loop: a filter/collect chain compiles to its own iterator adapter
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric()
+            || matches!(c, '.' | '%' | '(' | ')' | ' ' | '+' | '-' | '*' | '/')
+        {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `stylesheet` when it is an `http(s)` URL or a path (not CSS text, not `javascript:` or `data:`).
