@@ -50,7 +50,11 @@ impl CssLength {
     /// The CSS text of this length (`360` becomes `"360px"`).
     pub fn to_css(&self) -> String {
         match self {
-            CssLength::Px(n) => format!("{}px", json::number_to_string(*n)),
+            CssLength::Px(n) => {
+                let mut css = json::number_to_string(*n);
+                css.push_str("px");
+                css
+            }
             CssLength::Css(s) => s.clone(),
         }
     }
