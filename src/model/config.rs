@@ -377,7 +377,11 @@ impl Config {
     /// The id of the host element: `{chatId}-container`, or `bp-web-widget`.
     pub fn container_id(&self) -> String {
         match self.chat_id.as_deref() {
-            Some(id) if !id.is_empty() => format!("{id}-container"),
+            Some(id) if !id.is_empty() => {
+                let mut host = id.to_string();
+                host.push_str("-container");
+                host
+            }
             _ => "bp-web-widget".into(),
         }
     }
