@@ -20,11 +20,12 @@ pub fn js_message(v: &wasm_bindgen::JsValue, fallback: &str) -> String {
 /// localStorage, or sessionStorage when `session` (config `useSessionStorage`).
 pub fn storage(session: bool) -> Option<Storage> {
     let w = web_sys::window()?;
-    if session {
-        w.session_storage().ok().flatten()
+    let s = if session {
+        w.session_storage()
     } else {
-        w.local_storage().ok().flatten()
-    }
+        w.local_storage()
+    };
+    s.ok().flatten()
 }
 
 /// Read a key.
@@ -46,22 +47,16 @@ pub fn storage_remove(session: bool, key: &str) {
     }
 }
 
-/// `n` random bytes from `crypto.getRandomValues`; `None` when crypto is unavailable.
-pub fn random_bytes(n: usize) -> Option<Vec<u8>> {
-    let crypto = web_sys::window()?.crypto().ok()?;
-    let mut buf = vec![0u8; n];
-    crypto.get_random_values_with_u8_array(&mut buf).ok()?;
-    Some(buf)
-}
-
-/// A random id of `len` URL-safe characters.
+/// A random id of `len` URL-safe characters, from `crypto.getRandomValues`.
 pub fn random_id(len: usize) -> String {
-    let bytes = random_bytes(len).unwrap_or_else(|| {
+    let mut bytes = vec![0u8; len];
+    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+    if crypto.is_none_or(|c| c.get_random_values_with_u8_array(&mut bytes).is_err()) {
         // crypto is in every browser we target; fall back to Math.random rather than fail
-        (0..len)
-            .map(|_| (js_sys::Math::random() * 256.0) as u8)
-            .collect()
-    });
+        for b in &mut bytes {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
     id_from_bytes(&bytes)
 }
 
@@ -127,13 +122,13 @@ pub fn play_notification() {
         return;
     };
     let now = ctx.current_time();
-    for (i, freq) in [880.0f32, 1320.0].into_iter().enumerate() {
+    for (start, freq) in [(now, 880.0f32), (now + 0.12, 1320.0)] {
         let (Ok(osc), Ok(gain)) = (ctx.create_oscillator(), ctx.create_gain()) else {
             return;
         };
-        osc.set_type(web_sys::OscillatorType::Sine);
-        osc.frequency().set_value(freq);
-        let start = now + i as f64 * 0.12;
+        // an oscillator is a sine wave unless told otherwise; setting `value` is a
+        // `setValueAtTime` at the current time (Web Audio), the one AudioParam call used here
+        let _ = osc.frequency().set_value_at_time(freq, now);
         let g = gain.gain();
         let _ = g.set_value_at_time(0.0001, start);
         let _ = g.exponential_ramp_to_value_at_time(0.15, start + 0.02);

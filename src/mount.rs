@@ -13,11 +13,9 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
-use web_sys::{
-    CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
-};
+use web_sys::{CssStyleSheet, Document, Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
+use crate::dom::{self, E};
 use crate::model::Config;
 use crate::transport::Session;
 use crate::ui::Ui;
@@ -63,12 +61,16 @@ impl Drop for Mounted {
 
 /// Keep only characters a CSS length can contain, so a config value cannot inject rules.
 pub fn sanitize_css_length(s: &str) -> String {
-    s.chars()
-        .filter(|c| {
-            c.is_ascii_alphanumeric()
-                || matches!(c, '.' | '%' | '(' | ')' | ' ' | '+' | '-' | '*' | '/')
-        })
-        .collect()
+    // a plain loop: a filter/collect chain compiles to its own iterator adapter
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric()
+            || matches!(c, '.' | '%' | '(' | ')' | ' ' | '+' | '-' | '*' | '/')
+        {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `stylesheet` when it is an `http(s)` URL or a path (not CSS text, not `javascript:` or `data:`).
@@ -100,36 +102,29 @@ pub fn stylesheet_text(cfg: &Config) -> String {
     )
 }
 
-fn apply_styles(shadow: &ShadowRoot, css: &str) -> Result<Styles, String> {
+fn apply_styles(shadow: &ShadowRoot, css: &str) -> Styles {
     if let Ok(sheet) = CssStyleSheet::new() {
         if sheet.replace_sync(css).is_ok() {
             shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
-            return Ok(Styles::Sheet(sheet));
+            return Styles::Sheet(sheet);
         }
     }
     // fallback for browsers without constructable stylesheets
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let style = doc
-        .create_element("style")
-        .map_err(|_| "cannot create style")?;
+    let style = dom::create("style");
     style.set_text_content(Some(css));
-    shadow
-        .append_child(&style)
-        .map_err(|_| "cannot append style")?;
-    Ok(Styles::Element(style))
+    dom::append(shadow, &style);
+    Styles::Element(style)
 }
 
-/// Mount the widget for `session` into `selector` (default `body`).
+/// Mount the widget for `session` into `selector` (default `body`). The errors are those a page
+/// can cause (a bad or unmatched selector, no `body` yet, a host that cannot go into the target):
+/// creating elements of literal tag names and filling our own shadow root cannot fail.
 pub fn mount(
     cfg: &Config,
     selector: Option<&str>,
     session: Rc<Session>,
 ) -> Result<Mounted, String> {
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
+    let doc = dom::document();
     let target: Element = match selector {
         Some(sel) => doc
             .query_selector(sel)
@@ -139,49 +134,39 @@ pub fn mount(
     };
     let id = cfg.container_id();
     let (host, shadow, had_focus) = match claim_placeholder(&doc, &id) {
-        Some((host, shadow, had_focus)) => {
-            if !target.contains(Some(&host)) {
-                // the loader drew into another target (its selector was resolved earlier): move it
-                target
-                    .append_child(&host)
-                    .map_err(|_| "cannot append the widget host")?;
-            }
-            (host, shadow, had_focus)
-        }
+        Some(claimed) => claimed,
         None => {
             if let Some(stale) = doc.get_element_by_id(&id) {
                 stale.remove();
             }
-            let host = doc
-                .create_element("div")
-                .map_err(|_| "cannot create host")?;
+            let host = dom::create("div");
             host.set_id(&id);
-            target
-                .append_child(&host)
-                .map_err(|_| "cannot append the widget host")?;
             let shadow = host
                 .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
                 .map_err(|_| "cannot attach a shadow root")?;
             (host, shadow, false)
         }
     };
-    host.set_class_name("bp-webchat-host");
-    match mount_into(cfg, &doc, &host, &shadow, session) {
-        Ok(mounted) => {
-            if had_focus {
-                focus_launcher(&shadow);
-            }
-            Ok(mounted)
-        }
-        Err(e) => {
-            host.remove();
-            Err(e)
-        }
+    // a new host goes into the target; a placeholder moves when the loader drew it into another
+    // target (its selector was resolved earlier)
+    if !target.contains(Some(&host)) {
+        target
+            .append_child(&host)
+            .map_err(|_| "cannot append the widget host")?;
     }
+    host.set_class_name("bp-webchat-host");
+    let mounted = mount_into(cfg, &host, &shadow, session);
+    if had_focus {
+        focus_launcher(&shadow);
+    }
+    Ok(mounted)
 }
 
 /// The attribute `public/inject.js` sets on the host element of a placeholder launcher.
 pub const PLACEHOLDER_ATTR: &str = "data-bpw-loader";
+
+/// The selector of the hosts marked [`PLACEHOLDER_ATTR`].
+const PLACEHOLDER_SELECTOR: &str = "[data-bpw-loader]";
 
 /// The loader's placeholder host `#id`, unmarked and emptied, with its shadow root and whether the
 /// placeholder had keyboard focus. `None` when `#id` is not a placeholder (or has no open shadow root).
@@ -193,64 +178,43 @@ fn claim_placeholder(doc: &Document, id: &str) -> Option<(Element, ShadowRoot, b
     let shadow = host.shadow_root()?;
     let _ = host.remove_attribute(PLACEHOLDER_ATTR);
     let had_focus = shadow.active_element().is_some();
-    while let Some(child) = shadow.first_child() {
-        let _ = shadow.remove_child(&child);
-    }
+    // setting a node's text removes all its children
+    shadow.set_text_content(None);
     Some((host, shadow, had_focus))
 }
 
 /// Focus the real launcher (the placeholder had focus when it was replaced).
 fn focus_launcher(shadow: &ShadowRoot) {
     if let Ok(Some(el)) = shadow.query_selector(".bpw-launcher") {
-        let _ = el.unchecked_into::<HtmlElement>().focus();
+        dom::focus(&el);
     }
 }
 
 /// Remove every placeholder launcher no `init` claimed (an `init` that threw, or none for its
 /// chatId): runs after the queue replay, so a click can never reach a placeholder without a widget.
 pub fn remove_placeholders() {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    while let Ok(Some(el)) = doc.query_selector(&format!("[{PLACEHOLDER_ATTR}]")) {
+    let doc = dom::document();
+    while let Ok(Some(el)) = doc.query_selector(PLACEHOLDER_SELECTOR) {
         el.remove();
     }
 }
 
 /// Styles, the optional `stylesheet` link and the UI, into an empty `shadow` of `host`.
-fn mount_into(
-    cfg: &Config,
-    doc: &Document,
-    host: &Element,
-    shadow: &ShadowRoot,
-    session: Rc<Session>,
-) -> Result<Mounted, String> {
-    let styles = apply_styles(shadow, &stylesheet_text(cfg))?;
+fn mount_into(cfg: &Config, host: &Element, shadow: &ShadowRoot, session: Rc<Session>) -> Mounted {
+    let styles = apply_styles(shadow, &stylesheet_text(cfg));
     if let Some(url) = stylesheet_url(cfg) {
         // a `stylesheet` URL loads inside the shadow root, on top of the base CSS
-        let link = doc
-            .create_element("link")
-            .map_err(|_| "cannot create link")?;
-        let _ = link.set_attribute("rel", "stylesheet");
-        let _ = link.set_attribute("href", &url);
-        shadow
-            .append_child(&link)
-            .map_err(|_| "cannot append the stylesheet link")?;
+        let link = E::new("link").attr("rel", "stylesheet").attr("href", &url);
+        dom::append(shadow, &link.0);
     }
-    let root: HtmlElement = doc
-        .create_element("div")
-        .map_err(|_| "cannot create root")?
-        .unchecked_into();
-    root.set_class_name("bpw-mount");
-    shadow
-        .append_child(&root)
-        .map_err(|_| "cannot append the widget root")?;
+    let root = E::new("div").class("bpw-mount").0;
+    dom::append(shadow, &root);
     let ui = Ui::mount(session, &root);
-    Ok(Mounted {
+    Mounted {
         ui: Some(ui),
         host: host.clone(),
         styles,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -325,6 +289,7 @@ mod tests {
             }
         }
         assert!(LOADER.contains(&format!("'{PLACEHOLDER_ATTR}'")));
+        assert_eq!(PLACEHOLDER_SELECTOR, format!("[{PLACEHOLDER_ATTR}]"));
     }
 
     /// The placeholder's accessible name is the widget's own `OpenChat` string in every language,

@@ -170,3 +170,42 @@ async fn reinit_after_destroy_and_call_errors() {
         assert!(shadow("t2-container").is_none());
     }
 }
+
+#[wasm_bindgen_test]
+async fn init_takes_over_the_loader_placeholder_and_reports_a_bad_target() {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    // the loader's placeholder: a marked host with an open shadow root holding its launcher
+    let host = doc.create_element("div").unwrap();
+    host.set_id("t3-container");
+    host.set_attribute("data-bpw-loader", "").unwrap();
+    let root = host
+        .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+        .unwrap();
+    root.append_child(&doc.create_element("button").unwrap())
+        .unwrap();
+    doc.body().unwrap().append_child(&host).unwrap();
+
+    webchat::api::exports::init(config("t3"), JsValue::UNDEFINED).unwrap();
+    settle().await;
+    let now = doc.get_element_by_id("t3-container").unwrap();
+    assert!(now == host, "the placeholder host is kept");
+    assert!(!now.has_attribute("data-bpw-loader"), "and unmarked");
+    let root = shadow("t3-container").unwrap();
+    assert!(by_testid(&root, "launcher").is_some(), "the real launcher");
+    assert!(
+        root.query_selector("button:not([data-testid])")
+            .unwrap()
+            .is_none(),
+        "the placeholder's launcher is gone"
+    );
+    webchat::api::exports::destroy(JsValue::from_str("t3")).unwrap();
+    assert!(shadow("t3-container").is_none());
+
+    let err = webchat::api::exports::init(config("t4"), JsValue::from_str("#nowhere")).unwrap_err();
+    let msg = String::from(err.unchecked_into::<js_sys::Error>().message());
+    assert_eq!(
+        msg,
+        "botpressWebChat.init(): targetSelector `#nowhere` matches no element"
+    );
+    assert!(shadow("t4-container").is_none());
+}

@@ -36,6 +36,20 @@ pub fn js_error(msg: &str) -> JsValue {
     js_sys::Error::new(msg).into()
 }
 
+/// A thrown `Error` `botpressWebChat.{call}: {e}`, `call` naming the method with its parentheses
+/// (`init()`, `registerView('m', 'v')`): the one message shape of a method that failed.
+#[inline(never)]
+pub fn call_error(call: &str, e: &dyn std::fmt::Display) -> JsValue {
+    js_error(&format!("botpressWebChat.{call}: {e}"))
+}
+
+/// `v` as a string, else a thrown `Error` `botpressWebChat{call}: `{what}` must be a string`
+/// (`call` is `""` or `.method()`).
+pub fn string_arg(v: &JsValue, call: &str, what: &str) -> Result<String, JsValue> {
+    v.as_string()
+        .ok_or_else(|| js_error(&format!("botpressWebChat{call}: `{what}` must be a string")))
+}
+
 /// Warn (once per key per page) about options we do not know.
 pub fn warn_unknown(parsed: &Parsed) {
     for key in &parsed.unknown_keys {

@@ -7,7 +7,9 @@ use js_sys::{Array, Function};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::config::{config_error, js_error, parse_init, to_json, warn_unknown};
+use super::config::{
+    call_error, config_error, js_error, parse_init, string_arg, to_json, warn_unknown,
+};
 use super::instances::{self, Instance};
 use crate::dom::Listener;
 use crate::model::config::DEFAULT_CHAT_ID;
@@ -21,9 +23,7 @@ fn opt_string(v: &JsValue, what: &str) -> Result<Option<String>, JsValue> {
     if v.is_undefined() || v.is_null() {
         Ok(None)
     } else {
-        v.as_string()
-            .map(Some)
-            .ok_or_else(|| js_error(&format!("botpressWebChat: `{what}` must be a string")))
+        string_arg(v, "", what).map(Some)
     }
 }
 
@@ -50,9 +50,9 @@ pub fn init(config: JsValue, selector: JsValue) -> Result<(), JsValue> {
     let key = cfg.chat_key();
     instances::remove(&key);
     let session = Session::new(cfg.clone(), instances::sink(key.clone()))
-        .map_err(|e| js_error(&format!("botpressWebChat.init(): {e}")))?;
+        .map_err(|e| call_error("init()", &e))?;
     let mounted = mount::mount(&cfg, selector.as_deref(), session.clone())
-        .map_err(|e| js_error(&format!("botpressWebChat.init(): {e}")))?;
+        .map_err(|e| call_error("init()", &e))?;
     let mut listeners = Vec::new();
     if let Some(window) = web_sys::window() {
         for (name, online) in [("online", true), ("offline", false)] {
@@ -104,25 +104,21 @@ pub fn merge_config(patch: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
 #[inline(never)]
 fn reconfigure(patch: JsValue, chat_id: JsValue, merge: bool) -> Result<(), JsValue> {
     let session = session_for(&chat_id, if merge { "mergeConfig" } else { "configure" })?;
-    let mut json = to_json(&patch, "config")?;
-    let old = session.config();
-    let result = if merge {
-        old.merged(&json)
-    } else {
-        if let Some(obj) = json.as_object_mut() {
-            // copied from the current config's JSON: one loop over names, not a conversion per key
-            let current = old.to_json();
-            for k in ["host", "botId", "chatId", "useSessionStorage"] {
-                if let Some(v) = current.get(k) {
-                    obj.entry(k).or_insert(v.clone());
-                }
-            }
-        }
-        Config::from_patch(&json)
-    };
-    let (cfg, parsed) = result.map_err(config_error)?;
+    let json = to_json(&patch, "config")?;
+    let mut cfg = session.config();
+    let key = cfg.chat_key();
+    if !merge {
+        // the defaults with the current connection keys, under the patch
+        let mut fresh = Config::default();
+        std::mem::swap(&mut fresh.host, &mut cfg.host);
+        std::mem::swap(&mut fresh.bot_id, &mut cfg.bot_id);
+        std::mem::swap(&mut fresh.chat_id, &mut cfg.chat_id);
+        fresh.use_session_storage = cfg.use_session_storage;
+        cfg = fresh;
+    }
+    let (cfg, parsed) = cfg.merged(&json).map_err(config_error)?;
     warn_unknown(&parsed);
-    apply_config(&session, &old.chat_key(), cfg);
+    apply_config(&session, &key, cfg);
     Ok(())
 }
 
@@ -131,9 +127,7 @@ fn reconfigure(patch: JsValue, chat_id: JsValue, merge: bool) -> Result<(), JsVa
 pub fn send_event(event: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
     let session = session_for(&chat_id, "sendEvent")?;
     let p = to_json(&event, "event")?;
-    if let Some(cmd) =
-        event_command(&p).map_err(|e| js_error(&format!("botpressWebChat.sendEvent(): {e}")))?
-    {
+    if let Some(cmd) = event_command(&p).map_err(|e| call_error("sendEvent()", &e))? {
         session.command(cmd);
     }
     Ok(())
@@ -144,7 +138,7 @@ pub fn send_event(event: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
 pub fn send_payload(payload: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
     let session = session_for(&chat_id, "sendPayload")?;
     let p = to_json(&payload, "payload")?;
-    payload_type(&p).map_err(|e| js_error(&format!("botpressWebChat.sendPayload(): {e}")))?;
+    payload_type(&p).map_err(|e| call_error("sendPayload()", &e))?;
     session.command(Command::SendPayload(p));
     Ok(())
 }

@@ -7,33 +7,20 @@
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::config::js_error;
+use super::config::{call_error, string_arg};
 use crate::views;
-
-fn name_arg(v: &JsValue, what: &str) -> Result<String, JsValue> {
-    v.as_string().ok_or_else(|| {
-        js_error(&format!(
-            "botpressWebChat.registerView(): `{what}` must be a string"
-        ))
-    })
-}
 
 /// `registerView(module, view, render)`: `render(container, props)` draws a `{type:'custom', module,
 /// component|view}` message into `container` and may return a cleanup function. Throws an `Error`
 /// naming `module/view` when a name is invalid or belongs to a built-in view.
 pub fn register_view(module: JsValue, view: JsValue, render: JsValue) -> Result<(), JsValue> {
-    let module = name_arg(&module, "module")?;
-    let view = name_arg(&view, "view")?;
-    let render: Function = render.dyn_into().map_err(|_| {
-        js_error(&format!(
-            "botpressWebChat.registerView('{module}', '{view}'): `render` must be a function (container, props)"
-        ))
-    })?;
-    views::register_js(&module, &view, render).map_err(|e| {
-        js_error(&format!(
-            "botpressWebChat.registerView('{module}', '{view}'): {e}"
-        ))
-    })
+    let module = string_arg(&module, ".registerView()", "module")?;
+    let view = string_arg(&view, ".registerView()", "view")?;
+    let call = format!("registerView('{module}', '{view}')");
+    let render: Function = render
+        .dyn_into()
+        .map_err(|_| call_error(&call, &"`render` must be a function (container, props)"))?;
+    views::register_js(&module, &view, render).map_err(|e| call_error(&call, &e))
 }
 
 fn own(obj: &JsValue, key: &str) -> Option<JsValue> {

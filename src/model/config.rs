@@ -50,7 +50,11 @@ impl CssLength {
     /// The CSS text of this length (`360` becomes `"360px"`).
     pub fn to_css(&self) -> String {
         match self {
-            CssLength::Px(n) => format!("{}px", json::number_to_string(*n)),
+            CssLength::Px(n) => {
+                let mut css = json::number_to_string(*n);
+                css.push_str("px");
+                css
+            }
             CssLength::Css(s) => s.clone(),
         }
     }
@@ -281,6 +285,12 @@ options! {
     "frontendVersion" => OptStr frontend_version,
 }
 
+/// The index of `externalAuthToken` in [`KNOWN_KEYS`] (never written to JSON).
+const TOKEN: usize = 2;
+
+/// The index of `ref` in [`KNOWN_KEYS`] (also read as `reference`).
+const REF: usize = 8;
+
 /// One field of a [`Config`], by the kind of value it holds.
 enum Slot<'a> {
     Str(&'a mut String),
@@ -293,7 +303,8 @@ enum Slot<'a> {
 }
 
 impl Slot<'_> {
-    /// Sets the field from `v`, or says why `v` does not fit.
+    /// Sets the field from `v` (an object merges into an `overrides` object), or says why `v` does
+    /// not fit.
     fn read(self, v: &Value) -> Result<(), String> {
         match self {
             Slot::Str(s) => *s = FromJson::from_json(v)?,
@@ -302,7 +313,11 @@ impl Slot<'_> {
             Slot::OptBool(b) => *b = FromJson::from_json(v)?,
             Slot::Mode(m) => *m = FromJson::from_json(v)?,
             Slot::Len(l) => *l = FromJson::from_json(v)?,
-            Slot::Json(j) => *j = FromJson::from_json(v)?,
+            Slot::Json(j) => match j {
+                // an object merges into the current object (v12's deep merge)
+                Some(base) if base.is_object() && v.is_object() => deep_merge(base, v),
+                _ => *j = FromJson::from_json(v)?,
+            },
         }
         Ok(())
     }
@@ -362,7 +377,11 @@ impl Config {
     /// The id of the host element: `{chatId}-container`, or `bp-web-widget`.
     pub fn container_id(&self) -> String {
         match self.chat_id.as_deref() {
-            Some(id) if !id.is_empty() => format!("{id}-container"),
+            Some(id) if !id.is_empty() => {
+                let mut host = id.to_string();
+                host.push_str("-container");
+                host
+            }
             _ => "bp-web-widget".into(),
         }
     }
@@ -390,16 +409,20 @@ impl Config {
         Config::default().merged(patch)
     }
 
-    /// Deep-merge `patch` over this config (v12 `mergeConfig`).
+    /// Deep-merge `patch` over this config (v12 `mergeConfig`): each option the patch names replaces
+    /// the field (`overrides` objects merge key by key, see [`deep_merge`]); the token is kept unless
+    /// the patch sets one.
     pub fn merged(&self, patch: &Value) -> Result<(Config, Parsed), ConfigError> {
-        let patch = &normalize(patch);
-        let mut base = self.to_json();
-        let parsed = merge_checked(&mut base, patch)?;
-        // the token is not in the JSON; carry it unless the patch sets one
-        let mut cfg = Config::from_value(&base)?;
-        if patch.get("externalAuthToken").is_none() {
-            cfg.external_auth_token = self.external_auth_token.clone();
+        let obj = patch.as_object().ok_or(ConfigError::NotAnObject)?;
+        let mut parsed = Parsed::default();
+        for key in obj.keys() {
+            if !KNOWN_KEYS.contains(&key.as_str()) {
+                parsed.unknown_keys.push(key.clone());
+            }
         }
+        // read straight into a copy: no JSON round trip of the whole config
+        let mut cfg = self.clone();
+        cfg.read_fields(obj)?;
         Ok((cfg, parsed))
     }
 
@@ -411,9 +434,8 @@ impl Config {
         let mut m = Map::new();
         let mut i = 0;
         while let Some(slot) = slot(&mut c, i) {
-            let key = KNOWN_KEYS[i];
-            if key != "externalAuthToken" {
-                m.insert(key.to_string(), slot.take());
+            if i != TOKEN {
+                m.insert(KNOWN_KEYS[i].to_string(), slot.take());
             }
             i += 1;
         }
@@ -425,10 +447,17 @@ impl Config {
     pub fn from_value(v: &Value) -> Result<Config, ConfigError> {
         let obj = v.as_object().ok_or(ConfigError::NotAnObject)?;
         let mut c = Config::default();
+        c.read_fields(obj)?;
+        Ok(c)
+    }
+
+    /// Sets every field whose option `obj` names (`reference` stands for `ref` when `ref` is
+    /// absent); a value of the wrong type is an error naming the first such key, in field order.
+    fn read_fields(&mut self, obj: &Map) -> Result<(), ConfigError> {
         let mut i = 0;
-        while let Some(slot) = slot(&mut c, i) {
+        while let Some(slot) = slot(self, i) {
             let mut key = KNOWN_KEYS[i];
-            if key == "ref" && !obj.contains_key(key) {
+            if i == REF && !obj.contains_key(key) {
                 key = "reference";
             }
             if let Some(v) = obj.get(key) {
@@ -436,7 +465,7 @@ impl Config {
             }
             i += 1;
         }
-        Ok(c)
+        Ok(())
     }
 }
 
@@ -453,30 +482,6 @@ fn wrong_type(key: &str, detail: String) -> ConfigError {
         key: key.to_string(),
         detail,
     }
-}
-
-/// `reference` is v12's other name for `ref`: merged under `ref` (the config's JSON always has a
-/// `ref` key, so the merged object would carry both). `ref` wins when both are given.
-fn normalize(patch: &Value) -> Value {
-    let mut p = patch.clone();
-    if let Some(obj) = p.as_object_mut() {
-        if let Some(r) = obj.remove("reference") {
-            obj.entry("ref").or_insert(r);
-        }
-    }
-    p
-}
-
-fn merge_checked(base: &mut Value, patch: &Value) -> Result<Parsed, ConfigError> {
-    let obj = patch.as_object().ok_or(ConfigError::NotAnObject)?;
-    let mut parsed = Parsed::default();
-    for key in obj.keys() {
-        if !KNOWN_KEYS.contains(&key.as_str()) {
-            parsed.unknown_keys.push(key.clone());
-        }
-    }
-    deep_merge(base, patch);
-    Ok(parsed)
 }
 
 /// Recursive object merge: objects merge key by key, anything else replaces.
@@ -672,6 +677,12 @@ mod tests {
             Config::from_patch(&json!({"botId": "b", "externalAuthToken": "old"})).unwrap();
         let (m, _) = c.merged(&json!({"externalAuthToken": "new"})).unwrap();
         assert_eq!(m.external_auth_token.as_deref(), Some("new"));
+    }
+
+    #[test]
+    fn special_keys_are_at_their_indexes() {
+        assert_eq!(KNOWN_KEYS[TOKEN], "externalAuthToken");
+        assert_eq!(KNOWN_KEYS[REF], "ref");
     }
 
     #[test]

@@ -9,10 +9,11 @@ pub const VISITOR_ID_LEN: usize = 24;
 
 /// Turn random bytes into an id of the same length over [`ALPHABET`].
 pub fn id_from_bytes(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| ALPHABET[usize::from(b & 63)] as char)
-        .collect()
+    let mut id = String::with_capacity(bytes.len());
+    for b in bytes {
+        id.push(char::from(ALPHABET[usize::from(b & 63)]));
+    }
+    id
 }
 
 /// True when a stored value looks like a visitor id we can send (v12 rejects ids > 40 chars).
