@@ -3,6 +3,9 @@
 //! Engine.IO frames a socket.io packet as `4<socket.io packet>`; a socket.io packet is
 //! `<type>[<attachments>-][<namespace>,][<ack id>][<json>]` (botpress-protocols.md §1.5 uses namespace
 //! `/guest` and the single event `event` carrying `{name, data}`).
+//!
+//! The socket reads server frames with the narrow [`read_frame`]; the general decoders and encoders
+//! are the reference it is tested against (and spell out the wire format).
 
 use crate::json::{self, field, set, FromJson, Value};
 
