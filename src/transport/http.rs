@@ -6,7 +6,7 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, Request, RequestInit, Response};
+use web_sys::{AbortController, Headers, RequestInit, Response};
 
 use crate::json::{FromJson, Value};
 use crate::model::outbox::SendOutcome;
@@ -137,8 +137,7 @@ impl HttpClient {
         }
         init.set_headers(&headers);
         let url = format!("{}{}", self.base, path);
-        let req = Request::new_with_str_and_init(&url, &init).map_err(js_err)?;
-        let resp: Response = JsFuture::from(window.fetch_with_request(&req))
+        let resp: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
             .await
             .map_err(js_err)?
             .dyn_into()

@@ -18,7 +18,7 @@ use super::socket::{Socket, SocketEvent};
 use crate::browser;
 use crate::dom::Timeout;
 use crate::json;
-use crate::json::{FromJson, Value};
+use crate::json::{FromJson, Map, Value};
 use crate::model::config::ViewMode;
 use crate::model::events::HostEvent;
 use crate::model::ids::{classify_user_id, is_valid_visitor_id, UserIdUse};
@@ -356,12 +356,17 @@ impl Session {
         self.config.borrow().external_auth_token.clone()
     }
 
+    /// The request body: `webSessionId` first, then the members of `extra` (an object).
     fn body(&self, extra: Value) -> Value {
-        let mut b = json!({ "webSessionId": self.web_session_id.borrow().clone() });
-        if let (Some(obj), Value::Object(e)) = (b.as_object_mut(), extra) {
-            obj.extend(e);
+        let mut b = Map::new();
+        b.put(
+            "webSessionId",
+            self.web_session_id.borrow().as_deref().into(),
+        );
+        if let Value::Object(e) = extra {
+            b.extend(e);
         }
-        b
+        Value::Object(b)
     }
 
     fn conv(&self) -> Option<String> {
