@@ -367,10 +367,12 @@ pub fn socket_url(host: &str, visitor_id: &str) -> String {
     } else {
         base.to_string()
     };
-    let vid: String = visitor_id
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
+    let mut vid = String::new();
+    for c in visitor_id.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            vid.push(c);
+        }
+    }
     format!("{ws}/socket.io/?visitorId={vid}&EIO=4&transport=websocket")
 }
 

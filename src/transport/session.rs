@@ -132,15 +132,23 @@ impl Session {
         self.state.update(|s| s.apply(e))
     }
 
-    /// Run `f` after `ms` in `slot` (replacing, and cancelling, what was there). `destroy` clears slots.
-    fn after(&self, slot: &RefCell<Option<Timeout>>, ms: f64, f: impl FnOnce(&Session) + 'static) {
+    /// Run `f(session, arg)` after `ms` in `slot` (replacing, and cancelling, what was there) unless the
+    /// session is gone or destroyed by then. `destroy` clears slots. A plain `fn` and one `f64` (instead
+    /// of any closure) keep one timer closure type for every caller.
+    fn after(
+        &self,
+        slot: &RefCell<Option<Timeout>>,
+        ms: f64,
+        f: fn(&Rc<Session>, f64),
+        arg: f64,
+    ) {
         let weak = self.me.clone();
         let timeout = Timeout::new(
             ms,
             Box::new(move || {
                 if let Some(me) = weak.upgrade() {
                     if !me.destroyed.get() {
-                        f(&me);
+                        f(&me, arg);
                     }
                 }
             }),
@@ -300,19 +308,17 @@ impl Session {
         self.apply(ChatEvent::Connection(ConnectionStatus::Reconnecting(
             attempt,
         )));
-        let weak = self.me.clone();
-        let timeout = Timeout::new(
+        self.after(
+            &self.timer,
             delay,
-            Box::new(move || {
-                if let Some(me) = weak.upgrade() {
-                    // dropping the old socket here, outside its own callbacks
-                    me.socket.borrow_mut().take();
-                    me.timer.borrow_mut().take();
-                    me.connect();
-                }
-            }),
+            |me, _| {
+                // dropping the old socket here, outside its own callbacks
+                me.socket.borrow_mut().take();
+                me.timer.borrow_mut().take();
+                me.connect();
+            },
+            0.0,
         );
-        self.timer.replace(timeout);
     }
 
     /// The browser went offline/online ([`online_action`]).
@@ -346,9 +352,14 @@ impl Session {
     fn mark_connected(&self) {
         self.apply(ChatEvent::Connection(ConnectionStatus::Connected));
         if self.state.with(|s| s.recovered) {
-            self.after(&self.notice_timer, 4000.0, |me| {
-                me.apply(ChatEvent::RecoveredSeen);
-            });
+            self.after(
+                &self.notice_timer,
+                4000.0,
+                |me, _| {
+                    me.apply(ChatEvent::RecoveredSeen);
+                },
+                0.0,
+            );
         }
     }
 
@@ -573,11 +584,16 @@ impl Session {
             ServerEvent::Typing { ms } => {
                 let until = js_sys::Date::now() + ms;
                 self.apply(ChatEvent::Typing(Some(until)));
-                self.after(&self.typing_timer, ms, move |me| {
-                    if me.state.with(|s| s.typing_until == Some(until)) {
-                        me.apply(ChatEvent::Typing(None));
-                    }
-                });
+                self.after(
+                    &self.typing_timer,
+                    ms,
+                    |me, until| {
+                        if me.state.with(|s| s.typing_until == Some(until)) {
+                            me.apply(ChatEvent::Typing(None));
+                        }
+                    },
+                    until,
+                );
             }
             ServerEvent::Data { language, payload } => {
                 if language.is_some() {
@@ -880,11 +896,7 @@ impl Session {
                     Step::SendAgain | Step::Gone => {}
                     Step::RetryLater { attempt } => {
                         let delay = backoff::delay_ms(attempt, browser::jitter());
-                        me.after(&me.retry_timer, delay, |me| {
-                            if let Some(me) = me.me.upgrade() {
-                                me.flush();
-                            }
-                        });
+                        me.after(&me.retry_timer, delay, |me, _| me.flush(), 0.0);
                         break;
                     }
                 }
