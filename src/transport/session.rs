@@ -527,28 +527,23 @@ impl Session {
 
     /// `/conversations/list` + `get` (or `new`), or a given conversation.
     async fn load_conversation(&self, wanted: Option<String>) -> Result<(), HttpError> {
-        let wanted = wanted
+        let mut wanted = wanted
             .or_else(|| self.conv())
             .or_else(|| self.config.borrow().conversation_id.clone());
-        let id = match wanted {
-            Some(id) => id,
-            None => {
-                let list: ConversationList = self
-                    .post("/conversations/list", &self.body(json!({})), false)
-                    .await
-                    .and_then(decode)?;
-                match list.conversations.first() {
-                    Some(c) => c.id.clone(),
-                    None => {
-                        let n: NewConversation = self
-                            .post("/conversations/new", &self.body(json!({})), false)
-                            .await
-                            .and_then(decode)?;
-                        n.convo_id
-                    }
-                }
+        // none known: the most recent one, else a new one (one await for both calls)
+        for path in ["/conversations/list", "/conversations/new"] {
+            if wanted.is_some() {
+                break;
             }
-        };
+            let reply = self.post(path, &self.body(json!({})), false).await;
+            wanted = if path == "/conversations/list" {
+                let list = reply.and_then(decode::<ConversationList>)?;
+                list.conversations.first().map(|c| c.id.clone())
+            } else {
+                Some(reply.and_then(decode::<NewConversation>)?.convo_id)
+            };
+        }
+        let id = wanted.unwrap_or_default();
         let detail: ConversationDetail = self
             .post(
                 "/conversations/get",
