@@ -903,19 +903,19 @@ impl Session {
     /// Replace (`configure`) or merge (`mergeConfig`) the config. A changed `userId` moves the socket and
     /// reloads history for the new identity.
     pub fn set_config(self: &Rc<Self>, cfg: Config) {
-        let old_vid_source = {
+        // the visitor id comes from `userId` and its scope
+        let identity_changed = {
             let c = self.config.borrow();
-            (c.user_id.clone(), c.user_id_scope.clone())
+            c.user_id != cfg.user_id || c.user_id_scope != cfg.user_id_scope
         };
         let bot_name = cfg
             .bot_name
             .clone()
             .unwrap_or_else(|| self.bot_info.borrow().name.clone());
-        let new_vid_source = (cfg.user_id.clone(), cfg.user_id_scope.clone());
         self.ui_config.set(without_token(&cfg));
         *self.config.borrow_mut() = cfg;
         self.apply(ChatEvent::BotName(bot_name));
-        if old_vid_source != new_vid_source && self.socket.borrow().is_some() {
+        if identity_changed && self.socket.borrow().is_some() {
             self.socket.borrow_mut().take();
             *self.web_session_id.borrow_mut() = None;
             self.state.update(|s| {
