@@ -367,7 +367,8 @@ impl Session {
         self.config.borrow().external_auth_token.clone()
     }
 
-    /// The request body: `webSessionId` first, then the members of `extra` (an object).
+    /// The request body: `webSessionId` first, then the members of `extra` when it is an object (`null`
+    /// adds none).
     fn body(&self, extra: Value) -> Value {
         let mut b = Map::new();
         b.put(
@@ -495,7 +496,7 @@ impl Session {
                     false,
                 )),
                 StartupStep::PreferencesAndVisit => {
-                    let body = self.body(json!({}));
+                    let body = self.body(Value::Null);
                     let preferred = self
                         .post("/preferences/get", &body, false)
                         .await
@@ -535,7 +536,7 @@ impl Session {
             if wanted.is_some() {
                 break;
             }
-            let reply = self.post(path, &self.body(json!({})), false).await;
+            let reply = self.post(path, &self.body(Value::Null), false).await;
             wanted = if path == "/conversations/list" {
                 let list = reply.and_then(decode::<ConversationList>)?;
                 list.conversations.first().map(|c| c.id.clone())
@@ -651,7 +652,7 @@ impl Session {
             Command::NewConversation => {
                 self.spawn_post(
                     "/conversations/new",
-                    json!({}),
+                    Value::Null,
                     Session::body,
                     false,
                     |me, r| {
@@ -672,7 +673,7 @@ impl Session {
                 self.apply(ChatEvent::ShowList(true));
                 self.spawn_post(
                     "/conversations/list",
-                    json!({}),
+                    Value::Null,
                     Session::body,
                     false,
                     |me, r| {
