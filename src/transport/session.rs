@@ -528,23 +528,28 @@ impl Session {
 
     /// `/conversations/list` + `get` (or `new`), or a given conversation.
     async fn load_conversation(&self, wanted: Option<String>) -> Result<(), HttpError> {
-        let mut wanted = wanted
+        let wanted = wanted
             .or_else(|| self.conv())
             .or_else(|| self.config.borrow().conversation_id.clone());
-        // none known: the most recent one, else a new one (one await for both calls)
-        for path in ["/conversations/list", "/conversations/new"] {
-            if wanted.is_some() {
-                break;
+        let id = match wanted {
+            Some(id) => id,
+            None => {
+                let list: ConversationList = self
+                    .post("/conversations/list", &self.body(Value::Null), false)
+                    .await
+                    .and_then(decode)?;
+                match list.conversations.first() {
+                    Some(c) => c.id.clone(),
+                    None => {
+                        let n: NewConversation = self
+                            .post("/conversations/new", &self.body(Value::Null), false)
+                            .await
+                            .and_then(decode)?;
+                        n.convo_id
+                    }
+                }
             }
-            let reply = self.post(path, &self.body(Value::Null), false).await;
-            wanted = if path == "/conversations/list" {
-                let list = reply.and_then(decode::<ConversationList>)?;
-                list.conversations.first().map(|c| c.id.clone())
-            } else {
-                Some(reply.and_then(decode::<NewConversation>)?.convo_id)
-            };
-        }
-        let id = wanted.unwrap_or_default();
+        };
         let detail: ConversationDetail = self
             .post(
                 "/conversations/get",
