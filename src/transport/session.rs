@@ -135,13 +135,7 @@ impl Session {
     /// Run `f(session, arg)` after `ms` in `slot` (replacing, and cancelling, what was there) unless the
     /// session is gone or destroyed by then. `destroy` clears slots. A plain `fn` and one `f64` (instead
     /// of any closure) keep one timer closure type for every caller.
-    fn after(
-        &self,
-        slot: &RefCell<Option<Timeout>>,
-        ms: f64,
-        f: fn(&Rc<Session>, f64),
-        arg: f64,
-    ) {
+    fn after(&self, slot: &RefCell<Option<Timeout>>, ms: f64, f: fn(&Rc<Session>, f64), arg: f64) {
         let weak = self.me.clone();
         let timeout = Timeout::new(
             ms,

@@ -12,8 +12,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
-use crate::dom::Timeout;
 use super::codec::{read_frame, BpEvent, Frame};
+use crate::dom::Timeout;
 
 /// The namespace the webchat uses.
 pub const NAMESPACE: &str = "/guest";
