@@ -95,9 +95,9 @@ impl HostEvent {
             HostEvent::Data(other) => members(&mut [("data", other.clone())]),
             _ => members(&mut [("name", self.lifecycle_name()?.into())]),
         };
-        v.insert("chatId".into(), chat_id.into());
+        v.put("chatId", chat_id.into());
         if let HostEvent::ConfigChanged(c) = self {
-            v.insert("payload".into(), Value::String(c.to_string()));
+            v.put("payload", Value::String(c.to_string()));
         }
         Some(Value::Object(v))
     }

@@ -100,15 +100,12 @@ impl OutboxItem {
     /// The stored form.
     pub fn to_value(&self) -> Value {
         let mut obj = Map::new();
-        obj.insert("clientId".into(), self.client_id.as_str().into());
-        obj.insert("route".into(), self.route.name().into());
-        obj.insert("payload".into(), self.payload.clone());
-        obj.insert(
-            "conversationId".into(),
-            self.conversation_id.as_deref().into(),
-        );
-        obj.insert("failed".into(), self.failed.into());
-        obj.insert("attempts".into(), self.attempts.into());
+        obj.put("clientId", self.client_id.as_str().into());
+        obj.put("route", self.route.name().into());
+        obj.put("payload", self.payload.clone());
+        obj.put("conversationId", self.conversation_id.as_deref().into());
+        obj.put("failed", self.failed.into());
+        obj.put("attempts", self.attempts.into());
         Value::Object(obj)
     }
 }
@@ -259,7 +256,7 @@ impl Outbox {
     pub fn to_json(&self) -> String {
         let items = self.items.iter().map(OutboxItem::to_value).collect();
         let mut obj = Map::new();
-        obj.insert("items".into(), Value::Array(items));
+        obj.put("items", Value::Array(items));
         Value::Object(obj).to_string()
     }
 

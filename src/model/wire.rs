@@ -23,7 +23,8 @@ impl FromJson for ConversationSummary {
         let obj = json::object(v, "struct ConversationSummary")?;
         let mut s = ConversationSummary {
             id: id(obj, "id"),
-            ..Default::default()
+            created_on: String::new(),
+            last_message: None,
         };
         set(obj, "createdOn", &mut s.created_on)?;
         set(obj, "lastMessage", &mut s.last_message)?;
@@ -61,7 +62,7 @@ impl FromJson for ConversationDetail {
         let obj = json::object(v, "struct ConversationDetail")?;
         let mut d = ConversationDetail {
             id: id(obj, "id"),
-            ..Default::default()
+            messages: Vec::new(),
         };
         set(obj, "messages", &mut d.messages)?;
         Ok(d)

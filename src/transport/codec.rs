@@ -3,6 +3,9 @@
 //! Engine.IO frames a socket.io packet as `4<socket.io packet>`; a socket.io packet is
 //! `<type>[<attachments>-][<namespace>,][<ack id>][<json>]` (botpress-protocols.md §1.5 uses namespace
 //! `/guest` and the single event `event` carrying `{name, data}`).
+//!
+//! The socket reads server frames with the narrow [`read_frame`]; the general decoders and encoders
+//! are the reference it is tested against (and spell out the wire format).
 
 use crate::json::{self, field, set, FromJson, Value};
 
@@ -271,6 +274,89 @@ impl FromJson for BpEvent {
     }
 }
 
+/// What a server frame means to the widget: the few frames the `/guest` client acts on, read straight
+/// from the text. It agrees with [`decode_eio`] + [`decode_sio`] (tested) but builds no packet values,
+/// which keeps the wasm small; every other frame (and any malformed one) is [`Frame::Other`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Frame<'a> {
+    /// Engine.IO open: the watchdog delay, `pingInterval + pingTimeout` of the handshake.
+    Open(u32),
+    /// Engine.IO close.
+    Close,
+    /// Engine.IO ping with its data (answered by a pong carrying it).
+    Ping(&'a str),
+    /// `/guest` accepted us with this `sid` (`""` when the reply has none).
+    Connected(String),
+    /// The first argument of a `/guest` `event` frame.
+    Event(BpEvent),
+    /// A connect error (any namespace) with the server's message (`connect error` when it has none).
+    ConnectError(String),
+    /// `/guest` disconnected us.
+    Disconnected,
+    /// Anything else: ignored.
+    Other,
+}
+
+/// Read an Engine.IO text frame as a [`Frame`].
+pub fn read_frame(frame: &str) -> Frame<'_> {
+    // the packet types are ASCII digits, so the body starts at byte 1 (`None` only for a frame whose
+    // first character is not ASCII, which is no packet we know)
+    let rest = frame.get(1..).unwrap_or("");
+    match frame.as_bytes().first() {
+        Some(b'0') => match json::parse(rest).and_then(|v| Handshake::from_json(&v)) {
+            Ok(h) => Frame::Open(h.ping_interval + h.ping_timeout),
+            Err(_) => Frame::Other,
+        },
+        Some(b'1') => Frame::Close,
+        Some(b'2') => Frame::Ping(rest),
+        Some(b'4') => read_sio(rest),
+        _ => Frame::Other,
+    }
+}
+
+/// The socket.io part of [`read_frame`] (the layout [`decode_sio`] documents).
+fn read_sio(s: &str) -> Frame<'static> {
+    let t = s.as_bytes().first().copied();
+    let mut rest = s.get(1..).unwrap_or("");
+    // binary attachments count `N-` (not supported, but parsed past)
+    if matches!(t, Some(b'5' | b'6')) {
+        if let Some(i) = rest.find('-') {
+            rest = &rest[i + 1..];
+        }
+    }
+    let mut nsp = "/";
+    if rest.starts_with('/') {
+        let end = rest.find(',').unwrap_or(rest.len());
+        nsp = &rest[..end];
+        rest = rest.get(end + 1..).unwrap_or("");
+    }
+    // an ack id, unused
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    // no data reads as `null`: every use below treats both as "no field"
+    let data = if rest.is_empty() {
+        Value::Null
+    } else {
+        match json::parse(rest) {
+            Ok(v) => v,
+            Err(_) => return Frame::Other,
+        }
+    };
+    let guest = nsp == super::socket::NAMESPACE;
+    let text = |key: &str| data.get(key).and_then(Value::as_str);
+    match t {
+        Some(b'0') if guest => Frame::Connected(text("sid").unwrap_or_default().to_string()),
+        Some(b'1') if guest => Frame::Disconnected,
+        Some(b'2' | b'5') if guest && data.get(0).and_then(Value::as_str) == Some("event") => {
+            match data.get(1).map(BpEvent::from_json) {
+                Some(Ok(ev)) => Frame::Event(ev),
+                _ => Frame::Other,
+            }
+        }
+        Some(b'4') => Frame::ConnectError(text("message").unwrap_or("connect error").to_string()),
+        _ => Frame::Other,
+    }
+}
+
 /// Build the socket URL: `ws(s)://host/socket.io/?visitorId=..&EIO=4&transport=websocket`.
 pub fn socket_url(host: &str, visitor_id: &str) -> String {
     let base = host.trim_end_matches('/');
@@ -281,10 +367,12 @@ pub fn socket_url(host: &str, visitor_id: &str) -> String {
     } else {
         base.to_string()
     };
-    let vid: String = visitor_id
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
+    let mut vid = String::new();
+    for c in visitor_id.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            vid.push(c);
+        }
+    }
     format!("{ws}/socket.io/?visitorId={vid}&EIO=4&transport=websocket")
 }
 
@@ -415,6 +503,100 @@ mod tests {
         );
         assert!(BpEvent::from_json(&json!({"data": {}})).is_err());
         assert!(BpEvent::from_json(&json!("event")).is_err());
+    }
+
+    /// What the socket made of a frame through the general decoders (before [`read_frame`]).
+    fn through_decoders(frame: &str) -> Frame<'_> {
+        let nsp_ok = |nsp: &str| nsp == crate::transport::socket::NAMESPACE;
+        match decode_eio(frame) {
+            Ok(EioPacket::Open(h)) => Frame::Open(h.ping_interval + h.ping_timeout),
+            Ok(EioPacket::Ping(_)) => Frame::Ping(&frame[1..]),
+            Ok(EioPacket::Close) => Frame::Close,
+            Ok(EioPacket::Message(m)) => match decode_sio(&m) {
+                Ok(SioPacket::Connect { nsp, data }) if nsp_ok(&nsp) => Frame::Connected(
+                    data.as_ref()
+                        .and_then(|d| d.get("sid"))
+                        .and_then(|s| s.as_str())
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
+                Ok(SioPacket::Event {
+                    nsp, name, args, ..
+                }) if nsp_ok(&nsp) && name == "event" => {
+                    match args.into_iter().next().map(|v| BpEvent::from_json(&v)) {
+                        Some(Ok(ev)) => Frame::Event(ev),
+                        _ => Frame::Other,
+                    }
+                }
+                Ok(SioPacket::ConnectError { data, .. }) => Frame::ConnectError(
+                    data.as_ref()
+                        .and_then(|d| d.get("message"))
+                        .and_then(|s| s.as_str())
+                        .unwrap_or("connect error")
+                        .to_string(),
+                ),
+                Ok(SioPacket::Disconnect { nsp }) if nsp_ok(&nsp) => Frame::Disconnected,
+                _ => Frame::Other,
+            },
+            _ => Frame::Other,
+        }
+    }
+
+    #[test]
+    fn read_frame_agrees_with_the_decoders() {
+        let frames = [
+            "",
+            "x",
+            "é",
+            "0",
+            "0{",
+            r#"0{"sid":"abc","upgrades":[],"pingInterval":300,"pingTimeout":200}"#,
+            r#"0{"sid":"s"}"#,
+            r#"0{"pingInterval":1}"#,
+            "1",
+            "2",
+            "2probe",
+            "3",
+            "3probe",
+            "5",
+            "6",
+            "4",
+            "40",
+            "40/guest,",
+            r#"40/guest,{"sid":"s1"}"#,
+            r#"40/guest,{"sid":7}"#,
+            r#"40{"sid":"root"}"#,
+            r#"40/other,{"sid":"x"}"#,
+            "40/guest,{bad",
+            "40/guest",
+            "41/guest,",
+            "41",
+            "41/other,",
+            r#"42/guest,["event",{"name":"guest.webchat.message","data":{"id":"m"}}]"#,
+            r#"42/guest,12["event",{"name":"n"}]"#,
+            r#"42/guest,["event"]"#,
+            r#"42/guest,["event",{"data":{}}]"#,
+            r#"42/guest,["other",{"name":"n"}]"#,
+            r#"42/guest,[7,{"name":"n"}]"#,
+            "42/guest,[]",
+            "42/guest,{}",
+            r#"42["event",{"name":"n"}]"#,
+            r#"451-/guest,["event",{"name":"n"}]"#,
+            r#"45/guest,["event",{"name":"n"}]"#,
+            r#"43/guest,1["x"]"#,
+            r#"461-/guest,1[]"#,
+            r#"44/guest,{"message":"nope"}"#,
+            r#"44/other,{"message":7}"#,
+            "44/guest,",
+            "44/guest,{bad",
+            "44",
+            "49",
+            "4é",
+            r#"42/guest,99999999999999999999999["event",{"name":"n"}]"#,
+        ];
+        for f in frames {
+            assert_eq!(read_frame(f), through_decoders(f), "{f:?}");
+        }
     }
 
     #[test]

@@ -47,15 +47,14 @@ pub enum Command {
 }
 
 /// The `type` of a `sendPayload`/`sendEvent` argument, which must be an object with a non-empty `type`.
-pub fn payload_type(p: &Value) -> Result<String, String> {
+pub fn payload_type(p: &Value) -> Result<&str, String> {
     if !p.is_object() {
         return Err("the payload must be an object".into());
     }
-    p.get("type")
-        .and_then(|t| t.as_str())
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .ok_or_else(|| "`type` is required".into())
+    match p.get("type").and_then(Value::as_str) {
+        Some(t) if !t.is_empty() => Ok(t),
+        _ => Err("`type` is required".into()),
+    }
 }
 
 /// Map a `sendEvent` argument to a command (§1.2): `show|hide|toggle|message|loadConversation|
@@ -63,7 +62,7 @@ pub fn payload_type(p: &Value) -> Result<String, String> {
 /// map to nothing (none today).
 pub fn event_command(p: &Value) -> Result<Option<Command>, String> {
     let t = payload_type(p)?;
-    Ok(Some(match t.as_str() {
+    Ok(Some(match t {
         "show" => Command::Open,
         "hide" => Command::Close,
         "toggle" => Command::Toggle,

@@ -6,7 +6,7 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, Request, RequestInit, Response};
+use web_sys::{AbortController, Headers, RequestInit, Response};
 
 use crate::json::{FromJson, Value};
 use crate::model::outbox::SendOutcome;
@@ -119,50 +119,61 @@ impl HttpClient {
         body: Option<&Value>,
         token: Option<&str>,
     ) -> Result<Value, HttpError> {
-        let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".into()))?;
-        let init = RequestInit::new();
-        init.set_method(if body.is_some() { "POST" } else { "GET" });
-        init.set_signal(Some(&self.abort.signal()));
-        let headers = Headers::new().map_err(js_err)?;
-        if let Some(b) = body {
-            headers
-                .set("Content-Type", "application/json")
-                .map_err(js_err)?;
-            init.set_body(&JsValue::from_str(&b.to_string()));
-        }
-        if let Some(t) = token {
-            headers
-                .set("X-BP-ExternalAuth", &format!("Bearer {t}"))
-                .map_err(js_err)?;
-        }
-        init.set_headers(&headers);
-        let url = format!("{}{}", self.base, path);
-        let req = Request::new_with_str_and_init(&url, &init).map_err(js_err)?;
-        let resp: Response = JsFuture::from(window.fetch_with_request(&req))
+        let fetch = self.fetch(path, body, token).map_err(js_err)?;
+        let resp: Response = JsFuture::from(fetch)
             .await
             .map_err(js_err)?
             .dyn_into()
             .map_err(js_err)?;
-        let status = resp.status();
         let text = JsFuture::from(resp.text().map_err(js_err)?)
             .await
             .map_err(js_err)?
             .as_string()
             .unwrap_or_default();
-        let json: Value = if text.trim().is_empty() {
-            Value::Null
-        } else {
-            crate::json::parse(&text).unwrap_or(Value::String(text))
-        };
-        if !resp.ok() {
-            let mut body = ApiError::from_json(&json).unwrap_or_default();
-            if body.message.is_empty() {
-                body.message = json.as_str().unwrap_or_default().to_string();
-            }
-            return Err(HttpError::Status { status, body });
-        }
-        Ok(json)
+        reply(resp.status(), resp.ok(), text)
     }
+
+    /// Start the request: the `fetch` promise, or what JS threw while building it.
+    fn fetch(
+        &self,
+        path: &str,
+        body: Option<&Value>,
+        token: Option<&str>,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+        let init = RequestInit::new();
+        init.set_method(if body.is_some() { "POST" } else { "GET" });
+        init.set_signal(Some(&self.abort.signal()));
+        let headers = Headers::new()?;
+        if let Some(b) = body {
+            headers.set("Content-Type", "application/json")?;
+            init.set_body(&JsValue::from_str(&b.to_string()));
+        }
+        if let Some(t) = token {
+            headers.set("X-BP-ExternalAuth", &format!("Bearer {t}"))?;
+        }
+        init.set_headers(&headers);
+        let url = format!("{}{}", self.base, path);
+        Ok(window.fetch_with_str_and_init(&url, &init))
+    }
+}
+
+/// A finished request's outcome from its status and text: the JSON (`null` when empty, a string when
+/// not JSON), or [`HttpError::Status`] with the v12 error body for a non-2xx status.
+fn reply(status: u16, ok: bool, text: String) -> Result<Value, HttpError> {
+    let json: Value = if text.trim().is_empty() {
+        Value::Null
+    } else {
+        crate::json::parse(&text).unwrap_or(Value::String(text))
+    };
+    if !ok {
+        let mut body = ApiError::from_json(&json).unwrap_or_default();
+        if body.message.is_empty() {
+            body.message = json.as_str().unwrap_or_default().to_string();
+        }
+        return Err(HttpError::Status { status, body });
+    }
+    Ok(json)
 }
 
 /// Read a 2xx reply as `T` (a reply of the wrong shape is [`HttpError::Decode`]).

@@ -18,7 +18,7 @@ use super::socket::{Socket, SocketEvent};
 use crate::browser;
 use crate::dom::Timeout;
 use crate::json;
-use crate::json::{FromJson, Value};
+use crate::json::{FromJson, Map, Value};
 use crate::model::config::ViewMode;
 use crate::model::events::HostEvent;
 use crate::model::ids::{classify_user_id, is_valid_visitor_id, UserIdUse};
@@ -132,15 +132,17 @@ impl Session {
         self.state.update(|s| s.apply(e))
     }
 
-    /// Run `f` after `ms` in `slot` (replacing, and cancelling, what was there). `destroy` clears slots.
-    fn after(&self, slot: &RefCell<Option<Timeout>>, ms: f64, f: impl FnOnce(&Session) + 'static) {
+    /// Run `f(session, arg)` after `ms` in `slot` (replacing, and cancelling, what was there) unless the
+    /// session is gone or destroyed by then. `destroy` clears slots. A plain `fn` and one `f64` (instead
+    /// of any closure) keep one timer closure type for every caller.
+    fn after(&self, slot: &RefCell<Option<Timeout>>, ms: f64, f: fn(&Rc<Session>, f64), arg: f64) {
         let weak = self.me.clone();
         let timeout = Timeout::new(
             ms,
             Box::new(move || {
                 if let Some(me) = weak.upgrade() {
                     if !me.destroyed.get() {
-                        f(&me);
+                        f(&me, arg);
                     }
                 }
             }),
@@ -300,19 +302,17 @@ impl Session {
         self.apply(ChatEvent::Connection(ConnectionStatus::Reconnecting(
             attempt,
         )));
-        let weak = self.me.clone();
-        let timeout = Timeout::new(
+        self.after(
+            &self.timer,
             delay,
-            Box::new(move || {
-                if let Some(me) = weak.upgrade() {
-                    // dropping the old socket here, outside its own callbacks
-                    me.socket.borrow_mut().take();
-                    me.timer.borrow_mut().take();
-                    me.connect();
-                }
-            }),
+            |me, _| {
+                // dropping the old socket here, outside its own callbacks
+                me.socket.borrow_mut().take();
+                me.timer.borrow_mut().take();
+                me.connect();
+            },
+            0.0,
         );
-        self.timer.replace(timeout);
     }
 
     /// The browser went offline/online ([`online_action`]).
@@ -346,9 +346,14 @@ impl Session {
     fn mark_connected(&self) {
         self.apply(ChatEvent::Connection(ConnectionStatus::Connected));
         if self.state.with(|s| s.recovered) {
-            self.after(&self.notice_timer, 4000.0, |me| {
-                me.apply(ChatEvent::RecoveredSeen);
-            });
+            self.after(
+                &self.notice_timer,
+                4000.0,
+                |me, _| {
+                    me.apply(ChatEvent::RecoveredSeen);
+                },
+                0.0,
+            );
         }
     }
 
@@ -356,12 +361,18 @@ impl Session {
         self.config.borrow().external_auth_token.clone()
     }
 
+    /// The request body: `webSessionId` first, then the members of `extra` when it is an object (`null`
+    /// adds none).
     fn body(&self, extra: Value) -> Value {
-        let mut b = json!({ "webSessionId": self.web_session_id.borrow().clone() });
-        if let (Some(obj), Value::Object(e)) = (b.as_object_mut(), extra) {
-            obj.extend(e);
+        let mut b = Map::new();
+        b.put(
+            "webSessionId",
+            self.web_session_id.borrow().as_deref().into(),
+        );
+        if let Value::Object(e) = extra {
+            b.extend(e);
         }
-        b
+        Value::Object(b)
     }
 
     fn conv(&self) -> Option<String> {
@@ -479,7 +490,7 @@ impl Session {
                     false,
                 )),
                 StartupStep::PreferencesAndVisit => {
-                    let body = self.body(json!({}));
+                    let body = self.body(Value::Null);
                     let preferred = self
                         .post("/preferences/get", &body, false)
                         .await
@@ -518,14 +529,14 @@ impl Session {
             Some(id) => id,
             None => {
                 let list: ConversationList = self
-                    .post("/conversations/list", &self.body(json!({})), false)
+                    .post("/conversations/list", &self.body(Value::Null), false)
                     .await
                     .and_then(decode)?;
                 match list.conversations.first() {
                     Some(c) => c.id.clone(),
                     None => {
                         let n: NewConversation = self
-                            .post("/conversations/new", &self.body(json!({})), false)
+                            .post("/conversations/new", &self.body(Value::Null), false)
                             .await
                             .and_then(decode)?;
                         n.convo_id
@@ -568,11 +579,16 @@ impl Session {
             ServerEvent::Typing { ms } => {
                 let until = js_sys::Date::now() + ms;
                 self.apply(ChatEvent::Typing(Some(until)));
-                self.after(&self.typing_timer, ms, move |me| {
-                    if me.state.with(|s| s.typing_until == Some(until)) {
-                        me.apply(ChatEvent::Typing(None));
-                    }
-                });
+                self.after(
+                    &self.typing_timer,
+                    ms,
+                    |me, until| {
+                        if me.state.with(|s| s.typing_until == Some(until)) {
+                            me.apply(ChatEvent::Typing(None));
+                        }
+                    },
+                    until,
+                );
             }
             ServerEvent::Data { language, payload } => {
                 if language.is_some() {
@@ -635,7 +651,7 @@ impl Session {
             Command::NewConversation => {
                 self.spawn_post(
                     "/conversations/new",
-                    json!({}),
+                    Value::Null,
                     Session::body,
                     false,
                     |me, r| {
@@ -656,7 +672,7 @@ impl Session {
                 self.apply(ChatEvent::ShowList(true));
                 self.spawn_post(
                     "/conversations/list",
-                    json!({}),
+                    Value::Null,
                     Session::body,
                     false,
                     |me, r| {
@@ -875,11 +891,7 @@ impl Session {
                     Step::SendAgain | Step::Gone => {}
                     Step::RetryLater { attempt } => {
                         let delay = backoff::delay_ms(attempt, browser::jitter());
-                        me.after(&me.retry_timer, delay, |me| {
-                            if let Some(me) = me.me.upgrade() {
-                                me.flush();
-                            }
-                        });
+                        me.after(&me.retry_timer, delay, |me, _| me.flush(), 0.0);
                         break;
                     }
                 }
@@ -891,19 +903,19 @@ impl Session {
     /// Replace (`configure`) or merge (`mergeConfig`) the config. A changed `userId` moves the socket and
     /// reloads history for the new identity.
     pub fn set_config(self: &Rc<Self>, cfg: Config) {
-        let old_vid_source = {
+        // the visitor id comes from `userId` and its scope
+        let identity_changed = {
             let c = self.config.borrow();
-            (c.user_id.clone(), c.user_id_scope.clone())
+            c.user_id != cfg.user_id || c.user_id_scope != cfg.user_id_scope
         };
         let bot_name = cfg
             .bot_name
             .clone()
             .unwrap_or_else(|| self.bot_info.borrow().name.clone());
-        let new_vid_source = (cfg.user_id.clone(), cfg.user_id_scope.clone());
         self.ui_config.set(without_token(&cfg));
         *self.config.borrow_mut() = cfg;
         self.apply(ChatEvent::BotName(bot_name));
-        if old_vid_source != new_vid_source && self.socket.borrow().is_some() {
+        if identity_changed && self.socket.borrow().is_some() {
             self.socket.borrow_mut().take();
             *self.web_session_id.borrow_mut() = None;
             self.state.update(|s| {

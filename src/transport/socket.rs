@@ -12,10 +12,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
+use super::codec::{read_frame, BpEvent, Frame};
 use crate::dom::Timeout;
-use crate::json::FromJson;
-
-use super::codec::{decode_eio, decode_sio, BpEvent, EioPacket, SioPacket};
 
 /// The namespace the webchat uses.
 pub const NAMESPACE: &str = "/guest";
@@ -88,49 +86,22 @@ impl Inner {
     }
 
     fn on_frame(self: &Rc<Self>, frame: &str, timeout_ms: &std::cell::Cell<u32>) {
-        match decode_eio(frame) {
-            Ok(EioPacket::Open(h)) => {
-                timeout_ms.set(h.ping_interval + h.ping_timeout);
-                self.arm_watchdog(timeout_ms.get());
+        match read_frame(frame) {
+            Frame::Open(ms) => {
+                timeout_ms.set(ms);
+                self.arm_watchdog(ms);
                 self.send(CONNECT_FRAME);
             }
-            Ok(EioPacket::Ping(d)) => {
+            Frame::Ping(d) => {
                 self.arm_watchdog(timeout_ms.get());
-                self.send(&pong_frame(&d));
+                self.send(&pong_frame(d));
             }
-            Ok(EioPacket::Close) => self.close_with("server closed"),
-            Ok(EioPacket::Message(m)) => match decode_sio(&m) {
-                Ok(SioPacket::Connect { nsp, data }) if nsp == NAMESPACE => {
-                    let sid = data
-                        .as_ref()
-                        .and_then(|d| d.get("sid"))
-                        .and_then(|s| s.as_str())
-                        .unwrap_or_default()
-                        .to_string();
-                    (self.sink)(SocketEvent::Connected { sid });
-                }
-                Ok(SioPacket::Event {
-                    nsp, name, args, ..
-                }) if nsp == NAMESPACE && name == "event" => {
-                    if let Some(Ok(ev)) = args.into_iter().next().map(|v| BpEvent::from_json(&v)) {
-                        (self.sink)(SocketEvent::Event(ev));
-                    }
-                }
-                Ok(SioPacket::ConnectError { data, .. }) => {
-                    let msg = data
-                        .as_ref()
-                        .and_then(|d| d.get("message"))
-                        .and_then(|s| s.as_str())
-                        .unwrap_or("connect error")
-                        .to_string();
-                    self.close_with(&msg);
-                }
-                Ok(SioPacket::Disconnect { nsp }) if nsp == NAMESPACE => {
-                    self.close_with("namespace disconnected")
-                }
-                _ => {}
-            },
-            _ => {}
+            Frame::Close => self.close_with("server closed"),
+            Frame::Connected(sid) => (self.sink)(SocketEvent::Connected { sid }),
+            Frame::Event(ev) => (self.sink)(SocketEvent::Event(ev)),
+            Frame::ConnectError(msg) => self.close_with(&msg),
+            Frame::Disconnected => self.close_with("namespace disconnected"),
+            Frame::Other => {}
         }
     }
 }
@@ -199,7 +170,7 @@ impl Drop for Socket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transport::codec::{encode_eio, encode_sio};
+    use crate::transport::codec::{encode_eio, encode_sio, EioPacket, SioPacket};
 
     #[test]
     fn written_out_frames_match_the_encoders() {
