@@ -194,8 +194,27 @@ pub enum Event {
     Rule,
 }
 
-/// Parses markdown into events.
+/// Receives the events of a parse, in document order.
+pub trait Sink {
+    /// Takes the next event.
+    fn push(&mut self, event: Event);
+}
+
+impl Sink for Vec<Event> {
+    fn push(&mut self, event: Event) {
+        Vec::push(self, event);
+    }
+}
+
+/// Parses markdown into a list of events (see [`parse_into`]).
 pub fn parse(src: &str) -> Vec<Event> {
+    let mut out = Vec::new();
+    parse_into(src, &mut out);
+    out
+}
+
+/// Parses markdown, handing each event to `out` as it is made (no list of events in between).
+pub fn parse_into(src: &str, out: &mut impl Sink) {
     // NUL is replaced for safety, as CommonMark asks.
     let owned;
     let src = if src.contains('\0') {
@@ -240,11 +259,9 @@ pub fn parse(src: &str) -> Vec<Event> {
     }
     // Sorted by label, in definition order within a label ([`find_ref`] takes the first).
     let refs = sort_refs(std::mem::take(&mut p.refs));
-    let mut out = Vec::new();
     if let Some(doc) = p.stack.pop() {
-        emit(doc, false, &refs, &mut out);
+        emit(doc, false, &refs, out);
     }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1220,7 +1237,7 @@ fn line_end(b: &[u8], mut i: usize) -> Option<usize> {
 }
 
 /// Emits the events of a closed block; `tight`: it is an item of a tight list.
-fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut Vec<Event>) {
+fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut impl Sink) {
     // Containers and paragraphs/headings share one path: start, content, children, end.
     let tag = match b.kind {
         Kind::Doc => None,
@@ -1271,7 +1288,7 @@ fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut Vec<Event>) {
 }
 
 /// A table row with exactly one cell per column (missing cells empty, extra cells dropped).
-fn table_row(cells: &[String], head: bool, aligns: &[Align], refs: &[Ref], out: &mut Vec<Event>) {
+fn table_row(cells: &[String], head: bool, aligns: &[Align], refs: &[Ref], out: &mut impl Sink) {
     out.push(Event::Start(Tag::Row));
     for (i, &align) in aligns.iter().enumerate() {
         out.push(Event::Start(Tag::Cell { head, align }));
@@ -1603,7 +1620,7 @@ fn autolink(b: &[u8], p: usize) -> Option<(usize, bool)> {
 // ---------------------------------------------------------------------------------------------
 
 /// Parses the inline content of a paragraph, heading or table cell into `out`.
-fn inlines(text: &str, refs: &[Ref], out: &mut Vec<Event>) {
+fn inlines(text: &str, refs: &[Ref], out: &mut impl Sink) {
     let s = trim(text, b" \t\n");
     let mut p = Inline {
         s,
@@ -2156,7 +2173,7 @@ impl Inline<'_> {
         }
     }
 
-    fn finish(self, out: &mut Vec<Event>) {
+    fn finish(self, out: &mut impl Sink) {
         for item in self.items {
             // One push for the one-event items; a run pushes its own.
             let event = match item {

@@ -408,7 +408,10 @@ impl Builder<'_> {
         self.stack.push(frame);
     }
 
-    fn event(&mut self, event: Event) {
+}
+
+impl cmark::Sink for Builder<'_> {
+    fn push(&mut self, event: Event) {
         if !matches!(event, Event::Text(_)) {
             self.flush();
         }
@@ -449,9 +452,7 @@ pub fn parse_markdown(src: &str, bot_host: &str) -> Vec<MdNode> {
         image: 0,
         pending: String::new(),
     };
-    for event in cmark::parse(src) {
-        b.event(event);
-    }
+    cmark::parse_into(src, &mut b);
     b.flush();
     while b.stack.len() > 1 {
         b.pop();
