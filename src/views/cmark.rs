@@ -154,16 +154,12 @@ pub enum Tag {
     Strong,
     /// Strikethrough (`~a~`, `~~a~~`).
     Del,
-    /// A link; the URL is decoded (escapes, entities) but not checked.
+    /// A link, or an image (whose content events are the alt text); the URL is decoded (escapes,
+    /// entities) but not checked.
     Link {
-        /// The destination as written (after decoding).
-        url: String,
-        /// The title, empty when absent.
-        title: String,
-    },
-    /// An image; its content events are the alt text.
-    Image {
-        /// The source as written (after decoding).
+        /// An image (`![…](…)`) rather than a link.
+        image: bool,
+        /// The destination or source as written (after decoding).
         url: String,
         /// The title, empty when absent.
         title: String,
@@ -2090,10 +2086,10 @@ impl Inline<'_> {
             return;
         };
         if let Some(item) = self.items.get_mut(op.item) {
-            *item = Item::Open(if op.image {
-                Tag::Image { url, title }
-            } else {
-                Tag::Link { url, title }
+            *item = Item::Open(Tag::Link {
+                image: op.image,
+                url,
+                title,
             });
         }
         self.emphasis(op.bottom);
@@ -2116,6 +2112,7 @@ impl Inline<'_> {
             }
             url.push_str(inner);
             self.items.push(Item::Open(Tag::Link {
+                image: false,
                 url,
                 title: String::new(),
             }));

@@ -349,7 +349,7 @@ impl Builder<'_> {
 
     fn start(&mut self, tag: Tag) {
         // Links and images: their text is not linkified.
-        let literal = matches!(tag, Tag::Link { .. } | Tag::Image { .. });
+        let literal = matches!(tag, Tag::Link { .. });
         let mut frame = Frame::new(None, Vec::new());
         frame.literal = literal;
         // Inside an image everything is alt text; past the depth cap, structure is dropped: both
@@ -385,21 +385,22 @@ impl Builder<'_> {
                 Tag::Emph => Some("em"),
                 Tag::Strong => Some("strong"),
                 Tag::Del => Some("del"),
-                // A refused link keeps its text, without the link.
-                Tag::Link { url, title } => safe_url(&url, self.bot_host).map(|href| {
-                    frame.attrs = link_attrs(href);
+                Tag::Link { image, url, title } => {
+                    let href = safe_url(&url, self.bot_host);
+                    let mut tag = None;
+                    if image {
+                        // The `img` is made when the frame closes, with its alt text.
+                        frame.image = Some(href);
+                    } else if let Some(href) = href {
+                        frame.attrs = link_attrs(href);
+                        tag = Some("a");
+                    }
+                    // (A refused link keeps its text, without the link: its frame is transparent
+                    // and its attributes are dropped.)
                     if !title.is_empty() {
                         frame.attrs.push(("title", title));
                     }
-                    "a"
-                }),
-                // The `img` is made when the frame closes, with its alt text.
-                Tag::Image { url, title } => {
-                    if !title.is_empty() {
-                        frame.attrs.push(("title", title));
-                    }
-                    frame.image = Some(safe_url(&url, self.bot_host));
-                    None
+                    tag
                 }
             };
         }
