@@ -256,8 +256,9 @@ struct Frame {
     tag: Option<&'static str>,
     attrs: Vec<(&'static str, String)>,
     children: Vec<MdNode>,
-    /// Image frames: the checked source (or `None` when refused: the alt text is shown instead).
-    image: Option<Option<String>>,
+    /// An image: made when the frame closes, its children's text becoming the `alt` (attribute 1).
+    /// A refused image has no tag and becomes its alt text.
+    image: bool,
     /// A link or image: its text is not linkified.
     literal: bool,
 }
@@ -268,7 +269,7 @@ impl Frame {
             tag,
             attrs,
             children: Vec::new(),
-            image: None,
+            image: false,
             literal: false,
         }
     }
@@ -308,24 +309,23 @@ impl Builder<'_> {
             self.literal = self.literal.saturating_sub(1);
         }
         let node = match (frame.tag, frame.image) {
-            (_, Some(src)) => {
+            (tag, true) => {
                 self.image = self.image.saturating_sub(1);
                 let mut alt = String::new();
                 for child in &frame.children {
                     child.collect_text(&mut alt);
                 }
-                match src {
-                    Some(src) => {
-                        let mut attrs = vec![("src", src), ("alt", alt)];
-                        attrs.append(&mut frame.attrs);
-                        MdNode::element("img", attrs, Vec::new())
+                match (tag, frame.attrs.get_mut(1)) {
+                    (Some(tag), Some(attr)) => {
+                        attr.1 = alt;
+                        MdNode::element(tag, frame.attrs, Vec::new())
                     }
-                    None => MdNode::Text(alt),
+                    _ => MdNode::Text(alt),
                 }
             }
-            (Some(tag), None) => MdNode::element(tag, frame.attrs, frame.children),
+            (Some(tag), false) => MdNode::element(tag, frame.attrs, frame.children),
             // A transparent frame: its children go to the parent.
-            (None, None) => {
+            (None, false) => {
                 for node in frame.children {
                     self.leaf(node);
                 }
@@ -386,15 +386,18 @@ impl Builder<'_> {
                 Tag::Strong => Some("strong"),
                 Tag::Del => Some("del"),
                 Tag::Link { image, url, title } => {
+                    frame.image = image;
                     let href = safe_url(&url, self.bot_host);
-                    let mut tag = None;
-                    if image {
-                        // The `img` is made when the frame closes, with its alt text.
-                        frame.image = Some(href);
-                    } else if let Some(href) = href {
-                        frame.attrs = link_attrs(href);
-                        tag = Some("a");
-                    }
+                    let tag = href.map(|href| {
+                        if image {
+                            // The `alt` is set when the frame closes.
+                            frame.attrs = vec![("src", href), ("alt", String::new())];
+                            "img"
+                        } else {
+                            frame.attrs = link_attrs(href);
+                            "a"
+                        }
+                    });
                     // (A refused link keeps its text, without the link: its frame is transparent
                     // and its attributes are dropped.)
                     if !title.is_empty() {
@@ -405,7 +408,7 @@ impl Builder<'_> {
             };
         }
         self.literal += usize::from(literal);
-        self.image += usize::from(frame.image.is_some());
+        self.image += usize::from(frame.image);
         self.stack.push(frame);
     }
 
