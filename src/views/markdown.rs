@@ -140,20 +140,26 @@ pub fn linkify(text: &str) -> Vec<Inline> {
         .collect()
 }
 
+/// Does `b` start with `prefix` (ASCII, any case)?
+fn starts_with_ci(b: &[u8], prefix: &str) -> bool {
+    b.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
 /// Does `url` start with `www.` (any case)?
 fn is_www(url: &str) -> bool {
-    url.as_bytes()
-        .get(..4)
-        .is_some_and(|p| p.eq_ignore_ascii_case(b"www."))
+    starts_with_ci(url.as_bytes(), "www.")
 }
 
 /// Finds a URL inside one whitespace-free word: `(text before, url, text after)`.
 fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
-    let lower = word.to_ascii_lowercase();
-    let start = ["https://", "http://", "www."]
-        .iter()
-        .filter_map(|p| crate::text::find(&lower, p))
-        .min()?;
+    // The first place where one of the link starts begins.
+    let b = word.as_bytes();
+    let start = (0..b.len()).find(|&i| {
+        ["https://", "http://", "www."]
+            .iter()
+            .any(|p| starts_with_ci(&b[i..], p))
+    })?;
     // `xwww.` or `ahttp://` is not a link start; an opening bracket or quote before it is fine.
     if start > 0 {
         let prev = word[..start].chars().next_back()?;
@@ -204,16 +210,12 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
 pub fn plain_text_nodes(text: &str) -> Vec<MdNode> {
     let mut out = Vec::new();
     let mut plain = String::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let start = rest
-            .find(|c: char| !c.is_whitespace())
-            .unwrap_or(rest.len());
-        plain.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let word = &rest[..end];
-        rest = &rest[end..];
+    // The end of the last word: the whitespace between words is kept as it is.
+    let mut at = 0;
+    for word in text.split_whitespace() {
+        let start = word.as_ptr() as usize - text.as_ptr() as usize;
+        plain.push_str(&text[at..start]);
+        at = start + word.len();
         match link_in_word(word) {
             Some((before, url, after)) => {
                 plain.push_str(before);
@@ -240,6 +242,7 @@ pub fn plain_text_nodes(text: &str) -> Vec<MdNode> {
             None => plain.push_str(word),
         }
     }
+    plain.push_str(&text[at..]);
     if !plain.is_empty() {
         out.push(MdNode::Text(plain));
     }
