@@ -1638,11 +1638,8 @@ fn inlines(text: &str, refs: &[Ref], out: &mut impl Sink) {
 
 /// A piece of inline content before the delimiter runs are resolved.
 enum Item {
-    Text(String),
-    Raw(String),
-    Code(String),
-    Soft,
-    Hard,
+    /// Content that is final as it is: text, raw HTML, code, breaks, a link's start and end.
+    Event(Event),
     /// A run of `*`, `_` or `~`: `n` characters left literal, the structures it closes (emitted
     /// first) and opens (innermost first).
     Run {
@@ -1653,8 +1650,6 @@ enum Item {
     },
     /// `[` or `![` that did not become a link.
     Bracket(bool),
-    Open(Tag),
-    Close,
 }
 
 /// A delimiter run that may open or close emphasis, in a doubly linked list.
@@ -1716,10 +1711,10 @@ fn punct_char(c: Option<char>) -> bool {
 
 impl Inline<'_> {
     fn text(&mut self, t: &str) {
-        if let Some(Item::Text(s)) = self.items.last_mut() {
+        if let Some(Item::Event(Event::Text(s))) = self.items.last_mut() {
             s.push_str(t);
         } else {
-            self.items.push(Item::Text(t.to_string()));
+            self.items.push(Item::Event(Event::Text(t.to_string())));
         }
     }
 
@@ -1732,7 +1727,7 @@ impl Inline<'_> {
                 b'\\' => {
                     let next = b.get(self.pos + 1).copied();
                     if next == Some(b'\n') {
-                        self.items.push(Item::Hard);
+                        self.items.push(Item::Event(Event::HardBreak));
                         self.pos += 2;
                         self.skip_spaces();
                     } else if next.is_some_and(|n| n.is_ascii_punctuation()) {
@@ -1793,12 +1788,16 @@ impl Inline<'_> {
     /// A line ending: hard after two or more spaces, soft otherwise; spaces around it are dropped.
     fn newline(&mut self) {
         let mut hard = false;
-        if let Some(Item::Text(t)) = self.items.last_mut() {
+        if let Some(Item::Event(Event::Text(t))) = self.items.last_mut() {
             hard = t.len() - trim_end(t, b" ").len() >= 2;
             let kept = trim_end(t, b" \t").len();
             t.truncate(kept);
         }
-        self.items.push(if hard { Item::Hard } else { Item::Soft });
+        self.items.push(Item::Event(if hard {
+            Event::HardBreak
+        } else {
+            Event::SoftBreak
+        }));
         self.pos += 1;
         self.skip_spaces();
     }
@@ -1819,7 +1818,7 @@ impl Inline<'_> {
                     code.pop();
                     code.remove(0);
                 }
-                self.items.push(Item::Code(code));
+                self.items.push(Item::Event(Event::Code(code)));
                 self.pos = close + n;
             }
             None => {
@@ -2086,14 +2085,14 @@ impl Inline<'_> {
             return;
         };
         if let Some(item) = self.items.get_mut(op.item) {
-            *item = Item::Open(Tag::Link {
+            *item = Item::Event(Event::Start(Tag::Link {
                 image: op.image,
                 url,
                 title,
-            });
+            }));
         }
         self.emphasis(op.bottom);
-        self.items.push(Item::Close);
+        self.items.push(Item::Event(Event::End));
         if !op.image {
             self.floor = self.brackets.len();
         }
@@ -2111,18 +2110,18 @@ impl Inline<'_> {
                 url.push_str("mailto:");
             }
             url.push_str(inner);
-            self.items.push(Item::Open(Tag::Link {
+            self.items.push(Item::Event(Event::Start(Tag::Link {
                 image: false,
                 url,
                 title: String::new(),
-            }));
-            self.items.push(Item::Text(inner.to_string()));
-            self.items.push(Item::Close);
+            })));
+            self.items.push(Item::Event(Event::Text(inner.to_string())));
+            self.items.push(Item::Event(Event::End));
             self.pos = end;
             return;
         }
         if let Some(end) = self.html(p) {
-            self.items.push(Item::Raw(s[p..end].to_string()));
+            self.items.push(Item::Event(Event::Raw(s[p..end].to_string())));
             self.pos = end;
             return;
         }
@@ -2172,17 +2171,10 @@ impl Inline<'_> {
 
     fn finish(self, out: &mut impl Sink) {
         for item in self.items {
-            // One push for the one-event items; a run pushes its own.
-            let event = match item {
-                Item::Text(t) if t.is_empty() => continue,
-                Item::Text(t) => Event::Text(t),
-                Item::Raw(t) => Event::Raw(t),
-                Item::Code(t) => Event::Code(t),
-                Item::Soft => Event::SoftBreak,
-                Item::Hard => Event::HardBreak,
-                Item::Bracket(image) => Event::Text(if image { "![" } else { "[" }.into()),
-                Item::Open(tag) => Event::Start(tag),
-                Item::Close => Event::End,
+            match item {
+                Item::Event(Event::Text(t)) if t.is_empty() => {}
+                Item::Event(event) => out.push(event),
+                Item::Bracket(image) => out.push(Event::Text(if image { "![" } else { "[" }.into())),
                 Item::Run {
                     ch,
                     n,
@@ -2202,10 +2194,8 @@ impl Inline<'_> {
                     for tag in opens.into_iter().rev() {
                         out.push(Event::Start(tag));
                     }
-                    continue;
                 }
-            };
-            out.push(event);
+            }
         }
     }
 }
