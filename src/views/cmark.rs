@@ -105,7 +105,8 @@ fn tag_name(b: &[u8], i: usize) -> (&[u8], usize) {
     (&b[st..st + n], st + n)
 }
 
-/// The alignment of a table column, from its delimiter cell (`:--`, `:-:`, `--:`).
+/// The alignment of a table column, from its delimiter cell (`:--`, `:-:`, `--:`). (The markdown
+/// builder indexes its cell classes by this order.)
 #[derive(Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(test, derive(Debug))]
 pub enum Align {
@@ -995,7 +996,7 @@ impl<'a> Blocks<'a> {
         if let Some(last) = b.children.last() {
             b.end = b.end.max(last.end);
         }
-        match b.kind {
+        match &mut b.kind {
             Kind::Para => {
                 strip_refs(&mut b.text, &mut self.refs);
                 if is_blank(&b.text) {
@@ -1012,20 +1013,7 @@ impl<'a> Blocks<'a> {
                     b.text.push('\n');
                 }
             }
-            Kind::List {
-                ordered,
-                mark,
-                start,
-                ..
-            } => {
-                let tight = is_tight(&b.children);
-                b.kind = Kind::List {
-                    ordered,
-                    mark,
-                    start,
-                    tight,
-                };
-            }
+            Kind::List { tight, .. } => *tight = is_tight(&b.children),
             _ => {}
         }
         if let Some(parent) = self.stack.last_mut() {

@@ -9,7 +9,7 @@
 //! image to its alt text). Bare URLs in text are linkified by [`linkify`]. The tree is then turned
 //! into DOM nodes by `views::builtin::markdown::append_nodes` (text always goes in text nodes).
 
-use super::cmark::{self, Align, Event, Tag};
+use super::cmark::{self, Event, Tag};
 use super::url::safe_url;
 
 /// The only element names an [`MdNode`] can carry.
@@ -254,6 +254,8 @@ pub fn plain_text_nodes(text: &str) -> Vec<MdNode> {
 /// thousands of `*` around a word gets here).
 const MAX_DEPTH: usize = 100;
 
+/// An open element (or transparent group) and the children collected for it so far.
+#[derive(Default)]
 struct Frame {
     /// `None`: a transparent frame whose children are lifted into the parent.
     tag: Option<&'static str>,
@@ -264,18 +266,6 @@ struct Frame {
     image: bool,
     /// A link or image: its text is not linkified.
     literal: bool,
-}
-
-impl Frame {
-    fn new(tag: Option<&'static str>, attrs: Vec<(&'static str, String)>) -> Self {
-        Frame {
-            tag,
-            attrs,
-            children: Vec::new(),
-            image: false,
-            literal: false,
-        }
-    }
 }
 
 /// Turns parser events into sanitized nodes.
@@ -353,7 +343,7 @@ impl Builder<'_> {
     fn start(&mut self, tag: Tag) {
         // Links and images: their text is not linkified.
         let literal = matches!(tag, Tag::Link { .. });
-        let mut frame = Frame::new(None, Vec::new());
+        let mut frame = Frame::default();
         frame.literal = literal;
         // Inside an image everything is alt text; past the depth cap, structure is dropped: both
         // get a transparent frame.
@@ -374,12 +364,7 @@ impl Builder<'_> {
                 Tag::Body => Some("tbody"),
                 Tag::Row => Some("tr"),
                 Tag::Cell { head, align } => {
-                    let class = match align {
-                        Align::Left => "bpw-align-left",
-                        Align::Center => "bpw-align-center",
-                        Align::Right => "bpw-align-right",
-                        Align::None => "",
-                    };
+                    let class = ALIGN_CLASSES[align as usize];
                     if !class.is_empty() {
                         frame.attrs.push(("class", class.into()));
                     }
@@ -450,10 +435,18 @@ impl cmark::Sink for Builder<'_> {
 
 const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
 
+/// The class of a table cell, by [`cmark::Align`] (in its declaration order; none without alignment).
+const ALIGN_CLASSES: [&str; 4] = [
+    "",
+    "bpw-align-left",
+    "bpw-align-center",
+    "bpw-align-right",
+];
+
 /// Parses markdown into sanitized nodes. Relative link/image URLs are resolved on `bot_host`.
 pub fn parse_markdown(src: &str, bot_host: &str) -> Vec<MdNode> {
     let mut b = Builder {
-        stack: vec![Frame::new(None, vec![])],
+        stack: vec![Frame::default()],
         bot_host,
         literal: 0,
         image: 0,
