@@ -1384,15 +1384,15 @@ fn link_title(b: &[u8], i: usize) -> Option<(usize, usize, usize)> {
 /// A byte range `(start, end)`.
 type Span = (usize, usize);
 
-/// The `(…)` part of an inline link, from just after `(`: the destination, the title and the
-/// index past the `)`.
-fn inline_link(b: &[u8], i: usize) -> Option<(Span, Option<Span>, usize)> {
+/// The `(…)` part of an inline link, from just after `(`: the destination, the title (empty
+/// when absent) and the index past the `)`.
+fn inline_link(b: &[u8], i: usize) -> Option<(Span, Span, usize)> {
     let (ds, de, after) = link_dest(b, spnl(b, i))?;
     let mut k = spnl(b, after);
-    let mut title = None;
+    let mut title = (0, 0);
     if k > after {
         if let Some((ts, te, n)) = link_title(b, k) {
-            title = Some((ts, te));
+            title = (ts, te);
             k = spnl(b, n);
         }
     }
@@ -1746,22 +1746,7 @@ impl Inline<'_> {
                 _ => {
                     let st = self.pos;
                     self.pos += 1;
-                    self.pos = skip(b, self.pos, |c| {
-                        !matches!(
-                            c,
-                            b'\n'
-                                | b'\\'
-                                | b'`'
-                                | b'*'
-                                | b'_'
-                                | b'~'
-                                | b'['
-                                | b'!'
-                                | b']'
-                                | b'<'
-                                | b'&'
-                        )
-                    });
+                    self.pos = skip(b, self.pos, |c| !in_set(b"\n\\`*_~[!]<&", c));
                     self.text(&s[st..self.pos]);
                 }
             }
@@ -2045,9 +2030,8 @@ impl Inline<'_> {
         }
         let mut dest = None;
         if b.get(self.pos) == Some(&b'(') {
-            if let Some(((ds, de), title, end)) = inline_link(b, self.pos + 1) {
-                let title = title.map_or(String::new(), |(ts, te)| unescape(&s[ts..te]));
-                dest = Some((unescape(&s[ds..de]), title));
+            if let Some(((ds, de), (ts, te), end)) = inline_link(b, self.pos + 1) {
+                dest = Some((unescape(&s[ds..de]), unescape(&s[ts..te])));
                 self.pos = end;
             }
         }
