@@ -1024,21 +1024,12 @@ impl<'a> Blocks<'a> {
 
 /// A list is loose when a blank line separates two items, or two blocks inside an item.
 fn is_tight(items: &[Block]) -> bool {
-    for (i, item) in items.iter().enumerate() {
-        if items.get(i + 1).is_some_and(|n| item.end + 1 < n.start) {
-            return false;
-        }
-        for (j, sub) in item.children.iter().enumerate() {
-            if item
-                .children
-                .get(j + 1)
-                .is_some_and(|n| sub.end + 1 < n.start)
-            {
-                return false;
-            }
-        }
-    }
-    true
+    no_gaps(items) && items.iter().all(|item| no_gaps(&item.children))
+}
+
+/// No blank line between two consecutive blocks.
+fn no_gaps(blocks: &[Block]) -> bool {
+    blocks.windows(2).all(|w| w[0].end + 1 >= w[1].start)
 }
 
 /// The kind (1 to 7) of the HTML block starting this line, 0 for none. Kind 7 (any complete tag)
