@@ -1773,15 +1773,15 @@ impl Inline<'_> {
         let after = st + n;
         match self.closing_ticks(after, n) {
             Some(close) => {
-                let mut code = s[after..close].replace('\n', " ");
-                if code.len() >= 2
-                    && code.starts_with(' ')
-                    && code.ends_with(' ')
-                    && code.bytes().any(|c| c != b' ')
-                {
-                    code.pop();
-                    code.remove(0);
+                // Line endings count as spaces; one space is stripped from each end when both
+                // ends have one and the span is not all spaces.
+                let mut code = &s[after..close];
+                let b = code.as_bytes();
+                let space = |c: &u8| matches!(c, b' ' | b'\n');
+                if b.len() >= 2 && space(&b[0]) && space(&b[b.len() - 1]) && !b.iter().all(space) {
+                    code = &code[1..code.len() - 1];
                 }
+                let code = code.replace('\n', " ");
                 self.items.push(Item::Event(Event::Code(code)));
                 self.pos = close + n;
             }

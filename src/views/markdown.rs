@@ -181,22 +181,15 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
             _ => {}
         }
     }
-    while let Some(last) = candidate[..end].chars().next_back() {
-        let strip = match last {
-            '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '*' | '_' | '<' | '>' => true,
-            ')' => open_paren < close_paren,
-            ']' => open_square < close_square,
-            _ => false,
-        };
-        if !strip {
-            break;
-        }
+    // Only ASCII is stripped, so `end` stays on a char boundary.
+    while let Some(&last) = candidate.as_bytes()[..end].last() {
         match last {
-            ')' => close_paren -= 1,
-            ']' => close_square -= 1,
-            _ => {}
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'"' | b'*' | b'_' | b'<' | b'>' => {}
+            b')' if open_paren < close_paren => close_paren -= 1,
+            b']' if open_square < close_square => close_square -= 1,
+            _ => break,
         }
-        end -= last.len_utf8();
+        end -= 1;
     }
     let url = &candidate[..end];
     let min_len = if is_www(url) { 5 } else { 9 };
