@@ -98,11 +98,8 @@ fn in_list(list: &str, name: &[u8]) -> bool {
 /// The tag name (ASCII letters and digits) at `i`, and the index past it.
 fn tag_name(b: &[u8], i: usize) -> (&[u8], usize) {
     let st = i.min(b.len());
-    let n = b[st..]
-        .iter()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .count();
-    (&b[st..st + n], st + n)
+    let end = skip(b, st, |c| c.is_ascii_alphanumeric());
+    (&b[st..end], end)
 }
 
 /// The alignment of a table column, from its delimiter cell (`:--`, `:-:`, `--:`). (The markdown
@@ -815,7 +812,7 @@ impl<'a> Blocks<'a> {
         let (ordered, mark, start, len) = if matches!(first, b'-' | b'+' | b'*') {
             (false, first, 0, 1)
         } else {
-            let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+            let digits = skip(rest, 0, |c| c.is_ascii_digit());
             let delim = rest.get(digits).copied().unwrap_or(b'\n');
             if digits == 0 || digits > 9 || !matches!(delim, b'.' | b')') {
                 return false;
@@ -1545,11 +1542,7 @@ fn close_tag(b: &[u8], p: usize) -> Option<usize> {
 fn autolink(b: &[u8], p: usize) -> Option<(usize, bool)> {
     let st = p + 1;
     // URI: a scheme of 2 to 32 characters, `:`, then no space, control character, `<` or `>`.
-    let scheme = b
-        .get(st..)?
-        .iter()
-        .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-'));
-    let n = scheme.count();
+    let n = skip(b, st, |c| c.is_ascii_alphanumeric() || in_set(b"+.-", c)) - st;
     if (2..=32).contains(&n) && b[st].is_ascii_alphabetic() && b.get(st + n) == Some(&b':') {
         let mut i = st + n + 1;
         while let Some(&c) = b.get(i) {
