@@ -90,9 +90,17 @@ const RAW_TAGS: &str = "script pre style textarea";
 
 /// Is `name` one of the space-separated words of `list` (ASCII case-insensitive)?
 fn in_list(list: &str, name: &[u8]) -> bool {
-    list.as_bytes()
-        .split(|&c| c == b' ')
-        .any(|w| w.eq_ignore_ascii_case(name))
+    let mut rest = list.as_bytes();
+    loop {
+        let end = skip(rest, 0, |c| c != b' ');
+        if rest[..end].eq_ignore_ascii_case(name) {
+            return true;
+        }
+        match rest.get(end + 1..) {
+            Some(next) => rest = next,
+            None => return false,
+        }
+    }
 }
 
 /// The tag name (ASCII letters and digits) at `i`, and the index past it.
@@ -884,7 +892,7 @@ impl<'a> Blocks<'a> {
         let cut = crate::text::last_byte(body, b'\n').map_or(0, |i| i + 1);
         let head_line = &body[cut..];
         // A header needs some content, and a pipe somewhere (else `a\n:-` would be a table).
-        if head_line.bytes().all(|c| matches!(c, b'|' | b' ' | b'\t'))
+        if skip(head_line.as_bytes(), 0, |c| in_set(b"| \t", c)) == head_line.len()
             || (!row.contains('|') && !head_line.contains('|'))
         {
             return false;
