@@ -243,10 +243,7 @@ pub fn parse_into(src: &str, out: &mut impl Sink) {
     };
     let mut rest = src;
     while !rest.is_empty() {
-        let end = rest
-            .bytes()
-            .position(|c| c == b'\n' || c == b'\r')
-            .unwrap_or(rest.len());
+        let end = skip(rest.as_bytes(), 0, |c| c != b'\n' && c != b'\r');
         let next = match rest.as_bytes().get(end) {
             Some(b'\r') if rest.as_bytes().get(end + 1) == Some(&b'\n') => end + 2,
             Some(_) => end + 1,
@@ -1138,7 +1135,7 @@ fn delim_row(line: &str) -> Option<Vec<Align>> {
         let left = c.first() == Some(&b':');
         let right = c.len() > 1 && c.last() == Some(&b':');
         let inner = &c[usize::from(left)..c.len() - usize::from(right)];
-        if inner.is_empty() || inner.iter().any(|&x| x != b'-') {
+        if inner.is_empty() || skip(inner, 0, |c| c == b'-') < inner.len() {
             return None;
         }
         aligns.push(match (left, right) {
