@@ -432,7 +432,7 @@ fn trim_end<'s>(s: &'s str, set: &[u8]) -> &'s str {
 /// `set.contains(&c)` by a plain loop: the sets here are one to three bytes, and core's
 /// `contains` on bytes brings its `memchr` along at each call site.
 #[allow(clippy::manual_contains)] // on purpose: see above
-fn in_set(set: &[u8], c: u8) -> bool {
+pub(super) fn in_set(set: &[u8], c: u8) -> bool {
     set.iter().any(|&x| x == c)
 }
 
@@ -1503,9 +1503,7 @@ fn open_tag(b: &[u8], p: usize) -> Option<usize> {
             &c if i > ws && (c.is_ascii_alphabetic() || c == b'_' || c == b':') => {}
             _ => return None,
         }
-        i = skip(b, i, |c| {
-            c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-')
-        });
+        i = skip(b, i, |c| c.is_ascii_alphanumeric() || in_set(b"_.:-", c));
         let mut j = skip(b, i, is_ws);
         if b.get(j) != Some(&b'=') {
             continue;
@@ -1519,9 +1517,7 @@ fn open_tag(b: &[u8], p: usize) -> Option<usize> {
             }
             _ => {
                 let st = j;
-                j = skip(b, j, |c| {
-                    !is_ws(c) && !matches!(c, b'"' | b'\'' | b'=' | b'<' | b'>' | b'`')
-                });
+                j = skip(b, j, |c| !is_ws(c) && !in_set(b"\"'=<>`", c));
                 if j == st {
                     return None;
                 }
