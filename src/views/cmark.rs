@@ -2078,7 +2078,8 @@ impl Inline<'_> {
             return;
         }
         if let Some(end) = self.html(p) {
-            self.items.push(Item::Event(Event::Raw(s[p..end].to_string())));
+            self.items
+                .push(Item::Event(Event::Raw(s[p..end].to_string())));
             self.pos = end;
             return;
         }
@@ -2131,7 +2132,9 @@ impl Inline<'_> {
             match item {
                 Item::Event(Event::Text(t)) if t.is_empty() => {}
                 Item::Event(event) => out.push(event),
-                Item::Bracket(image) => out.push(Event::Text(if image { "![" } else { "[" }.into())),
+                Item::Bracket(image) => {
+                    out.push(Event::Text(if image { "![" } else { "[" }.into()))
+                }
                 Item::Run {
                     ch,
                     n,

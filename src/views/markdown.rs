@@ -184,7 +184,7 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
     // Only ASCII is stripped, so `end` stays on a char boundary.
     while let Some(&last) = candidate.as_bytes()[..end].last() {
         match last {
-            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'"' | b'*' | b'_' | b'<' | b'>' => {}
+            c if cmark::in_set(b".,;:!?'\"*_<>", c) => {}
             b')' if open_paren < close_paren => close_paren -= 1,
             b']' if open_square < close_square => close_square -= 1,
             _ => break,
@@ -392,7 +392,6 @@ impl Builder<'_> {
         self.image += usize::from(frame.image);
         self.stack.push(frame);
     }
-
 }
 
 impl cmark::Sink for Builder<'_> {
@@ -428,13 +427,8 @@ impl cmark::Sink for Builder<'_> {
 
 const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
 
-/// The class of a table cell, by [`cmark::Align`] (in its declaration order; none without alignment).
-const ALIGN_CLASSES: [&str; 4] = [
-    "",
-    "bpw-align-left",
-    "bpw-align-center",
-    "bpw-align-right",
-];
+/// The class of a table cell, by [`cmark::Align`] (in its declaration order; none when unaligned).
+const ALIGN_CLASSES: [&str; 4] = ["", "bpw-align-left", "bpw-align-center", "bpw-align-right"];
 
 /// Parses markdown into sanitized nodes. Relative link/image URLs are resolved on `bot_host`.
 pub fn parse_markdown(src: &str, bot_host: &str) -> Vec<MdNode> {
