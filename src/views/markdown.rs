@@ -336,8 +336,10 @@ impl Builder<'_> {
     fn start(&mut self, tag: Tag) {
         // Links and images: their text is not linkified.
         let literal = matches!(tag, Tag::Link { .. });
-        let mut frame = Frame::default();
-        frame.literal = literal;
+        let mut frame = Frame {
+            literal,
+            ..Frame::default()
+        };
         // Inside an image everything is alt text; past the depth cap, structure is dropped: both
         // get a transparent frame.
         if self.image == 0 && self.stack.len() < MAX_DEPTH {
