@@ -90,22 +90,28 @@ const RAW_TAGS: &str = "script pre style textarea";
 
 /// Is `name` one of the space-separated words of `list` (ASCII case-insensitive)?
 fn in_list(list: &str, name: &[u8]) -> bool {
-    list.as_bytes()
-        .split(|&c| c == b' ')
-        .any(|w| w.eq_ignore_ascii_case(name))
+    let mut rest = list.as_bytes();
+    loop {
+        let end = skip(rest, 0, |c| c != b' ');
+        if rest[..end].eq_ignore_ascii_case(name) {
+            return true;
+        }
+        match rest.get(end + 1..) {
+            Some(next) => rest = next,
+            None => return false,
+        }
+    }
 }
 
 /// The tag name (ASCII letters and digits) at `i`, and the index past it.
 fn tag_name(b: &[u8], i: usize) -> (&[u8], usize) {
     let st = i.min(b.len());
-    let n = b[st..]
-        .iter()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .count();
-    (&b[st..st + n], st + n)
+    let end = skip(b, st, |c| c.is_ascii_alphanumeric());
+    (&b[st..end], end)
 }
 
-/// The alignment of a table column, from its delimiter cell (`:--`, `:-:`, `--:`).
+/// The alignment of a table column, from its delimiter cell (`:--`, `:-:`, `--:`). (The markdown
+/// builder indexes its cell classes by this order.)
 #[derive(Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(test, derive(Debug))]
 pub enum Align {
@@ -154,16 +160,12 @@ pub enum Tag {
     Strong,
     /// Strikethrough (`~a~`, `~~a~~`).
     Del,
-    /// A link; the URL is decoded (escapes, entities) but not checked.
+    /// A link, or an image (whose content events are the alt text); the URL is decoded (escapes,
+    /// entities) but not checked.
     Link {
-        /// The destination as written (after decoding).
-        url: String,
-        /// The title, empty when absent.
-        title: String,
-    },
-    /// An image; its content events are the alt text.
-    Image {
-        /// The source as written (after decoding).
+        /// An image (`![…](…)`) rather than a link.
+        image: bool,
+        /// The destination or source as written (after decoding).
         url: String,
         /// The title, empty when absent.
         title: String,
@@ -194,8 +196,27 @@ pub enum Event {
     Rule,
 }
 
-/// Parses markdown into events.
+/// Receives the events of a parse, in document order.
+pub trait Sink {
+    /// Takes the next event.
+    fn push(&mut self, event: Event);
+}
+
+impl Sink for Vec<Event> {
+    fn push(&mut self, event: Event) {
+        Vec::push(self, event);
+    }
+}
+
+/// Parses markdown into a list of events (see [`parse_into`]).
 pub fn parse(src: &str) -> Vec<Event> {
+    let mut out = Vec::new();
+    parse_into(src, &mut out);
+    out
+}
+
+/// Parses markdown, handing each event to `out` as it is made (no list of events in between).
+pub fn parse_into(src: &str, out: &mut impl Sink) {
     // NUL is replaced for safety, as CommonMark asks.
     let owned;
     let src = if src.contains('\0') {
@@ -222,10 +243,7 @@ pub fn parse(src: &str) -> Vec<Event> {
     };
     let mut rest = src;
     while !rest.is_empty() {
-        let end = rest
-            .bytes()
-            .position(|c| c == b'\n' || c == b'\r')
-            .unwrap_or(rest.len());
+        let end = skip(rest.as_bytes(), 0, |c| c != b'\n' && c != b'\r');
         let next = match rest.as_bytes().get(end) {
             Some(b'\r') if rest.as_bytes().get(end + 1) == Some(&b'\n') => end + 2,
             Some(_) => end + 1,
@@ -240,11 +258,9 @@ pub fn parse(src: &str) -> Vec<Event> {
     }
     // Sorted by label, in definition order within a label ([`find_ref`] takes the first).
     let refs = sort_refs(std::mem::take(&mut p.refs));
-    let mut out = Vec::new();
     if let Some(doc) = p.stack.pop() {
-        emit(doc, false, &refs, &mut out);
+        emit(doc, false, &refs, out);
     }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -416,7 +432,7 @@ fn trim_end<'s>(s: &'s str, set: &[u8]) -> &'s str {
 /// `set.contains(&c)` by a plain loop: the sets here are one to three bytes, and core's
 /// `contains` on bytes brings its `memchr` along at each call site.
 #[allow(clippy::manual_contains)] // on purpose: see above
-fn in_set(set: &[u8], c: u8) -> bool {
+pub(super) fn in_set(set: &[u8], c: u8) -> bool {
     set.iter().any(|&x| x == c)
 }
 
@@ -801,7 +817,7 @@ impl<'a> Blocks<'a> {
         let (ordered, mark, start, len) = if matches!(first, b'-' | b'+' | b'*') {
             (false, first, 0, 1)
         } else {
-            let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+            let digits = skip(rest, 0, |c| c.is_ascii_digit());
             let delim = rest.get(digits).copied().unwrap_or(b'\n');
             if digits == 0 || digits > 9 || !matches!(delim, b'.' | b')') {
                 return false;
@@ -873,7 +889,7 @@ impl<'a> Blocks<'a> {
         let cut = crate::text::last_byte(body, b'\n').map_or(0, |i| i + 1);
         let head_line = &body[cut..];
         // A header needs some content, and a pipe somewhere (else `a\n:-` would be a table).
-        if head_line.bytes().all(|c| matches!(c, b'|' | b' ' | b'\t'))
+        if skip(head_line.as_bytes(), 0, |c| in_set(b"| \t", c)) == head_line.len()
             || (!row.contains('|') && !head_line.contains('|'))
         {
             return false;
@@ -982,7 +998,7 @@ impl<'a> Blocks<'a> {
         if let Some(last) = b.children.last() {
             b.end = b.end.max(last.end);
         }
-        match b.kind {
+        match &mut b.kind {
             Kind::Para => {
                 strip_refs(&mut b.text, &mut self.refs);
                 if is_blank(&b.text) {
@@ -999,20 +1015,7 @@ impl<'a> Blocks<'a> {
                     b.text.push('\n');
                 }
             }
-            Kind::List {
-                ordered,
-                mark,
-                start,
-                ..
-            } => {
-                let tight = is_tight(&b.children);
-                b.kind = Kind::List {
-                    ordered,
-                    mark,
-                    start,
-                    tight,
-                };
-            }
+            Kind::List { tight, .. } => *tight = is_tight(&b.children),
             _ => {}
         }
         if let Some(parent) = self.stack.last_mut() {
@@ -1023,21 +1026,12 @@ impl<'a> Blocks<'a> {
 
 /// A list is loose when a blank line separates two items, or two blocks inside an item.
 fn is_tight(items: &[Block]) -> bool {
-    for (i, item) in items.iter().enumerate() {
-        if items.get(i + 1).is_some_and(|n| item.end + 1 < n.start) {
-            return false;
-        }
-        for (j, sub) in item.children.iter().enumerate() {
-            if item
-                .children
-                .get(j + 1)
-                .is_some_and(|n| sub.end + 1 < n.start)
-            {
-                return false;
-            }
-        }
-    }
-    true
+    no_gaps(items) && items.iter().all(|item| no_gaps(&item.children))
+}
+
+/// No blank line between two consecutive blocks.
+fn no_gaps(blocks: &[Block]) -> bool {
+    blocks.windows(2).all(|w| w[0].end + 1 >= w[1].start)
 }
 
 /// The kind (1 to 7) of the HTML block starting this line, 0 for none. Kind 7 (any complete tag)
@@ -1141,7 +1135,7 @@ fn delim_row(line: &str) -> Option<Vec<Align>> {
         let left = c.first() == Some(&b':');
         let right = c.len() > 1 && c.last() == Some(&b':');
         let inner = &c[usize::from(left)..c.len() - usize::from(right)];
-        if inner.is_empty() || inner.iter().any(|&x| x != b'-') {
+        if inner.is_empty() || skip(inner, 0, |c| c == b'-') < inner.len() {
             return None;
         }
         aligns.push(match (left, right) {
@@ -1220,7 +1214,7 @@ fn line_end(b: &[u8], mut i: usize) -> Option<usize> {
 }
 
 /// Emits the events of a closed block; `tight`: it is an item of a tight list.
-fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut Vec<Event>) {
+fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut impl Sink) {
     // Containers and paragraphs/headings share one path: start, content, children, end.
     let tag = match b.kind {
         Kind::Doc => None,
@@ -1271,7 +1265,7 @@ fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut Vec<Event>) {
 }
 
 /// A table row with exactly one cell per column (missing cells empty, extra cells dropped).
-fn table_row(cells: &[String], head: bool, aligns: &[Align], refs: &[Ref], out: &mut Vec<Event>) {
+fn table_row(cells: &[String], head: bool, aligns: &[Align], refs: &[Ref], out: &mut impl Sink) {
     out.push(Event::Start(Tag::Row));
     for (i, &align) in aligns.iter().enumerate() {
         out.push(Event::Start(Tag::Cell { head, align }));
@@ -1383,15 +1377,15 @@ fn link_title(b: &[u8], i: usize) -> Option<(usize, usize, usize)> {
 /// A byte range `(start, end)`.
 type Span = (usize, usize);
 
-/// The `(…)` part of an inline link, from just after `(`: the destination, the title and the
-/// index past the `)`.
-fn inline_link(b: &[u8], i: usize) -> Option<(Span, Option<Span>, usize)> {
+/// The `(…)` part of an inline link, from just after `(`: the destination, the title (empty
+/// when absent) and the index past the `)`.
+fn inline_link(b: &[u8], i: usize) -> Option<(Span, Span, usize)> {
     let (ds, de, after) = link_dest(b, spnl(b, i))?;
     let mut k = spnl(b, after);
-    let mut title = None;
+    let mut title = (0, 0);
     if k > after {
         if let Some((ts, te, n)) = link_title(b, k) {
-            title = Some((ts, te));
+            title = (ts, te);
             k = spnl(b, n);
         }
     }
@@ -1509,9 +1503,7 @@ fn open_tag(b: &[u8], p: usize) -> Option<usize> {
             &c if i > ws && (c.is_ascii_alphabetic() || c == b'_' || c == b':') => {}
             _ => return None,
         }
-        i = skip(b, i, |c| {
-            c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-')
-        });
+        i = skip(b, i, |c| c.is_ascii_alphanumeric() || in_set(b"_.:-", c));
         let mut j = skip(b, i, is_ws);
         if b.get(j) != Some(&b'=') {
             continue;
@@ -1525,9 +1517,7 @@ fn open_tag(b: &[u8], p: usize) -> Option<usize> {
             }
             _ => {
                 let st = j;
-                j = skip(b, j, |c| {
-                    !is_ws(c) && !matches!(c, b'"' | b'\'' | b'=' | b'<' | b'>' | b'`')
-                });
+                j = skip(b, j, |c| !is_ws(c) && !in_set(b"\"'=<>`", c));
                 if j == st {
                     return None;
                 }
@@ -1553,11 +1543,7 @@ fn close_tag(b: &[u8], p: usize) -> Option<usize> {
 fn autolink(b: &[u8], p: usize) -> Option<(usize, bool)> {
     let st = p + 1;
     // URI: a scheme of 2 to 32 characters, `:`, then no space, control character, `<` or `>`.
-    let scheme = b
-        .get(st..)?
-        .iter()
-        .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-'));
-    let n = scheme.count();
+    let n = skip(b, st, |c| c.is_ascii_alphanumeric() || in_set(b"+.-", c)) - st;
     if (2..=32).contains(&n) && b[st].is_ascii_alphabetic() && b.get(st + n) == Some(&b':') {
         let mut i = st + n + 1;
         while let Some(&c) = b.get(i) {
@@ -1603,7 +1589,7 @@ fn autolink(b: &[u8], p: usize) -> Option<(usize, bool)> {
 // ---------------------------------------------------------------------------------------------
 
 /// Parses the inline content of a paragraph, heading or table cell into `out`.
-fn inlines(text: &str, refs: &[Ref], out: &mut Vec<Event>) {
+fn inlines(text: &str, refs: &[Ref], out: &mut impl Sink) {
     let s = trim(text, b" \t\n");
     let mut p = Inline {
         s,
@@ -1625,11 +1611,8 @@ fn inlines(text: &str, refs: &[Ref], out: &mut Vec<Event>) {
 
 /// A piece of inline content before the delimiter runs are resolved.
 enum Item {
-    Text(String),
-    Raw(String),
-    Code(String),
-    Soft,
-    Hard,
+    /// Content that is final as it is: text, raw HTML, code, breaks, a link's start and end.
+    Event(Event),
     /// A run of `*`, `_` or `~`: `n` characters left literal, the structures it closes (emitted
     /// first) and opens (innermost first).
     Run {
@@ -1640,8 +1623,6 @@ enum Item {
     },
     /// `[` or `![` that did not become a link.
     Bracket(bool),
-    Open(Tag),
-    Close,
 }
 
 /// A delimiter run that may open or close emphasis, in a doubly linked list.
@@ -1703,10 +1684,10 @@ fn punct_char(c: Option<char>) -> bool {
 
 impl Inline<'_> {
     fn text(&mut self, t: &str) {
-        if let Some(Item::Text(s)) = self.items.last_mut() {
+        if let Some(Item::Event(Event::Text(s))) = self.items.last_mut() {
             s.push_str(t);
         } else {
-            self.items.push(Item::Text(t.to_string()));
+            self.items.push(Item::Event(Event::Text(t.to_string())));
         }
     }
 
@@ -1719,7 +1700,7 @@ impl Inline<'_> {
                 b'\\' => {
                     let next = b.get(self.pos + 1).copied();
                     if next == Some(b'\n') {
-                        self.items.push(Item::Hard);
+                        self.items.push(Item::Event(Event::HardBreak));
                         self.pos += 2;
                         self.skip_spaces();
                     } else if next.is_some_and(|n| n.is_ascii_punctuation()) {
@@ -1750,22 +1731,7 @@ impl Inline<'_> {
                 _ => {
                     let st = self.pos;
                     self.pos += 1;
-                    self.pos = skip(b, self.pos, |c| {
-                        !matches!(
-                            c,
-                            b'\n'
-                                | b'\\'
-                                | b'`'
-                                | b'*'
-                                | b'_'
-                                | b'~'
-                                | b'['
-                                | b'!'
-                                | b']'
-                                | b'<'
-                                | b'&'
-                        )
-                    });
+                    self.pos = skip(b, self.pos, |c| !in_set(b"\n\\`*_~[!]<&", c));
                     self.text(&s[st..self.pos]);
                 }
             }
@@ -1780,12 +1746,16 @@ impl Inline<'_> {
     /// A line ending: hard after two or more spaces, soft otherwise; spaces around it are dropped.
     fn newline(&mut self) {
         let mut hard = false;
-        if let Some(Item::Text(t)) = self.items.last_mut() {
+        if let Some(Item::Event(Event::Text(t))) = self.items.last_mut() {
             hard = t.len() - trim_end(t, b" ").len() >= 2;
             let kept = trim_end(t, b" \t").len();
             t.truncate(kept);
         }
-        self.items.push(if hard { Item::Hard } else { Item::Soft });
+        self.items.push(Item::Event(if hard {
+            Event::HardBreak
+        } else {
+            Event::SoftBreak
+        }));
         self.pos += 1;
         self.skip_spaces();
     }
@@ -1797,16 +1767,16 @@ impl Inline<'_> {
         let after = st + n;
         match self.closing_ticks(after, n) {
             Some(close) => {
-                let mut code = s[after..close].replace('\n', " ");
-                if code.len() >= 2
-                    && code.starts_with(' ')
-                    && code.ends_with(' ')
-                    && code.bytes().any(|c| c != b' ')
-                {
-                    code.pop();
-                    code.remove(0);
+                // Line endings count as spaces; one space is stripped from each end when both
+                // ends have one and the span is not all spaces.
+                let mut code = &s[after..close];
+                let b = code.as_bytes();
+                let space = |c: &u8| matches!(c, b' ' | b'\n');
+                if b.len() >= 2 && space(&b[0]) && space(&b[b.len() - 1]) && !b.iter().all(space) {
+                    code = &code[1..code.len() - 1];
                 }
-                self.items.push(Item::Code(code));
+                let code = code.replace('\n', " ");
+                self.items.push(Item::Event(Event::Code(code)));
                 self.pos = close + n;
             }
             None => {
@@ -2045,9 +2015,8 @@ impl Inline<'_> {
         }
         let mut dest = None;
         if b.get(self.pos) == Some(&b'(') {
-            if let Some(((ds, de), title, end)) = inline_link(b, self.pos + 1) {
-                let title = title.map_or(String::new(), |(ts, te)| unescape(&s[ts..te]));
-                dest = Some((unescape(&s[ds..de]), title));
+            if let Some(((ds, de), (ts, te), end)) = inline_link(b, self.pos + 1) {
+                dest = Some((unescape(&s[ds..de]), unescape(&s[ts..te])));
                 self.pos = end;
             }
         }
@@ -2073,14 +2042,14 @@ impl Inline<'_> {
             return;
         };
         if let Some(item) = self.items.get_mut(op.item) {
-            *item = Item::Open(if op.image {
-                Tag::Image { url, title }
-            } else {
-                Tag::Link { url, title }
-            });
+            *item = Item::Event(Event::Start(Tag::Link {
+                image: op.image,
+                url,
+                title,
+            }));
         }
         self.emphasis(op.bottom);
-        self.items.push(Item::Close);
+        self.items.push(Item::Event(Event::End));
         if !op.image {
             self.floor = self.brackets.len();
         }
@@ -2098,17 +2067,19 @@ impl Inline<'_> {
                 url.push_str("mailto:");
             }
             url.push_str(inner);
-            self.items.push(Item::Open(Tag::Link {
+            self.items.push(Item::Event(Event::Start(Tag::Link {
+                image: false,
                 url,
                 title: String::new(),
-            }));
-            self.items.push(Item::Text(inner.to_string()));
-            self.items.push(Item::Close);
+            })));
+            self.items.push(Item::Event(Event::Text(inner.to_string())));
+            self.items.push(Item::Event(Event::End));
             self.pos = end;
             return;
         }
         if let Some(end) = self.html(p) {
-            self.items.push(Item::Raw(s[p..end].to_string()));
+            self.items
+                .push(Item::Event(Event::Raw(s[p..end].to_string())));
             self.pos = end;
             return;
         }
@@ -2156,19 +2127,14 @@ impl Inline<'_> {
         }
     }
 
-    fn finish(self, out: &mut Vec<Event>) {
+    fn finish(self, out: &mut impl Sink) {
         for item in self.items {
-            // One push for the one-event items; a run pushes its own.
-            let event = match item {
-                Item::Text(t) if t.is_empty() => continue,
-                Item::Text(t) => Event::Text(t),
-                Item::Raw(t) => Event::Raw(t),
-                Item::Code(t) => Event::Code(t),
-                Item::Soft => Event::SoftBreak,
-                Item::Hard => Event::HardBreak,
-                Item::Bracket(image) => Event::Text(if image { "![" } else { "[" }.into()),
-                Item::Open(tag) => Event::Start(tag),
-                Item::Close => Event::End,
+            match item {
+                Item::Event(Event::Text(t)) if t.is_empty() => {}
+                Item::Event(event) => out.push(event),
+                Item::Bracket(image) => {
+                    out.push(Event::Text(if image { "![" } else { "[" }.into()))
+                }
                 Item::Run {
                     ch,
                     n,
@@ -2188,10 +2154,8 @@ impl Inline<'_> {
                     for tag in opens.into_iter().rev() {
                         out.push(Event::Start(tag));
                     }
-                    continue;
                 }
-            };
-            out.push(event);
+            }
         }
     }
 }

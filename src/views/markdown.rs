@@ -9,7 +9,7 @@
 //! image to its alt text). Bare URLs in text are linkified by [`linkify`]. The tree is then turned
 //! into DOM nodes by `views::builtin::markdown::append_nodes` (text always goes in text nodes).
 
-use super::cmark::{self, Align, Event, Tag};
+use super::cmark::{self, Event, Tag};
 use super::url::safe_url;
 
 /// The only element names an [`MdNode`] can carry.
@@ -140,20 +140,26 @@ pub fn linkify(text: &str) -> Vec<Inline> {
         .collect()
 }
 
+/// Does `b` start with `prefix` (ASCII, any case)?
+fn starts_with_ci(b: &[u8], prefix: &str) -> bool {
+    b.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
 /// Does `url` start with `www.` (any case)?
 fn is_www(url: &str) -> bool {
-    url.as_bytes()
-        .get(..4)
-        .is_some_and(|p| p.eq_ignore_ascii_case(b"www."))
+    starts_with_ci(url.as_bytes(), "www.")
 }
 
 /// Finds a URL inside one whitespace-free word: `(text before, url, text after)`.
 fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
-    let lower = word.to_ascii_lowercase();
-    let start = ["https://", "http://", "www."]
-        .iter()
-        .filter_map(|p| crate::text::find(&lower, p))
-        .min()?;
+    // The first place where one of the link starts begins.
+    let b = word.as_bytes();
+    let start = (0..b.len()).find(|&i| {
+        ["https://", "http://", "www."]
+            .iter()
+            .any(|p| starts_with_ci(&b[i..], p))
+    })?;
     // `xwww.` or `ahttp://` is not a link start; an opening bracket or quote before it is fine.
     if start > 0 {
         let prev = word[..start].chars().next_back()?;
@@ -175,22 +181,15 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
             _ => {}
         }
     }
-    while let Some(last) = candidate[..end].chars().next_back() {
-        let strip = match last {
-            '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '*' | '_' | '<' | '>' => true,
-            ')' => open_paren < close_paren,
-            ']' => open_square < close_square,
-            _ => false,
-        };
-        if !strip {
-            break;
-        }
+    // Only ASCII is stripped, so `end` stays on a char boundary.
+    while let Some(&last) = candidate.as_bytes()[..end].last() {
         match last {
-            ')' => close_paren -= 1,
-            ']' => close_square -= 1,
-            _ => {}
+            c if cmark::in_set(b".,;:!?'\"*_<>", c) => {}
+            b')' if open_paren < close_paren => close_paren -= 1,
+            b']' if open_square < close_square => close_square -= 1,
+            _ => break,
         }
-        end -= last.len_utf8();
+        end -= 1;
     }
     let url = &candidate[..end];
     let min_len = if is_www(url) { 5 } else { 9 };
@@ -204,16 +203,12 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
 pub fn plain_text_nodes(text: &str) -> Vec<MdNode> {
     let mut out = Vec::new();
     let mut plain = String::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let start = rest
-            .find(|c: char| !c.is_whitespace())
-            .unwrap_or(rest.len());
-        plain.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let word = &rest[..end];
-        rest = &rest[end..];
+    // The end of the last word: the whitespace between words is kept as it is.
+    let mut at = 0;
+    for word in text.split_whitespace() {
+        let start = word.as_ptr() as usize - text.as_ptr() as usize;
+        plain.push_str(&text[at..start]);
+        at = start + word.len();
         match link_in_word(word) {
             Some((before, url, after)) => {
                 plain.push_str(before);
@@ -240,6 +235,7 @@ pub fn plain_text_nodes(text: &str) -> Vec<MdNode> {
             None => plain.push_str(word),
         }
     }
+    plain.push_str(&text[at..]);
     if !plain.is_empty() {
         out.push(MdNode::Text(plain));
     }
@@ -251,27 +247,18 @@ pub fn plain_text_nodes(text: &str) -> Vec<MdNode> {
 /// thousands of `*` around a word gets here).
 const MAX_DEPTH: usize = 100;
 
+/// An open element (or transparent group) and the children collected for it so far.
+#[derive(Default)]
 struct Frame {
     /// `None`: a transparent frame whose children are lifted into the parent.
     tag: Option<&'static str>,
     attrs: Vec<(&'static str, String)>,
     children: Vec<MdNode>,
-    /// Image frames: the checked source (or `None` when refused: the alt text is shown instead).
-    image: Option<Option<String>>,
+    /// An image: made when the frame closes, its children's text becoming the `alt` (attribute 1).
+    /// A refused image has no tag and becomes its alt text.
+    image: bool,
     /// A link or image: its text is not linkified.
     literal: bool,
-}
-
-impl Frame {
-    fn new(tag: Option<&'static str>, attrs: Vec<(&'static str, String)>) -> Self {
-        Frame {
-            tag,
-            attrs,
-            children: Vec::new(),
-            image: None,
-            literal: false,
-        }
-    }
 }
 
 /// Turns parser events into sanitized nodes.
@@ -308,24 +295,23 @@ impl Builder<'_> {
             self.literal = self.literal.saturating_sub(1);
         }
         let node = match (frame.tag, frame.image) {
-            (_, Some(src)) => {
+            (tag, true) => {
                 self.image = self.image.saturating_sub(1);
                 let mut alt = String::new();
                 for child in &frame.children {
                     child.collect_text(&mut alt);
                 }
-                match src {
-                    Some(src) => {
-                        let mut attrs = vec![("src", src), ("alt", alt)];
-                        attrs.append(&mut frame.attrs);
-                        MdNode::element("img", attrs, Vec::new())
+                match (tag, frame.attrs.get_mut(1)) {
+                    (Some(tag), Some(attr)) => {
+                        attr.1 = alt;
+                        MdNode::element(tag, frame.attrs, Vec::new())
                     }
-                    None => MdNode::Text(alt),
+                    _ => MdNode::Text(alt),
                 }
             }
-            (Some(tag), None) => MdNode::element(tag, frame.attrs, frame.children),
+            (Some(tag), false) => MdNode::element(tag, frame.attrs, frame.children),
             // A transparent frame: its children go to the parent.
-            (None, None) => {
+            (None, false) => {
                 for node in frame.children {
                     self.leaf(node);
                 }
@@ -349,9 +335,11 @@ impl Builder<'_> {
 
     fn start(&mut self, tag: Tag) {
         // Links and images: their text is not linkified.
-        let literal = matches!(tag, Tag::Link { .. } | Tag::Image { .. });
-        let mut frame = Frame::new(None, Vec::new());
-        frame.literal = literal;
+        let literal = matches!(tag, Tag::Link { .. });
+        let mut frame = Frame {
+            literal,
+            ..Frame::default()
+        };
         // Inside an image everything is alt text; past the depth cap, structure is dropped: both
         // get a transparent frame.
         if self.image == 0 && self.stack.len() < MAX_DEPTH {
@@ -371,12 +359,7 @@ impl Builder<'_> {
                 Tag::Body => Some("tbody"),
                 Tag::Row => Some("tr"),
                 Tag::Cell { head, align } => {
-                    let class = match align {
-                        Align::Left => "bpw-align-left",
-                        Align::Center => "bpw-align-center",
-                        Align::Right => "bpw-align-right",
-                        Align::None => "",
-                    };
+                    let class = ALIGN_CLASSES[align as usize];
                     if !class.is_empty() {
                         frame.attrs.push(("class", class.into()));
                     }
@@ -385,30 +368,36 @@ impl Builder<'_> {
                 Tag::Emph => Some("em"),
                 Tag::Strong => Some("strong"),
                 Tag::Del => Some("del"),
-                // A refused link keeps its text, without the link.
-                Tag::Link { url, title } => safe_url(&url, self.bot_host).map(|href| {
-                    frame.attrs = link_attrs(href);
+                Tag::Link { image, url, title } => {
+                    frame.image = image;
+                    let href = safe_url(&url, self.bot_host);
+                    let tag = href.map(|href| {
+                        if image {
+                            // The `alt` is set when the frame closes.
+                            frame.attrs = vec![("src", href), ("alt", String::new())];
+                            "img"
+                        } else {
+                            frame.attrs = link_attrs(href);
+                            "a"
+                        }
+                    });
+                    // (A refused link keeps its text, without the link: its frame is transparent
+                    // and its attributes are dropped.)
                     if !title.is_empty() {
                         frame.attrs.push(("title", title));
                     }
-                    "a"
-                }),
-                // The `img` is made when the frame closes, with its alt text.
-                Tag::Image { url, title } => {
-                    if !title.is_empty() {
-                        frame.attrs.push(("title", title));
-                    }
-                    frame.image = Some(safe_url(&url, self.bot_host));
-                    None
+                    tag
                 }
             };
         }
         self.literal += usize::from(literal);
-        self.image += usize::from(frame.image.is_some());
+        self.image += usize::from(frame.image);
         self.stack.push(frame);
     }
+}
 
-    fn event(&mut self, event: Event) {
+impl cmark::Sink for Builder<'_> {
+    fn push(&mut self, event: Event) {
         if !matches!(event, Event::Text(_)) {
             self.flush();
         }
@@ -440,18 +429,19 @@ impl Builder<'_> {
 
 const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
 
+/// The class of a table cell, by [`cmark::Align`] (in its declaration order; none when unaligned).
+const ALIGN_CLASSES: [&str; 4] = ["", "bpw-align-left", "bpw-align-center", "bpw-align-right"];
+
 /// Parses markdown into sanitized nodes. Relative link/image URLs are resolved on `bot_host`.
 pub fn parse_markdown(src: &str, bot_host: &str) -> Vec<MdNode> {
     let mut b = Builder {
-        stack: vec![Frame::new(None, vec![])],
+        stack: vec![Frame::default()],
         bot_host,
         literal: 0,
         image: 0,
         pending: String::new(),
     };
-    for event in cmark::parse(src) {
-        b.event(event);
-    }
+    cmark::parse_into(src, &mut b);
     b.flush();
     while b.stack.len() > 1 {
         b.pop();
