@@ -42,8 +42,9 @@ const WASM_FEATURES: &[&str] = &[
 ];
 
 /// Trims the glue, drops unused glue exports, orders the functions in `dist/webchat_bg.wasm` and
-/// runs `-Oz` over that order (with wasm-opt), renames the glue's imports and exports there and in `dist/webchat.js`, drops the wasm's custom
-/// sections, then minifies `webchat.js` and `inject.js` with `esbuild`.
+/// runs `-Oz` over that order (with wasm-opt), renames the glue's imports and exports there and in
+/// `dist/webchat.js`, drops the wasm's custom sections, then minifies `webchat.js` and `inject.js`
+/// with `esbuild`.
 pub fn shrink_dist(env: &crate::tools::Env, dist: &Path) -> Result {
     let wasm_path = dist.join("webchat_bg.wasm");
     let js_path = dist.join("webchat.js");
@@ -168,7 +169,7 @@ fn trim_glue(js: &str) -> Result<String> {
     let once = |piece: &str| match js.matches(piece).count() {
         1 => Ok(()),
         n => Err(format!(
-            "shrink: expected the glue to hold this once, found it {n} times (a different \\
+            "shrink: expected the glue to hold this once, found it {n} times (a different \
              wasm-bindgen?):\n{piece}"
         )),
     };
