@@ -41,6 +41,11 @@
 //! - `render_lag`: last frame received → its row in the DOM; `rendered`: distinct burst rows that
 //!   reached the DOM (below N only when a windowed transcript skipped rows it never showed).
 //!
+//! With `BENCH_PROFILE_DIR` set, each burst run also records a CPU profile of the page (CDP
+//! `Profiler`, 200 µs sampling) from just before the first message to the last row, written as
+//! `burst-{run}.cpuprofile` there (DevTools' Performance panel opens it): where the main thread's
+//! time went, ours (wasm, glue), the browser's layout reads, and idle.
+//!
 //! Nothing here asserts a time.
 
 use std::time::Instant;
@@ -593,6 +598,12 @@ fn burst(count: usize, runs: usize) -> Value {
             json!([]),
         );
         browser.exec(BURST_ARM, json!([]));
+        let profile = std::env::var_os("BENCH_PROFILE_DIR");
+        if profile.is_some() {
+            browser.cdp("Profiler.enable", json!({}));
+            browser.cdp("Profiler.setSamplingInterval", json!({"interval": 200}));
+            browser.cdp("Profiler.start", json!({}));
+        }
         let t = Instant::now();
         for i in 0..count {
             bridge.send(
@@ -602,6 +613,20 @@ fn burst(count: usize, runs: usize) -> Value {
         }
         let send_ms = t.elapsed().as_secs_f64() * 1000.0;
         let v = browser.exec_async(BURST_WAIT, json!([count]));
+        if let Some(dir) = &profile {
+            let stopped = browser.cdp("Profiler.stop", json!({}));
+            let path = std::path::Path::new(dir).join(format!("burst-{run}.cpuprofile"));
+            let written = std::fs::write(
+                &path,
+                stopped
+                    .pointer("/value/profile")
+                    .unwrap_or(&stopped)
+                    .to_string(),
+            );
+            if let Err(e) = written {
+                eprintln!("burst run {run}: cannot write {}: {e}", path.display());
+            }
+        }
         let Value::Object(mut m) = v else { continue };
         if let Some(e) = m.get("error") {
             eprintln!("burst run {run}: {e}");
