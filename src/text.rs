@@ -1,5 +1,6 @@
 //! String helpers on bytes. Each replaces a `core`/`alloc` routine that is generic or heavy in the
-//! wasm (the two-way substring searcher, the reverse char searcher, `join`'s copy loop) at call
+//! wasm (the two-way substring searcher, the reverse char searcher, `join`'s copy loop, and the
+//! whole `core::fmt` machinery behind `format!`, `write!` and `to_string()` on numbers) at call
 //! sites that only need the simple case. No browser types: tested natively.
 
 /// Where `needle` first occurs in `haystack` (`haystack.find(needle)` by a plain scan: the needles
@@ -38,6 +39,45 @@ pub fn join<'a>(parts: impl IntoIterator<Item = &'a str>, sep: &str) -> String {
         out.push_str(part);
     }
     out
+}
+
+/// `parts` one after another: `format!("{a}{b}{c}")` without the formatting machinery (which
+/// weighs about 4 KB of wasm, plus the argument tables each `format!` builds).
+pub fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// `n` in decimal (`-12`, `0`, `345`): `n.to_string()` without the formatting machinery.
+pub fn int(n: i64) -> String {
+    let mut out = String::new();
+    push_int(&mut out, n);
+    out
+}
+
+/// Appends `n` in decimal to `out` (see [`int`]).
+pub fn push_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut v = n.unsigned_abs();
+    // the digits, last first, at the end of the buffer (20 digits hold any u64)
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
 }
 
 /// Runs of whitespace as one space, none at the ends.
@@ -81,6 +121,34 @@ mod tests {
         }
         assert_eq!(find("", "a"), None);
         assert_eq!(find("ab", "abc"), None);
+    }
+
+    #[test]
+    fn int_matches_to_string() {
+        for n in [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            99,
+            100,
+            -305,
+            1_234_567,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            assert_eq!(int(n), n.to_string());
+        }
+        let mut out = "x=".to_string();
+        push_int(&mut out, 42);
+        assert_eq!(out, "x=42");
+    }
+
+    #[test]
+    fn concat_matches_format() {
+        assert_eq!(concat(&[]), "");
+        assert_eq!(concat(&["a", "", "bc", "é"]), "abcé");
     }
 
     #[test]

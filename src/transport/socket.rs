@@ -14,6 +14,7 @@ use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
 use super::codec::{read_frame, BpEvent, Frame};
 use crate::dom::Timeout;
+use crate::text::{concat, int};
 
 /// The namespace the webchat uses.
 pub const NAMESPACE: &str = "/guest";
@@ -45,7 +46,7 @@ type Sink = Rc<dyn Fn(SocketEvent)>;
 /// The pong answering a ping with data `d`: `encode_eio(&EioPacket::Pong(d))` (tested), written out
 /// so the general encoder stays out of the wasm.
 fn pong_frame(d: &str) -> String {
-    format!("3{d}")
+    concat(&["3", d])
 }
 
 struct Inner {
@@ -139,7 +140,7 @@ impl Socket {
                 }
                 "close" => {
                     let code = e.unchecked_ref::<CloseEvent>().code();
-                    inner.close_with(&format!("closed ({code})"));
+                    inner.close_with(&concat(&["closed (", &int(i64::from(code)), ")"]));
                 }
                 _ => inner.close_with("socket error"),
             }

@@ -101,7 +101,8 @@ pub fn row_index(row: &Element) -> Option<usize> {
 
 /// The rendered row of transcript index `index`, if it is in the window.
 pub fn find_row(log: &Element, index: usize) -> Option<Element> {
-    let selector = format!("{MESSAGE}[aria-posinset=\"{}\"]", index + 1);
+    let posinset = crate::text::int(index as i64 + 1);
+    let selector = crate::text::concat(&[MESSAGE, "[aria-posinset=\"", &posinset, "\"]"]);
     dom::find(log, &selector)
 }
 
