@@ -63,20 +63,15 @@ pub fn push_int(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');
     }
-    let mut v = n.unsigned_abs();
-    // the digits, last first, at the end of the buffer (20 digits hold any u64)
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+    let v = n.unsigned_abs();
+    // the largest power of ten not above `v`, then one digit per power, first to last
+    let mut p = 1;
+    while v / p >= 10 {
+        p *= 10;
     }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
+    while p > 0 {
+        out.push(char::from(b'0' + (v / p % 10) as u8));
+        p /= 10;
     }
 }
 
