@@ -44,7 +44,7 @@ pub fn join<'a>(parts: impl IntoIterator<Item = &'a str>, sep: &str) -> String {
 /// `parts` one after another: `format!("{a}{b}{c}")` without the formatting machinery (which
 /// weighs about 4 KB of wasm, plus the argument tables each `format!` builds).
 pub fn concat(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    let mut out = String::new();
     for part in parts {
         out.push_str(part);
     }
