@@ -24,7 +24,7 @@ use std::ops::{Index, IndexMut};
 
 use wasm_bindgen::JsValue;
 
-use crate::text::{concat, int, push_int};
+use crate::text::{concat, push_int};
 
 /// Deepest array/object nesting [`parse`] accepts.
 pub const MAX_DEPTH: usize = 128;
@@ -1047,7 +1047,9 @@ impl Parser<'_> {
         if self.pos >= self.bytes.len() {
             concat(&[what, " at end of input"])
         } else {
-            concat(&[what, " at byte ", &int(self.pos as i64)])
+            let mut out = concat(&[what, " at byte "]);
+            push_int(&mut out, self.pos as i64);
+            out
         }
     }
 

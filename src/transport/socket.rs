@@ -14,7 +14,7 @@ use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
 use super::codec::{read_frame, BpEvent, Frame};
 use crate::dom::Timeout;
-use crate::text::{concat, int};
+use crate::text::{concat, push_int};
 
 /// The namespace the webchat uses.
 pub const NAMESPACE: &str = "/guest";
@@ -140,7 +140,10 @@ impl Socket {
                 }
                 "close" => {
                     let code = e.unchecked_ref::<CloseEvent>().code();
-                    inner.close_with(&concat(&["closed (", &int(i64::from(code)), ")"]));
+                    let mut reason = String::from("closed (");
+                    push_int(&mut reason, i64::from(code));
+                    reason.push(')');
+                    inner.close_with(&reason);
                 }
                 _ => inner.close_with("socket error"),
             }
