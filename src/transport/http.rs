@@ -11,7 +11,7 @@ use web_sys::{AbortController, Headers, RequestInit, Response};
 use crate::json::{FromJson, Value};
 use crate::model::outbox::SendOutcome;
 use crate::model::wire::ApiError;
-use crate::text::{concat, push_int};
+use crate::text::{concat, int};
 
 /// An HTTP failure.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -38,12 +38,14 @@ impl HttpError {
     pub fn message(&self) -> String {
         match self {
             HttpError::Network(e) => concat(&["network error: ", e]),
-            HttpError::Status { status, body } => {
-                let mut out = String::from("HTTP ");
-                push_int(&mut out, i64::from(*status));
-                out.push_str(&concat(&[": ", &body.error_code, " ", &body.message]));
-                out
-            }
+            HttpError::Status { status, body } => concat(&[
+                "HTTP ",
+                &int(i64::from(*status)),
+                ": ",
+                &body.error_code,
+                " ",
+                &body.message,
+            ]),
             HttpError::Decode(e) => concat(&["unexpected reply: ", e]),
         }
     }
