@@ -24,6 +24,8 @@ use std::ops::{Index, IndexMut};
 
 use wasm_bindgen::JsValue;
 
+use crate::text::{concat, push_int};
+
 /// Deepest array/object nesting [`parse`] accepts.
 pub const MAX_DEPTH: usize = 128;
 
@@ -765,15 +767,35 @@ pub trait FromJson: Sized {
 
 /// The error for a value of the wrong kind: `invalid type: {what v is}, expected {expected}`.
 pub fn invalid(v: &Value, expected: &str) -> String {
-    let found = match v {
-        Value::Null => "null".to_string(),
-        Value::Bool(b) => format!("boolean `{b}`"),
-        Value::Number(n) => format!("number `{}`", number_to_string(*n)),
-        Value::String(s) => format!("string \"{s}\""),
-        Value::Array(_) => "sequence".to_string(),
-        Value::Object(_) => "map".to_string(),
+    let mut out = String::from("invalid type: ");
+    let (what, quote) = match v {
+        Value::Null => ("null", ""),
+        Value::Bool(b) => (
+            if *b {
+                "boolean `true"
+            } else {
+                "boolean `false"
+            },
+            "`",
+        ),
+        Value::Number(n) => {
+            out.push_str("number `");
+            write_number(&mut out, *n);
+            ("", "`")
+        }
+        Value::String(s) => {
+            out.push_str("string \"");
+            out.push_str(s);
+            ("", "\"")
+        }
+        Value::Array(_) => ("sequence", ""),
+        Value::Object(_) => ("map", ""),
     };
-    format!("invalid type: {found}, expected {expected}")
+    out.push_str(what);
+    out.push_str(quote);
+    out.push_str(", expected ");
+    out.push_str(expected);
+    out
 }
 
 /// `v` as an object, or an error naming what was `expected`.
@@ -825,14 +847,14 @@ impl<T: FromJson> Slot for Present<T> {
 #[inline(never)]
 fn read_field(obj: &Map, key: &str, slot: &mut dyn Slot) -> Result<(), String> {
     match obj.get(key) {
-        Some(v) => slot.read(v).map_err(|e| format!("`{key}`: {e}")),
+        Some(v) => slot.read(v).map_err(|e| concat(&["`", key, "`: ", &e])),
         None => Ok(()),
     }
 }
 
 /// The error of a required field that is absent.
 pub fn missing(key: &str) -> String {
-    format!("missing field `{key}`")
+    concat(&["missing field `", key, "`"])
 }
 
 impl FromJson for Value {
@@ -912,11 +934,10 @@ pub fn number_to_string(n: f64) -> String {
 }
 
 fn write_number(out: &mut String, n: f64) {
-    use fmt::Write;
     if !n.is_finite() {
         out.push_str("null");
     } else if n.fract() == 0.0 && n.abs() < EXACT_INTEGERS {
-        let _ = write!(out, "{}", n as i64);
+        push_int(out, n as i64);
     } else {
         out.push_str(&float_to_string(n));
     }
@@ -1024,9 +1045,11 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn error(&self, what: &str) -> String {
         if self.pos >= self.bytes.len() {
-            format!("{what} at end of input")
+            concat(&[what, " at end of input"])
         } else {
-            format!("{what} at byte {}", self.pos)
+            let mut out = concat(&[what, " at byte "]);
+            push_int(&mut out, self.pos as i64);
+            out
         }
     }
 

@@ -17,6 +17,7 @@ use web_sys::{CssStyleSheet, Document, Element, ShadowRoot, ShadowRootInit, Shad
 
 use crate::dom::{self, E};
 use crate::model::Config;
+use crate::text::concat;
 use crate::transport::Session;
 use crate::ui::Ui;
 
@@ -94,12 +95,15 @@ pub fn stylesheet_text(cfg: &Config) -> String {
         Some(s) if s.contains('{') => s,
         _ => CSS,
     };
-    format!(
-        "{base}\n:host{{--bpw-container-width:{};--bpw-layout-width:{};}}\n{}",
-        sanitize_css_length(&cfg.container_width.to_css()),
-        sanitize_css_length(&cfg.layout_width.to_css()),
-        cfg.extra_stylesheet
-    )
+    concat(&[
+        base,
+        "\n:host{--bpw-container-width:",
+        &sanitize_css_length(&cfg.container_width.to_css()),
+        ";--bpw-layout-width:",
+        &sanitize_css_length(&cfg.layout_width.to_css()),
+        ";}\n",
+        &cfg.extra_stylesheet,
+    ])
 }
 
 fn apply_styles(shadow: &ShadowRoot, css: &str) -> Styles {
@@ -128,8 +132,8 @@ pub fn mount(
     let target: Element = match selector {
         Some(sel) => doc
             .query_selector(sel)
-            .map_err(|_| format!("invalid targetSelector `{sel}`"))?
-            .ok_or_else(|| format!("targetSelector `{sel}` matches no element"))?,
+            .map_err(|_| concat(&["invalid targetSelector `", sel, "`"]))?
+            .ok_or_else(|| concat(&["targetSelector `", sel, "` matches no element"]))?,
         None => doc.body().ok_or("the page has no body")?.into(),
     };
     let id = cfg.container_id();
@@ -324,8 +328,8 @@ mod tests {
             ..Config::default()
         };
         let css = stylesheet_text(&cfg);
-        assert!(css.contains("--bpw-container-width:400px"));
-        assert!(css.ends_with(".x{}"));
+        assert!(css.contains("\n:host{--bpw-container-width:400px;--bpw-layout-width:"));
+        assert!(css.ends_with(";}\n.x{}"));
         assert!(css.starts_with(CSS));
     }
 

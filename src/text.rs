@@ -1,5 +1,6 @@
 //! String helpers on bytes. Each replaces a `core`/`alloc` routine that is generic or heavy in the
-//! wasm (the two-way substring searcher, the reverse char searcher, `join`'s copy loop) at call
+//! wasm (the two-way substring searcher, the reverse char searcher, `join`'s copy loop, and the
+//! whole `core::fmt` machinery behind `format!`, `write!` and `to_string()` on numbers) at call
 //! sites that only need the simple case. No browser types: tested natively.
 
 /// Where `needle` first occurs in `haystack` (`haystack.find(needle)` by a plain scan: the needles
@@ -38,6 +39,40 @@ pub fn join<'a>(parts: impl IntoIterator<Item = &'a str>, sep: &str) -> String {
         out.push_str(part);
     }
     out
+}
+
+/// `parts` one after another: `format!("{a}{b}{c}")` without the formatting machinery (which
+/// weighs about 4 KB of wasm, plus the argument tables each `format!` builds).
+pub fn concat(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// `n` in decimal (`-12`, `0`, `345`): `n.to_string()` without the formatting machinery.
+pub fn int(n: i64) -> String {
+    let mut out = String::new();
+    push_int(&mut out, n);
+    out
+}
+
+/// Appends `n` in decimal to `out` (see [`int`]).
+pub fn push_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let v = n.unsigned_abs();
+    // the largest power of ten not above `v`, then one digit per power, first to last
+    let mut p = 1;
+    while v / p >= 10 {
+        p *= 10;
+    }
+    while p > 0 {
+        out.push(char::from(b'0' + (v / p % 10) as u8));
+        p /= 10;
+    }
 }
 
 /// Runs of whitespace as one space, none at the ends.
@@ -81,6 +116,34 @@ mod tests {
         }
         assert_eq!(find("", "a"), None);
         assert_eq!(find("ab", "abc"), None);
+    }
+
+    #[test]
+    fn int_matches_to_string() {
+        for n in [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            99,
+            100,
+            -305,
+            1_234_567,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            assert_eq!(int(n), n.to_string());
+        }
+        let mut out = "x=".to_string();
+        push_int(&mut out, 42);
+        assert_eq!(out, "x=42");
+    }
+
+    #[test]
+    fn concat_matches_format() {
+        assert_eq!(concat(&[]), "");
+        assert_eq!(concat(&["a", "", "bc", "é"]), "abcé");
     }
 
     #[test]

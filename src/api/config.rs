@@ -7,6 +7,7 @@ use wasm_bindgen::JsValue;
 
 use crate::json::{self, Value};
 use crate::model::config::{Config, ConfigError, Parsed};
+use crate::text::concat;
 
 thread_local! {
     /// The unknown keys already warned about (a handful per page: a list does).
@@ -20,9 +21,11 @@ pub fn to_json(v: &JsValue, what: &str) -> Result<Value, JsValue> {
         return Ok(Value::Object(Default::default()));
     }
     json::from_js(v).map_err(|_| {
-        js_error(&format!(
-            "botpressWebChat: {what} must be a plain JSON object"
-        ))
+        js_error(&concat(&[
+            "botpressWebChat: ",
+            what,
+            " must be a plain JSON object",
+        ]))
     })
 }
 
@@ -39,15 +42,22 @@ pub fn js_error(msg: &str) -> JsValue {
 /// A thrown `Error` `botpressWebChat.{call}: {e}`, `call` naming the method with its parentheses
 /// (`init()`, `registerView('m', 'v')`): the one message shape of a method that failed.
 #[inline(never)]
-pub fn call_error(call: &str, e: &dyn std::fmt::Display) -> JsValue {
-    js_error(&format!("botpressWebChat.{call}: {e}"))
+pub fn call_error(call: &str, e: &str) -> JsValue {
+    js_error(&concat(&["botpressWebChat.", call, ": ", e]))
 }
 
 /// `v` as a string, else a thrown `Error` `botpressWebChat{call}: `{what}` must be a string`
 /// (`call` is `""` or `.method()`).
 pub fn string_arg(v: &JsValue, call: &str, what: &str) -> Result<String, JsValue> {
-    v.as_string()
-        .ok_or_else(|| js_error(&format!("botpressWebChat{call}: `{what}` must be a string")))
+    v.as_string().ok_or_else(|| {
+        js_error(&concat(&[
+            "botpressWebChat",
+            call,
+            ": `",
+            what,
+            "` must be a string",
+        ]))
+    })
 }
 
 /// Warn (once per key per page) about options we do not know.
@@ -63,7 +73,12 @@ pub fn warn_unknown(parsed: &Parsed) {
         });
         if first {
             web_sys::console::warn_1(
-                &format!("botpressWebChat: unknown config option `{key}` is ignored").into(),
+                &concat(&[
+                    "botpressWebChat: unknown config option `",
+                    key,
+                    "` is ignored",
+                ])
+                .into(),
             );
         }
     }
@@ -71,7 +86,7 @@ pub fn warn_unknown(parsed: &Parsed) {
 
 /// Map a config error to a thrown `Error`.
 pub fn config_error(e: ConfigError) -> JsValue {
-    js_error(&e.to_string())
+    js_error(&e.message())
 }
 
 /// Parse an `init` config (replace over defaults) and require `botId`.

@@ -16,6 +16,7 @@ use crate::model::config::DEFAULT_CHAT_ID;
 use crate::model::events::HostEvent;
 use crate::model::Config;
 use crate::mount;
+use crate::text::concat;
 use crate::transport::session::{event_command, payload_type};
 use crate::transport::{Command, Session};
 
@@ -35,11 +36,14 @@ fn session_for(chat_id: &JsValue, call: &str) -> Result<Rc<Session>, JsValue> {
         let which = if key == DEFAULT_CHAT_ID {
             String::new()
         } else {
-            format!(" with chatId `{key}`")
+            concat(&[" with chatId `", &key, "`"])
         };
-        js_error(&format!(
-            "botpressWebChat.{call}() was called before init(){which}"
-        ))
+        js_error(&concat(&[
+            "botpressWebChat.",
+            call,
+            "() was called before init()",
+            &which,
+        ]))
     })
 }
 
@@ -50,7 +54,7 @@ pub fn init(config: JsValue, selector: JsValue) -> Result<(), JsValue> {
     let key = cfg.chat_key();
     instances::remove(&key);
     let session = Session::new(cfg.clone(), instances::sink(key.clone()))
-        .map_err(|e| call_error("init()", &e))?;
+        .map_err(|e| call_error("init()", &e.message()))?;
     let mounted = mount::mount(&cfg, selector.as_deref(), session.clone())
         .map_err(|e| call_error("init()", &e))?;
     let mut listeners = Vec::new();

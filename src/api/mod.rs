@@ -112,7 +112,10 @@ fn replay(obj: &Object) {
             Ok(r) => {
                 let _ = Reflect::set(&entry, &JsValue::from_str("r"), &r);
             }
-            Err(e) => web_sys::console::error_2(&format!("botpressWebChat.{name}:").into(), &e),
+            Err(e) => web_sys::console::error_2(
+                &crate::text::concat(&["botpressWebChat.", &name, ":"]).into(),
+                &e,
+            ),
         }
     }
 }

@@ -7,14 +7,15 @@
 use web_sys::{Element, VisualViewport};
 
 use crate::dom::{self, Scope};
+use crate::text;
 
 /// The events that change the visual viewport.
 const EVENTS: [&str; 2] = ["resize", "scroll"];
 
 fn apply(el: &Element, vv: &VisualViewport) {
-    let mut h = (vv.height().max(0.0) as u32).to_string();
+    let mut h = text::int(i64::from(vv.height().max(0.0) as u32));
     h.push_str("px");
-    let mut top = (vv.offset_top().max(0.0) as u32).to_string();
+    let mut top = text::int(i64::from(vv.offset_top().max(0.0) as u32));
     top.push_str("px");
     dom::style(el, "--bpw-vvh", &h);
     dom::style(el, "--bpw-vvtop", &top);

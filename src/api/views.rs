@@ -8,6 +8,7 @@ use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::config::{call_error, string_arg};
+use crate::text::concat;
 use crate::views;
 
 /// `registerView(module, view, render)`: `render(container, props)` draws a `{type:'custom', module,
@@ -16,11 +17,11 @@ use crate::views;
 pub fn register_view(module: JsValue, view: JsValue, render: JsValue) -> Result<(), JsValue> {
     let module = string_arg(&module, ".registerView()", "module")?;
     let view = string_arg(&view, ".registerView()", "view")?;
-    let call = format!("registerView('{module}', '{view}')");
+    let call = concat(&["registerView('", &module, "', '", &view, "')"]);
     let render: Function = render
         .dyn_into()
-        .map_err(|_| call_error(&call, &"`render` must be a function (container, props)"))?;
-    views::register_js(&module, &view, render).map_err(|e| call_error(&call, &e))
+        .map_err(|_| call_error(&call, "`render` must be a function (container, props)"))?;
+    views::register_js(&module, &view, render).map_err(|e| call_error(&call, &e.message()))
 }
 
 fn own(obj: &JsValue, key: &str) -> Option<JsValue> {

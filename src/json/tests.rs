@@ -464,6 +464,14 @@ fn typed_reads() {
         invalid(&json!(2.5), "x"),
         "invalid type: number `2.5`, expected x"
     );
+    assert_eq!(
+        invalid(&json!(false), "x"),
+        "invalid type: boolean `false`, expected x"
+    );
+    assert_eq!(
+        invalid(&json!(-3), "y"),
+        "invalid type: number `-3`, expected y"
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! keys, see [`Config::to_json`]) so it can be merged, compared and tested natively.
 
 use crate::json::{self, FromJson, Map, ToValue, Value};
+use crate::text::concat;
 
 /// `viewMode` (§1.3): a floating embedded widget or a full-page chat.
 /// JSON: the strings `"Embedded"` and `"Fullscreen"`.
@@ -340,10 +341,10 @@ impl Slot<'_> {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ConfigError {
     /// The value is not a JSON object.
-    #[error("botpressWebChat config must be an object")]
+    #[error("{}", self.message())]
     NotAnObject,
     /// A known key has a value of the wrong type.
-    #[error("botpressWebChat config: `{key}` has the wrong type: {detail}")]
+    #[error("{}", self.message())]
     WrongType {
         /// The offending option.
         key: String,
@@ -351,8 +352,24 @@ pub enum ConfigError {
         detail: String,
     },
     /// `botId` is missing or empty.
-    #[error("botpressWebChat config: `botId` is required")]
+    #[error("{}", self.message())]
     MissingBotId,
+}
+
+impl ConfigError {
+    /// The error's text (also its `Display`), built without `core::fmt`.
+    pub fn message(&self) -> String {
+        match self {
+            ConfigError::NotAnObject => "botpressWebChat config must be an object".into(),
+            ConfigError::WrongType { key, detail } => concat(&[
+                "botpressWebChat config: `",
+                key,
+                "` has the wrong type: ",
+                detail,
+            ]),
+            ConfigError::MissingBotId => "botpressWebChat config: `botId` is required".into(),
+        }
+    }
 }
 
 /// The `chatId` of a widget initialised without one (v12's `bp-web-widget`, §1.3).
@@ -388,17 +405,18 @@ impl Config {
 
     /// The channel-web HTTP base, `{host}/api/v1/bots/{botId}/mod/channel-web` (§1.4).
     pub fn api_base(&self) -> String {
-        format!(
-            "{}/api/v1/bots/{}/mod/channel-web",
+        concat(&[
             self.host.trim_end_matches('/'),
-            self.bot_id
-        )
+            "/api/v1/bots/",
+            &self.bot_id,
+            "/mod/channel-web",
+        ])
     }
 
     /// The storage key of the visitor id (`bp/socket/{scope}/user` or `bp/socket/user`, §1.5).
     pub fn visitor_storage_key(&self) -> String {
         match self.user_id_scope.as_deref() {
-            Some(scope) if !scope.is_empty() => format!("bp/socket/{scope}/user"),
+            Some(scope) if !scope.is_empty() => concat(&["bp/socket/", scope, "/user"]),
             _ => "bp/socket/user".into(),
         }
     }
@@ -472,7 +490,7 @@ impl Config {
 impl FromJson for Config {
     /// [`Config::from_value`] with the error as text.
     fn from_json(v: &Value) -> Result<Config, String> {
-        Config::from_value(v).map_err(|e| e.to_string())
+        Config::from_value(v).map_err(|e| e.message())
     }
 }
 
@@ -855,6 +873,24 @@ mod tests {
         assert!(Config::from_json(&json!({"viewMode": 1}))
             .unwrap_err()
             .contains("`viewMode`"));
+    }
+
+    #[test]
+    fn error_messages() {
+        let wrong = wrong_type("locale", "bad".into());
+        assert_eq!(
+            wrong.message(),
+            "botpressWebChat config: `locale` has the wrong type: bad"
+        );
+        assert_eq!(wrong.to_string(), wrong.message());
+        assert_eq!(
+            ConfigError::NotAnObject.to_string(),
+            "botpressWebChat config must be an object"
+        );
+        assert_eq!(
+            ConfigError::MissingBotId.message(),
+            "botpressWebChat config: `botId` is required"
+        );
     }
 
     #[test]

@@ -97,7 +97,7 @@ impl HostEvent {
         };
         v.put("chatId", chat_id.into());
         if let HostEvent::ConfigChanged(c) = self {
-            v.put("payload", Value::String(c.to_string()));
+            v.put("payload", Value::String(json::stringify(c)));
         }
         Some(Value::Object(v))
     }

@@ -257,7 +257,7 @@ impl Outbox {
         let items = self.items.iter().map(OutboxItem::to_value).collect();
         let mut obj = Map::new();
         obj.put("items", Value::Array(items));
-        Value::Object(obj).to_string()
+        json::stringify(&Value::Object(obj))
     }
 
     /// Parse from storage; corrupt data (bad text, a missing or malformed item) gives an empty outbox.

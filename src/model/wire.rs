@@ -135,7 +135,7 @@ fn id(obj: &Map, key: &str) -> String {
     match obj.get(key) {
         Some(Value::String(s)) => s.clone(),
         None | Some(Value::Null) => String::new(),
-        Some(other) => other.to_string(),
+        Some(other) => json::stringify(other),
     }
 }
 

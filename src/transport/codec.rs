@@ -8,6 +8,7 @@
 //! are the reference it is tested against (and spell out the wire format).
 
 use crate::json::{self, field, set, FromJson, Value};
+use crate::text::concat;
 
 /// Engine.IO handshake (`0{...}`) fields we use: `{sid, pingInterval, pingTimeout}`, the intervals
 /// defaulting to 25 s and 20 s, other fields ignored.
@@ -361,9 +362,9 @@ fn read_sio(s: &str) -> Frame<'static> {
 pub fn socket_url(host: &str, visitor_id: &str) -> String {
     let base = host.trim_end_matches('/');
     let ws = if let Some(rest) = base.strip_prefix("https://") {
-        format!("wss://{rest}")
+        concat(&["wss://", rest])
     } else if let Some(rest) = base.strip_prefix("http://") {
-        format!("ws://{rest}")
+        concat(&["ws://", rest])
     } else {
         base.to_string()
     };
@@ -373,7 +374,12 @@ pub fn socket_url(host: &str, visitor_id: &str) -> String {
             vid.push(c);
         }
     }
-    format!("{ws}/socket.io/?visitorId={vid}&EIO=4&transport=websocket")
+    concat(&[
+        &ws,
+        "/socket.io/?visitorId=",
+        &vid,
+        "&EIO=4&transport=websocket",
+    ])
 }
 
 #[cfg(test)]

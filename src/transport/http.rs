@@ -11,15 +11,16 @@ use web_sys::{AbortController, Headers, RequestInit, Response};
 use crate::json::{FromJson, Value};
 use crate::model::outbox::SendOutcome;
 use crate::model::wire::ApiError;
+use crate::text::{concat, int};
 
 /// An HTTP failure.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum HttpError {
     /// The request never got a response (offline, CORS, aborted).
-    #[error("network error: {0}")]
+    #[error("{}", self.message())]
     Network(String),
     /// The server answered with an error status and (usually) the v12 error JSON.
-    #[error("HTTP {status}: {} {}", .body.error_code, .body.message)]
+    #[error("{}", self.message())]
     Status {
         /// HTTP status.
         status: u16,
@@ -27,11 +28,28 @@ pub enum HttpError {
         body: ApiError,
     },
     /// A 2xx reply that did not have the expected shape.
-    #[error("unexpected reply: {0}")]
+    #[error("{}", self.message())]
     Decode(String),
 }
 
 impl HttpError {
+    /// The error's text (also its `Display`): `network error: ..`, `HTTP 400: {code} {message}`,
+    /// `unexpected reply: ..`; built without `core::fmt`.
+    pub fn message(&self) -> String {
+        match self {
+            HttpError::Network(e) => concat(&["network error: ", e]),
+            HttpError::Status { status, body } => concat(&[
+                "HTTP ",
+                &int(i64::from(*status)),
+                ": ",
+                &body.error_code,
+                " ",
+                &body.message,
+            ]),
+            HttpError::Decode(e) => concat(&["unexpected reply: ", e]),
+        }
+    }
+
     /// True for the v12 invalid-external-token error (`BP_0401`).
     pub fn is_bad_token(&self) -> bool {
         matches!(self, HttpError::Status { body, .. } if body.error_code == "BP_0401")
@@ -147,13 +165,13 @@ impl HttpClient {
         let headers = Headers::new()?;
         if let Some(b) = body {
             headers.set("Content-Type", "application/json")?;
-            init.set_body(&JsValue::from_str(&b.to_string()));
+            init.set_body(&JsValue::from_str(&crate::json::stringify(b)));
         }
         if let Some(t) = token {
-            headers.set("X-BP-ExternalAuth", &format!("Bearer {t}"))?;
+            headers.set("X-BP-ExternalAuth", &concat(&["Bearer ", t]))?;
         }
         init.set_headers(&headers);
-        let url = format!("{}{}", self.base, path);
+        let url = concat(&[&self.base, path]);
         Ok(window.fetch_with_str_and_init(&url, &init))
     }
 }
@@ -246,6 +264,21 @@ mod tests {
             decode::<ApiError>(Value::String("x".into())),
             Err(HttpError::Decode(_))
         ));
+    }
+
+    #[test]
+    fn messages() {
+        let mut e = status(400, "BP_0400");
+        if let HttpError::Status { body, .. } = &mut e {
+            body.message = "bad".into();
+        }
+        assert_eq!(e.message(), "HTTP 400: BP_0400 bad");
+        assert_eq!(e.to_string(), e.message());
+        assert_eq!(HttpError::Network("x".into()).message(), "network error: x");
+        assert_eq!(
+            HttpError::Decode("y".into()).to_string(),
+            "unexpected reply: y"
+        );
     }
 
     #[test]

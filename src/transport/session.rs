@@ -26,6 +26,7 @@ use crate::model::outbox::{Outbox, OutboxItem, Route, Step};
 use crate::model::wire::{ConversationDetail, ConversationList, NewConversation, Transcript};
 use crate::model::{BotInfo, Config};
 use crate::state::{ChatEvent, ChatState, ConnectionStatus, Delivery, Pending, Store};
+use crate::text::concat;
 
 pub use super::command::{event_command, payload_type, Command};
 
@@ -811,7 +812,7 @@ impl Session {
         let cfg = self.config.borrow();
         if cfg.enable_persist_history {
             let list = self.state.with(|s| s.sent_history.clone());
-            let text = Value::from(list).to_string();
+            let text = json::stringify(&Value::from(list));
             browser::storage_set(cfg.use_session_storage, &history_key(&cfg), &text);
         }
     }
@@ -952,7 +953,7 @@ fn conv_body(me: &Session, _: Value) -> Value {
 /// Log `botpressWebChat: {what}{e}` to the console (one copy of the formatting for every caller).
 #[inline(never)]
 fn warn_http(what: &str, e: &HttpError) {
-    web_sys::console::warn_1(&format!("botpressWebChat: {what}{e}").into());
+    web_sys::console::warn_1(&concat(&["botpressWebChat: ", what, &e.message()]).into());
 }
 
 fn without_token(cfg: &Config) -> Config {
@@ -962,10 +963,10 @@ fn without_token(cfg: &Config) -> Config {
 }
 
 fn outbox_key(cfg: &Config) -> String {
-    format!("bp/outbox/{}/{}", cfg.bot_id, cfg.chat_key())
+    concat(&["bp/outbox/", &cfg.bot_id, "/", &cfg.chat_key()])
 }
 
 /// Storage key of the composer's sent-text history (texts only, never a token).
 fn history_key(cfg: &Config) -> String {
-    format!("bp/history/{}/{}", cfg.bot_id, cfg.chat_key())
+    concat(&["bp/history/", &cfg.bot_id, "/", &cfg.chat_key()])
 }

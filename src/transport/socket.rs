@@ -14,6 +14,7 @@ use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
 use super::codec::{read_frame, BpEvent, Frame};
 use crate::dom::Timeout;
+use crate::text::{concat, push_int};
 
 /// The namespace the webchat uses.
 pub const NAMESPACE: &str = "/guest";
@@ -45,7 +46,7 @@ type Sink = Rc<dyn Fn(SocketEvent)>;
 /// The pong answering a ping with data `d`: `encode_eio(&EioPacket::Pong(d))` (tested), written out
 /// so the general encoder stays out of the wasm.
 fn pong_frame(d: &str) -> String {
-    format!("3{d}")
+    concat(&["3", d])
 }
 
 struct Inner {
@@ -139,7 +140,10 @@ impl Socket {
                 }
                 "close" => {
                     let code = e.unchecked_ref::<CloseEvent>().code();
-                    inner.close_with(&format!("closed ({code})"));
+                    let mut reason = String::from("closed (");
+                    push_int(&mut reason, i64::from(code));
+                    reason.push(')');
+                    inner.close_with(&reason);
                 }
                 _ => inner.close_with("socket error"),
             }

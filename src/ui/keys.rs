@@ -101,7 +101,9 @@ pub fn row_index(row: &Element) -> Option<usize> {
 
 /// The rendered row of transcript index `index`, if it is in the window.
 pub fn find_row(log: &Element, index: usize) -> Option<Element> {
-    let selector = format!("{MESSAGE}[aria-posinset=\"{}\"]", index + 1);
+    let mut selector = crate::text::concat(&[MESSAGE, "[aria-posinset=\""]);
+    crate::text::push_int(&mut selector, index as i64 + 1);
+    selector.push_str("\"]");
     dom::find(log, &selector)
 }
 

@@ -438,7 +438,7 @@ impl Launcher {
         let unread = cx.state.unread;
         let action = cx.t(if open { Key::CloseChat } else { Key::OpenChat });
         // the count's text, for the label and the badge
-        let n = unread.to_string();
+        let n = crate::text::int(i64::from(unread));
         let mut label = action.to_string();
         if unread != 0 {
             let count = crate::i18n::tf(cx.lang, Key::UnreadMessages, &[("n", &n)]);

@@ -18,6 +18,7 @@ use crate::dom::{self, Scope, E};
 use crate::json;
 use crate::json::{Map, Value};
 use crate::model::Message;
+use crate::text::concat;
 use crate::transport::command::event_command;
 use crate::views::convert::Custom;
 use crate::views::{self, RenderCtx};
@@ -108,9 +109,11 @@ pub fn parse_overrides(value: Option<&Value>) -> Overrides {
         let Some(location) = Location::parse(key) else {
             out.warnings.push((
                 None,
-                format!(
-                    "unknown overrides location `{key}` (known: before_widget, before_container, below_conversation, composer)"
-                ),
+                concat(&[
+                    "unknown overrides location `",
+                    key,
+                    "` (known: before_widget, before_container, below_conversation, composer)",
+                ]),
             ));
             continue;
         };
@@ -120,7 +123,11 @@ pub fn parse_overrides(value: Option<&Value>) -> Overrides {
             _ => {
                 out.warnings.push((
                     Some(location),
-                    format!("`overrides.{key}` must be a list of {{module, component}}"),
+                    concat(&[
+                        "`overrides.",
+                        key,
+                        "` must be a list of {module, component}",
+                    ]),
                 ));
                 continue;
             }
@@ -136,7 +143,13 @@ pub fn parse_overrides(value: Option<&Value>) -> Overrides {
                 }),
                 _ => out.warnings.push((
                     Some(location),
-                    format!("`overrides.{key}` entry {item} needs `module` and `component`"),
+                    concat(&[
+                        "`overrides.",
+                        key,
+                        "` entry ",
+                        &json::stringify(item),
+                        " needs `module` and `component`",
+                    ]),
                 )),
             }
         }
@@ -161,12 +174,15 @@ pub fn resolve(
         if is_registered(&r.module, &r.component) {
             found.push(r.clone());
         } else {
-            warnings.push(format!(
-                "override `{}/{}` at `{}` is not a registered view; nothing is rendered there",
-                r.module,
-                r.component,
-                location.key()
-            ));
+            warnings.push(concat(&[
+                "override `",
+                &r.module,
+                "/",
+                &r.component,
+                "` at `",
+                location.key(),
+                "` is not a registered view; nothing is rendered there",
+            ]));
         }
     }
     (found, warnings)
@@ -210,7 +226,14 @@ fn render_entry(cx: &Cx, location: Location, r: &OverrideRef, scope: &mut Scope)
         props,
     };
     let msg = Message {
-        id: format!("override:{}:{}/{}", location.key(), r.module, r.component),
+        id: concat(&[
+            "override:",
+            location.key(),
+            ":",
+            &r.module,
+            "/",
+            &r.component,
+        ]),
         conversation_id: cx.state.conversation_id.clone().unwrap_or_default(),
         author_id: None,
         sent_on: String::new(),

@@ -193,7 +193,7 @@ impl Transcript {
         changed |= self.sync_pending(cx);
         if total_changed {
             // the rows' and pending sends' places still hold, the count does not
-            let size = total.to_string();
+            let size = crate::text::int(total as i64);
             for r in &self.rows {
                 dom::set(&r.el, "aria-setsize", &size);
             }
@@ -350,8 +350,8 @@ fn article(
         dom::set(&el.0, "data-delivery", d);
     }
     el.attr("role", "article")
-        .attr("aria-posinset", &posinset.to_string())
-        .attr("aria-setsize", &setsize.to_string())
+        .attr("aria-posinset", &crate::text::int(posinset as i64))
+        .attr("aria-setsize", &crate::text::int(setsize as i64))
         .attr("tabindex", "-1")
 }
 

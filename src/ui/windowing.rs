@@ -411,7 +411,11 @@ fn write_height(el: &Element, value: String, last: &mut String) {
 /// formatting only: `{:.1}` on a float would link the float formatter into the wasm (~20 KiB).
 pub fn px(value: f64) -> String {
     let tenths = (value.max(0.0) * 10.0).round() as u64;
-    format!("{}.{}px", tenths / 10, tenths % 10)
+    let mut out = crate::text::int((tenths / 10) as i64);
+    out.push('.');
+    out.push(char::from(b'0' + (tenths % 10) as u8));
+    out.push_str("px");
+    out
 }
 
 #[cfg(test)]

@@ -681,7 +681,7 @@ fn scalar_string(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(json::number_to_string(*n)),
-        Value::Bool(b) => Some(b.to_string()),
+        Value::Bool(b) => Some(if *b { "true" } else { "false" }.into()),
         _ => None,
     }
 }

@@ -349,7 +349,7 @@ impl Builder<'_> {
                 Tag::Quote => Some("blockquote"),
                 Tag::List(start) => {
                     if let Some(n) = start.filter(|&n| n != 1) {
-                        frame.attrs.push(("start", n.to_string()));
+                        frame.attrs.push(("start", crate::text::int(i64::from(n))));
                     }
                     Some(if start.is_some() { "ol" } else { "ul" })
                 }

@@ -26,6 +26,7 @@ use super::{Callback, RenderCtx};
 use crate::dom::{append, Scope, E};
 use crate::json::{self, Map, Value};
 use crate::model::Message;
+use crate::text::concat;
 
 /// What a Rust custom view receives.
 #[derive(Clone)]
@@ -72,7 +73,7 @@ pub type Cleanup = Option<Box<dyn FnOnce()>>;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RegistryError {
     /// The module or view name is empty, or contains `/` or whitespace.
-    #[error("invalid custom view name `{module}/{view}`: names must be non-empty, without `/` or spaces")]
+    #[error("{}", self.message())]
     InvalidName {
         /// The module given.
         module: String,
@@ -80,8 +81,26 @@ pub enum RegistryError {
         view: String,
     },
     /// The name belongs to a built-in view.
-    #[error("`{0}` is a built-in view and cannot be replaced")]
+    #[error("{}", self.message())]
     BuiltIn(String),
+}
+
+impl RegistryError {
+    /// The error's text (also its `Display`), built without `core::fmt`.
+    pub fn message(&self) -> String {
+        match self {
+            RegistryError::InvalidName { module, view } => concat(&[
+                "invalid custom view name `",
+                module,
+                "/",
+                view,
+                "`: names must be non-empty, without `/` or spaces",
+            ]),
+            RegistryError::BuiltIn(k) => {
+                concat(&["`", k, "` is a built-in view and cannot be replaced"])
+            }
+        }
+    }
 }
 
 type BuiltinRender = fn(&Custom, &Message, &RenderCtx, &mut Scope) -> Element;
@@ -116,7 +135,7 @@ fn builtin_view(k: &str) -> Option<BuiltinRender> {
 }
 
 fn key(module: &str, view: &str) -> String {
-    format!("{module}/{view}")
+    concat(&[module, "/", view])
 }
 
 fn validate(module: &str, view: &str) -> Result<String, RegistryError> {
@@ -378,9 +397,9 @@ fn js_props(
             Ok(Value::Object(obj)) => target(Value::Object(obj)),
             Ok(_) => report(
                 &name,
-                &JsValue::from_str(&format!("{what} expects an object")),
+                &JsValue::from_str(&concat(&[what, " expects an object"])),
             ),
-            Err(err) => report(&name, &JsValue::from_str(&format!("{what}: {err}"))),
+            Err(err) => report(&name, &JsValue::from_str(&concat(&[what, ": ", &err]))),
         }) as Box<dyn Fn(JsValue)>)
     };
     let send_payload = forward(ctx.send_payload.clone(), "sendPayload");
@@ -409,6 +428,18 @@ mod tests {
         );
         assert!(!unregister("extensions", "Dropdown"));
         assert!(is_registered("extensions", "Dropdown"));
+        assert_eq!(
+            RegistryError::BuiltIn("a/b".into()).to_string(),
+            "`a/b` is a built-in view and cannot be replaced"
+        );
+        assert_eq!(
+            RegistryError::InvalidName {
+                module: "m".into(),
+                view: "v w".into()
+            }
+            .message(),
+            "invalid custom view name `m/v w`: names must be non-empty, without `/` or spaces"
+        );
     }
 
     #[test]

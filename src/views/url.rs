@@ -140,7 +140,7 @@ fn resolve_relative(url: &str, bot_host: &str) -> String {
         // path-relative: the bot host without its query or fragment
         (base[..stop_at(base, b"?#")].trim_end_matches('/'), "/")
     };
-    format!("{head}{sep}{url}")
+    crate::text::concat(&[head, sep, &url])
 }
 
 #[cfg(test)]

@@ -66,7 +66,10 @@ fn button_view(button: &CardButton, ctx: &RenderCtx, scope: &mut Scope) -> Eleme
                 Some(href) => {
                     new_tab_link("bpw-card-button", &href)
                         .testid("bpw-card-link")
-                        .attr("aria-label", &format!("{title} (opens in a new tab)"))
+                        .attr(
+                            "aria-label",
+                            &crate::text::concat(&[title, " (opens in a new tab)"]),
+                        )
                         .text(title)
                         .0
                 }

@@ -111,7 +111,7 @@ fn single(chooser: &Rc<Chooser>, placeholder: &str, scope: &mut Scope) -> Elemen
         append(
             &select.0,
             &E::new("option")
-                .attr("value", &i.to_string())
+                .attr("value", &crate::text::int(i as i64))
                 .text(&o.label)
                 .0,
         );

@@ -6,13 +6,23 @@ use super::new_tab_link;
 use crate::dom::E;
 use crate::i18n::Key;
 use crate::json;
+use crate::text::concat;
 use crate::views::convert::Location;
 use crate::views::RenderCtx;
 
 /// The OpenStreetMap URL for a location.
 pub fn map_url(l: &Location) -> String {
     let (lat, lon) = coordinates(l);
-    format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}")
+    concat(&[
+        "https://www.openstreetmap.org/?mlat=",
+        &lat,
+        "&mlon=",
+        &lon,
+        "#map=16/",
+        &lat,
+        "/",
+        &lon,
+    ])
 }
 
 /// Latitude and longitude as text, through [`json::number_to_string`] (formatting an `f64` directly
@@ -33,7 +43,7 @@ pub fn render(location: &Location, ctx: &RenderCtx) -> Element {
         (None, Some(address)) => address,
         (None, None) => {
             let (lat, lon) = coordinates(location);
-            coords = format!("{lat}, {lon}");
+            coords = concat(&[&lat, ", ", &lon]);
             &coords
         }
     };
