@@ -22,6 +22,9 @@ pub enum StoreError {
     /// Filesystem error (opening the database).
     #[error("io error: {0}")]
     Io(#[from] std::io::Error),
+    /// The group commit that held this write failed as a whole (the message was not stored).
+    #[error("database error: {0}")]
+    Batch(String),
     /// A migration failed.
     #[error("migration {version} failed: {source}")]
     Migration {
