@@ -1,16 +1,16 @@
 //! SQLite implementation of [`Store`]: WAL journal, `synchronous=FULL` (a committed write survives a
 //! crash), foreign keys on, embedded migrations tracked by `PRAGMA user_version`.
 //!
-//! Messages are written by group commit: with `synchronous=FULL` every commit waits for an fsync
-//! (about 6 ms on the CI-class VM, so one commit per message capped the server near 170 to 400
-//! messages a second), so [`Store::insert_message`] queues its message, and whichever caller finds
-//! no commit running writes everything queued so far in one transaction (each message in its own
-//! savepoint, so one failing insert fails only its caller) and hands each caller its outcome. A
-//! caller still returns only once its message is committed and synced: durability is unchanged,
-//! and a lone message is committed at once, as before.
+//! The hot writes (a new visitor, a new conversation, every message) go through a group commit:
+//! with `synchronous=FULL` every commit waits for an fsync (about 6 ms on the CI-class VM, so one
+//! commit per write capped the server at a few hundred messages a second), so such a write is
+//! queued as a job, and whichever caller finds no commit running runs every queued job in one
+//! transaction (each in its own savepoint, so one failing job fails only its caller) and wakes the
+//! others. A caller still returns only once its write is committed and synced: durability is
+//! unchanged, and a lone write is committed at once, as before. See [`SqliteStore::write`].
 
 use std::path::Path;
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
@@ -94,50 +94,46 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// The SQLite store. One connection behind a mutex; every operation is a short statement or
-/// transaction; message inserts are group-committed (see the module docs).
+/// transaction; the hot writes are group-committed (see the module docs).
 pub struct SqliteStore {
     conn: Mutex<Connection>,
     group: Mutex<Group>,
-    /// Signalled when a group commit ends (its callers' outcomes are ready, and another may start).
+    /// Signalled when a group commit ends (its jobs are done, and another may start).
     committed: Condvar,
 }
 
-/// The outcome of one queued message insert.
-type InsertOutcome = StoreResult<(Message, bool)>;
+/// A write waiting for a group commit.
+struct Job {
+    ticket: u64,
+    /// Runs the write on the batch's transaction and stores its outcome; true when it succeeded.
+    run: Box<dyn FnOnce(&Connection) -> bool + Send>,
+    /// Replaces the outcome with this error (the write was not committed after all).
+    fail: Box<dyn FnOnce(String) + Send>,
+}
 
-/// Message inserts waiting for a group commit, and outcomes waiting for their callers.
+/// Writes waiting for a group commit, and the tickets of finished ones.
 #[derive(Default)]
 struct Group {
-    /// Queued since the running commit started, in arrival order, each with its caller's ticket.
-    queue: Vec<(u64, NewMessage)>,
-    /// Outcomes of finished commits, by ticket.
-    done: Vec<(u64, InsertOutcome)>,
+    /// Queued since the running commit started, in arrival order.
+    queue: Vec<Job>,
+    /// Tickets whose commit finished (their outcome is in the caller's slot).
+    done: Vec<u64>,
     next_ticket: u64,
     /// A caller is committing a batch.
     committing: bool,
 }
 
-/// Held by the caller committing a batch: when it is dropped (after the commit, or if the commit
-/// panicked) every ticket of the batch gets an outcome and the next commit may start.
+/// Held by the caller committing a batch: when dropped (after the commit, or if it panicked), the
+/// batch's tickets are marked done and the next commit may start.
 struct Committing<'s> {
     store: &'s SqliteStore,
     tickets: Vec<u64>,
-    outcomes: Vec<(u64, InsertOutcome)>,
 }
 
 impl Drop for Committing<'_> {
     fn drop(&mut self) {
         let mut g = self.store.group();
-        let mut outcomes = std::mem::take(&mut self.outcomes);
-        for t in &self.tickets {
-            if !outcomes.iter().any(|(o, _)| o == t) {
-                outcomes.push((
-                    *t,
-                    Err(StoreError::Batch("the commit was abandoned".into())),
-                ));
-            }
-        }
-        g.done.extend(outcomes);
+        g.done.append(&mut self.tickets);
         g.committing = false;
         self.store.committed.notify_all();
     }
@@ -208,45 +204,101 @@ impl SqliteStore {
         self.group.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Writes `batch` in one transaction, each message in a savepoint; `commit` records the outcomes.
-    fn commit_batch(&self, batch: Vec<(u64, NewMessage)>, commit: &mut Committing<'_>) {
+    /// Runs `f` in the next group commit and returns its outcome once that commit is synced. `f`
+    /// runs on the batch's transaction, in its own savepoint: an `Err` rolls back only its
+    /// statements. A caller that finds no commit running runs the whole queue itself.
+    fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        type Slot<T> = Arc<Mutex<Option<StoreResult<T>>>>;
+        let slot: Slot<T> = Arc::new(Mutex::new(None));
+        let put = |slot: &Slot<T>, r: StoreResult<T>| {
+            *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
+        };
+        let (ran, failed) = (slot.clone(), slot.clone());
+        let mut g = self.group();
+        let ticket = g.next_ticket;
+        g.next_ticket += 1;
+        g.queue.push(Job {
+            ticket,
+            run: Box::new(move |c| {
+                let r = f(c);
+                let ok = r.is_ok();
+                put(&ran, r);
+                ok
+            }),
+            fail: Box::new(move |why| put(&failed, Err(StoreError::Batch(why)))),
+        });
+        loop {
+            if let Some(i) = g.done.iter().position(|t| *t == ticket) {
+                g.done.swap_remove(i);
+                drop(g);
+                let outcome = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+                return outcome
+                    .unwrap_or_else(|| Err(StoreError::Batch("the commit was abandoned".into())));
+            }
+            if !g.committing {
+                // no commit running: this caller commits everything queued, its own job included
+                g.committing = true;
+                let batch = std::mem::take(&mut g.queue);
+                drop(g);
+                let _commit = Committing {
+                    store: self,
+                    tickets: batch.iter().map(|j| j.ticket).collect(),
+                };
+                self.commit_batch(batch);
+                drop(_commit);
+                g = self.group();
+                continue;
+            }
+            g = self.committed.wait(g).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Runs `batch` in one transaction, each job in a savepoint, and commits it.
+    fn commit_batch(&self, batch: Vec<Job>) {
         let mut c = self.lock();
         let mut tx = match c.transaction() {
             Ok(tx) => tx,
             Err(e) => {
                 let why = e.to_string();
-                for (t, _) in batch {
-                    commit
-                        .outcomes
-                        .push((t, Err(StoreError::Batch(why.clone()))));
+                for job in batch {
+                    (job.fail)(why.clone());
                 }
                 return;
             }
         };
-        let mut outcomes = Vec::with_capacity(batch.len());
-        for (ticket, m) in batch {
-            let outcome = tx.savepoint().map_err(StoreError::from).and_then(|sp| {
-                let r = insert_one(&sp, m)?;
-                sp.commit()?;
-                Ok(r)
-            });
-            outcomes.push((ticket, outcome));
+        // the fail hooks of the jobs that succeeded, in case the commit itself fails
+        let mut committed = Vec::with_capacity(batch.len());
+        for job in batch {
+            let sp = match tx.savepoint() {
+                Ok(sp) => sp,
+                Err(e) => {
+                    (job.fail)(e.to_string());
+                    continue;
+                }
+            };
+            if (job.run)(&sp) {
+                match sp.commit() {
+                    Ok(()) => committed.push(job.fail),
+                    Err(e) => (job.fail)(e.to_string()),
+                }
+            }
+            // a failed job's savepoint rolls back when dropped
         }
         if let Err(e) = tx.commit() {
             let why = e.to_string();
-            for o in &mut outcomes {
-                if o.1.is_ok() {
-                    o.1 = Err(StoreError::Batch(why.clone()));
-                }
+            for fail in committed {
+                fail(why.clone());
             }
         }
-        commit.outcomes = outcomes;
     }
 }
 
-/// One message insert inside the group commit's transaction: the earlier message with the same
-/// idempotency key (same author) if there is one, else the new message.
-fn insert_one(c: &Connection, m: NewMessage) -> InsertOutcome {
+/// One message insert inside a group commit: the earlier message with the same idempotency key
+/// (same author) if there is one, else the new message.
+fn insert_one(c: &Connection, m: NewMessage) -> StoreResult<(Message, bool)> {
     if let (Some(key), Some(author)) = (&m.client_message_id, &m.author_id) {
         let prior = c
             .query_row(
@@ -309,6 +361,24 @@ fn to_user(t: (String, String, String, String)) -> StoreResult<User> {
     })
 }
 
+/// The user tagged `(bot_id, channel, external_id)`, if any.
+fn find_user(
+    c: &Connection,
+    bot_id: &str,
+    channel: &str,
+    external_id: &str,
+) -> StoreResult<Option<User>> {
+    c.query_row(
+        "SELECT u.id, u.bot_id, u.created_on, u.attributes FROM user_tags t JOIN users u ON u.id = t.user_id
+         WHERE t.bot_id = ?1 AND t.channel = ?2 AND t.external_id = ?3",
+        params![bot_id, channel, external_id],
+        row_user,
+    )
+    .optional()?
+    .map(to_user)
+    .transpose()
+}
+
 fn t3_or_empty(s: &str) -> String {
     if s.is_empty() {
         "{}".into()
@@ -351,36 +421,36 @@ impl Store for SqliteStore {
         channel: &str,
         external_id: &str,
     ) -> StoreResult<(User, bool)> {
-        let mut c = self.lock();
-        let tx = c.transaction()?;
-        let existing = tx
-            .query_row(
-                "SELECT u.id, u.bot_id, u.created_on, u.attributes FROM user_tags t JOIN users u ON u.id = t.user_id
-                 WHERE t.bot_id = ?1 AND t.channel = ?2 AND t.external_id = ?3",
-                params![bot_id, channel, external_id],
-                row_user,
-            )
-            .optional()?;
-        if let Some(u) = existing {
-            tx.commit()?;
-            return Ok((to_user(u)?, false));
+        // a returning visitor is a read: only a new one waits for a commit
+        if let Some(u) = find_user(&self.lock(), bot_id, channel, external_id)? {
+            return Ok((u, false));
         }
-        let user = User {
-            id: new_id(),
-            bot_id: bot_id.to_string(),
-            created_on: now_iso(),
-            attributes: Value::Object(Default::default()),
-        };
-        tx.execute(
-            "INSERT INTO users (id, bot_id, created_on, attributes) VALUES (?1, ?2, ?3, '{}')",
-            params![user.id, user.bot_id, user.created_on],
-        )?;
-        tx.execute(
-            "INSERT INTO user_tags (bot_id, channel, external_id, user_id) VALUES (?1, ?2, ?3, ?4)",
-            params![bot_id, channel, external_id, user.id],
-        )?;
-        tx.commit()?;
-        Ok((user, true))
+        let (bot_id, channel, external_id) = (
+            bot_id.to_string(),
+            channel.to_string(),
+            external_id.to_string(),
+        );
+        self.write(move |c| {
+            // created meanwhile by a concurrent first visit with the same tag
+            if let Some(u) = find_user(c, &bot_id, &channel, &external_id)? {
+                return Ok((u, false));
+            }
+            let user = User {
+                id: new_id(),
+                bot_id: bot_id.clone(),
+                created_on: now_iso(),
+                attributes: Value::Object(Default::default()),
+            };
+            c.execute(
+                "INSERT INTO users (id, bot_id, created_on, attributes) VALUES (?1, ?2, ?3, '{}')",
+                params![user.id, user.bot_id, user.created_on],
+            )?;
+            c.execute(
+                "INSERT INTO user_tags (bot_id, channel, external_id, user_id) VALUES (?1, ?2, ?3, ?4)",
+                params![bot_id, channel, external_id, user.id],
+            )?;
+            Ok((user, true))
+        })
     }
 
     fn get_user(&self, id: &str) -> StoreResult<Option<User>> {
@@ -436,18 +506,19 @@ impl Store for SqliteStore {
     }
 
     fn create_conversation(&self, bot_id: &str, user_id: &str) -> StoreResult<Conversation> {
-        let c = self.lock();
         let conv = Conversation {
             id: new_id(),
             client_id: bot_id.to_string(),
             user_id: user_id.to_string(),
             created_on: now_iso(),
         };
-        c.execute(
-            "INSERT INTO conversations (id, bot_id, user_id, created_on, last_activity) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![conv.id, bot_id, user_id, conv.created_on, now_millis()],
-        )?;
-        Ok(conv)
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO conversations (id, bot_id, user_id, created_on, last_activity) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![conv.id, conv.client_id, conv.user_id, conv.created_on, now_millis()],
+            )?;
+            Ok(conv)
+        })
     }
 
     fn get_conversation(&self, id: &str) -> StoreResult<Option<Conversation>> {
@@ -506,31 +577,7 @@ impl Store for SqliteStore {
     }
 
     fn insert_message(&self, m: NewMessage) -> StoreResult<(Message, bool)> {
-        let mut g = self.group();
-        let ticket = g.next_ticket;
-        g.next_ticket += 1;
-        g.queue.push((ticket, m));
-        loop {
-            if let Some(i) = g.done.iter().position(|(t, _)| *t == ticket) {
-                return g.done.swap_remove(i).1;
-            }
-            if !g.committing {
-                // no commit running: this caller writes everything queued, its own message included
-                g.committing = true;
-                let batch = std::mem::take(&mut g.queue);
-                drop(g);
-                let mut commit = Committing {
-                    store: self,
-                    tickets: batch.iter().map(|(t, _)| *t).collect(),
-                    outcomes: Vec::new(),
-                };
-                self.commit_batch(batch, &mut commit);
-                drop(commit);
-                g = self.group();
-                continue;
-            }
-            g = self.committed.wait(g).unwrap_or_else(|p| p.into_inner());
-        }
+        self.write(move |c| insert_one(c, m))
     }
 
     fn get_message(&self, id: &str) -> StoreResult<Option<Message>> {
@@ -849,39 +896,81 @@ mod tests {
     }
 
     #[test]
-    fn a_failing_insert_in_a_group_fails_only_its_caller() {
+    fn a_failing_write_in_a_group_fails_only_its_caller() {
         let s = store();
         let (u, _) = s.get_or_create_user("b", "web", "v").unwrap();
         let conv = s.create_conversation("b", &u.id).unwrap();
-        let mk = |conversation_id: &str| NewMessage {
-            conversation_id: conversation_id.to_string(),
-            author_id: Some(u.id.clone()),
-            payload: json!({"type": "text", "text": "hi"}),
-            client_message_id: None,
-        };
-        let batch = vec![
-            (1, mk(&conv.id)),
-            (2, mk("no-such-conversation")),
-            (3, mk(&conv.id)),
-        ];
-        let mut commit = Committing {
-            store: &s,
-            tickets: vec![1, 2, 3],
-            outcomes: Vec::new(),
-        };
-        s.commit_batch(batch, &mut commit);
-        let outcomes: Vec<(u64, bool)> = commit
-            .outcomes
+        let outcomes: Vec<Arc<Mutex<Option<bool>>>> = (0..3).map(|_| Arc::default()).collect();
+        let batch: Vec<Job> = ["ok", "fails", "ok"]
             .iter()
-            .map(|(t, o)| (*t, o.is_ok()))
+            .enumerate()
+            .map(|(i, what)| {
+                let conversation = if *what == "ok" {
+                    conv.id.clone()
+                } else {
+                    "nope".into()
+                };
+                let m = NewMessage {
+                    conversation_id: conversation,
+                    author_id: Some(u.id.clone()),
+                    payload: json!({"type": "text", "text": what}),
+                    client_message_id: None,
+                };
+                let (ran, failed) = (outcomes[i].clone(), outcomes[i].clone());
+                Job {
+                    ticket: i as u64,
+                    run: Box::new(move |c| {
+                        let ok = insert_one(c, m).is_ok();
+                        *ran.lock().unwrap() = Some(ok);
+                        ok
+                    }),
+                    fail: Box::new(move |_| *failed.lock().unwrap() = Some(false)),
+                }
+            })
             .collect();
-        assert_eq!(outcomes, vec![(1, true), (2, false), (3, true)]);
-        drop(commit);
+        s.commit_batch(batch);
+        let got: Vec<Option<bool>> = outcomes.iter().map(|o| *o.lock().unwrap()).collect();
+        assert_eq!(got, vec![Some(true), Some(false), Some(true)]);
+        // the failed insert (unknown conversation) rolled back alone
         assert_eq!(s.list_messages(&conv.id, 10).unwrap().len(), 2);
-        // the outcomes went to the queue's results, and the next commit may start
+        // and the store still takes writes through the queue
+        let (m, new) = s
+            .insert_message(NewMessage {
+                conversation_id: conv.id.clone(),
+                author_id: None,
+                payload: json!({"type": "text", "text": "after"}),
+                client_message_id: None,
+            })
+            .unwrap();
+        assert!(new);
+        assert_eq!(
+            s.get_message(&m.id).unwrap().unwrap().payload["text"],
+            "after"
+        );
         let g = s.group();
-        assert!(!g.committing);
-        assert_eq!(g.done.len(), 3);
+        assert!(!g.committing && g.queue.is_empty() && g.done.is_empty());
+    }
+
+    #[test]
+    fn concurrent_first_visits_with_one_tag_create_one_user() {
+        let dir = std::env::temp_dir().join(format!("wcs-visit-{}", uuid::Uuid::new_v4()));
+        let s = SqliteStore::open_in_dir(&dir).unwrap();
+        let users: Vec<(String, bool)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    let s = &s;
+                    scope.spawn(move || {
+                        let (u, created) = s.get_or_create_user("b", "web", "same").unwrap();
+                        (u.id, created)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(users.iter().all(|(id, _)| id == &users[0].0));
+        assert_eq!(users.iter().filter(|(_, created)| *created).count(), 1);
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
