@@ -148,31 +148,27 @@ pub fn on_event(handler: JsValue, topics: JsValue, chat_id: JsValue) -> Result<J
     let func: Function = handler
         .dyn_into()
         .map_err(|_| js_error("botpressWebChat.onEvent(): `handler` must be a function"))?;
-    let topics: Vec<String> = if topics.is_undefined() || topics.is_null() {
-        Vec::new()
-    } else if let Some(s) = topics.as_string() {
-        vec![s]
-    } else if let Some(arr) = topics.dyn_ref::<Array>() {
+    // one list for every form: a string is a list of one, `undefined`/`null` the empty list
+    let mut list = Vec::new();
+    if let Some(arr) = topics.dyn_ref::<Array>() {
         // a plain loop: `collect::<Result<..>>` costs an iterator adapter in wasm
-        let mut out = Vec::new();
         for t in arr.iter() {
-            match t.as_string() {
-                Some(s) => out.push(s),
-                None => {
-                    return Err(js_error(
-                        "botpressWebChat.onEvent(): `topics` must be strings",
-                    ))
-                }
-            }
+            let Some(s) = t.as_string() else {
+                return Err(js_error(
+                    "botpressWebChat.onEvent(): `topics` must be strings",
+                ));
+            };
+            list.push(s);
         }
-        out
-    } else {
+    } else if let Some(s) = topics.as_string() {
+        list.push(s);
+    } else if !(topics.is_undefined() || topics.is_null()) {
         return Err(js_error(
             "botpressWebChat.onEvent(): `topics` must be an array of strings",
         ));
-    };
+    }
     let chat = opt_string(&chat_id, "chatId")?;
-    let id = instances::add_handler(func, topics, chat);
+    let id = instances::add_handler(func, list, chat);
     let unsubscribe = Closure::<dyn FnMut()>::new(move || instances::remove_handler(id));
     Ok(unsubscribe.into_js_value())
 }
