@@ -44,9 +44,9 @@ fn session_for(chat_id: &JsValue, call: &str) -> Result<Rc<Session>, JsValue> {
 }
 
 /// `init(config, targetSelector = 'body')`: mount a widget (re-initialising one with the same chatId).
-pub fn init(config: JsValue, selector: JsValue) -> Result<(), JsValue> {
-    let cfg = parse_init(&config)?;
-    let selector = opt_string(&selector, "targetSelector")?;
+pub fn init(config: &JsValue, selector: &JsValue) -> Result<(), JsValue> {
+    let cfg = parse_init(config)?;
+    let selector = opt_string(selector, "targetSelector")?;
     let key = cfg.chat_key();
     instances::remove(&key);
     let session = Session::new(cfg.clone(), instances::sink(key.clone()))
@@ -90,21 +90,21 @@ fn apply_config(session: &Rc<Session>, key: &str, cfg: Config) {
 
 /// `configure(config, chatId?)`: replace the config with the defaults plus `config` (v12 semantics; the
 /// connection keys `host`, `botId`, `chatId`, `useSessionStorage` are kept unless given).
-pub fn configure(patch: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
+pub fn configure(patch: &JsValue, chat_id: &JsValue) -> Result<(), JsValue> {
     reconfigure(patch, chat_id, false)
 }
 
 /// `mergeConfig(config, chatId?)`: deep-merge into the current config.
-pub fn merge_config(patch: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
+pub fn merge_config(patch: &JsValue, chat_id: &JsValue) -> Result<(), JsValue> {
     reconfigure(patch, chat_id, true)
 }
 
 /// `configure` (`merge` false) and `mergeConfig` (`merge` true) in one body, so the session lookup,
 /// the JSON conversion and the error paths are compiled once.
 #[inline(never)]
-fn reconfigure(patch: JsValue, chat_id: JsValue, merge: bool) -> Result<(), JsValue> {
-    let session = session_for(&chat_id, if merge { "mergeConfig" } else { "configure" })?;
-    let json = to_json(&patch, "config")?;
+fn reconfigure(patch: &JsValue, chat_id: &JsValue, merge: bool) -> Result<(), JsValue> {
+    let session = session_for(chat_id, if merge { "mergeConfig" } else { "configure" })?;
+    let json = to_json(patch, "config")?;
     let mut cfg = session.config();
     let key = cfg.chat_key();
     if !merge {
@@ -124,9 +124,9 @@ fn reconfigure(patch: JsValue, chat_id: JsValue, merge: bool) -> Result<(), JsVa
 
 /// `sendEvent(event, chatId?)`: `show|hide|toggle|message|loadConversation|toggleBotInfo`; any other type is
 /// sent to `/events` as `{type, payload: event}` (§1.2).
-pub fn send_event(event: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
-    let session = session_for(&chat_id, "sendEvent")?;
-    let p = to_json(&event, "event")?;
+pub fn send_event(event: &JsValue, chat_id: &JsValue) -> Result<(), JsValue> {
+    let session = session_for(chat_id, "sendEvent")?;
+    let p = to_json(event, "event")?;
     if let Some(cmd) = event_command(&p).map_err(|e| call_error("sendEvent()", &e))? {
         session.command(cmd);
     }
@@ -135,16 +135,16 @@ pub fn send_event(event: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
 
 /// `sendPayload(payload, chatId?)`: `text|quick_reply|form|login_prompt|postback` to `/messages`, other
 /// types to `/events`.
-pub fn send_payload(payload: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
-    let session = session_for(&chat_id, "sendPayload")?;
-    let p = to_json(&payload, "payload")?;
+pub fn send_payload(payload: &JsValue, chat_id: &JsValue) -> Result<(), JsValue> {
+    let session = session_for(chat_id, "sendPayload")?;
+    let p = to_json(payload, "payload")?;
     payload_type(&p).map_err(|e| call_error("sendPayload()", &e))?;
     session.command(Command::SendPayload(p));
     Ok(())
 }
 
 /// `onEvent(handler, topics?, chatId?)`: subscribe; returns an unsubscribe function. Works before `init`.
-pub fn on_event(handler: JsValue, topics: JsValue, chat_id: JsValue) -> Result<JsValue, JsValue> {
+pub fn on_event(handler: JsValue, topics: &JsValue, chat_id: &JsValue) -> Result<JsValue, JsValue> {
     let func: Function = handler
         .dyn_into()
         .map_err(|_| js_error("botpressWebChat.onEvent(): `handler` must be a function"))?;
@@ -167,7 +167,7 @@ pub fn on_event(handler: JsValue, topics: JsValue, chat_id: JsValue) -> Result<J
             "botpressWebChat.onEvent(): `topics` must be an array of strings",
         ));
     }
-    let chat = opt_string(&chat_id, "chatId")?;
+    let chat = opt_string(chat_id, "chatId")?;
     let id = instances::add_handler(func, list, chat);
     let unsubscribe = Closure::<dyn FnMut()>::new(move || instances::remove_handler(id));
     Ok(unsubscribe.into_js_value())
@@ -175,8 +175,8 @@ pub fn on_event(handler: JsValue, topics: JsValue, chat_id: JsValue) -> Result<J
 
 /// `destroy(chatId?)`: unmount the widget and release its socket, listeners, timers and requests.
 /// `destroy('*')` destroys every widget.
-pub fn destroy(chat_id: JsValue) -> Result<(), JsValue> {
-    match opt_string(&chat_id, "chatId")?.as_deref() {
+pub fn destroy(chat_id: &JsValue) -> Result<(), JsValue> {
+    match opt_string(chat_id, "chatId")?.as_deref() {
         Some("*") => instances::remove_all(),
         other => {
             instances::remove(other.filter(|k| !k.is_empty()).unwrap_or(DEFAULT_CHAT_ID));

@@ -44,15 +44,17 @@ const METHODS: [&str; 8] = [
 /// Runs method `METHODS[which]` with the JS arguments it was given (extra ones ignored); the
 /// methods other than `onEvent` return `undefined`.
 fn call(which: usize, a: JsValue, b: JsValue, c: JsValue) -> Result<JsValue, JsValue> {
+    // the methods borrow their arguments (one drop of each here, not one per exit of each method),
+    // except the functions they keep
     let done = match which {
-        0 => exports::init(a, b),
-        1 => exports::configure(a, b),
-        2 => exports::merge_config(a, b),
-        3 => exports::send_event(a, b),
-        4 => exports::send_payload(a, b),
-        5 => return exports::on_event(a, b, c),
-        6 => views::register_view(a, b, c),
-        _ => exports::destroy(a),
+        0 => exports::init(&a, &b),
+        1 => exports::configure(&a, &b),
+        2 => exports::merge_config(&a, &b),
+        3 => exports::send_event(&a, &b),
+        4 => exports::send_payload(&a, &b),
+        5 => return exports::on_event(a, &b, &c),
+        6 => views::register_view(&a, &b, c),
+        _ => exports::destroy(&a),
     };
     done.map(|()| JsValue::UNDEFINED)
 }

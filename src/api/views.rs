@@ -13,9 +13,9 @@ use crate::views;
 /// `registerView(module, view, render)`: `render(container, props)` draws a `{type:'custom', module,
 /// component|view}` message into `container` and may return a cleanup function. Throws an `Error`
 /// naming `module/view` when a name is invalid or belongs to a built-in view.
-pub fn register_view(module: JsValue, view: JsValue, render: JsValue) -> Result<(), JsValue> {
-    let module = string_arg(&module, ".registerView()", "module")?;
-    let view = string_arg(&view, ".registerView()", "view")?;
+pub fn register_view(module: &JsValue, view: &JsValue, render: JsValue) -> Result<(), JsValue> {
+    let module = string_arg(module, ".registerView()", "module")?;
+    let view = string_arg(view, ".registerView()", "view")?;
     let call = format!("registerView('{module}', '{view}')");
     let render: Function = render
         .dyn_into()
