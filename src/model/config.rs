@@ -411,8 +411,8 @@ impl Config {
 
     /// Deep-merge `patch` over this config (v12 `mergeConfig`): each option the patch names replaces
     /// the field (`overrides` objects merge key by key, see [`deep_merge`]); the token is kept unless
-    /// the patch sets one.
-    pub fn merged(&self, patch: &Value) -> Result<(Config, Parsed), ConfigError> {
+    /// the patch sets one. Consumes the config (callers merge into a copy they own).
+    pub fn merged(mut self, patch: &Value) -> Result<(Config, Parsed), ConfigError> {
         let obj = patch.as_object().ok_or(ConfigError::NotAnObject)?;
         let mut parsed = Parsed::default();
         for key in obj.keys() {
@@ -420,10 +420,9 @@ impl Config {
                 parsed.unknown_keys.push(key.clone());
             }
         }
-        // read straight into a copy: no JSON round trip of the whole config
-        let mut cfg = self.clone();
-        cfg.read_fields(obj)?;
-        Ok((cfg, parsed))
+        // read straight into the fields: no JSON round trip of the whole config
+        self.read_fields(obj)?;
+        Ok((self, parsed))
     }
 
     /// The config's JSON: every option under its camelCase name (`None` as `null`), except the
@@ -657,7 +656,9 @@ mod tests {
     fn a_rejected_merge_leaves_the_config_as_it_was() {
         let (c, _) = Config::from_patch(&json!({"botId": "b", "botName": "Bob"})).unwrap();
         let before = c.clone();
+        // the caller merges into a copy: a rejected patch leaves its own config as it was
         let err = c
+            .clone()
             .merged(&json!({"botName": "Ann", "showTimestamp": "yes"}))
             .unwrap_err();
         assert!(
@@ -666,7 +667,10 @@ mod tests {
         );
         assert!(err.to_string().contains("showTimestamp"));
         assert_eq!(c, before);
-        assert_eq!(c.merged(&json!([1])).unwrap_err(), ConfigError::NotAnObject);
+        assert_eq!(
+            c.clone().merged(&json!([1])).unwrap_err(),
+            ConfigError::NotAnObject
+        );
         let (_, p) = c.merged(&json!({"colour": "red"})).unwrap();
         assert_eq!(p.unknown_keys, ["colour"]);
     }
