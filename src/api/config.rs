@@ -74,14 +74,21 @@ pub fn config_error(e: ConfigError) -> JsValue {
     js_error(&e.to_string())
 }
 
+/// The JS config object `patch` read over `base` (see [`Config::merged`]), with a warning for each
+/// unknown key: the one parsing path of `init`, `configure` and `mergeConfig`.
+pub fn read_config(base: Config, patch: &JsValue) -> Result<Config, JsValue> {
+    let json = to_json(patch, "config")?;
+    let (cfg, parsed) = base.merged(&json).map_err(config_error)?;
+    warn_unknown(&parsed);
+    Ok(cfg)
+}
+
 /// Parse an `init` config (replace over defaults) and require `botId`.
 pub fn parse_init(v: &JsValue) -> Result<Config, JsValue> {
     if !v.is_object() {
         return Err(config_error(ConfigError::NotAnObject));
     }
-    let json = to_json(v, "config")?;
-    let (cfg, parsed) = Config::from_patch(&json).map_err(config_error)?;
-    warn_unknown(&parsed);
+    let cfg = read_config(Config::default(), v)?;
     if cfg.bot_id.is_empty() {
         return Err(config_error(ConfigError::MissingBotId));
     }

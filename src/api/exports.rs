@@ -7,9 +7,7 @@ use js_sys::{Array, Function};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::config::{
-    call_error, config_error, js_error, parse_init, string_arg, to_json, warn_unknown,
-};
+use super::config::{call_error, js_error, parse_init, read_config, string_arg, to_json};
 use super::instances::{self, Instance};
 use crate::dom::Listener;
 use crate::model::config::DEFAULT_CHAT_ID;
@@ -104,7 +102,6 @@ pub fn merge_config(patch: &JsValue, chat_id: &JsValue) -> Result<(), JsValue> {
 #[inline(never)]
 fn reconfigure(patch: &JsValue, chat_id: &JsValue, merge: bool) -> Result<(), JsValue> {
     let session = session_for(chat_id, if merge { "mergeConfig" } else { "configure" })?;
-    let json = to_json(patch, "config")?;
     let mut cfg = session.config();
     let key = cfg.chat_key();
     if !merge {
@@ -116,8 +113,7 @@ fn reconfigure(patch: &JsValue, chat_id: &JsValue, merge: bool) -> Result<(), Js
         fresh.use_session_storage = cfg.use_session_storage;
         cfg = fresh;
     }
-    let (cfg, parsed) = cfg.merged(&json).map_err(config_error)?;
-    warn_unknown(&parsed);
+    let cfg = read_config(cfg, patch)?;
     apply_config(&session, &key, cfg);
     Ok(())
 }
