@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::config::{call_error, js_error, parse_init, read_config, string_arg, to_json};
 use super::instances::{self, Instance};
-use crate::dom::Listener;
+use crate::dom::Scope;
 use crate::model::config::DEFAULT_CHAT_ID;
 use crate::model::events::HostEvent;
 use crate::model::Config;
@@ -51,11 +51,11 @@ pub fn init(config: &JsValue, selector: &JsValue) -> Result<(), JsValue> {
         .map_err(|e| call_error("init()", &e))?;
     let mounted = mount::mount(&cfg, selector.as_deref(), session.clone())
         .map_err(|e| call_error("init()", &e))?;
-    let mut listeners = Vec::new();
+    let mut listeners = Scope::new();
     if let Some(window) = web_sys::window() {
         for (name, online) in [("online", true), ("offline", false)] {
             let weak = Rc::downgrade(&session);
-            listeners.push(Listener::new(
+            listeners.listen(
                 &window,
                 name,
                 Box::new(move |_| {
@@ -63,7 +63,7 @@ pub fn init(config: &JsValue, selector: &JsValue) -> Result<(), JsValue> {
                         s.set_online(online);
                     }
                 }),
-            ));
+            );
         }
     }
     instances::insert(

@@ -7,7 +7,7 @@ use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 use super::config::from_json;
-use crate::dom::Listener;
+use crate::dom::Scope;
 use crate::model::events::{topic_matches, HostEvent};
 use crate::mount::Mounted;
 use crate::transport::session::HostSink;
@@ -20,7 +20,7 @@ pub struct Instance {
     /// The mounted shadow root (dropping unmounts).
     pub mounted: Option<Mounted>,
     /// `online`/`offline` listeners (removed when dropped).
-    pub listeners: Vec<Listener>,
+    pub listeners: Scope,
 }
 
 impl Drop for Instance {
