@@ -127,9 +127,9 @@ pub fn sink(chat_key: String) -> HostSink {
 /// Deliver `e` of the widget `chat_key` as its [`sink`] does (for callers that have the key at hand
 /// and need no sink of their own).
 pub fn dispatch(chat_key: &str, e: &HostEvent) {
-    if let (Some(msg), Some(w)) = (e.to_post_message(chat_key), web_sys::window()) {
-        let origin = w.location().origin().unwrap_or_default();
-        if !origin.is_empty() && origin != "null" {
+    if let Some(msg) = e.to_post_message(chat_key) {
+        let origin = crate::browser::page_origin();
+        if let Some(w) = web_sys::window().filter(|_| !origin.is_empty() && origin != "null") {
             let _ = w.post_message(&from_json(&msg), &origin);
         }
     }
