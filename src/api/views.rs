@@ -36,8 +36,11 @@ fn own(obj: &JsValue, key: &str) -> Option<JsValue> {
 /// parameters `(container, props)` (a React component from a v12 bundle takes one and is not
 /// accepted). Own properties only, so `__proto__`/`constructor` names cannot reach built-ins.
 pub fn page_view(module: &str, view: &str) -> Option<Function> {
-    let window = web_sys::window()?;
-    let botpress = own(&window, "botpress")?;
-    let f: Function = own(&own(&botpress, module)?, view)?.dyn_into().ok()?;
+    let mut v: JsValue = web_sys::window()?.into();
+    // one lookup in a loop: `window.botpress`, then `[module]`, then `[view]`
+    for key in ["botpress", module, view] {
+        v = own(&v, key)?;
+    }
+    let f: Function = v.dyn_into().ok()?;
     (f.length() == 2).then_some(f)
 }
