@@ -98,9 +98,10 @@ pub fn merge_config(patch: &JsValue, chat_id: &JsValue) -> Result<(), JsValue> {
 }
 
 /// `configure` (`merge` false) and `mergeConfig` (`merge` true) in one body, so the session lookup,
-/// the JSON conversion and the error paths are compiled once.
+/// the JSON conversion and the error paths are compiled once (the page's two methods call it
+/// directly).
 #[inline(never)]
-fn reconfigure(patch: &JsValue, chat_id: &JsValue, merge: bool) -> Result<(), JsValue> {
+pub(super) fn reconfigure(patch: &JsValue, chat_id: &JsValue, merge: bool) -> Result<(), JsValue> {
     let session = session_for(chat_id, if merge { "mergeConfig" } else { "configure" })?;
     let mut cfg = session.config();
     let key = cfg.chat_key();

@@ -48,8 +48,7 @@ fn call(which: usize, a: JsValue, b: JsValue, c: JsValue) -> Result<JsValue, JsV
     // except the functions they keep
     let done = match which {
         0 => exports::init(&a, &b),
-        1 => exports::configure(&a, &b),
-        2 => exports::merge_config(&a, &b),
+        1 | 2 => exports::reconfigure(&a, &b, which == 2),
         3 => exports::send_event(&a, &b),
         4 => exports::send_payload(&a, &b),
         5 => return exports::on_event(a, &b, &c),
