@@ -122,21 +122,36 @@ pub(super) fn reconfigure(patch: &JsValue, chat_id: &JsValue, merge: bool) -> Re
 /// `sendEvent(event, chatId?)`: `show|hide|toggle|message|loadConversation|toggleBotInfo`; any other type is
 /// sent to `/events` as `{type, payload: event}` (§1.2).
 pub fn send_event(event: &JsValue, chat_id: &JsValue) -> Result<(), JsValue> {
-    let session = session_for(chat_id, "sendEvent")?;
-    let p = to_json(event, "event")?;
-    if let Some(cmd) = event_command(&p).map_err(|e| call_error("sendEvent()", &e))? {
-        session.command(cmd);
-    }
-    Ok(())
+    send(event, chat_id, false)
 }
 
 /// `sendPayload(payload, chatId?)`: `text|quick_reply|form|login_prompt|postback` to `/messages`, other
 /// types to `/events`.
 pub fn send_payload(payload: &JsValue, chat_id: &JsValue) -> Result<(), JsValue> {
-    let session = session_for(chat_id, "sendPayload")?;
-    let p = to_json(payload, "payload")?;
-    payload_type(&p).map_err(|e| call_error("sendPayload()", &e))?;
-    session.command(Command::SendPayload(p));
+    send(payload, chat_id, true)
+}
+
+/// `sendEvent` (`payload` false) and `sendPayload` (`payload` true) in one body, so the session
+/// lookup, the JSON conversion and the error path are compiled once (the page's two methods call
+/// it directly).
+pub(super) fn send(value: &JsValue, chat_id: &JsValue, payload: bool) -> Result<(), JsValue> {
+    let (method, call, what) = if payload {
+        ("sendPayload", "sendPayload()", "payload")
+    } else {
+        ("sendEvent", "sendEvent()", "event")
+    };
+    let session = session_for(chat_id, method)?;
+    let p = to_json(value, what)?;
+    let cmd = if !payload {
+        event_command(&p)
+    } else if let Some(e) = payload_type(&p).err() {
+        Err(e)
+    } else {
+        Ok(Some(Command::SendPayload(p)))
+    };
+    if let Some(cmd) = cmd.map_err(|e| call_error(call, &e))? {
+        session.command(cmd);
+    }
     Ok(())
 }
 

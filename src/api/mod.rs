@@ -49,8 +49,7 @@ fn call(which: usize, a: JsValue, b: JsValue, c: JsValue) -> Result<JsValue, JsV
     let done = match which {
         0 => exports::init(&a, &b),
         1 | 2 => exports::reconfigure(&a, &b, which == 2),
-        3 => exports::send_event(&a, &b),
-        4 => exports::send_payload(&a, &b),
+        3 | 4 => exports::send(&a, &b, which == 4),
         5 => return exports::on_event(a, &b, &c),
         6 => views::register_view(&a, &b, c),
         _ => exports::destroy(&a),
