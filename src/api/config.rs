@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 
 use crate::json::{self, Value};
-use crate::model::config::{Config, ConfigError, Parsed};
+use crate::model::config::{is_known, Config, ConfigError};
 
 thread_local! {
     /// The unknown keys already warned about (a handful per page: a list does).
@@ -50,9 +50,15 @@ pub fn string_arg(v: &JsValue, call: &str, what: &str) -> Result<String, JsValue
         .ok_or_else(|| js_error(&format!("botpressWebChat{call}: `{what}` must be a string")))
 }
 
-/// Warn (once per key per page) about options we do not know.
-pub fn warn_unknown(parsed: &Parsed) {
-    for key in &parsed.unknown_keys {
+/// Warn (once per key per page) about the options of the object `patch` we do not know.
+pub fn warn_unknown(patch: &Value) {
+    let Some(obj) = patch.as_object() else {
+        return;
+    };
+    for key in obj.keys() {
+        if is_known(key) {
+            continue;
+        }
         let first = WARNED.with(|w| {
             let mut w = w.borrow_mut();
             let first = !w.contains(key);
@@ -78,8 +84,8 @@ pub fn config_error(e: ConfigError) -> JsValue {
 /// unknown key: the one parsing path of `init`, `configure` and `mergeConfig`.
 pub fn read_config(base: Config, patch: &JsValue) -> Result<Config, JsValue> {
     let json = to_json(patch, "config")?;
-    let (cfg, parsed) = base.merged(&json).map_err(config_error)?;
-    warn_unknown(&parsed);
+    let cfg = base.merged(&json).map_err(config_error)?;
+    warn_unknown(&json);
     Ok(cfg)
 }
 
