@@ -69,9 +69,9 @@ pub fn init(config: &JsValue, selector: &JsValue) -> Result<(), JsValue> {
     instances::insert(
         key.clone(),
         Instance {
+            _listeners: listeners,
+            mounted,
             session: session.clone(),
-            mounted: Some(mounted),
-            listeners,
         },
     );
     session.start();

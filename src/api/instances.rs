@@ -13,21 +13,21 @@ use crate::mount::Mounted;
 use crate::transport::session::HostSink;
 use crate::transport::Session;
 
-/// A live widget: its session, its DOM and the window listeners it added.
+/// A live widget: its window listeners, its DOM and its session. Dropping it destroys the session,
+/// then drops the fields in this order.
 pub struct Instance {
+    /// `online`/`offline` listeners (removed when dropped).
+    pub _listeners: Scope,
+    /// The mounted shadow root (dropping unmounts).
+    pub mounted: Mounted,
     /// The session.
     pub session: Rc<Session>,
-    /// The mounted shadow root (dropping unmounts).
-    pub mounted: Option<Mounted>,
-    /// `online`/`offline` listeners (removed when dropped).
-    pub listeners: Scope,
 }
 
 impl Drop for Instance {
     fn drop(&mut self) {
+        // the fields follow: listeners, then the DOM
         self.session.destroy();
-        self.listeners.clear();
-        self.mounted.take();
     }
 }
 
@@ -59,8 +59,8 @@ pub fn restyle(chat_key: &str, cfg: &crate::model::Config) {
     INSTANCES.with(|m| {
         let all = m.borrow();
         let found = all.iter().find(|(k, _)| k == chat_key);
-        if let Some(mounted) = found.and_then(|(_, i)| i.mounted.as_ref()) {
-            mounted.restyle(cfg);
+        if let Some((_, i)) = found {
+            i.mounted.restyle(cfg);
         }
     });
 }
