@@ -1,6 +1,6 @@
 //! The instance table (one entry per `chatId`) and the `onEvent` handler list.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Function;
@@ -38,10 +38,20 @@ struct Handler {
     chat_id: Option<String>,
 }
 
+/// The `onEvent` handlers and the id the next one gets.
+struct Handlers {
+    next_id: u32,
+    list: Vec<Handler>,
+}
+
 thread_local! {
     static INSTANCES: RefCell<Vec<(String, Instance)>> = const { RefCell::new(Vec::new()) };
-    static HANDLERS: RefCell<Vec<Handler>> = const { RefCell::new(Vec::new()) };
-    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+    static HANDLERS: RefCell<Handlers> = const {
+        RefCell::new(Handlers {
+            next_id: 1,
+            list: Vec::new(),
+        })
+    };
 }
 
 /// The session of `chat_key`, if initialised.
@@ -97,25 +107,23 @@ pub fn remove_all() {
 
 /// Add an `onEvent` handler; returns its id.
 pub fn add_handler(func: Function, topics: Vec<String>, chat_id: Option<String>) -> u32 {
-    let id = NEXT_ID.with(|n| {
-        let id = n.get();
-        n.set(id + 1);
-        id
-    });
     HANDLERS.with(|h| {
-        h.borrow_mut().push(Handler {
+        let mut h = h.borrow_mut();
+        let id = h.next_id;
+        h.next_id = id + 1;
+        h.list.push(Handler {
             id,
             func,
             topics,
             chat_id,
-        })
-    });
-    id
+        });
+        id
+    })
 }
 
 /// Remove a handler by id.
 pub fn remove_handler(id: u32) {
-    HANDLERS.with(|h| h.borrow_mut().retain(|x| x.id != id));
+    HANDLERS.with(|h| h.borrow_mut().list.retain(|x| x.id != id));
 }
 
 /// The host sink for one widget: lifecycle messages go to `window.postMessage` (the page's own origin,
@@ -137,7 +145,7 @@ pub fn dispatch(chat_key: &str, e: &HostEvent) {
     // a plain loop: a filter/filter/map chain compiles to its own iterator adapter
     let mut funcs: Vec<Function> = Vec::new();
     HANDLERS.with(|h| {
-        for x in h.borrow().iter() {
+        for x in h.borrow().list.iter() {
             if x.chat_id.as_deref().is_none_or(|c| c == chat_key) && topic_matches(&x.topics, topic)
             {
                 funcs.push(x.func.clone());
