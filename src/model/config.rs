@@ -504,9 +504,7 @@ pub fn deep_merge(base: &mut Value, patch: &Value) {
             for (k, v) in p {
                 match b.get_mut(k) {
                     Some(slot) if slot.is_object() && v.is_object() => deep_merge(slot, v),
-                    _ => {
-                        b.insert(k.clone(), v.clone());
-                    }
+                    _ => b.put(k, v.clone()),
                 }
             }
         }
