@@ -156,7 +156,7 @@ pub fn dispatch(chat_key: &str, e: &HostEvent) {
         return;
     }
     let arg = from_json(&e.to_handler_json(chat_key));
-    for f in funcs {
+    for f in &funcs {
         if let Err(err) = f.call1(&JsValue::UNDEFINED, &arg) {
             web_sys::console::error_2(&"botpressWebChat onEvent handler threw:".into(), &err);
         }
