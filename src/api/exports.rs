@@ -53,7 +53,7 @@ pub fn init(config: &JsValue, selector: &JsValue) -> Result<(), JsValue> {
         .map_err(|e| call_error("init()", &e))?;
     let mut listeners = Scope::new();
     if let Some(window) = web_sys::window() {
-        for (name, online) in [("online", true), ("offline", false)] {
+        for &(name, online) in &[("online", true), ("offline", false)] {
             let weak = Rc::downgrade(&session);
             listeners.listen(
                 &window,

@@ -30,7 +30,7 @@ pub fn track_visual_viewport(root: &Element) -> Scope {
         return scope;
     };
     apply(root, &vv);
-    for name in EVENTS {
+    for name in &EVENTS {
         let el = root.clone();
         // the event's target is the visual viewport
         scope.listen(

@@ -38,7 +38,7 @@ fn own(obj: &JsValue, key: &str) -> Option<JsValue> {
 pub fn page_view(module: &str, view: &str) -> Option<Function> {
     let mut v: JsValue = web_sys::window()?.into();
     // one lookup in a loop: `window.botpress`, then `[module]`, then `[view]`
-    for key in ["botpress", module, view] {
+    for key in &["botpress", module, view] {
         v = own(&v, key)?;
     }
     let f: Function = v.dyn_into().ok()?;
