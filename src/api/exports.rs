@@ -163,9 +163,10 @@ pub fn on_event(handler: JsValue, topics: &JsValue, chat_id: &JsValue) -> Result
     // one list for every form: a string is a list of one, `undefined`/`null` the empty list
     let mut list = Vec::new();
     if let Some(arr) = topics.dyn_ref::<Array>() {
-        // a plain loop: `collect::<Result<..>>` costs an iterator adapter in wasm
-        for t in arr.iter() {
-            let Some(s) = t.as_string() else {
+        // a plain loop by index: `collect::<Result<..>>` costs an iterator adapter in wasm, and
+        // `Array::iter` a second element getter
+        for i in 0..arr.length() {
+            let Some(s) = arr.get(i).as_string() else {
                 return Err(js_error(
                     "botpressWebChat.onEvent(): `topics` must be strings",
                 ));
