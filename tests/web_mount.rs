@@ -85,7 +85,7 @@ async fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
 
 #[wasm_bindgen_test]
 async fn launcher_in_shadow_root_opens_panel() {
-    webchat::api::exports::init(config("t1"), JsValue::UNDEFINED).unwrap();
+    webchat::api::exports::init(&config("t1"), &JsValue::UNDEFINED).unwrap();
     settle().await;
     let root = shadow("t1-container").expect("open shadow root on the host");
     let launcher = by_testid(&root, "launcher").expect("launcher inside the shadow root");
@@ -146,27 +146,28 @@ async fn launcher_in_shadow_root_opens_panel() {
     settle().await;
     assert!(by_testid(&root, "panel").is_none(), "second click closes");
 
-    webchat::api::exports::destroy(JsValue::from_str("t1")).unwrap();
+    webchat::api::exports::destroy(&JsValue::from_str("t1")).unwrap();
     assert!(shadow("t1-container").is_none(), "destroy removes the host");
 }
 
 #[wasm_bindgen_test]
 async fn reinit_after_destroy_and_call_errors() {
-    let err = webchat::api::exports::configure(config("t2"), JsValue::from_str("t2")).unwrap_err();
+    let err =
+        webchat::api::exports::configure(&config("t2"), &JsValue::from_str("t2")).unwrap_err();
     let msg = err.unchecked_into::<js_sys::Error>().message();
     assert!(String::from(msg).contains("configure"), "names the call");
 
     let bad = js_sys::JSON::parse(r#"{"botId":"b","hideWidget":"yes"}"#).unwrap();
-    let err = webchat::api::exports::init(bad, JsValue::UNDEFINED).unwrap_err();
+    let err = webchat::api::exports::init(&bad, &JsValue::UNDEFINED).unwrap_err();
     let msg = String::from(err.unchecked_into::<js_sys::Error>().message());
     assert!(msg.contains("hideWidget"), "names the key: {msg}");
 
     for _ in 0..2 {
-        webchat::api::exports::init(config("t2"), JsValue::UNDEFINED).unwrap();
+        webchat::api::exports::init(&config("t2"), &JsValue::UNDEFINED).unwrap();
         settle().await;
         let root = shadow("t2-container").expect("mounted");
         assert!(by_testid(&root, "launcher").is_some());
-        webchat::api::exports::destroy(JsValue::from_str("t2")).unwrap();
+        webchat::api::exports::destroy(&JsValue::from_str("t2")).unwrap();
         assert!(shadow("t2-container").is_none());
     }
 }
@@ -185,7 +186,7 @@ async fn init_takes_over_the_loader_placeholder_and_reports_a_bad_target() {
         .unwrap();
     doc.body().unwrap().append_child(&host).unwrap();
 
-    webchat::api::exports::init(config("t3"), JsValue::UNDEFINED).unwrap();
+    webchat::api::exports::init(&config("t3"), &JsValue::UNDEFINED).unwrap();
     settle().await;
     let now = doc.get_element_by_id("t3-container").unwrap();
     assert!(now == host, "the placeholder host is kept");
@@ -198,10 +199,11 @@ async fn init_takes_over_the_loader_placeholder_and_reports_a_bad_target() {
             .is_none(),
         "the placeholder's launcher is gone"
     );
-    webchat::api::exports::destroy(JsValue::from_str("t3")).unwrap();
+    webchat::api::exports::destroy(&JsValue::from_str("t3")).unwrap();
     assert!(shadow("t3-container").is_none());
 
-    let err = webchat::api::exports::init(config("t4"), JsValue::from_str("#nowhere")).unwrap_err();
+    let err =
+        webchat::api::exports::init(&config("t4"), &JsValue::from_str("#nowhere")).unwrap_err();
     let msg = String::from(err.unchecked_into::<js_sys::Error>().message());
     assert_eq!(
         msg,

@@ -49,7 +49,7 @@ fn query(root: &ShadowRoot, selector: &str) -> HtmlElement {
 
 #[wasm_bindgen_test]
 async fn locale_sets_language_and_direction() {
-    webchat::api::exports::init(config("l1", "ar"), JsValue::UNDEFINED).unwrap();
+    webchat::api::exports::init(&config("l1", "ar"), &JsValue::UNDEFINED).unwrap();
     settle().await;
     let root = shadow("l1-container");
     let widget = query(&root, ".bpw");
@@ -81,7 +81,7 @@ async fn locale_sets_language_and_direction() {
 
     // mergeConfig switches the language at once
     let patch = js_sys::JSON::parse(r#"{"locale":"fr-CA"}"#).unwrap();
-    webchat::api::exports::merge_config(patch, JsValue::from_str("l1")).unwrap();
+    webchat::api::exports::merge_config(&patch, &JsValue::from_str("l1")).unwrap();
     settle().await;
     assert_eq!(widget.get_attribute("dir").as_deref(), Some("ltr"));
     assert_eq!(
@@ -98,7 +98,7 @@ async fn locale_sets_language_and_direction() {
     );
     // an unsupported language falls back to English
     let patch = js_sys::JSON::parse(r#"{"locale":"xx"}"#).unwrap();
-    webchat::api::exports::merge_config(patch, JsValue::from_str("l1")).unwrap();
+    webchat::api::exports::merge_config(&patch, &JsValue::from_str("l1")).unwrap();
     settle().await;
     assert_eq!(
         query(&root, "[data-testid=\"close\"]")
@@ -106,7 +106,7 @@ async fn locale_sets_language_and_direction() {
             .as_deref(),
         Some("Close chat")
     );
-    webchat::api::exports::destroy(JsValue::from_str("l1")).unwrap();
+    webchat::api::exports::destroy(&JsValue::from_str("l1")).unwrap();
 }
 
 fn error_message(err: JsValue) -> String {
@@ -117,13 +117,13 @@ fn error_message(err: JsValue) -> String {
 fn register_view_errors_name_the_view() {
     let render: JsValue = js_sys::Function::new_with_args("c, p", "").into();
     let err = webchat::api::views::register_view(
-        "channel-web".into(),
-        "QuickReplies".into(),
+        &"channel-web".into(),
+        &"QuickReplies".into(),
         render.clone(),
     )
     .unwrap_err();
     assert!(error_message(err).contains("channel-web/QuickReplies"));
-    let err = webchat::api::views::register_view("demo".into(), "X".into(), JsValue::from(3))
+    let err = webchat::api::views::register_view(&"demo".into(), &"X".into(), JsValue::from(3))
         .unwrap_err();
     let msg = error_message(err);
     assert!(
@@ -131,9 +131,9 @@ fn register_view_errors_name_the_view() {
         "{msg}"
     );
     let err =
-        webchat::api::views::register_view("a b".into(), "X".into(), render.clone()).unwrap_err();
+        webchat::api::views::register_view(&"a b".into(), &"X".into(), render.clone()).unwrap_err();
     assert!(error_message(err).contains("a b/X"));
-    webchat::api::views::register_view("demo".into(), "Ok".into(), render).unwrap();
+    webchat::api::views::register_view(&"demo".into(), &"Ok".into(), render).unwrap();
     assert!(webchat::views::is_registered("demo", "Ok"));
 }
 

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 
 use crate::json::{self, Value};
-use crate::model::config::{Config, ConfigError, Parsed};
+use crate::model::config::{is_known, Config, ConfigError};
 use crate::text::concat;
 
 thread_local! {
@@ -60,9 +60,15 @@ pub fn string_arg(v: &JsValue, call: &str, what: &str) -> Result<String, JsValue
     })
 }
 
-/// Warn (once per key per page) about options we do not know.
-pub fn warn_unknown(parsed: &Parsed) {
-    for key in &parsed.unknown_keys {
+/// Warn (once per key per page) about the options of the object `patch` we do not know.
+pub fn warn_unknown(patch: &Value) {
+    let Some(obj) = patch.as_object() else {
+        return;
+    };
+    for key in obj.keys() {
+        if is_known(key) {
+            continue;
+        }
         let first = WARNED.with(|w| {
             let mut w = w.borrow_mut();
             let first = !w.contains(key);
@@ -89,14 +95,21 @@ pub fn config_error(e: ConfigError) -> JsValue {
     js_error(&e.message())
 }
 
+/// The JS config object `patch` read over `base` (see [`Config::merged`]), with a warning for each
+/// unknown key: the one parsing path of `init`, `configure` and `mergeConfig`.
+pub fn read_config(base: Config, patch: &JsValue) -> Result<Config, JsValue> {
+    let json = to_json(patch, "config")?;
+    let cfg = base.merged(&json).map_err(config_error)?;
+    warn_unknown(&json);
+    Ok(cfg)
+}
+
 /// Parse an `init` config (replace over defaults) and require `botId`.
 pub fn parse_init(v: &JsValue) -> Result<Config, JsValue> {
     if !v.is_object() {
         return Err(config_error(ConfigError::NotAnObject));
     }
-    let json = to_json(v, "config")?;
-    let (cfg, parsed) = Config::from_patch(&json).map_err(config_error)?;
-    warn_unknown(&parsed);
+    let cfg = read_config(Config::default(), v)?;
     if cfg.bot_id.is_empty() {
         return Err(config_error(ConfigError::MissingBotId));
     }

@@ -7,11 +7,9 @@ use js_sys::{Array, Function};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::config::{
-    call_error, config_error, js_error, parse_init, string_arg, to_json, warn_unknown,
-};
+use super::config::{call_error, js_error, parse_init, read_config, string_arg, to_json};
 use super::instances::{self, Instance};
-use crate::dom::Listener;
+use crate::dom::Scope;
 use crate::model::config::DEFAULT_CHAT_ID;
 use crate::model::events::HostEvent;
 use crate::model::Config;
@@ -48,20 +46,20 @@ fn session_for(chat_id: &JsValue, call: &str) -> Result<Rc<Session>, JsValue> {
 }
 
 /// `init(config, targetSelector = 'body')`: mount a widget (re-initialising one with the same chatId).
-pub fn init(config: JsValue, selector: JsValue) -> Result<(), JsValue> {
-    let cfg = parse_init(&config)?;
-    let selector = opt_string(&selector, "targetSelector")?;
+pub fn init(config: &JsValue, selector: &JsValue) -> Result<(), JsValue> {
+    let cfg = parse_init(config)?;
+    let selector = opt_string(selector, "targetSelector")?;
     let key = cfg.chat_key();
     instances::remove(&key);
     let session = Session::new(cfg.clone(), instances::sink(key.clone()))
         .map_err(|e| call_error("init()", &e.message()))?;
     let mounted = mount::mount(&cfg, selector.as_deref(), session.clone())
         .map_err(|e| call_error("init()", &e))?;
-    let mut listeners = Vec::new();
+    let mut listeners = Scope::new();
     if let Some(window) = web_sys::window() {
-        for (name, online) in [("online", true), ("offline", false)] {
+        for &(name, online) in &[("online", true), ("offline", false)] {
             let weak = Rc::downgrade(&session);
-            listeners.push(Listener::new(
+            listeners.listen(
                 &window,
                 name,
                 Box::new(move |_| {
@@ -69,15 +67,15 @@ pub fn init(config: JsValue, selector: JsValue) -> Result<(), JsValue> {
                         s.set_online(online);
                     }
                 }),
-            ));
+            );
         }
     }
     instances::insert(
         key.clone(),
         Instance {
+            _listeners: listeners,
+            mounted,
             session: session.clone(),
-            mounted: Some(mounted),
-            listeners,
         },
     );
     session.start();
@@ -94,21 +92,21 @@ fn apply_config(session: &Rc<Session>, key: &str, cfg: Config) {
 
 /// `configure(config, chatId?)`: replace the config with the defaults plus `config` (v12 semantics; the
 /// connection keys `host`, `botId`, `chatId`, `useSessionStorage` are kept unless given).
-pub fn configure(patch: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
+pub fn configure(patch: &JsValue, chat_id: &JsValue) -> Result<(), JsValue> {
     reconfigure(patch, chat_id, false)
 }
 
 /// `mergeConfig(config, chatId?)`: deep-merge into the current config.
-pub fn merge_config(patch: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
+pub fn merge_config(patch: &JsValue, chat_id: &JsValue) -> Result<(), JsValue> {
     reconfigure(patch, chat_id, true)
 }
 
 /// `configure` (`merge` false) and `mergeConfig` (`merge` true) in one body, so the session lookup,
-/// the JSON conversion and the error paths are compiled once.
+/// the JSON conversion and the error paths are compiled once (the page's two methods call it
+/// directly).
 #[inline(never)]
-fn reconfigure(patch: JsValue, chat_id: JsValue, merge: bool) -> Result<(), JsValue> {
-    let session = session_for(&chat_id, if merge { "mergeConfig" } else { "configure" })?;
-    let json = to_json(&patch, "config")?;
+pub(super) fn reconfigure(patch: &JsValue, chat_id: &JsValue, merge: bool) -> Result<(), JsValue> {
+    let session = session_for(chat_id, if merge { "mergeConfig" } else { "configure" })?;
     let mut cfg = session.config();
     let key = cfg.chat_key();
     if !merge {
@@ -120,71 +118,82 @@ fn reconfigure(patch: JsValue, chat_id: JsValue, merge: bool) -> Result<(), JsVa
         fresh.use_session_storage = cfg.use_session_storage;
         cfg = fresh;
     }
-    let (cfg, parsed) = cfg.merged(&json).map_err(config_error)?;
-    warn_unknown(&parsed);
+    let cfg = read_config(cfg, patch)?;
     apply_config(&session, &key, cfg);
     Ok(())
 }
 
 /// `sendEvent(event, chatId?)`: `show|hide|toggle|message|loadConversation|toggleBotInfo`; any other type is
 /// sent to `/events` as `{type, payload: event}` (§1.2).
-pub fn send_event(event: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
-    let session = session_for(&chat_id, "sendEvent")?;
-    let p = to_json(&event, "event")?;
-    if let Some(cmd) = event_command(&p).map_err(|e| call_error("sendEvent()", &e))? {
+pub fn send_event(event: &JsValue, chat_id: &JsValue) -> Result<(), JsValue> {
+    send(event, chat_id, false)
+}
+
+/// `sendPayload(payload, chatId?)`: `text|quick_reply|form|login_prompt|postback` to `/messages`, other
+/// types to `/events`.
+pub fn send_payload(payload: &JsValue, chat_id: &JsValue) -> Result<(), JsValue> {
+    send(payload, chat_id, true)
+}
+
+/// `sendEvent` (`payload` false) and `sendPayload` (`payload` true) in one body, so the session
+/// lookup, the JSON conversion and the error path are compiled once (the page's two methods call
+/// it directly).
+pub(super) fn send(value: &JsValue, chat_id: &JsValue, payload: bool) -> Result<(), JsValue> {
+    let (method, call, what) = if payload {
+        ("sendPayload", "sendPayload()", "payload")
+    } else {
+        ("sendEvent", "sendEvent()", "event")
+    };
+    let session = session_for(chat_id, method)?;
+    let p = to_json(value, what)?;
+    let cmd = if !payload {
+        event_command(&p)
+    } else if let Some(e) = payload_type(&p).err() {
+        Err(e)
+    } else {
+        Ok(Some(Command::SendPayload(p)))
+    };
+    if let Some(cmd) = cmd.map_err(|e| call_error(call, &e))? {
         session.command(cmd);
     }
     Ok(())
 }
 
-/// `sendPayload(payload, chatId?)`: `text|quick_reply|form|login_prompt|postback` to `/messages`, other
-/// types to `/events`.
-pub fn send_payload(payload: JsValue, chat_id: JsValue) -> Result<(), JsValue> {
-    let session = session_for(&chat_id, "sendPayload")?;
-    let p = to_json(&payload, "payload")?;
-    payload_type(&p).map_err(|e| call_error("sendPayload()", &e))?;
-    session.command(Command::SendPayload(p));
-    Ok(())
-}
-
 /// `onEvent(handler, topics?, chatId?)`: subscribe; returns an unsubscribe function. Works before `init`.
-pub fn on_event(handler: JsValue, topics: JsValue, chat_id: JsValue) -> Result<JsValue, JsValue> {
+pub fn on_event(handler: JsValue, topics: &JsValue, chat_id: &JsValue) -> Result<JsValue, JsValue> {
     let func: Function = handler
         .dyn_into()
         .map_err(|_| js_error("botpressWebChat.onEvent(): `handler` must be a function"))?;
-    let topics: Vec<String> = if topics.is_undefined() || topics.is_null() {
-        Vec::new()
-    } else if let Some(s) = topics.as_string() {
-        vec![s]
-    } else if let Some(arr) = topics.dyn_ref::<Array>() {
-        // a plain loop: `collect::<Result<..>>` costs an iterator adapter in wasm
-        let mut out = Vec::new();
-        for t in arr.iter() {
-            match t.as_string() {
-                Some(s) => out.push(s),
-                None => {
-                    return Err(js_error(
-                        "botpressWebChat.onEvent(): `topics` must be strings",
-                    ))
-                }
-            }
+    // one list for every form: a string is a list of one, `undefined`/`null` the empty list
+    let mut list = Vec::new();
+    if let Some(arr) = topics.dyn_ref::<Array>() {
+        // a plain loop by index: `collect::<Result<..>>` costs an iterator adapter in wasm, and
+        // `Array::iter` a second element getter
+        for i in 0..arr.length() {
+            let Some(s) = arr.get(i).as_string() else {
+                return Err(js_error(
+                    "botpressWebChat.onEvent(): `topics` must be strings",
+                ));
+            };
+            list.push(s);
         }
-        out
-    } else {
+    } else if let Some(s) = topics.as_string() {
+        list.push(s);
+    } else if !(topics.is_undefined() || topics.is_null()) {
         return Err(js_error(
             "botpressWebChat.onEvent(): `topics` must be an array of strings",
         ));
-    };
-    let chat = opt_string(&chat_id, "chatId")?;
-    let id = instances::add_handler(func, topics, chat);
+    }
+    let chat = opt_string(chat_id, "chatId")?;
+    let id = instances::add_handler(func, list, chat);
     let unsubscribe = Closure::<dyn FnMut()>::new(move || instances::remove_handler(id));
     Ok(unsubscribe.into_js_value())
 }
 
 /// `destroy(chatId?)`: unmount the widget and release its socket, listeners, timers and requests.
 /// `destroy('*')` destroys every widget.
-pub fn destroy(chat_id: JsValue) -> Result<(), JsValue> {
-    match opt_string(&chat_id, "chatId")?.as_deref() {
+pub fn destroy(chat_id: &JsValue) -> Result<(), JsValue> {
+    match opt_string(chat_id, "chatId")?.as_deref() {
         Some("*") => instances::remove_all(),
         other => {
             instances::remove(other.filter(|k| !k.is_empty()).unwrap_or(DEFAULT_CHAT_ID));

@@ -1,33 +1,33 @@
 //! The instance table (one entry per `chatId`) and the `onEvent` handler list.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 use super::config::from_json;
-use crate::dom::Listener;
+use crate::dom::Scope;
 use crate::model::events::{topic_matches, HostEvent};
 use crate::mount::Mounted;
 use crate::transport::session::HostSink;
 use crate::transport::Session;
 
-/// A live widget: its session, its DOM and the window listeners it added.
+/// A live widget: its window listeners, its DOM and its session. Dropping it destroys the session,
+/// then drops the fields in this order.
 pub struct Instance {
+    /// `online`/`offline` listeners (removed when dropped).
+    pub _listeners: Scope,
+    /// The mounted shadow root (dropping unmounts).
+    pub mounted: Mounted,
     /// The session.
     pub session: Rc<Session>,
-    /// The mounted shadow root (dropping unmounts).
-    pub mounted: Option<Mounted>,
-    /// `online`/`offline` listeners (removed when dropped).
-    pub listeners: Vec<Listener>,
 }
 
 impl Drop for Instance {
     fn drop(&mut self) {
+        // the fields follow: listeners, then the DOM
         self.session.destroy();
-        self.listeners.clear();
-        self.mounted.take();
     }
 }
 
@@ -38,10 +38,20 @@ struct Handler {
     chat_id: Option<String>,
 }
 
+/// The `onEvent` handlers and the id the next one gets.
+struct Handlers {
+    next_id: u32,
+    list: Vec<Handler>,
+}
+
 thread_local! {
     static INSTANCES: RefCell<Vec<(String, Instance)>> = const { RefCell::new(Vec::new()) };
-    static HANDLERS: RefCell<Vec<Handler>> = const { RefCell::new(Vec::new()) };
-    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+    static HANDLERS: RefCell<Handlers> = const {
+        RefCell::new(Handlers {
+            next_id: 1,
+            list: Vec::new(),
+        })
+    };
 }
 
 /// The session of `chat_key`, if initialised.
@@ -59,8 +69,8 @@ pub fn restyle(chat_key: &str, cfg: &crate::model::Config) {
     INSTANCES.with(|m| {
         let all = m.borrow();
         let found = all.iter().find(|(k, _)| k == chat_key);
-        if let Some(mounted) = found.and_then(|(_, i)| i.mounted.as_ref()) {
-            mounted.restyle(cfg);
+        if let Some((_, i)) = found {
+            i.mounted.restyle(cfg);
         }
     });
 }
@@ -97,25 +107,23 @@ pub fn remove_all() {
 
 /// Add an `onEvent` handler; returns its id.
 pub fn add_handler(func: Function, topics: Vec<String>, chat_id: Option<String>) -> u32 {
-    let id = NEXT_ID.with(|n| {
-        let id = n.get();
-        n.set(id + 1);
-        id
-    });
     HANDLERS.with(|h| {
-        h.borrow_mut().push(Handler {
+        let mut h = h.borrow_mut();
+        let id = h.next_id;
+        h.next_id = id + 1;
+        h.list.push(Handler {
             id,
             func,
             topics,
             chat_id,
-        })
-    });
-    id
+        });
+        id
+    })
 }
 
 /// Remove a handler by id.
 pub fn remove_handler(id: u32) {
-    HANDLERS.with(|h| h.borrow_mut().retain(|x| x.id != id));
+    HANDLERS.with(|h| h.borrow_mut().list.retain(|x| x.id != id));
 }
 
 /// The host sink for one widget: lifecycle messages go to `window.postMessage` (the page's own origin,
@@ -127,9 +135,9 @@ pub fn sink(chat_key: String) -> HostSink {
 /// Deliver `e` of the widget `chat_key` as its [`sink`] does (for callers that have the key at hand
 /// and need no sink of their own).
 pub fn dispatch(chat_key: &str, e: &HostEvent) {
-    if let (Some(msg), Some(w)) = (e.to_post_message(chat_key), web_sys::window()) {
-        let origin = w.location().origin().unwrap_or_default();
-        if !origin.is_empty() && origin != "null" {
+    if let Some(msg) = e.to_post_message(chat_key) {
+        let origin = crate::browser::page_origin();
+        if let Some(w) = web_sys::window().filter(|_| !origin.is_empty() && origin != "null") {
             let _ = w.post_message(&from_json(&msg), &origin);
         }
     }
@@ -137,7 +145,7 @@ pub fn dispatch(chat_key: &str, e: &HostEvent) {
     // a plain loop: a filter/filter/map chain compiles to its own iterator adapter
     let mut funcs: Vec<Function> = Vec::new();
     HANDLERS.with(|h| {
-        for x in h.borrow().iter() {
+        for x in h.borrow().list.iter() {
             if x.chat_id.as_deref().is_none_or(|c| c == chat_key) && topic_matches(&x.topics, topic)
             {
                 funcs.push(x.func.clone());
@@ -148,7 +156,7 @@ pub fn dispatch(chat_key: &str, e: &HostEvent) {
         return;
     }
     let arg = from_json(&e.to_handler_json(chat_key));
-    for f in funcs {
+    for f in &funcs {
         if let Err(err) = f.call1(&JsValue::UNDEFINED, &arg) {
             web_sys::console::error_2(&"botpressWebChat onEvent handler threw:".into(), &err);
         }

@@ -44,17 +44,29 @@ const METHODS: [&str; 8] = [
 /// Runs method `METHODS[which]` with the JS arguments it was given (extra ones ignored); the
 /// methods other than `onEvent` return `undefined`.
 fn call(which: usize, a: JsValue, b: JsValue, c: JsValue) -> Result<JsValue, JsValue> {
+    // the methods borrow their arguments (one drop of each here, not one per exit of each method),
+    // except the functions they keep
     let done = match which {
-        0 => exports::init(a, b),
-        1 => exports::configure(a, b),
-        2 => exports::merge_config(a, b),
-        3 => exports::send_event(a, b),
-        4 => exports::send_payload(a, b),
-        5 => return exports::on_event(a, b, c),
-        6 => views::register_view(a, b, c),
-        _ => exports::destroy(a),
+        0 => exports::init(&a, &b),
+        1 | 2 => exports::reconfigure(&a, &b, which == 2),
+        3 | 4 => exports::send(&a, &b, which == 4),
+        5 => return exports::on_event(a, &b, &c),
+        6 => views::register_view(&a, &b, c),
+        _ => exports::destroy(&a),
     };
     done.map(|()| JsValue::UNDEFINED)
+}
+
+/// `obj[key]`, `undefined` when the read throws.
+#[inline(never)]
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `obj[key] = value`, ignoring a write that throws.
+#[inline(never)]
+fn set(obj: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
 }
 
 /// Install the API on `window.botpressWebChat` and replay queued calls.
@@ -62,23 +74,16 @@ pub fn install() {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let key = JsValue::from_str(GLOBAL);
-    let existing = Reflect::get(&window, &key).unwrap_or(JsValue::UNDEFINED);
-    let obj: Object = if existing.is_object() {
-        existing.unchecked_into()
-    } else {
-        let o = Object::new();
-        let _ = Reflect::set(&window, &key, &o);
-        o
-    };
-    let set = |name: &str, f: JsValue| {
-        let _ = Reflect::set(&obj, &JsValue::from_str(name), &f);
-    };
+    let mut obj = get(&window, GLOBAL);
+    if !obj.is_object() {
+        obj = Object::new().into();
+        set(&window, GLOBAL, &obj);
+    }
     // one closure type for every method (one vtable and call shim instead of eight)
     for (i, name) in METHODS.iter().enumerate() {
-        set(name, method(move |a, b, c| call(i, a, b, c)));
+        set(&obj, name, &method(move |a, b, c| call(i, a, b, c)));
     }
-    let _ = Reflect::set(&obj, &JsValue::from_str("ready"), &JsValue::TRUE);
+    set(&obj, "ready", &JsValue::TRUE);
     replay(&obj);
     // every queued `init` has claimed its loader placeholder by now; the rest (an `init` that threw)
     // would be launchers without a widget
@@ -87,31 +92,27 @@ pub fn install() {
 
 /// Replay `obj._q` entries `{m, a, x?}` in order, storing each result in `entry.r` (so an `onEvent`
 /// unsubscribe handed out before the wasm was ready works) and skipping cancelled ones (`x`).
-fn replay(obj: &Object) {
-    let q = Reflect::get(obj, &JsValue::from_str("_q")).unwrap_or(JsValue::UNDEFINED);
-    let Ok(q) = q.dyn_into::<Array>() else {
+fn replay(obj: &JsValue) {
+    let Ok(q) = get(obj, "_q").dyn_into::<Array>() else {
         return;
     };
-    let entries: Vec<JsValue> = q.iter().collect();
+    // a copy to walk, and the queue emptied
+    let entries = q.slice(0, q.length());
     q.set_length(0);
-    for entry in entries {
-        let get =
-            |k: &str| Reflect::get(&entry, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
-        if get("x").is_truthy() {
+    for i in 0..entries.length() {
+        let entry = entries.get(i);
+        if get(&entry, "x").is_truthy() {
             continue;
         }
-        let Some(name) = get("m").as_string() else {
+        let Some(name) = get(&entry, "m").as_string() else {
             continue;
         };
-        let args: Array = get("a").dyn_into().unwrap_or_else(|_| Array::new());
-        let f = Reflect::get(obj, &JsValue::from_str(&name)).unwrap_or(JsValue::UNDEFINED);
-        let Some(f) = f.dyn_ref::<Function>() else {
+        let args: Array = get(&entry, "a").dyn_into().unwrap_or_else(|_| Array::new());
+        let Ok(f) = get(obj, &name).dyn_into::<Function>() else {
             continue;
         };
         match f.apply(obj, &args) {
-            Ok(r) => {
-                let _ = Reflect::set(&entry, &JsValue::from_str("r"), &r);
-            }
+            Ok(r) => set(&entry, "r", &r),
             Err(e) => web_sys::console::error_2(
                 &crate::text::concat(&["botpressWebChat.", &name, ":"]).into(),
                 &e,

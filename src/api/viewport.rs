@@ -4,6 +4,7 @@
 //! on the widget root (CSSOM `style.setProperty`, never a `style` attribute string, so a strict CSP
 //! holds); the listeners go when the returned scope is dropped.
 
+use wasm_bindgen::JsCast;
 use web_sys::{Element, VisualViewport};
 
 use crate::dom::{self, Scope};
@@ -30,9 +31,18 @@ pub fn track_visual_viewport(root: &Element) -> Scope {
         return scope;
     };
     apply(root, &vv);
-    for name in EVENTS {
-        let (el, target) = (root.clone(), vv.clone());
-        scope.listen(&vv, name, Box::new(move |_| apply(&el, &target)));
+    for name in &EVENTS {
+        let el = root.clone();
+        // the event's target is the visual viewport
+        scope.listen(
+            &vv,
+            name,
+            Box::new(move |e| {
+                if let Some(vv) = e.target() {
+                    apply(&el, vv.unchecked_ref());
+                }
+            }),
+        );
     }
     scope
 }

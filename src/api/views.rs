@@ -14,9 +14,9 @@ use crate::views;
 /// `registerView(module, view, render)`: `render(container, props)` draws a `{type:'custom', module,
 /// component|view}` message into `container` and may return a cleanup function. Throws an `Error`
 /// naming `module/view` when a name is invalid or belongs to a built-in view.
-pub fn register_view(module: JsValue, view: JsValue, render: JsValue) -> Result<(), JsValue> {
-    let module = string_arg(&module, ".registerView()", "module")?;
-    let view = string_arg(&view, ".registerView()", "view")?;
+pub fn register_view(module: &JsValue, view: &JsValue, render: JsValue) -> Result<(), JsValue> {
+    let module = string_arg(module, ".registerView()", "module")?;
+    let view = string_arg(view, ".registerView()", "view")?;
     let call = concat(&["registerView('", &module, "', '", &view, "')"]);
     let render: Function = render
         .dyn_into()
@@ -37,8 +37,11 @@ fn own(obj: &JsValue, key: &str) -> Option<JsValue> {
 /// parameters `(container, props)` (a React component from a v12 bundle takes one and is not
 /// accepted). Own properties only, so `__proto__`/`constructor` names cannot reach built-ins.
 pub fn page_view(module: &str, view: &str) -> Option<Function> {
-    let window = web_sys::window()?;
-    let botpress = own(&window, "botpress")?;
-    let f: Function = own(&own(&botpress, module)?, view)?.dyn_into().ok()?;
+    let mut v: JsValue = web_sys::window()?.into();
+    // one lookup in a loop: `window.botpress`, then `[module]`, then `[view]`
+    for key in &["botpress", module, view] {
+        v = own(&v, key)?;
+    }
+    let f: Function = v.dyn_into().ok()?;
     (f.length() == 2).then_some(f)
 }

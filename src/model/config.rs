@@ -382,6 +382,24 @@ pub struct Parsed {
     pub unknown_keys: Vec<String>,
 }
 
+impl Parsed {
+    /// The unknown keys of `patch` (none when it is not an object).
+    pub fn of(patch: &Value) -> Parsed {
+        let mut unknown_keys = Vec::new();
+        for key in patch.as_object().into_iter().flat_map(Map::keys) {
+            if !is_known(key) {
+                unknown_keys.push(key.clone());
+            }
+        }
+        Parsed { unknown_keys }
+    }
+}
+
+/// Whether `key` names an option (is in [`KNOWN_KEYS`]).
+pub fn is_known(key: &str) -> bool {
+    KNOWN_KEYS.contains(&key)
+}
+
 impl Config {
     /// The `chatId`, or [`DEFAULT_CHAT_ID`] when unset (v12's default, §1.3).
     pub fn chat_key(&self) -> String {
@@ -424,24 +442,19 @@ impl Config {
     /// Build a config from `DEFAULT_CONFIG` plus `patch` (v12 `configure`: replace over defaults).
     pub fn from_patch(patch: &Value) -> Result<(Config, Parsed), ConfigError> {
         // the same as merging into the defaults (whose token is none): one merge path in wasm
-        Config::default().merged(patch)
+        let cfg = Config::default().merged(patch)?;
+        Ok((cfg, Parsed::of(patch)))
     }
 
     /// Deep-merge `patch` over this config (v12 `mergeConfig`): each option the patch names replaces
     /// the field (`overrides` objects merge key by key, see [`deep_merge`]); the token is kept unless
-    /// the patch sets one.
-    pub fn merged(&self, patch: &Value) -> Result<(Config, Parsed), ConfigError> {
+    /// the patch sets one. Unknown keys are ignored (see [`Parsed::of`]). Consumes the config
+    /// (callers merge into a copy they own).
+    pub fn merged(mut self, patch: &Value) -> Result<Config, ConfigError> {
         let obj = patch.as_object().ok_or(ConfigError::NotAnObject)?;
-        let mut parsed = Parsed::default();
-        for key in obj.keys() {
-            if !KNOWN_KEYS.contains(&key.as_str()) {
-                parsed.unknown_keys.push(key.clone());
-            }
-        }
-        // read straight into a copy: no JSON round trip of the whole config
-        let mut cfg = self.clone();
-        cfg.read_fields(obj)?;
-        Ok((cfg, parsed))
+        // read straight into the fields: no JSON round trip of the whole config
+        self.read_fields(obj)?;
+        Ok(self)
     }
 
     /// The config's JSON: every option under its camelCase name (`None` as `null`), except the
@@ -509,9 +522,7 @@ pub fn deep_merge(base: &mut Value, patch: &Value) {
             for (k, v) in p {
                 match b.get_mut(k) {
                     Some(slot) if slot.is_object() && v.is_object() => deep_merge(slot, v),
-                    _ => {
-                        b.insert(k.clone(), v.clone());
-                    }
+                    _ => b.put(k, v.clone()),
                 }
             }
         }
@@ -618,7 +629,7 @@ mod tests {
             "botId": "b", "externalAuthToken": "t", "overrides": {"composer": [1], "a": {"x": 1}}
         }))
         .unwrap();
-        let (m, _) = c
+        let m = c
             .merged(&json!({"botName": "Bob", "overrides": {"a": {"y": 2}}}))
             .unwrap();
         assert_eq!(m.bot_name.as_deref(), Some("Bob"));
@@ -675,7 +686,9 @@ mod tests {
     fn a_rejected_merge_leaves_the_config_as_it_was() {
         let (c, _) = Config::from_patch(&json!({"botId": "b", "botName": "Bob"})).unwrap();
         let before = c.clone();
+        // the caller merges into a copy: a rejected patch leaves its own config as it was
         let err = c
+            .clone()
             .merged(&json!({"botName": "Ann", "showTimestamp": "yes"}))
             .unwrap_err();
         assert!(
@@ -684,16 +697,20 @@ mod tests {
         );
         assert!(err.to_string().contains("showTimestamp"));
         assert_eq!(c, before);
-        assert_eq!(c.merged(&json!([1])).unwrap_err(), ConfigError::NotAnObject);
-        let (_, p) = c.merged(&json!({"colour": "red"})).unwrap();
-        assert_eq!(p.unknown_keys, ["colour"]);
+        assert_eq!(
+            c.clone().merged(&json!([1])).unwrap_err(),
+            ConfigError::NotAnObject
+        );
+        let patch = json!({"colour": "red"});
+        assert!(c.merged(&patch).is_ok());
+        assert_eq!(Parsed::of(&patch).unknown_keys, ["colour"]);
     }
 
     #[test]
     fn a_new_token_replaces_the_old_one_on_merge() {
         let (c, _) =
             Config::from_patch(&json!({"botId": "b", "externalAuthToken": "old"})).unwrap();
-        let (m, _) = c.merged(&json!({"externalAuthToken": "new"})).unwrap();
+        let m = c.merged(&json!({"externalAuthToken": "new"})).unwrap();
         assert_eq!(m.external_auth_token.as_deref(), Some("new"));
     }
 
