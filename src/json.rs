@@ -944,11 +944,13 @@ fn write_number(out: &mut String, n: f64) {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn float_to_string(n: f64) -> String {
-    js_sys::Number::from(n)
-        .to_string_with_radix(10)
-        .map(String::from)
-        .unwrap_or_default()
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// JavaScript's `String(n)` for a finite number: the shortest decimal that reads back as `n`,
+    /// as JSON writes it. Cannot throw, so unlike `Number.prototype.toString` it needs no catching
+    /// shim.
+    #[wasm_bindgen(js_name = String)]
+    fn float_to_string(n: f64) -> String;
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -162,6 +162,25 @@ fn assert_no_active_content(m: &Mounted) {
     }
 }
 
+/// In the browser, fractions are written by JavaScript's `String(n)` (the shortest decimal that
+/// reads back as the same number), as `JSON.stringify` writes them.
+#[wasm_bindgen_test]
+fn numbers_are_written_as_javascript_writes_them() {
+    for (n, text) in [
+        (1.5, "1.5"),
+        (0.1, "0.1"),
+        (-2.5e-7, "-2.5e-7"),
+        (1e21, "1e+21"),
+        (123456789.125, "123456789.125"),
+        (42.0, "42"),
+        (-0.0, "0"),
+        (f64::NAN, "null"),
+    ] {
+        assert_eq!(json::number_to_string(n), text, "{n}");
+        assert_eq!(json::stringify(&Value::from(n)), text, "{n}");
+    }
+}
+
 #[wasm_bindgen_test]
 async fn plain_text_is_linkified_through_the_allowlist() {
     let sink = Sink::default();
