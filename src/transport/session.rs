@@ -417,7 +417,7 @@ impl Session {
         }
     }
 
-    /// [`Session::post`] in the background, for a command: the body is `make(self, data)` (built when
+    /// [`Session::chain`] in the background, for a command: the body is `make(self, data)` (built when
     /// the task first runs, as an inline `async` block would), the reply goes to `then`. One task type
     /// for every command keeps the wasm small.
     fn spawn_post(
@@ -428,12 +428,87 @@ impl Session {
         authed: bool,
         then: fn(&Rc<Session>, Result<Value, HttpError>),
     ) {
+        self.spawn_chain(Post {
+            path,
+            data,
+            make,
+            authed,
+            then: Then::Command(then),
+        });
+    }
+
+    /// Run [`Session::chain`] in the background, ignoring its outcome.
+    fn spawn_chain(self: &Rc<Self>, post: Post) {
         let me = self.clone();
         spawn_local(async move {
-            let body = make(&me, data);
-            let r = me.post(path, &body, authed).await;
-            then(&me, r);
+            let _ = me.chain(post).await;
         });
+    }
+
+    /// Post `post`, then whatever its reply calls for ([`Session::on_reply`]), one request at a time.
+    /// The one request future of every POST sequence (commands, startup, conversation loads): the
+    /// decisions live in plain functions, so the async state machine stays small.
+    async fn chain(self: &Rc<Self>, mut post: Post) -> Result<(), HttpError> {
+        loop {
+            let body = (post.make)(self, post.data);
+            let r = self.post(post.path, &body, post.authed).await;
+            match self.on_reply(post.then, r)? {
+                Some(next) => post = next,
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// Act on a reply: `Ok(Some(next))` to post next, `Ok(None)` when done; an error of the
+    /// conversation load ends the chain.
+    fn on_reply(
+        self: &Rc<Self>,
+        then: Then,
+        r: Result<Value, HttpError>,
+    ) -> Result<Option<Post>, HttpError> {
+        Ok(match then {
+            Then::Ignore => None,
+            Then::Command(f) => {
+                f(self, r);
+                None
+            }
+            Then::Visit => {
+                let preferred = r.ok().and_then(|v| preferred_language(&v));
+                // the bot may already have switched the language; else the stored preference
+                let current = self.state.with(|s| s.language.clone());
+                if current.is_none() && preferred.is_some() {
+                    self.apply(ChatEvent::Language(preferred.clone()));
+                }
+                let language = current.or(preferred).unwrap_or_else(browser::language);
+                let payload = visit_payload(&language, browser::timezone_hours());
+                Some(Post::new(
+                    "/events",
+                    json!({ "conversationId": self.conv(), "payload": payload }),
+                    true,
+                    Then::Ignore,
+                ))
+            }
+            Then::List => {
+                let list: ConversationList = r.and_then(decode)?;
+                Some(match list.conversations.first() {
+                    Some(c) => Post::get_conversation(c.id.clone()),
+                    None => Post::new("/conversations/new", Value::Null, false, Then::New),
+                })
+            }
+            Then::New => {
+                let n: NewConversation = r.and_then(decode)?;
+                Some(Post::get_conversation(n.convo_id))
+            }
+            Then::Get(id) => {
+                let detail: ConversationDetail = r.and_then(decode)?;
+                let conversation_id = if detail.id.is_empty() { id } else { detail.id };
+                self.apply(ChatEvent::History {
+                    conversation_id,
+                    messages: detail.messages,
+                });
+                None
+            }
+        })
     }
 
     /// Steps 3-8 of §1.5, run on every (re)connect with the new webSessionId ([`after_connect_steps`]).
@@ -444,120 +519,88 @@ impl Session {
             if self.destroyed.get() {
                 return;
             }
-            // the steps that post and ignore the reply share one await below
-            let post: Option<(&str, Value, bool)> = match step {
-                StartupStep::AnnounceUser => {
-                    self.emit(HostEvent::UserConnected(self.visitor_id()));
-                    None
-                }
-                StartupStep::CustomId { id, warn } => {
-                    if warn {
-                        web_sys::console::warn_1(
-                            &"botpressWebChat: a userId shorter than 24 chars is only stored as a custom id; the visitor id stays random"
-                                .into(),
-                        );
-                    }
-                    Some(("/users/customId", json!({ "customId": id }), true))
-                }
-                StartupStep::LoadConversation => {
-                    if let Err(e) = self.load_conversation(None).await {
-                        warn_http("", &e);
-                        self.apply(ChatEvent::Error(Some(
-                            "Could not load the conversation. Retrying…".into(),
-                        )));
-                        // the socket is up but the API is not: retry through the reconnect path
-                        self.socket.borrow_mut().take();
-                        *self.web_session_id.borrow_mut() = None;
-                        self.schedule_reconnect();
-                        return;
-                    }
-                    None
-                }
-                StartupStep::Ready => {
-                    self.apply(ChatEvent::Error(None));
-                    self.ready.set(true);
-                    self.mark_connected();
-                    None
-                }
-                StartupStep::AnnounceReady => {
-                    self.ready_sent.set(true);
-                    self.emit(HostEvent::Ready);
-                    None
-                }
-                StartupStep::Reference(reference) => Some((
-                    "/conversations/reference",
-                    json!({ "conversationId": self.conv(), "reference": reference }),
-                    false,
-                )),
-                StartupStep::PreferencesAndVisit => {
-                    let body = self.body(Value::Null);
-                    let preferred = self
-                        .post("/preferences/get", &body, false)
-                        .await
-                        .ok()
-                        .and_then(|v| preferred_language(&v));
-                    // the bot may already have switched the language; else the stored preference
-                    let current = self.state.with(|s| s.language.clone());
-                    if current.is_none() && preferred.is_some() {
-                        self.apply(ChatEvent::Language(preferred.clone()));
-                    }
-                    let language = current.or(preferred).unwrap_or_else(browser::language);
-                    let payload = visit_payload(&language, browser::timezone_hours());
-                    Some((
-                        "/events",
-                        json!({ "conversationId": self.conv(), "payload": payload }),
-                        true,
-                    ))
-                }
-                StartupStep::Flush => {
-                    self.flush();
-                    None
-                }
+            // the steps that post share one await
+            let Some(post) = self.startup_step(step) else {
+                continue;
             };
-            if let Some((path, extra, authed)) = post {
-                let _ = self.post(path, &self.body(extra), authed).await;
+            // only the conversation load fails the chain
+            if let Err(e) = self.chain(post).await {
+                warn_http("", &e);
+                self.apply(ChatEvent::Error(Some(
+                    "Could not load the conversation. Retrying…".into(),
+                )));
+                // the socket is up but the API is not: retry through the reconnect path
+                self.socket.borrow_mut().take();
+                *self.web_session_id.borrow_mut() = None;
+                self.schedule_reconnect();
+                return;
             }
         }
     }
 
-    /// `/conversations/list` + `get` (or `new`), or a given conversation.
-    async fn load_conversation(&self, wanted: Option<String>) -> Result<(), HttpError> {
+    /// Run one startup step; what it posts (and what follows the reply) is returned for
+    /// [`Session::chain`].
+    fn startup_step(self: &Rc<Self>, step: StartupStep) -> Option<Post> {
+        match step {
+            StartupStep::AnnounceUser => {
+                self.emit(HostEvent::UserConnected(self.visitor_id()));
+                None
+            }
+            StartupStep::CustomId { id, warn } => {
+                if warn {
+                    web_sys::console::warn_1(
+                        &"botpressWebChat: a userId shorter than 24 chars is only stored as a custom id; the visitor id stays random"
+                            .into(),
+                    );
+                }
+                Some(Post::new(
+                    "/users/customId",
+                    json!({ "customId": id }),
+                    true,
+                    Then::Ignore,
+                ))
+            }
+            StartupStep::LoadConversation => Some(self.load_conversation(None)),
+            StartupStep::Ready => {
+                self.apply(ChatEvent::Error(None));
+                self.ready.set(true);
+                self.mark_connected();
+                None
+            }
+            StartupStep::AnnounceReady => {
+                self.ready_sent.set(true);
+                self.emit(HostEvent::Ready);
+                None
+            }
+            StartupStep::Reference(reference) => Some(Post::new(
+                "/conversations/reference",
+                json!({ "conversationId": self.conv(), "reference": reference }),
+                false,
+                Then::Ignore,
+            )),
+            StartupStep::PreferencesAndVisit => Some(Post::new(
+                "/preferences/get",
+                Value::Null,
+                false,
+                Then::Visit,
+            )),
+            StartupStep::Flush => {
+                self.flush();
+                None
+            }
+        }
+    }
+
+    /// The first post of loading a conversation: `/conversations/list` + `get` (or `new`), or `get`
+    /// of a given (or the current, or the configured) conversation.
+    fn load_conversation(&self, wanted: Option<String>) -> Post {
         let wanted = wanted
             .or_else(|| self.conv())
             .or_else(|| self.config.borrow().conversation_id.clone());
-        let id = match wanted {
-            Some(id) => id,
-            None => {
-                let list: ConversationList = self
-                    .post("/conversations/list", &self.body(Value::Null), false)
-                    .await
-                    .and_then(decode)?;
-                match list.conversations.first() {
-                    Some(c) => c.id.clone(),
-                    None => {
-                        let n: NewConversation = self
-                            .post("/conversations/new", &self.body(Value::Null), false)
-                            .await
-                            .and_then(decode)?;
-                        n.convo_id
-                    }
-                }
-            }
-        };
-        let detail: ConversationDetail = self
-            .post(
-                "/conversations/get",
-                &self.body(json!({ "conversationId": id })),
-                false,
-            )
-            .await
-            .and_then(decode)?;
-        let conversation_id = if detail.id.is_empty() { id } else { detail.id };
-        self.apply(ChatEvent::History {
-            conversation_id,
-            messages: detail.messages,
-        });
-        Ok(())
+        match wanted {
+            Some(id) => Post::get_conversation(id),
+            None => Post::new("/conversations/list", Value::Null, false, Then::List),
+        }
     }
 
     fn on_bp_event(&self, ev: BpEvent) {
@@ -683,10 +726,8 @@ impl Session {
                 );
             }
             Command::LoadConversation(id) => {
-                let me = self.clone();
-                spawn_local(async move {
-                    let _ = me.load_conversation(Some(id)).await;
-                });
+                let post = self.load_conversation(Some(id));
+                self.spawn_chain(post);
             }
             Command::Reset => {
                 self.spawn_post(
@@ -942,6 +983,55 @@ impl Session {
         self.socket.borrow_mut().take();
         self.http.abort_all();
     }
+}
+
+/// One POST of a [`Session::chain`]: the body is `make(session, data)`, built when it is sent.
+struct Post {
+    path: &'static str,
+    data: Value,
+    make: fn(&Session, Value) -> Value,
+    /// With the external token (see [`Session::post`]).
+    authed: bool,
+    then: Then,
+}
+
+impl Post {
+    /// A post of `{webSessionId, ..extra}`.
+    fn new(path: &'static str, extra: Value, authed: bool, then: Then) -> Post {
+        Post {
+            path,
+            data: extra,
+            make: Session::body,
+            authed,
+            then,
+        }
+    }
+
+    /// `/conversations/get` of `id`, whose reply becomes the history.
+    fn get_conversation(id: String) -> Post {
+        Post::new(
+            "/conversations/get",
+            json!({ "conversationId": id }),
+            false,
+            Then::Get(id),
+        )
+    }
+}
+
+/// What [`Session::on_reply`] does with a reply.
+enum Then {
+    /// Nothing (fire and forget).
+    Ignore,
+    /// A command's reply handler.
+    Command(fn(&Rc<Session>, Result<Value, HttpError>)),
+    /// `/preferences/get` answered: post the `visit` event in the preferred language.
+    Visit,
+    /// `/conversations/list` answered: `get` the most recent, or create one.
+    List,
+    /// `/conversations/new` answered: `get` it.
+    New,
+    /// `/conversations/get` of this id answered: show its history.
+    Get(String),
 }
 
 /// The body `{webSessionId, conversationId}` of the commands on the current conversation.
