@@ -400,23 +400,6 @@ impl Session {
         true
     }
 
-    /// POST `body` to `path`. When `authed`, with the external token, and on BP_0401 the token is
-    /// dropped and the body sent once more without it.
-    async fn post(&self, path: &str, body: &Value, mut authed: bool) -> Result<Value, HttpError> {
-        let mut token = if authed { self.token() } else { None };
-        // at most two rounds: the retry goes without the token and is not checked again
-        loop {
-            let r = self.http.request(path, Some(body), token.as_deref()).await;
-            match &r {
-                Err(e) if authed && self.check_token_error(e) => {
-                    authed = false;
-                    token = None;
-                }
-                _ => return r,
-            }
-        }
-    }
-
     /// [`Session::chain`] in the background, for a command: the body is `make(self, data)` (built when
     /// the task first runs, as an inline `async` block would), the reply goes to `then`. One task type
     /// for every command keeps the wasm small.
@@ -451,7 +434,20 @@ impl Session {
     async fn chain(self: &Rc<Self>, mut post: Post) -> Result<(), HttpError> {
         loop {
             let body = (post.make)(self, post.data);
-            let r = self.post(post.path, &body, post.authed).await;
+            // when `authed`, with the external token, and on BP_0401 the token is dropped and the same
+            // body sent once more without it (not checked again)
+            let mut authed = post.authed;
+            let mut token = if authed { self.token() } else { None };
+            let r = loop {
+                let r = self.http.request(post.path, Some(&body), token.as_deref()).await;
+                match &r {
+                    Err(e) if authed && self.check_token_error(e) => {
+                        authed = false;
+                        token = None;
+                    }
+                    _ => break r,
+                }
+            };
             match self.on_reply(post.then, r)? {
                 Some(next) => post = next,
                 None => return Ok(()),
@@ -990,7 +986,7 @@ struct Post {
     path: &'static str,
     data: Value,
     make: fn(&Session, Value) -> Value,
-    /// With the external token (see [`Session::post`]).
+    /// With the external token (see [`Session::chain`]).
     authed: bool,
     then: Then,
 }
