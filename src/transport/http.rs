@@ -110,13 +110,13 @@ impl HttpClient {
         self.abort.abort();
     }
 
-    /// `GET {base}{path}` when `body` is `None`, else `POST` it as JSON with the optional external
+    /// `GET {base}{path}` when `body` is null, else `POST` it as JSON with the optional external
     /// token. Returns the reply's JSON (`null` when empty, a string when not JSON); callers [`decode`] it.
     /// One non-generic request future for every call site keeps the wasm small.
     pub async fn request(
         &self,
         path: &str,
-        body: Option<&Value>,
+        body: &Value,
         token: Option<&str>,
     ) -> Result<Value, HttpError> {
         let fetch = self.fetch(path, body, token).map_err(js_err)?;
@@ -137,17 +137,18 @@ impl HttpClient {
     fn fetch(
         &self,
         path: &str,
-        body: Option<&Value>,
+        body: &Value,
         token: Option<&str>,
     ) -> Result<js_sys::Promise, JsValue> {
         let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
         let init = RequestInit::new();
-        init.set_method(if body.is_some() { "POST" } else { "GET" });
+        let get = body.is_null();
+        init.set_method(if get { "GET" } else { "POST" });
         init.set_signal(Some(&self.abort.signal()));
         let headers = Headers::new()?;
-        if let Some(b) = body {
+        if !get {
             headers.set("Content-Type", "application/json")?;
-            init.set_body(&JsValue::from_str(&b.to_string()));
+            init.set_body(&JsValue::from_str(&body.to_string()));
         }
         if let Some(t) = token {
             headers.set("X-BP-ExternalAuth", &format!("Bearer {t}"))?;

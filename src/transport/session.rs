@@ -151,39 +151,16 @@ impl Session {
         slot.replace(timeout);
     }
 
-    /// Startup (§1.5): botInfo, then the socket (now, or on first open when lazy).
+    /// Startup (§1.5): botInfo (a GET: its body is null), then the socket (now, or on first open when
+    /// lazy; see [`Then::BotInfo`]).
     pub fn start(self: &Rc<Self>) {
         self.restore_pending();
-        let me = self.clone();
-        spawn_local(async move {
-            match me
-                .http
-                .request("/botInfo", None, None)
-                .await
-                .and_then(decode::<BotInfo>)
-            {
-                Ok(info) => {
-                    if me.config.borrow().bot_name.is_none() && !info.name.is_empty() {
-                        me.apply(ChatEvent::BotName(info.name.clone()));
-                    }
-                    me.apply(ChatEvent::BotInfo(info.clone()));
-                    *me.bot_info.borrow_mut() = info;
-                }
-                Err(HttpError::Status { status: 404, .. }) => {
-                    me.apply(ChatEvent::Connection(ConnectionStatus::Failed));
-                    me.apply(ChatEvent::Error(Some("This bot is not available.".into())));
-                    return;
-                }
-                // botInfo is cosmetic: keep going with defaults
-                Err(_) => {}
-            }
-            if me.destroyed.get() {
-                return;
-            }
-            let open = me.state.with(|s| s.open);
-            if !me.lazy() || open {
-                me.ensure_socket();
-            }
+        self.spawn_chain(Post {
+            path: "/botInfo",
+            data: Value::Null,
+            make: |_, get| get,
+            authed: false,
+            then: Then::BotInfo,
         });
     }
 
@@ -439,7 +416,7 @@ impl Session {
             let mut authed = post.authed;
             let mut token = if authed { self.token() } else { None };
             let r = loop {
-                let r = self.http.request(post.path, Some(&body), token.as_deref()).await;
+                let r = self.http.request(post.path, &body, token.as_deref()).await;
                 match &r {
                     Err(e) if authed && self.check_token_error(e) => {
                         authed = false;
@@ -464,6 +441,31 @@ impl Session {
     ) -> Result<Option<Post>, HttpError> {
         Ok(match then {
             Then::Ignore => None,
+            Then::BotInfo => {
+                match r.and_then(decode::<BotInfo>) {
+                    Ok(info) => {
+                        if self.config.borrow().bot_name.is_none() && !info.name.is_empty() {
+                            self.apply(ChatEvent::BotName(info.name.clone()));
+                        }
+                        self.apply(ChatEvent::BotInfo(info.clone()));
+                        *self.bot_info.borrow_mut() = info;
+                    }
+                    Err(HttpError::Status { status: 404, .. }) => {
+                        self.apply(ChatEvent::Connection(ConnectionStatus::Failed));
+                        self.apply(ChatEvent::Error(Some("This bot is not available.".into())));
+                        return Ok(None);
+                    }
+                    // botInfo is cosmetic: keep going with defaults
+                    Err(_) => {}
+                }
+                if !self.destroyed.get() {
+                    let open = self.state.with(|s| s.open);
+                    if !self.lazy() || open {
+                        self.ensure_socket();
+                    }
+                }
+                None
+            }
             Then::Command(f) => {
                 f(self, r);
                 None
@@ -896,7 +898,7 @@ impl Session {
                 let token = me.token();
                 let r = me
                     .http
-                    .request(item.route.path(), Some(&body), token.as_deref())
+                    .request(item.route.path(), &body, token.as_deref())
                     .await
                     .map(drop);
                 if let Err(e) = &r {
@@ -1018,6 +1020,9 @@ impl Post {
 enum Then {
     /// Nothing (fire and forget).
     Ignore,
+    /// `/botInfo` answered: apply it (a 404 means the bot is unavailable), then open the socket unless
+    /// it is lazy and the panel closed.
+    BotInfo,
     /// A command's reply handler.
     Command(fn(&Rc<Session>, Result<Value, HttpError>)),
     /// `/preferences/get` answered: post the `visit` event in the preferred language.
