@@ -155,13 +155,13 @@ impl Session {
     /// lazy; see [`Then::BotInfo`]).
     pub fn start(self: &Rc<Self>) {
         self.restore_pending();
-        self.spawn_chain(Post {
+        self.spawn_chain(Job::Post(Post {
             path: "/botInfo",
             data: Value::Null,
             make: |_, get| get,
             authed: false,
             then: Then::BotInfo,
-        });
+        }));
     }
 
     fn lazy(&self) -> bool {
@@ -388,59 +388,102 @@ impl Session {
         authed: bool,
         then: fn(&Rc<Session>, Result<Value, HttpError>),
     ) {
-        self.spawn_chain(Post {
+        self.spawn_chain(Job::Post(Post {
             path,
             data,
             make,
             authed,
             then: Then::Command(then),
-        });
+        }));
     }
 
     /// Run [`Session::chain`] in the background, ignoring its outcome.
-    fn spawn_chain(self: &Rc<Self>, post: Post) {
+    fn spawn_chain(self: &Rc<Self>, job: Job) {
         let me = self.clone();
         spawn_local(async move {
-            let _ = me.chain(post).await;
+            let _ = me.chain(job).await;
         });
     }
 
-    /// Post `post`, then whatever its reply calls for ([`Session::on_reply`]), one request at a time.
-    /// The one request future of every POST sequence (commands, startup, conversation loads): the
-    /// decisions live in plain functions, so the async state machine stays small.
-    async fn chain(self: &Rc<Self>, mut post: Post) -> Result<(), HttpError> {
-        loop {
+    /// Send the job's first request, then whatever each reply calls for ([`Session::on_reply`]), one
+    /// request at a time. The one request future of the session (botInfo, commands, startup,
+    /// conversation loads, the outbox): the decisions live in plain functions, so the async state
+    /// machine stays small.
+    async fn chain(self: &Rc<Self>, job: Job) -> Result<(), HttpError> {
+        let mut next = match job {
+            Job::Post(post) => Some(post),
+            Job::Flush => self.next_send(),
+        };
+        while let Some(post) = next {
             let body = (post.make)(self, post.data);
             // when `authed`, with the external token, and on BP_0401 the token is dropped and the same
-            // body sent once more without it (not checked again)
+            // body sent once more without it (not checked again); an outbox send is not repeated here
+            // (the outbox decides, `Step::SendAgain`)
             let mut authed = post.authed;
-            let mut token = if authed { self.token() } else { None };
+            let token = if authed { self.token() } else { None };
+            let sent_token = token.is_some();
+            let mut token = token;
             let r = loop {
                 let r = self.http.request(post.path, &body, token.as_deref()).await;
                 match &r {
-                    Err(e) if authed && self.check_token_error(e) => {
+                    Err(e) if authed && self.check_token_error(e) && !post.then.is_send() => {
                         authed = false;
                         token = None;
                     }
                     _ => break r,
                 }
             };
-            match self.on_reply(post.then, r)? {
-                Some(next) => post = next,
-                None => return Ok(()),
-            }
+            next = self.on_reply(post.then, r, sent_token)?;
         }
+        Ok(())
     }
 
     /// Act on a reply: `Ok(Some(next))` to post next, `Ok(None)` when done; an error of the
     /// conversation load ends the chain.
+    /// `sent_token`: the request carried the external token.
     fn on_reply(
         self: &Rc<Self>,
         then: Then,
         r: Result<Value, HttpError>,
+        sent_token: bool,
     ) -> Result<Option<Post>, HttpError> {
         Ok(match then {
             Then::Ignore => None,
+            Then::Sent(client_id) => {
+                let r = r.map(drop);
+                let step = self
+                    .outbox
+                    .borrow_mut()
+                    .record(&client_id, send_outcome(&r, sent_token));
+                self.persist_outbox();
+                match step {
+                    Step::Delivered => {
+                        self.apply(ChatEvent::Delivered {
+                            client_id,
+                            ok: true,
+                        });
+                    }
+                    Step::Failed { dropped } => {
+                        if let Err(e) = &r {
+                            warn_http("the server refused a payload: ", e);
+                        }
+                        if !dropped {
+                            self.apply(ChatEvent::Delivered {
+                                client_id,
+                                ok: false,
+                            });
+                        }
+                    }
+                    Step::SendAgain | Step::Gone => {}
+                    Step::RetryLater { attempt } => {
+                        let delay = backoff::delay_ms(attempt, browser::jitter());
+                        self.after(&self.retry_timer, delay, |me, _| me.flush(), 0.0);
+                        self.flushing.set(false);
+                        return Ok(None);
+                    }
+                }
+                self.next_send()
+            }
             Then::BotInfo => {
                 match r.and_then(decode::<BotInfo>) {
                     Ok(info) => {
@@ -522,7 +565,7 @@ impl Session {
                 continue;
             };
             // only the conversation load fails the chain
-            if let Err(e) = self.chain(post).await {
+            if let Err(e) = self.chain(Job::Post(post)).await {
                 warn_http("", &e);
                 self.apply(ChatEvent::Error(Some(
                     "Could not load the conversation. Retrying…".into(),
@@ -725,7 +768,7 @@ impl Session {
             }
             Command::LoadConversation(id) => {
                 let post = self.load_conversation(Some(id));
-                self.spawn_chain(post);
+                self.spawn_chain(Job::Post(post));
             }
             Command::Reset => {
                 self.spawn_post(
@@ -882,61 +925,29 @@ impl Session {
         }
         self.flushing.set(true);
         self.retry_timer.borrow_mut().take();
-        let me = self.clone();
-        spawn_local(async move {
-            loop {
-                if me.destroyed.get() || !me.ready.get() {
-                    break;
-                }
-                let Some(item) = me.outbox.borrow().next().cloned() else {
-                    break;
-                };
-                let body = me.body(json!({
-                    "conversationId": item.conversation_id.clone().or_else(|| me.conv()),
-                    "payload": item.payload,
-                }));
-                let token = me.token();
-                let r = me
-                    .http
-                    .request(item.route.path(), &body, token.as_deref())
-                    .await
-                    .map(drop);
-                if let Err(e) = &r {
-                    me.check_token_error(e);
-                }
-                let step = me
-                    .outbox
-                    .borrow_mut()
-                    .record(&item.client_id, send_outcome(&r, token.is_some()));
-                me.persist_outbox();
-                match step {
-                    Step::Delivered => {
-                        me.apply(ChatEvent::Delivered {
-                            client_id: item.client_id,
-                            ok: true,
-                        });
-                    }
-                    Step::Failed { dropped } => {
-                        if let Err(e) = &r {
-                            warn_http("the server refused a payload: ", e);
-                        }
-                        if !dropped {
-                            me.apply(ChatEvent::Delivered {
-                                client_id: item.client_id,
-                                ok: false,
-                            });
-                        }
-                    }
-                    Step::SendAgain | Step::Gone => {}
-                    Step::RetryLater { attempt } => {
-                        let delay = backoff::delay_ms(attempt, browser::jitter());
-                        me.after(&me.retry_timer, delay, |me, _| me.flush(), 0.0);
-                        break;
-                    }
-                }
-            }
-            me.flushing.set(false);
-        });
+        self.spawn_chain(Job::Flush);
+    }
+
+    /// The outbox's next send while the session is ready, else the end of the flush.
+    fn next_send(&self) -> Option<Post> {
+        let item = if self.destroyed.get() || !self.ready.get() {
+            None
+        } else {
+            self.outbox.borrow().next().cloned()
+        };
+        let Some(item) = item else {
+            self.flushing.set(false);
+            return None;
+        };
+        Some(Post::new(
+            item.route.path(),
+            json!({
+                "conversationId": item.conversation_id.or_else(|| self.conv()),
+                "payload": item.payload,
+            }),
+            true,
+            Then::Sent(item.client_id),
+        ))
     }
 
     /// Replace (`configure`) or merge (`mergeConfig`) the config. A changed `userId` moves the socket and
@@ -1016,6 +1027,21 @@ impl Post {
     }
 }
 
+/// Where a [`Session::chain`] starts.
+enum Job {
+    /// This post.
+    Post(Post),
+    /// The outbox's next send ([`Session::next_send`]), and the ones after it.
+    Flush,
+}
+
+impl Then {
+    /// An outbox send.
+    fn is_send(&self) -> bool {
+        matches!(self, Then::Sent(_))
+    }
+}
+
 /// What [`Session::on_reply`] does with a reply.
 enum Then {
     /// Nothing (fire and forget).
@@ -1033,6 +1059,9 @@ enum Then {
     New,
     /// `/conversations/get` of this id answered: show its history.
     Get(String),
+    /// The outbox item with this client id was sent: record the outcome (`model::outbox`), then send
+    /// the next one.
+    Sent(String),
 }
 
 /// The body `{webSessionId, conversationId}` of the commands on the current conversation.
