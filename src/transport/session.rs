@@ -246,7 +246,7 @@ impl Session {
             SocketEvent::Connected { sid } => {
                 *self.web_session_id.borrow_mut() = Some(sid);
                 self.attempt.set(0);
-                spawn_local(self.clone().after_connect());
+                self.spawn_chain(Job::Startup);
             }
             SocketEvent::Event(ev) => self.on_bp_event(ev),
             SocketEvent::Closed { .. } => {
@@ -397,25 +397,29 @@ impl Session {
         }));
     }
 
-    /// Run [`Session::chain`] in the background, ignoring its outcome.
+    /// Run [`Session::chain`] in the background.
     fn spawn_chain(self: &Rc<Self>, job: Job) {
-        let me = self.clone();
-        spawn_local(async move {
-            let _ = me.chain(job).await;
-        });
+        spawn_local(self.clone().chain(job));
     }
 
     /// Send the job's first request, then whatever each reply calls for ([`Session::on_reply`]), one
     /// request at a time. The one request future of the session (botInfo, commands, startup,
     /// conversation loads, the outbox): the decisions live in plain functions, so the async state
     /// machine stays small.
-    async fn chain(self: &Rc<Self>, job: Job) -> Result<(), HttpError> {
+    async fn chain(self: Rc<Self>, job: Job) {
+        // the startup steps not run yet, when the job is the startup
+        let mut startup = None;
         let mut next = match job {
             Job::Post(post) => Some(post),
             Job::Flush => self.next_send(),
+            Job::Startup => {
+                let first = !self.ready_sent.get();
+                let steps = after_connect_steps(first, &self.config.borrow());
+                self.startup_next(startup.insert(steps.into_iter()))
+            }
         };
         while let Some(post) = next {
-            let body = (post.make)(self, post.data);
+            let body = (post.make)(&self, post.data);
             // when `authed`, with the external token, and on BP_0401 the token is dropped and the same
             // body sent once more without it (not checked again); an outbox send is not repeated here
             // (the outbox decides, `Step::SendAgain`)
@@ -433,9 +437,18 @@ impl Session {
                     _ => break r,
                 }
             };
-            next = self.on_reply(post.then, r, sent_token)?;
+            next = match self.on_reply(post.then, r, sent_token) {
+                Ok(None) => startup.as_mut().and_then(|steps| self.startup_next(steps)),
+                Ok(next) => next,
+                // only a conversation load fails; outside the startup nobody is told
+                Err(e) => {
+                    if startup.is_some() {
+                        self.load_failed(&e);
+                    }
+                    None
+                }
+            };
         }
-        Ok(())
     }
 
     /// Act on a reply: `Ok(Some(next))` to post next, `Ok(None)` when done; an error of the
@@ -552,31 +565,29 @@ impl Session {
         })
     }
 
-    /// Steps 3-8 of §1.5, run on every (re)connect with the new webSessionId ([`after_connect_steps`]).
-    async fn after_connect(self: Rc<Self>) {
-        let first = !self.ready_sent.get();
-        let steps = after_connect_steps(first, &self.config.borrow());
+    /// Run the startup steps up to the next one that posts (none once the session is destroyed).
+    fn startup_next(self: &Rc<Self>, steps: &mut std::vec::IntoIter<StartupStep>) -> Option<Post> {
         for step in steps {
             if self.destroyed.get() {
-                return;
+                return None;
             }
-            // the steps that post share one await
-            let Some(post) = self.startup_step(step) else {
-                continue;
-            };
-            // only the conversation load fails the chain
-            if let Err(e) = self.chain(Job::Post(post)).await {
-                warn_http("", &e);
-                self.apply(ChatEvent::Error(Some(
-                    "Could not load the conversation. Retrying…".into(),
-                )));
-                // the socket is up but the API is not: retry through the reconnect path
-                self.socket.borrow_mut().take();
-                *self.web_session_id.borrow_mut() = None;
-                self.schedule_reconnect();
-                return;
+            if let Some(post) = self.startup_step(step) {
+                return Some(post);
             }
         }
+        None
+    }
+
+    /// The conversation could not be loaded at startup: say so and reconnect.
+    fn load_failed(self: &Rc<Self>, e: &HttpError) {
+        warn_http("", e);
+        self.apply(ChatEvent::Error(Some(
+            "Could not load the conversation. Retrying…".into(),
+        )));
+        // the socket is up but the API is not: retry through the reconnect path
+        self.socket.borrow_mut().take();
+        *self.web_session_id.borrow_mut() = None;
+        self.schedule_reconnect();
     }
 
     /// Run one startup step; what it posts (and what follows the reply) is returned for
@@ -1033,6 +1044,10 @@ enum Job {
     Post(Post),
     /// The outbox's next send ([`Session::next_send`]), and the ones after it.
     Flush,
+    /// Steps 3-8 of §1.5, run on every (re)connect with the new webSessionId
+    /// ([`after_connect_steps`], [`Session::startup_step`]); a failed conversation load stops them
+    /// and reconnects ([`Session::load_failed`]).
+    Startup,
 }
 
 impl Then {
