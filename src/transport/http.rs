@@ -119,18 +119,20 @@ impl HttpClient {
         body: &Value,
         token: Option<&str>,
     ) -> Result<Value, HttpError> {
-        let fetch = self.fetch(path, body, token).map_err(js_err)?;
-        let resp: Response = JsFuture::from(fetch)
-            .await
-            .map_err(js_err)?
-            .dyn_into()
-            .map_err(js_err)?;
-        let text = JsFuture::from(resp.text().map_err(js_err)?)
-            .await
-            .map_err(js_err)?
-            .as_string()
-            .unwrap_or_default();
-        reply(resp.status(), resp.ok(), text)
+        // one await for both promises (the response, then its text) keeps the state machine small
+        let mut promise = self.fetch(path, body, token).map_err(js_err)?;
+        let mut resp: Option<Response> = None;
+        loop {
+            let v = JsFuture::from(promise).await.map_err(js_err)?;
+            match resp {
+                None => {
+                    let r: Response = v.dyn_into().map_err(js_err)?;
+                    promise = r.text().map_err(js_err)?;
+                    resp = Some(r);
+                }
+                Some(r) => return reply(r.status(), r.ok(), v.as_string().unwrap_or_default()),
+            }
+        }
     }
 
     /// Start the request: the `fetch` promise, or what JS threw while building it.
