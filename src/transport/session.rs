@@ -386,14 +386,14 @@ impl Session {
         data: Value,
         make: fn(&Session, Value) -> Value,
         authed: bool,
-        then: fn(&Rc<Session>, Result<Value, HttpError>),
+        then: Then,
     ) {
         self.spawn_chain(Job::Post(Post {
             path,
             data,
             make,
             authed,
-            then: Then::Command(then),
+            then,
         }));
     }
 
@@ -736,11 +736,11 @@ impl Session {
                     json!({ "language": language }),
                     Session::body,
                     false,
-                    |_, r| {
+                    Then::Command(|_, r| {
                         if let Err(e) = r {
                             warn_http("the language was not saved: ", &e);
                         }
-                    },
+                    }),
                 );
             }
             Command::NewConversation => {
@@ -749,11 +749,8 @@ impl Session {
                     Value::Null,
                     Session::body,
                     false,
-                    |me, r| {
-                        if let Ok(n) = r.and_then(decode::<NewConversation>) {
-                            me.command(Command::LoadConversation(n.convo_id));
-                        }
-                    },
+                    // then `get` it, as `LoadConversation` would
+                    Then::New,
                 );
             }
             Command::ToggleConversations => {
@@ -770,11 +767,11 @@ impl Session {
                     Value::Null,
                     Session::body,
                     false,
-                    |me, r| {
+                    Then::Command(|me, r| {
                         if let Ok(list) = r.and_then(decode::<ConversationList>) {
                             me.apply(ChatEvent::Conversations(list.conversations));
                         }
-                    },
+                    }),
                 );
             }
             Command::LoadConversation(id) => {
@@ -787,7 +784,7 @@ impl Session {
                     Value::Null,
                     conv_body,
                     true,
-                    |_, _| {},
+                    Then::Ignore,
                 );
             }
             Command::Download => {
@@ -796,11 +793,11 @@ impl Session {
                     Value::Null,
                     conv_body,
                     false,
-                    |_, r| {
+                    Then::Command(|_, r| {
                         if let Ok(t) = r.and_then(decode::<Transcript>) {
                             browser::download_text(&t.name, &t.txt);
                         }
-                    },
+                    }),
                 );
             }
             Command::Feedback {
@@ -818,7 +815,7 @@ impl Session {
                         })
                     },
                     true,
-                    |_, _| {},
+                    Then::Ignore,
                 );
             }
             Command::DeleteHistory => {
@@ -827,13 +824,13 @@ impl Session {
                     Value::Null,
                     conv_body,
                     false,
-                    |me, r| {
+                    Then::Command(|me, r| {
                         if r.is_ok() {
                             if let Some(c) = me.conv() {
                                 me.apply(ChatEvent::Cleared(c));
                             }
                         }
-                    },
+                    }),
                 );
             }
         }
