@@ -522,8 +522,30 @@ impl Session {
                 }
                 None
             }
-            Then::Command(f) => {
-                f(self, r);
+            Then::Language => {
+                if let Err(e) = r {
+                    warn_http("the language was not saved: ", &e);
+                }
+                None
+            }
+            Then::ShowList => {
+                if let Ok(list) = r.and_then(decode::<ConversationList>) {
+                    self.apply(ChatEvent::Conversations(list.conversations));
+                }
+                None
+            }
+            Then::Download => {
+                if let Ok(t) = r.and_then(decode::<Transcript>) {
+                    browser::download_text(&t.name, &t.txt);
+                }
+                None
+            }
+            Then::Deleted => {
+                if r.is_ok() {
+                    if let Some(c) = self.conv() {
+                        self.apply(ChatEvent::Cleared(c));
+                    }
+                }
                 None
             }
             Then::Visit => {
@@ -736,11 +758,7 @@ impl Session {
                     json!({ "language": language }),
                     Session::body,
                     false,
-                    Then::Command(|_, r| {
-                        if let Err(e) = r {
-                            warn_http("the language was not saved: ", &e);
-                        }
-                    }),
+                    Then::Language,
                 );
             }
             Command::NewConversation => {
@@ -767,11 +785,7 @@ impl Session {
                     Value::Null,
                     Session::body,
                     false,
-                    Then::Command(|me, r| {
-                        if let Ok(list) = r.and_then(decode::<ConversationList>) {
-                            me.apply(ChatEvent::Conversations(list.conversations));
-                        }
-                    }),
+                    Then::ShowList,
                 );
             }
             Command::LoadConversation(id) => {
@@ -793,11 +807,7 @@ impl Session {
                     Value::Null,
                     conv_body,
                     false,
-                    Then::Command(|_, r| {
-                        if let Ok(t) = r.and_then(decode::<Transcript>) {
-                            browser::download_text(&t.name, &t.txt);
-                        }
-                    }),
+                    Then::Download,
                 );
             }
             Command::Feedback {
@@ -824,13 +834,7 @@ impl Session {
                     Value::Null,
                     conv_body,
                     false,
-                    Then::Command(|me, r| {
-                        if r.is_ok() {
-                            if let Some(c) = me.conv() {
-                                me.apply(ChatEvent::Cleared(c));
-                            }
-                        }
-                    }),
+                    Then::Deleted,
                 );
             }
         }
@@ -1061,8 +1065,14 @@ enum Then {
     /// `/botInfo` answered: apply it (a 404 means the bot is unavailable), then open the socket unless
     /// it is lazy and the panel closed.
     BotInfo,
-    /// A command's reply handler.
-    Command(fn(&Rc<Session>, Result<Value, HttpError>)),
+    /// `/preferences` answered: a failure is logged.
+    Language,
+    /// `/conversations/list` answered for the list panel: show it.
+    ShowList,
+    /// `/conversations/download/txt` answered: save the transcript.
+    Download,
+    /// `/conversations/messages/delete` answered: on success clear the conversation.
+    Deleted,
     /// `/preferences/get` answered: post the `visit` event in the preferred language.
     Visit,
     /// `/conversations/list` answered: `get` the most recent, or create one.
