@@ -158,7 +158,7 @@ impl Session {
         self.spawn_chain(Job::Post(Post {
             path: "/botInfo",
             data: Value::Null,
-            make: |_, get| get,
+            make: Make::AsIs,
             authed: false,
             then: Then::BotInfo,
         }));
@@ -352,6 +352,20 @@ impl Session {
         Value::Object(b)
     }
 
+    /// The body of a post ([`Make`]), built when it is sent.
+    fn make(&self, make: Make, mut data: Value) -> Value {
+        match make {
+            Make::Body => self.body(data),
+            Make::Conv => self.body(json!({ "conversationId": self.conv() })),
+            Make::Feedback => json!({
+                "messageId": data[0].take(),
+                "target": self.visitor_id(),
+                "feedback": data[1].take(),
+            }),
+            Make::AsIs => data,
+        }
+    }
+
     fn conv(&self) -> Option<String> {
         self.state.with(|s| s.conversation_id.clone())
     }
@@ -377,14 +391,14 @@ impl Session {
         true
     }
 
-    /// [`Session::chain`] in the background, for a command: the body is `make(self, data)` (built when
+    /// [`Session::chain`] in the background, for a command: the body is made from `data` by `make` (built when
     /// the task first runs, as an inline `async` block would), the reply goes to `then`. One task type
     /// for every command keeps the wasm small.
     fn spawn_post(
         self: &Rc<Self>,
         path: &'static str,
         data: Value,
-        make: fn(&Session, Value) -> Value,
+        make: Make,
         authed: bool,
         then: Then,
     ) {
@@ -419,7 +433,7 @@ impl Session {
             }
         };
         while let Some(post) = next {
-            let body = (post.make)(&self, post.data);
+            let body = self.make(post.make, post.data);
             // when `authed`, with the external token, and on BP_0401 the token is dropped and the same
             // body sent once more without it (not checked again); an outbox send is not repeated here
             // (the outbox decides, `Step::SendAgain`)
@@ -756,7 +770,7 @@ impl Session {
                 self.spawn_post(
                     "/preferences",
                     json!({ "language": language }),
-                    Session::body,
+                    Make::Body,
                     false,
                     Then::Language,
                 );
@@ -765,7 +779,7 @@ impl Session {
                 self.spawn_post(
                     "/conversations/new",
                     Value::Null,
-                    Session::body,
+                    Make::Body,
                     false,
                     // then `get` it, as `LoadConversation` would
                     Then::New,
@@ -783,7 +797,7 @@ impl Session {
                 self.spawn_post(
                     "/conversations/list",
                     Value::Null,
-                    Session::body,
+                    Make::Body,
                     false,
                     Then::ShowList,
                 );
@@ -796,7 +810,7 @@ impl Session {
                 self.spawn_post(
                     "/conversations/reset",
                     Value::Null,
-                    conv_body,
+                    Make::Conv,
                     true,
                     Then::Ignore,
                 );
@@ -805,7 +819,7 @@ impl Session {
                 self.spawn_post(
                     "/conversations/download/txt",
                     Value::Null,
-                    conv_body,
+                    Make::Conv,
                     false,
                     Then::Download,
                 );
@@ -817,13 +831,7 @@ impl Session {
                 self.spawn_post(
                     "/saveFeedback",
                     json!([message_id, feedback.signum()]),
-                    |me, mut d| {
-                        json!({
-                            "messageId": d[0].take(),
-                            "target": me.visitor_id(),
-                            "feedback": d[1].take(),
-                        })
-                    },
+                    Make::Feedback,
                     true,
                     Then::Ignore,
                 );
@@ -832,7 +840,7 @@ impl Session {
                 self.spawn_post(
                     "/conversations/messages/delete",
                     Value::Null,
-                    conv_body,
+                    Make::Conv,
                     false,
                     Then::Deleted,
                 );
@@ -1006,11 +1014,11 @@ impl Session {
     }
 }
 
-/// One POST of a [`Session::chain`]: the body is `make(session, data)`, built when it is sent.
+/// One request of a [`Session::chain`]: the body is made from `data` by `make` when it is sent.
 struct Post {
     path: &'static str,
     data: Value,
-    make: fn(&Session, Value) -> Value,
+    make: Make,
     /// With the external token (see [`Session::chain`]).
     authed: bool,
     then: Then,
@@ -1022,7 +1030,7 @@ impl Post {
         Post {
             path,
             data: extra,
-            make: Session::body,
+            make: Make::Body,
             authed,
             then,
         }
@@ -1086,9 +1094,17 @@ enum Then {
     Sent(String),
 }
 
-/// The body `{webSessionId, conversationId}` of the commands on the current conversation.
-fn conv_body(me: &Session, _: Value) -> Value {
-    me.body(json!({ "conversationId": me.conv() }))
+/// How a [`Post`]'s body is made from its data ([`Session::make`]).
+#[derive(Clone, Copy)]
+enum Make {
+    /// `{webSessionId, ..data}` ([`Session::body`]).
+    Body,
+    /// `{webSessionId, conversationId}`: the commands on the current conversation.
+    Conv,
+    /// `/saveFeedback` of the data `[messageId, feedback]`.
+    Feedback,
+    /// The data itself (null for the botInfo GET).
+    AsIs,
 }
 
 /// Log `botpressWebChat: {what}{e}` to the console (one copy of the formatting for every caller).
