@@ -52,6 +52,8 @@ struct Inner {
     ws: WebSocket,
     sink: Sink,
     watchdog: RefCell<Option<Timeout>>,
+    /// The watchdog delay from the handshake (`pingInterval + pingTimeout`).
+    timeout_ms: std::cell::Cell<u32>,
     closed: std::cell::Cell<bool>,
 }
 
@@ -85,15 +87,15 @@ impl Inner {
         *self.watchdog.borrow_mut() = timeout;
     }
 
-    fn on_frame(self: &Rc<Self>, frame: &str, timeout_ms: &std::cell::Cell<u32>) {
+    fn on_frame(self: &Rc<Self>, frame: &str) {
         match read_frame(frame) {
             Frame::Open(ms) => {
-                timeout_ms.set(ms);
+                self.timeout_ms.set(ms);
                 self.arm_watchdog(ms);
                 self.send(CONNECT_FRAME);
             }
             Frame::Ping(d) => {
-                self.arm_watchdog(timeout_ms.get());
+                self.arm_watchdog(self.timeout_ms.get());
                 self.send(&pong_frame(d));
             }
             Frame::Close => self.close_with("server closed"),
@@ -123,9 +125,9 @@ impl Socket {
             ws,
             sink,
             watchdog: RefCell::new(None),
+            timeout_ms: std::cell::Cell::new(45_000),
             closed: std::cell::Cell::new(false),
         });
-        let timeout_ms = Rc::new(std::cell::Cell::new(45_000u32));
         let weak = Rc::downgrade(&inner);
         let on_event = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
             let Some(inner) = weak.upgrade() else {
@@ -134,7 +136,7 @@ impl Socket {
             match e.type_().as_str() {
                 "message" => {
                     if let Some(text) = e.unchecked_ref::<MessageEvent>().data().as_string() {
-                        inner.on_frame(&text, &timeout_ms);
+                        inner.on_frame(&text);
                     }
                 }
                 "close" => {
