@@ -62,15 +62,22 @@ impl Inner {
         let _ = self.ws.send_with_str(frame);
     }
 
-    fn close_with(&self, reason: &str) {
+    /// Stop the watchdog and close the connection, once: false when it was already closed.
+    fn shut(&self) -> bool {
         if self.closed.replace(true) {
-            return;
+            return false;
         }
         self.watchdog.borrow_mut().take();
         let _ = self.ws.close();
-        (self.sink)(SocketEvent::Closed {
-            reason: reason.into(),
-        });
+        true
+    }
+
+    fn close_with(&self, reason: &str) {
+        if self.shut() {
+            (self.sink)(SocketEvent::Closed {
+                reason: reason.into(),
+            });
+        }
     }
 
     fn arm_watchdog(self: &Rc<Self>, ms: u32) {
@@ -163,9 +170,7 @@ impl Drop for Socket {
         ws.set_onmessage(None);
         ws.set_onclose(None);
         ws.set_onerror(None);
-        self.inner.closed.set(true);
-        self.inner.watchdog.borrow_mut().take();
-        let _ = ws.close();
+        self.inner.shut();
     }
 }
 
