@@ -45,7 +45,6 @@ pub struct Session {
     socket: RefCell<Option<Socket>>,
     web_session_id: RefCell<Option<String>>,
     visitor_id: RefCell<String>,
-    bot_info: RefCell<BotInfo>,
     ready_sent: Cell<bool>,
     attempt: Cell<u32>,
     timer: RefCell<Option<Timeout>>,
@@ -94,7 +93,6 @@ impl Session {
             socket: RefCell::new(None),
             web_session_id: RefCell::new(None),
             visitor_id: RefCell::new(String::new()),
-            bot_info: RefCell::new(BotInfo::default()),
             ready_sent: Cell::new(false),
             attempt: Cell::new(0),
             timer: RefCell::new(None),
@@ -168,7 +166,7 @@ impl Session {
         self.config
             .borrow()
             .lazy_socket
-            .or(self.bot_info.borrow().lazy_socket)
+            .or(self.state.with(|s| s.bot_info.lazy_socket))
             .unwrap_or(false)
     }
 
@@ -177,7 +175,7 @@ impl Session {
             .config
             .borrow()
             .disable_notification_sound
-            .or(self.bot_info.borrow().disable_notification_sound)
+            .or(self.state.with(|s| s.bot_info.disable_notification_sound))
             .unwrap_or(false)
     }
 
@@ -517,8 +515,8 @@ impl Session {
                         if self.config.borrow().bot_name.is_none() && !info.name.is_empty() {
                             self.apply(ChatEvent::BotName(info.name.clone()));
                         }
-                        self.apply(ChatEvent::BotInfo(info.clone()));
-                        *self.bot_info.borrow_mut() = info;
+                        // the state keeps it (`lazy`, `sound_enabled` and `set_config` read it there)
+                        self.apply(ChatEvent::BotInfo(info));
                     }
                     Err(HttpError::Status { status: 404, .. }) => {
                         self.apply(ChatEvent::Connection(ConnectionStatus::Failed));
@@ -981,7 +979,7 @@ impl Session {
         let bot_name = cfg
             .bot_name
             .clone()
-            .unwrap_or_else(|| self.bot_info.borrow().name.clone());
+            .unwrap_or_else(|| self.state.with(|s| s.bot_info.name.clone()));
         self.ui_config.set(without_token(&cfg));
         *self.config.borrow_mut() = cfg;
         self.apply(ChatEvent::BotName(bot_name));
