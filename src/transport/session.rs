@@ -389,9 +389,8 @@ impl Session {
         true
     }
 
-    /// [`Session::chain`] in the background, for a command: the body is made from `data` by `make` (built when
-    /// the task first runs, as an inline `async` block would), the reply goes to `then`. One task type
-    /// for every command keeps the wasm small.
+    /// [`Session::chain`] in the background, for a command: the body is made from `data` by `make`
+    /// (when the task first runs, as an inline `async` block would), the reply goes to `then`.
     fn spawn_post(
         self: &Rc<Self>,
         path: &'static str,
