@@ -280,14 +280,17 @@ impl Session {
         self.after(
             &self.timer,
             delay,
-            |me, _| {
-                // dropping the old socket here, outside its own callbacks
-                me.socket.borrow_mut().take();
-                me.timer.borrow_mut().take();
-                me.connect();
-            },
+            // dropping the old socket here, outside its own callbacks
+            |me, _| me.reconnect_now(),
             0.0,
         );
+    }
+
+    /// Drop the socket and any pending reconnect timer, and connect again.
+    fn reconnect_now(self: &Rc<Self>) {
+        self.socket.borrow_mut().take();
+        self.timer.borrow_mut().take();
+        self.connect();
     }
 
     /// The browser went offline/online ([`online_action`]).
@@ -303,10 +306,8 @@ impl Session {
                 self.apply(ChatEvent::Connection(ConnectionStatus::Offline));
             }
             OnlineAction::ConnectNow { attempt } => {
-                self.timer.borrow_mut().take();
-                self.socket.borrow_mut().take();
                 self.attempt.set(attempt);
-                self.connect();
+                self.reconnect_now();
             }
             OnlineAction::Flush => {
                 // the socket survived the blip: resend what the network refused meanwhile
