@@ -78,10 +78,10 @@ fn is_session_error(message: &str) -> bool {
         || crate::text::find(&m, "user id associated with this session").is_some()
 }
 
-/// The outbox outcome of one send.
-pub fn send_outcome(r: &Result<(), HttpError>, sent_token: bool) -> SendOutcome {
+/// The outbox outcome of one send (whatever the reply held).
+pub fn send_outcome<T>(r: &Result<T, HttpError>, sent_token: bool) -> SendOutcome {
     match r {
-        Ok(()) => SendOutcome::Delivered,
+        Ok(_) => SendOutcome::Delivered,
         Err(e) => e.send_outcome(sent_token),
     }
 }
@@ -204,7 +204,7 @@ mod tests {
         use SendOutcome::*;
         assert_eq!(send_outcome(&Ok(()), true), Delivered);
         assert_eq!(
-            send_outcome(&Err(HttpError::Network("x".into())), false),
+            send_outcome(&Err::<(), _>(HttpError::Network("x".into())), false),
             Transient
         );
         assert_eq!(HttpError::Decode("x".into()).send_outcome(false), Delivered);

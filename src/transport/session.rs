@@ -475,7 +475,6 @@ impl Session {
         Ok(match then {
             Then::Ignore => None,
             Then::Sent(client_id) => {
-                let r = r.map(drop);
                 let step = self
                     .outbox
                     .borrow_mut()
