@@ -947,23 +947,22 @@ impl Session {
 
     /// The outbox's next send while the session is ready, else the end of the flush.
     fn next_send(&self) -> Option<Post> {
-        let item = if self.destroyed.get() || !self.ready.get() {
-            None
-        } else {
-            self.outbox.borrow().next().cloned()
-        };
-        let Some(item) = item else {
-            self.flushing.set(false);
-            return None;
+        let outbox = self.outbox.borrow();
+        let item = match outbox.next() {
+            Some(item) if !self.destroyed.get() && self.ready.get() => item,
+            _ => {
+                self.flushing.set(false);
+                return None;
+            }
         };
         Some(Post::new(
             item.route.path(),
             json!({
-                "conversationId": item.conversation_id.or_else(|| self.conv()),
-                "payload": item.payload,
+                "conversationId": item.conversation_id.clone().or_else(|| self.conv()),
+                "payload": item.payload.clone(),
             }),
             true,
-            Then::Sent(item.client_id),
+            Then::Sent(item.client_id.clone()),
         ))
     }
 
