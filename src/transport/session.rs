@@ -426,8 +426,10 @@ impl Session {
             Job::Flush => self.next_send(),
             Job::Startup => {
                 let first = !self.ready_sent.get();
-                let steps = after_connect_steps(first, &self.config.borrow());
-                self.startup_next(startup.insert(steps.into_iter()))
+                let mut steps = after_connect_steps(first, &self.config.borrow());
+                // popped from the end
+                steps.reverse();
+                self.startup_next(startup.insert(steps))
             }
         };
         while let Some(post) = next {
@@ -599,8 +601,9 @@ impl Session {
     }
 
     /// Run the startup steps up to the next one that posts (none once the session is destroyed).
-    fn startup_next(self: &Rc<Self>, steps: &mut std::vec::IntoIter<StartupStep>) -> Option<Post> {
-        for step in steps {
+    /// `steps` is in reverse order (the next step last).
+    fn startup_next(self: &Rc<Self>, steps: &mut Vec<StartupStep>) -> Option<Post> {
+        while let Some(step) = steps.pop() {
             if self.destroyed.get() {
                 return None;
             }
