@@ -1,6 +1,7 @@
 //! What the UI and the page can ask a session to do, and the pure mapping of `sendEvent` /
 //! `sendPayload` arguments onto it (botpress-protocols.md §1.2).
 
+use super::plan::id_text;
 use crate::json;
 use crate::json::Value;
 
@@ -72,11 +73,9 @@ pub fn event_command(p: &Value) -> Result<Option<Command>, String> {
                 .ok_or("`text` must be a string")?
                 .to_string(),
         ),
-        "loadConversation" => Command::LoadConversation(match p.get("conversationId") {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Number(n)) => json::number_to_string(*n),
-            _ => return Err("`conversationId` is required".into()),
-        }),
+        "loadConversation" => Command::LoadConversation(
+            id_text(p.get("conversationId")).ok_or("`conversationId` is required")?,
+        ),
         "toggleBotInfo" => Command::ToggleBotInfo,
         other => Command::SendPayload(json!({ "type": other, "payload": p })),
     }))

@@ -96,10 +96,10 @@ fn is_session_error(message: &str) -> bool {
         || crate::text::find(&m, "user id associated with this session").is_some()
 }
 
-/// The outbox outcome of one send.
-pub fn send_outcome(r: &Result<(), HttpError>, sent_token: bool) -> SendOutcome {
+/// The outbox outcome of one send (whatever the reply held).
+pub fn send_outcome<T>(r: &Result<T, HttpError>, sent_token: bool) -> SendOutcome {
     match r {
-        Ok(()) => SendOutcome::Delivered,
+        Ok(_) => SendOutcome::Delivered,
         Err(e) => e.send_outcome(sent_token),
     }
 }
@@ -128,44 +128,47 @@ impl HttpClient {
         self.abort.abort();
     }
 
-    /// `GET {base}{path}` when `body` is `None`, else `POST` it as JSON with the optional external
+    /// `GET {base}{path}` when `body` is null, else `POST` it as JSON with the optional external
     /// token. Returns the reply's JSON (`null` when empty, a string when not JSON); callers [`decode`] it.
     /// One non-generic request future for every call site keeps the wasm small.
     pub async fn request(
         &self,
         path: &str,
-        body: Option<&Value>,
+        body: &Value,
         token: Option<&str>,
     ) -> Result<Value, HttpError> {
-        let fetch = self.fetch(path, body, token).map_err(js_err)?;
-        let resp: Response = JsFuture::from(fetch)
-            .await
-            .map_err(js_err)?
-            .dyn_into()
-            .map_err(js_err)?;
-        let text = JsFuture::from(resp.text().map_err(js_err)?)
-            .await
-            .map_err(js_err)?
-            .as_string()
-            .unwrap_or_default();
-        reply(resp.status(), resp.ok(), text)
+        // one await for both promises (the response, then its text) keeps the state machine small
+        let mut promise = self.fetch(path, body, token).map_err(js_err)?;
+        let mut resp: Option<Response> = None;
+        loop {
+            let v = JsFuture::from(promise).await.map_err(js_err)?;
+            match resp {
+                None => {
+                    let r: Response = v.dyn_into().map_err(js_err)?;
+                    promise = r.text().map_err(js_err)?;
+                    resp = Some(r);
+                }
+                Some(r) => return reply(r.status(), r.ok(), v.as_string().unwrap_or_default()),
+            }
+        }
     }
 
     /// Start the request: the `fetch` promise, or what JS threw while building it.
     fn fetch(
         &self,
         path: &str,
-        body: Option<&Value>,
+        body: &Value,
         token: Option<&str>,
     ) -> Result<js_sys::Promise, JsValue> {
         let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
         let init = RequestInit::new();
-        init.set_method(if body.is_some() { "POST" } else { "GET" });
+        let get = body.is_null();
+        init.set_method(if get { "GET" } else { "POST" });
         init.set_signal(Some(&self.abort.signal()));
         let headers = Headers::new()?;
-        if let Some(b) = body {
+        if !get {
             headers.set("Content-Type", "application/json")?;
-            init.set_body(&JsValue::from_str(&crate::json::stringify(b)));
+            init.set_body(&JsValue::from_str(&crate::json::stringify(body)));
         }
         if let Some(t) = token {
             headers.set("X-BP-ExternalAuth", &concat(&["Bearer ", t]))?;
@@ -219,7 +222,7 @@ mod tests {
         use SendOutcome::*;
         assert_eq!(send_outcome(&Ok(()), true), Delivered);
         assert_eq!(
-            send_outcome(&Err(HttpError::Network("x".into())), false),
+            send_outcome(&Err::<(), _>(HttpError::Network("x".into())), false),
             Transient
         );
         assert_eq!(HttpError::Decode("x".into()).send_outcome(false), Delivered);

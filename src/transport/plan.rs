@@ -150,6 +150,15 @@ pub fn online_action(online: bool, wanted: bool, connected: bool, attempt: u32) 
     }
 }
 
+/// An id given as a string or a number (`4` is `"4"`); anything else is no id.
+pub fn id_text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(json::number_to_string(*n)),
+        _ => None,
+    }
+}
+
 /// A server event, decoded and classified (§1.5).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ServerEvent {
@@ -216,10 +225,9 @@ pub fn route_server_event(ev: BpEvent) -> ServerEvent {
             let language = lang_at("/language").or_else(|| lang_at("/payload/language"));
             ServerEvent::Data { language, payload }
         }
-        "guest.webchat.clear" => match ev.data.get("conversationId") {
-            Some(Value::String(c)) => ServerEvent::Clear(c.clone()),
-            Some(Value::Number(n)) => ServerEvent::Clear(json::number_to_string(*n)),
-            _ => ServerEvent::Ignored,
+        "guest.webchat.clear" => match id_text(ev.data.get("conversationId")) {
+            Some(c) => ServerEvent::Clear(c),
+            None => ServerEvent::Ignored,
         },
         _ => ServerEvent::Ignored,
     }
@@ -356,6 +364,15 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn ids_are_strings_or_numbers() {
+        assert_eq!(id_text(Some(&json!("c1"))).as_deref(), Some("c1"));
+        assert_eq!(id_text(Some(&json!(4))).as_deref(), Some("4"));
+        assert_eq!(id_text(Some(&json!(true))), None);
+        assert_eq!(id_text(Some(&Value::Null)), None);
+        assert_eq!(id_text(None), None);
     }
 
     #[test]

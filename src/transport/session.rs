@@ -46,7 +46,6 @@ pub struct Session {
     socket: RefCell<Option<Socket>>,
     web_session_id: RefCell<Option<String>>,
     visitor_id: RefCell<String>,
-    bot_info: RefCell<BotInfo>,
     ready_sent: Cell<bool>,
     attempt: Cell<u32>,
     timer: RefCell<Option<Timeout>>,
@@ -95,7 +94,6 @@ impl Session {
             socket: RefCell::new(None),
             web_session_id: RefCell::new(None),
             visitor_id: RefCell::new(String::new()),
-            bot_info: RefCell::new(BotInfo::default()),
             ready_sent: Cell::new(false),
             attempt: Cell::new(0),
             timer: RefCell::new(None),
@@ -152,47 +150,24 @@ impl Session {
         slot.replace(timeout);
     }
 
-    /// Startup (§1.5): botInfo, then the socket (now, or on first open when lazy).
+    /// Startup (§1.5): botInfo (a GET: its body is null), then the socket (now, or on first open when
+    /// lazy; see [`Then::BotInfo`]).
     pub fn start(self: &Rc<Self>) {
         self.restore_pending();
-        let me = self.clone();
-        spawn_local(async move {
-            match me
-                .http
-                .request("/botInfo", None, None)
-                .await
-                .and_then(decode::<BotInfo>)
-            {
-                Ok(info) => {
-                    if me.config.borrow().bot_name.is_none() && !info.name.is_empty() {
-                        me.apply(ChatEvent::BotName(info.name.clone()));
-                    }
-                    me.apply(ChatEvent::BotInfo(info.clone()));
-                    *me.bot_info.borrow_mut() = info;
-                }
-                Err(HttpError::Status { status: 404, .. }) => {
-                    me.apply(ChatEvent::Connection(ConnectionStatus::Failed));
-                    me.apply(ChatEvent::Error(Some("This bot is not available.".into())));
-                    return;
-                }
-                // botInfo is cosmetic: keep going with defaults
-                Err(_) => {}
-            }
-            if me.destroyed.get() {
-                return;
-            }
-            let open = me.state.with(|s| s.open);
-            if !me.lazy() || open {
-                me.ensure_socket();
-            }
-        });
+        self.spawn_chain(Job::Post(Post {
+            path: "/botInfo",
+            data: Value::Null,
+            make: Make::AsIs,
+            authed: false,
+            then: Then::BotInfo,
+        }));
     }
 
     fn lazy(&self) -> bool {
         self.config
             .borrow()
             .lazy_socket
-            .or(self.bot_info.borrow().lazy_socket)
+            .or(self.state.with(|s| s.bot_info.lazy_socket))
             .unwrap_or(false)
     }
 
@@ -201,7 +176,7 @@ impl Session {
             .config
             .borrow()
             .disable_notification_sound
-            .or(self.bot_info.borrow().disable_notification_sound)
+            .or(self.state.with(|s| s.bot_info.disable_notification_sound))
             .unwrap_or(false)
     }
 
@@ -270,7 +245,7 @@ impl Session {
             SocketEvent::Connected { sid } => {
                 *self.web_session_id.borrow_mut() = Some(sid);
                 self.attempt.set(0);
-                spawn_local(self.clone().after_connect());
+                self.spawn_chain(Job::Startup);
             }
             SocketEvent::Event(ev) => self.on_bp_event(ev),
             SocketEvent::Closed { .. } => {
@@ -306,14 +281,17 @@ impl Session {
         self.after(
             &self.timer,
             delay,
-            |me, _| {
-                // dropping the old socket here, outside its own callbacks
-                me.socket.borrow_mut().take();
-                me.timer.borrow_mut().take();
-                me.connect();
-            },
+            // dropping the old socket here, outside its own callbacks
+            |me, _| me.reconnect_now(),
             0.0,
         );
+    }
+
+    /// Drop the socket and any pending reconnect timer, and connect again.
+    fn reconnect_now(self: &Rc<Self>) {
+        self.socket.borrow_mut().take();
+        self.timer.borrow_mut().take();
+        self.connect();
     }
 
     /// The browser went offline/online ([`online_action`]).
@@ -329,10 +307,8 @@ impl Session {
                 self.apply(ChatEvent::Connection(ConnectionStatus::Offline));
             }
             OnlineAction::ConnectNow { attempt } => {
-                self.timer.borrow_mut().take();
-                self.socket.borrow_mut().take();
                 self.attempt.set(attempt);
-                self.connect();
+                self.reconnect_now();
             }
             OnlineAction::Flush => {
                 // the socket survived the blip: resend what the network refused meanwhile
@@ -376,6 +352,20 @@ impl Session {
         Value::Object(b)
     }
 
+    /// The body of a post ([`Make`]), built when it is sent.
+    fn make(&self, make: Make, mut data: Value) -> Value {
+        match make {
+            Make::Body => self.body(data),
+            Make::Conv => self.body(json!({ "conversationId": self.conv() })),
+            Make::Feedback => json!({
+                "messageId": data[0].take(),
+                "target": self.visitor_id(),
+                "feedback": data[1].take(),
+            }),
+            Make::AsIs => data,
+        }
+    }
+
     fn conv(&self) -> Option<String> {
         self.state.with(|s| s.conversation_id.clone())
     }
@@ -401,164 +391,305 @@ impl Session {
         true
     }
 
-    /// POST `body` to `path`. When `authed`, with the external token, and on BP_0401 the token is
-    /// dropped and the body sent once more without it.
-    async fn post(&self, path: &str, body: &Value, mut authed: bool) -> Result<Value, HttpError> {
-        let mut token = if authed { self.token() } else { None };
-        // at most two rounds: the retry goes without the token and is not checked again
-        loop {
-            let r = self.http.request(path, Some(body), token.as_deref()).await;
-            match &r {
-                Err(e) if authed && self.check_token_error(e) => {
-                    authed = false;
-                    token = None;
-                }
-                _ => return r,
-            }
-        }
-    }
-
-    /// [`Session::post`] in the background, for a command: the body is `make(self, data)` (built when
-    /// the task first runs, as an inline `async` block would), the reply goes to `then`. One task type
-    /// for every command keeps the wasm small.
+    /// [`Session::chain`] in the background, for a command: the body is made from `data` by `make`
+    /// (when the task first runs, as an inline `async` block would), the reply goes to `then`.
     fn spawn_post(
         self: &Rc<Self>,
         path: &'static str,
         data: Value,
-        make: fn(&Session, Value) -> Value,
+        make: Make,
         authed: bool,
-        then: fn(&Rc<Session>, Result<Value, HttpError>),
+        then: Then,
     ) {
-        let me = self.clone();
-        spawn_local(async move {
-            let body = make(&me, data);
-            let r = me.post(path, &body, authed).await;
-            then(&me, r);
-        });
+        self.spawn_chain(Job::Post(Post {
+            path,
+            data,
+            make,
+            authed,
+            then,
+        }));
     }
 
-    /// Steps 3-8 of §1.5, run on every (re)connect with the new webSessionId ([`after_connect_steps`]).
-    async fn after_connect(self: Rc<Self>) {
-        let first = !self.ready_sent.get();
-        let steps = after_connect_steps(first, &self.config.borrow());
-        for step in steps {
-            if self.destroyed.get() {
-                return;
+    /// Run [`Session::chain`] in the background.
+    fn spawn_chain(self: &Rc<Self>, job: Job) {
+        spawn_local(self.clone().chain(job));
+    }
+
+    /// Send the job's first request, then whatever each reply calls for ([`Session::on_reply`]), one
+    /// request at a time. The one request future of the session (botInfo, commands, startup,
+    /// conversation loads, the outbox): the decisions live in plain functions, so the async state
+    /// machine stays small.
+    async fn chain(self: Rc<Self>, job: Job) {
+        // the startup steps not run yet, when the job is the startup
+        let mut startup = None;
+        let mut next = match job {
+            Job::Post(post) => Some(post),
+            Job::Flush => self.next_send(),
+            Job::Startup => {
+                let first = !self.ready_sent.get();
+                let mut steps = after_connect_steps(first, &self.config.borrow());
+                // popped from the end
+                steps.reverse();
+                self.startup_next(startup.insert(steps))
             }
-            // the steps that post and ignore the reply share one await below
-            let post: Option<(&str, Value, bool)> = match step {
-                StartupStep::AnnounceUser => {
-                    self.emit(HostEvent::UserConnected(self.visitor_id()));
-                    None
-                }
-                StartupStep::CustomId { id, warn } => {
-                    if warn {
-                        web_sys::console::warn_1(
-                            &"botpressWebChat: a userId shorter than 24 chars is only stored as a custom id; the visitor id stays random"
-                                .into(),
-                        );
+        };
+        while let Some(post) = next {
+            let body = self.make(post.make, post.data);
+            // when `authed`, with the external token, and on BP_0401 the token is dropped and the same
+            // body sent once more without it (not checked again); an outbox send is not repeated here
+            // (the outbox decides, `Step::SendAgain`)
+            let mut authed = post.authed;
+            let token = if authed { self.token() } else { None };
+            let sent_token = token.is_some();
+            let mut token = token;
+            let r = loop {
+                let r = self.http.request(post.path, &body, token.as_deref()).await;
+                match &r {
+                    Err(e) if authed && self.check_token_error(e) && !post.then.is_send() => {
+                        authed = false;
+                        token = None;
                     }
-                    Some(("/users/customId", json!({ "customId": id }), true))
+                    _ => break r,
                 }
-                StartupStep::LoadConversation => {
-                    if let Err(e) = self.load_conversation(None).await {
-                        warn_http("", &e);
-                        self.apply(ChatEvent::Error(Some(
-                            "Could not load the conversation. Retrying…".into(),
-                        )));
-                        // the socket is up but the API is not: retry through the reconnect path
-                        self.socket.borrow_mut().take();
-                        *self.web_session_id.borrow_mut() = None;
-                        self.schedule_reconnect();
-                        return;
+            };
+            next = match self.on_reply(post.then, r, sent_token) {
+                Ok(None) => startup.as_mut().and_then(|steps| self.startup_next(steps)),
+                Ok(next) => next,
+                // only a conversation load fails; outside the startup nobody is told
+                Err(e) => {
+                    if startup.is_some() {
+                        self.load_failed(&e);
                     }
-                    None
-                }
-                StartupStep::Ready => {
-                    self.apply(ChatEvent::Error(None));
-                    self.ready.set(true);
-                    self.mark_connected();
-                    None
-                }
-                StartupStep::AnnounceReady => {
-                    self.ready_sent.set(true);
-                    self.emit(HostEvent::Ready);
-                    None
-                }
-                StartupStep::Reference(reference) => Some((
-                    "/conversations/reference",
-                    json!({ "conversationId": self.conv(), "reference": reference }),
-                    false,
-                )),
-                StartupStep::PreferencesAndVisit => {
-                    let body = self.body(Value::Null);
-                    let preferred = self
-                        .post("/preferences/get", &body, false)
-                        .await
-                        .ok()
-                        .and_then(|v| preferred_language(&v));
-                    // the bot may already have switched the language; else the stored preference
-                    let current = self.state.with(|s| s.language.clone());
-                    if current.is_none() && preferred.is_some() {
-                        self.apply(ChatEvent::Language(preferred.clone()));
-                    }
-                    let language = current.or(preferred).unwrap_or_else(browser::language);
-                    let payload = visit_payload(&language, browser::timezone_hours());
-                    Some((
-                        "/events",
-                        json!({ "conversationId": self.conv(), "payload": payload }),
-                        true,
-                    ))
-                }
-                StartupStep::Flush => {
-                    self.flush();
                     None
                 }
             };
-            if let Some((path, extra, authed)) = post {
-                let _ = self.post(path, &self.body(extra), authed).await;
+        }
+    }
+
+    /// Act on a reply: `Ok(Some(next))` to post next, `Ok(None)` when done; an error of the
+    /// conversation load ends the chain.
+    /// `sent_token`: the request carried the external token.
+    fn on_reply(
+        self: &Rc<Self>,
+        then: Then,
+        r: Result<Value, HttpError>,
+        sent_token: bool,
+    ) -> Result<Option<Post>, HttpError> {
+        Ok(match then {
+            Then::Ignore => None,
+            Then::Sent(client_id) => {
+                let step = self
+                    .outbox
+                    .borrow_mut()
+                    .record(&client_id, send_outcome(&r, sent_token));
+                self.persist_outbox();
+                match step {
+                    Step::Delivered => {
+                        self.apply(ChatEvent::Delivered {
+                            client_id,
+                            ok: true,
+                        });
+                    }
+                    Step::Failed { dropped } => {
+                        if let Err(e) = &r {
+                            warn_http("the server refused a payload: ", e);
+                        }
+                        if !dropped {
+                            self.apply(ChatEvent::Delivered {
+                                client_id,
+                                ok: false,
+                            });
+                        }
+                    }
+                    Step::SendAgain | Step::Gone => {}
+                    Step::RetryLater { attempt } => {
+                        let delay = backoff::delay_ms(attempt, browser::jitter());
+                        self.after(&self.retry_timer, delay, |me, _| me.flush(), 0.0);
+                        self.flushing.set(false);
+                        return Ok(None);
+                    }
+                }
+                self.next_send()
+            }
+            Then::BotInfo => {
+                match r.and_then(decode::<BotInfo>) {
+                    Ok(info) => {
+                        if self.config.borrow().bot_name.is_none() && !info.name.is_empty() {
+                            self.apply(ChatEvent::BotName(info.name.clone()));
+                        }
+                        // the state keeps it (`lazy`, `sound_enabled` and `set_config` read it there)
+                        self.apply(ChatEvent::BotInfo(info));
+                    }
+                    Err(HttpError::Status { status: 404, .. }) => {
+                        self.apply(ChatEvent::Connection(ConnectionStatus::Failed));
+                        self.apply(ChatEvent::Error(Some("This bot is not available.".into())));
+                        return Ok(None);
+                    }
+                    // botInfo is cosmetic: keep going with defaults
+                    Err(_) => {}
+                }
+                if !self.destroyed.get() {
+                    let open = self.state.with(|s| s.open);
+                    if !self.lazy() || open {
+                        self.ensure_socket();
+                    }
+                }
+                None
+            }
+            Then::Language => {
+                if let Err(e) = r {
+                    warn_http("the language was not saved: ", &e);
+                }
+                None
+            }
+            Then::ShowList => {
+                if let Ok(list) = r.and_then(decode::<ConversationList>) {
+                    self.apply(ChatEvent::Conversations(list.conversations));
+                }
+                None
+            }
+            Then::Download => {
+                if let Ok(t) = r.and_then(decode::<Transcript>) {
+                    browser::download_text(&t.name, &t.txt);
+                }
+                None
+            }
+            Then::Deleted => {
+                if r.is_ok() {
+                    if let Some(c) = self.conv() {
+                        self.apply(ChatEvent::Cleared(c));
+                    }
+                }
+                None
+            }
+            Then::Visit => {
+                let preferred = r.ok().and_then(|v| preferred_language(&v));
+                // the bot may already have switched the language; else the stored preference
+                let current = self.state.with(|s| s.language.clone());
+                if current.is_none() && preferred.is_some() {
+                    self.apply(ChatEvent::Language(preferred.clone()));
+                }
+                let language = current.or(preferred).unwrap_or_else(browser::language);
+                let payload = visit_payload(&language, browser::timezone_hours());
+                Some(Post::new(
+                    "/events",
+                    json!({ "conversationId": self.conv(), "payload": payload }),
+                    true,
+                    Then::Ignore,
+                ))
+            }
+            Then::List => {
+                let list: ConversationList = r.and_then(decode)?;
+                Some(match list.conversations.first() {
+                    Some(c) => Post::get_conversation(c.id.clone()),
+                    None => Post::new("/conversations/new", Value::Null, false, Then::New),
+                })
+            }
+            Then::New => {
+                let n: NewConversation = r.and_then(decode)?;
+                Some(Post::get_conversation(n.convo_id))
+            }
+            Then::Get(id) => {
+                let detail: ConversationDetail = r.and_then(decode)?;
+                let conversation_id = if detail.id.is_empty() { id } else { detail.id };
+                self.apply(ChatEvent::History {
+                    conversation_id,
+                    messages: detail.messages,
+                });
+                None
+            }
+        })
+    }
+
+    /// Run the startup steps up to the next one that posts (none once the session is destroyed).
+    /// `steps` is in reverse order (the next step last).
+    fn startup_next(self: &Rc<Self>, steps: &mut Vec<StartupStep>) -> Option<Post> {
+        while let Some(step) = steps.pop() {
+            if self.destroyed.get() {
+                return None;
+            }
+            if let Some(post) = self.startup_step(step) {
+                return Some(post);
+            }
+        }
+        None
+    }
+
+    /// The conversation could not be loaded at startup: say so and reconnect.
+    fn load_failed(self: &Rc<Self>, e: &HttpError) {
+        warn_http("", e);
+        self.apply(ChatEvent::Error(Some(
+            "Could not load the conversation. Retrying…".into(),
+        )));
+        // the socket is up but the API is not: retry through the reconnect path
+        self.socket.borrow_mut().take();
+        *self.web_session_id.borrow_mut() = None;
+        self.schedule_reconnect();
+    }
+
+    /// Run one startup step; what it posts (and what follows the reply) is returned for
+    /// [`Session::chain`].
+    fn startup_step(self: &Rc<Self>, step: StartupStep) -> Option<Post> {
+        match step {
+            StartupStep::AnnounceUser => {
+                self.emit(HostEvent::UserConnected(self.visitor_id()));
+                None
+            }
+            StartupStep::CustomId { id, warn } => {
+                if warn {
+                    web_sys::console::warn_1(
+                        &"botpressWebChat: a userId shorter than 24 chars is only stored as a custom id; the visitor id stays random"
+                            .into(),
+                    );
+                }
+                Some(Post::new(
+                    "/users/customId",
+                    json!({ "customId": id }),
+                    true,
+                    Then::Ignore,
+                ))
+            }
+            StartupStep::LoadConversation => Some(self.load_conversation(None)),
+            StartupStep::Ready => {
+                self.apply(ChatEvent::Error(None));
+                self.ready.set(true);
+                self.mark_connected();
+                None
+            }
+            StartupStep::AnnounceReady => {
+                self.ready_sent.set(true);
+                self.emit(HostEvent::Ready);
+                None
+            }
+            StartupStep::Reference(reference) => Some(Post::new(
+                "/conversations/reference",
+                json!({ "conversationId": self.conv(), "reference": reference }),
+                false,
+                Then::Ignore,
+            )),
+            StartupStep::PreferencesAndVisit => Some(Post::new(
+                "/preferences/get",
+                Value::Null,
+                false,
+                Then::Visit,
+            )),
+            StartupStep::Flush => {
+                self.flush();
+                None
             }
         }
     }
 
-    /// `/conversations/list` + `get` (or `new`), or a given conversation.
-    async fn load_conversation(&self, wanted: Option<String>) -> Result<(), HttpError> {
+    /// The first post of loading a conversation: `/conversations/list` + `get` (or `new`), or `get`
+    /// of a given (or the current, or the configured) conversation.
+    fn load_conversation(&self, wanted: Option<String>) -> Post {
         let wanted = wanted
             .or_else(|| self.conv())
             .or_else(|| self.config.borrow().conversation_id.clone());
-        let id = match wanted {
-            Some(id) => id,
-            None => {
-                let list: ConversationList = self
-                    .post("/conversations/list", &self.body(Value::Null), false)
-                    .await
-                    .and_then(decode)?;
-                match list.conversations.first() {
-                    Some(c) => c.id.clone(),
-                    None => {
-                        let n: NewConversation = self
-                            .post("/conversations/new", &self.body(Value::Null), false)
-                            .await
-                            .and_then(decode)?;
-                        n.convo_id
-                    }
-                }
-            }
-        };
-        let detail: ConversationDetail = self
-            .post(
-                "/conversations/get",
-                &self.body(json!({ "conversationId": id })),
-                false,
-            )
-            .await
-            .and_then(decode)?;
-        let conversation_id = if detail.id.is_empty() { id } else { detail.id };
-        self.apply(ChatEvent::History {
-            conversation_id,
-            messages: detail.messages,
-        });
-        Ok(())
+        match wanted {
+            Some(id) => Post::get_conversation(id),
+            None => Post::new("/conversations/list", Value::Null, false, Then::List),
+        }
     }
 
     fn on_bp_event(&self, ev: BpEvent) {
@@ -640,26 +771,19 @@ impl Session {
                 self.spawn_post(
                     "/preferences",
                     json!({ "language": language }),
-                    Session::body,
+                    Make::Body,
                     false,
-                    |_, r| {
-                        if let Err(e) = r {
-                            warn_http("the language was not saved: ", &e);
-                        }
-                    },
+                    Then::Language,
                 );
             }
             Command::NewConversation => {
                 self.spawn_post(
                     "/conversations/new",
                     Value::Null,
-                    Session::body,
+                    Make::Body,
                     false,
-                    |me, r| {
-                        if let Ok(n) = r.and_then(decode::<NewConversation>) {
-                            me.command(Command::LoadConversation(n.convo_id));
-                        }
-                    },
+                    // then `get` it, as `LoadConversation` would
+                    Then::New,
                 );
             }
             Command::ToggleConversations => {
@@ -674,41 +798,31 @@ impl Session {
                 self.spawn_post(
                     "/conversations/list",
                     Value::Null,
-                    Session::body,
+                    Make::Body,
                     false,
-                    |me, r| {
-                        if let Ok(list) = r.and_then(decode::<ConversationList>) {
-                            me.apply(ChatEvent::Conversations(list.conversations));
-                        }
-                    },
+                    Then::ShowList,
                 );
             }
             Command::LoadConversation(id) => {
-                let me = self.clone();
-                spawn_local(async move {
-                    let _ = me.load_conversation(Some(id)).await;
-                });
+                let post = self.load_conversation(Some(id));
+                self.spawn_chain(Job::Post(post));
             }
             Command::Reset => {
                 self.spawn_post(
                     "/conversations/reset",
                     Value::Null,
-                    conv_body,
+                    Make::Conv,
                     true,
-                    |_, _| {},
+                    Then::Ignore,
                 );
             }
             Command::Download => {
                 self.spawn_post(
                     "/conversations/download/txt",
                     Value::Null,
-                    conv_body,
+                    Make::Conv,
                     false,
-                    |_, r| {
-                        if let Ok(t) = r.and_then(decode::<Transcript>) {
-                            browser::download_text(&t.name, &t.txt);
-                        }
-                    },
+                    Then::Download,
                 );
             }
             Command::Feedback {
@@ -718,30 +832,18 @@ impl Session {
                 self.spawn_post(
                     "/saveFeedback",
                     json!([message_id, feedback.signum()]),
-                    |me, mut d| {
-                        json!({
-                            "messageId": d[0].take(),
-                            "target": me.visitor_id(),
-                            "feedback": d[1].take(),
-                        })
-                    },
+                    Make::Feedback,
                     true,
-                    |_, _| {},
+                    Then::Ignore,
                 );
             }
             Command::DeleteHistory => {
                 self.spawn_post(
                     "/conversations/messages/delete",
                     Value::Null,
-                    conv_body,
+                    Make::Conv,
                     false,
-                    |me, r| {
-                        if r.is_ok() {
-                            if let Some(c) = me.conv() {
-                                me.apply(ChatEvent::Cleared(c));
-                            }
-                        }
-                    },
+                    Then::Deleted,
                 );
             }
         }
@@ -844,61 +946,28 @@ impl Session {
         }
         self.flushing.set(true);
         self.retry_timer.borrow_mut().take();
-        let me = self.clone();
-        spawn_local(async move {
-            loop {
-                if me.destroyed.get() || !me.ready.get() {
-                    break;
-                }
-                let Some(item) = me.outbox.borrow().next().cloned() else {
-                    break;
-                };
-                let body = me.body(json!({
-                    "conversationId": item.conversation_id.clone().or_else(|| me.conv()),
-                    "payload": item.payload,
-                }));
-                let token = me.token();
-                let r = me
-                    .http
-                    .request(item.route.path(), Some(&body), token.as_deref())
-                    .await
-                    .map(drop);
-                if let Err(e) = &r {
-                    me.check_token_error(e);
-                }
-                let step = me
-                    .outbox
-                    .borrow_mut()
-                    .record(&item.client_id, send_outcome(&r, token.is_some()));
-                me.persist_outbox();
-                match step {
-                    Step::Delivered => {
-                        me.apply(ChatEvent::Delivered {
-                            client_id: item.client_id,
-                            ok: true,
-                        });
-                    }
-                    Step::Failed { dropped } => {
-                        if let Err(e) = &r {
-                            warn_http("the server refused a payload: ", e);
-                        }
-                        if !dropped {
-                            me.apply(ChatEvent::Delivered {
-                                client_id: item.client_id,
-                                ok: false,
-                            });
-                        }
-                    }
-                    Step::SendAgain | Step::Gone => {}
-                    Step::RetryLater { attempt } => {
-                        let delay = backoff::delay_ms(attempt, browser::jitter());
-                        me.after(&me.retry_timer, delay, |me, _| me.flush(), 0.0);
-                        break;
-                    }
-                }
+        self.spawn_chain(Job::Flush);
+    }
+
+    /// The outbox's next send while the session is ready, else the end of the flush.
+    fn next_send(&self) -> Option<Post> {
+        let outbox = self.outbox.borrow();
+        let item = match outbox.next() {
+            Some(item) if !self.destroyed.get() && self.ready.get() => item,
+            _ => {
+                self.flushing.set(false);
+                return None;
             }
-            me.flushing.set(false);
-        });
+        };
+        Some(Post::new(
+            item.route.path(),
+            json!({
+                "conversationId": item.conversation_id.clone().or_else(|| self.conv()),
+                "payload": item.payload.clone(),
+            }),
+            true,
+            Then::Sent(item.client_id.clone()),
+        ))
     }
 
     /// Replace (`configure`) or merge (`mergeConfig`) the config. A changed `userId` moves the socket and
@@ -912,7 +981,7 @@ impl Session {
         let bot_name = cfg
             .bot_name
             .clone()
-            .unwrap_or_else(|| self.bot_info.borrow().name.clone());
+            .unwrap_or_else(|| self.state.with(|s| s.bot_info.name.clone()));
         self.ui_config.set(without_token(&cfg));
         *self.config.borrow_mut() = cfg;
         self.apply(ChatEvent::BotName(bot_name));
@@ -945,9 +1014,97 @@ impl Session {
     }
 }
 
-/// The body `{webSessionId, conversationId}` of the commands on the current conversation.
-fn conv_body(me: &Session, _: Value) -> Value {
-    me.body(json!({ "conversationId": me.conv() }))
+/// One request of a [`Session::chain`]: the body is made from `data` by `make` when it is sent.
+struct Post {
+    path: &'static str,
+    data: Value,
+    make: Make,
+    /// With the external token (see [`Session::chain`]).
+    authed: bool,
+    then: Then,
+}
+
+impl Post {
+    /// A post of `{webSessionId, ..extra}`.
+    fn new(path: &'static str, extra: Value, authed: bool, then: Then) -> Post {
+        Post {
+            path,
+            data: extra,
+            make: Make::Body,
+            authed,
+            then,
+        }
+    }
+
+    /// `/conversations/get` of `id`, whose reply becomes the history.
+    fn get_conversation(id: String) -> Post {
+        Post::new(
+            "/conversations/get",
+            json!({ "conversationId": id }),
+            false,
+            Then::Get(id),
+        )
+    }
+}
+
+/// Where a [`Session::chain`] starts.
+enum Job {
+    /// This post.
+    Post(Post),
+    /// The outbox's next send ([`Session::next_send`]), and the ones after it.
+    Flush,
+    /// Steps 3-8 of §1.5, run on every (re)connect with the new webSessionId
+    /// ([`after_connect_steps`], [`Session::startup_step`]); a failed conversation load stops them
+    /// and reconnects ([`Session::load_failed`]).
+    Startup,
+}
+
+impl Then {
+    /// An outbox send.
+    fn is_send(&self) -> bool {
+        matches!(self, Then::Sent(_))
+    }
+}
+
+/// What [`Session::on_reply`] does with a reply.
+enum Then {
+    /// Nothing (fire and forget).
+    Ignore,
+    /// `/botInfo` answered: apply it (a 404 means the bot is unavailable), then open the socket unless
+    /// it is lazy and the panel closed.
+    BotInfo,
+    /// `/preferences` answered: a failure is logged.
+    Language,
+    /// `/conversations/list` answered for the list panel: show it.
+    ShowList,
+    /// `/conversations/download/txt` answered: save the transcript.
+    Download,
+    /// `/conversations/messages/delete` answered: on success clear the conversation.
+    Deleted,
+    /// `/preferences/get` answered: post the `visit` event in the preferred language.
+    Visit,
+    /// `/conversations/list` answered: `get` the most recent, or create one.
+    List,
+    /// `/conversations/new` answered: `get` it.
+    New,
+    /// `/conversations/get` of this id answered: show its history.
+    Get(String),
+    /// The outbox item with this client id was sent: record the outcome (`model::outbox`), then send
+    /// the next one.
+    Sent(String),
+}
+
+/// How a [`Post`]'s body is made from its data ([`Session::make`]).
+#[derive(Clone, Copy)]
+enum Make {
+    /// `{webSessionId, ..data}` ([`Session::body`]).
+    Body,
+    /// `{webSessionId, conversationId}`: the commands on the current conversation.
+    Conv,
+    /// `/saveFeedback` of the data `[messageId, feedback]`.
+    Feedback,
+    /// The data itself (null for the botInfo GET).
+    AsIs,
 }
 
 /// Log `botpressWebChat: {what}{e}` to the console (one copy of the formatting for every caller).

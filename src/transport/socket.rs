@@ -53,6 +53,8 @@ struct Inner {
     ws: WebSocket,
     sink: Sink,
     watchdog: RefCell<Option<Timeout>>,
+    /// The watchdog delay from the handshake (`pingInterval + pingTimeout`).
+    timeout_ms: std::cell::Cell<u32>,
     closed: std::cell::Cell<bool>,
 }
 
@@ -61,15 +63,22 @@ impl Inner {
         let _ = self.ws.send_with_str(frame);
     }
 
-    fn close_with(&self, reason: &str) {
+    /// Stop the watchdog and close the connection, once: false when it was already closed.
+    fn shut(&self) -> bool {
         if self.closed.replace(true) {
-            return;
+            return false;
         }
         self.watchdog.borrow_mut().take();
         let _ = self.ws.close();
-        (self.sink)(SocketEvent::Closed {
-            reason: reason.into(),
-        });
+        true
+    }
+
+    fn close_with(&self, reason: &str) {
+        if self.shut() {
+            (self.sink)(SocketEvent::Closed {
+                reason: reason.into(),
+            });
+        }
     }
 
     fn arm_watchdog(self: &Rc<Self>, ms: u32) {
@@ -86,15 +95,15 @@ impl Inner {
         *self.watchdog.borrow_mut() = timeout;
     }
 
-    fn on_frame(self: &Rc<Self>, frame: &str, timeout_ms: &std::cell::Cell<u32>) {
+    fn on_frame(self: &Rc<Self>, frame: &str) {
         match read_frame(frame) {
             Frame::Open(ms) => {
-                timeout_ms.set(ms);
+                self.timeout_ms.set(ms);
                 self.arm_watchdog(ms);
                 self.send(CONNECT_FRAME);
             }
             Frame::Ping(d) => {
-                self.arm_watchdog(timeout_ms.get());
+                self.arm_watchdog(self.timeout_ms.get());
                 self.send(&pong_frame(d));
             }
             Frame::Close => self.close_with("server closed"),
@@ -124,9 +133,9 @@ impl Socket {
             ws,
             sink,
             watchdog: RefCell::new(None),
+            timeout_ms: std::cell::Cell::new(45_000),
             closed: std::cell::Cell::new(false),
         });
-        let timeout_ms = Rc::new(std::cell::Cell::new(45_000u32));
         let weak = Rc::downgrade(&inner);
         let on_event = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
             let Some(inner) = weak.upgrade() else {
@@ -135,7 +144,7 @@ impl Socket {
             match e.type_().as_str() {
                 "message" => {
                     if let Some(text) = e.unchecked_ref::<MessageEvent>().data().as_string() {
-                        inner.on_frame(&text, &timeout_ms);
+                        inner.on_frame(&text);
                     }
                 }
                 "close" => {
@@ -165,9 +174,7 @@ impl Drop for Socket {
         ws.set_onmessage(None);
         ws.set_onclose(None);
         ws.set_onerror(None);
-        self.inner.closed.set(true);
-        self.inner.watchdog.borrow_mut().take();
-        let _ = ws.close();
+        self.inner.shut();
     }
 }
 
