@@ -290,8 +290,8 @@ pub enum Frame<'a> {
     Connected(String),
     /// The first argument of a `/guest` `event` frame.
     Event(BpEvent),
-    /// A connect error (any namespace) with the server's message (`connect error` when it has none).
-    ConnectError(String),
+    /// A connect error (any namespace).
+    ConnectError,
     /// `/guest` disconnected us.
     Disconnected,
     /// Anything else: ignored.
@@ -353,7 +353,7 @@ fn read_sio(s: &str) -> Frame<'static> {
                 _ => Frame::Other,
             }
         }
-        Some(b'4') => Frame::ConnectError(text("message").unwrap_or("connect error").to_string()),
+        Some(b'4') => Frame::ConnectError,
         _ => Frame::Other,
     }
 }
@@ -534,13 +534,7 @@ mod tests {
                         _ => Frame::Other,
                     }
                 }
-                Ok(SioPacket::ConnectError { data, .. }) => Frame::ConnectError(
-                    data.as_ref()
-                        .and_then(|d| d.get("message"))
-                        .and_then(|s| s.as_str())
-                        .unwrap_or("connect error")
-                        .to_string(),
-                ),
+                Ok(SioPacket::ConnectError { .. }) => Frame::ConnectError,
                 Ok(SioPacket::Disconnect { nsp }) if nsp_ok(&nsp) => Frame::Disconnected,
                 _ => Frame::Other,
             },

@@ -248,7 +248,7 @@ impl Session {
                 self.spawn_chain(Job::Startup);
             }
             SocketEvent::Event(ev) => self.on_bp_event(ev),
-            SocketEvent::Closed { .. } => {
+            SocketEvent::Closed => {
                 self.ready.set(false);
                 *self.web_session_id.borrow_mut() = None;
                 self.schedule_reconnect();

@@ -10,11 +10,11 @@ use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
+use web_sys::{Event, MessageEvent, WebSocket};
 
 use super::codec::{read_frame, BpEvent, Frame};
 use crate::dom::Timeout;
-use crate::text::{concat, push_int};
+use crate::text::concat;
 
 /// The namespace the webchat uses.
 pub const NAMESPACE: &str = "/guest";
@@ -35,10 +35,7 @@ pub enum SocketEvent {
     /// A Botpress `event` frame.
     Event(BpEvent),
     /// The connection ended (or could not open).
-    Closed {
-        /// Why.
-        reason: String,
-    },
+    Closed,
 }
 
 type Sink = Rc<dyn Fn(SocketEvent)>;
@@ -73,11 +70,10 @@ impl Inner {
         true
     }
 
-    fn close_with(&self, reason: &str) {
+    /// Close (once) and report [`SocketEvent::Closed`]; why it closed is not reported, nothing reads it.
+    fn close(&self) {
         if self.shut() {
-            (self.sink)(SocketEvent::Closed {
-                reason: reason.into(),
-            });
+            (self.sink)(SocketEvent::Closed);
         }
     }
 
@@ -87,7 +83,7 @@ impl Inner {
             f64::from(ms),
             Box::new(move || {
                 if let Some(inner) = weak.upgrade() {
-                    inner.close_with("ping timeout");
+                    inner.close();
                 }
             }),
         );
@@ -106,11 +102,11 @@ impl Inner {
                 self.arm_watchdog(self.timeout_ms.get());
                 self.send(&pong_frame(d));
             }
-            Frame::Close => self.close_with("server closed"),
+            Frame::Close => self.close(),
             Frame::Connected(sid) => (self.sink)(SocketEvent::Connected { sid }),
             Frame::Event(ev) => (self.sink)(SocketEvent::Event(ev)),
-            Frame::ConnectError(msg) => self.close_with(&msg),
-            Frame::Disconnected => self.close_with("namespace disconnected"),
+            Frame::ConnectError => self.close(),
+            Frame::Disconnected => self.close(),
             Frame::Other => {}
         }
     }
@@ -141,20 +137,13 @@ impl Socket {
             let Some(inner) = weak.upgrade() else {
                 return;
             };
-            match e.type_().as_str() {
-                "message" => {
-                    if let Some(text) = e.unchecked_ref::<MessageEvent>().data().as_string() {
-                        inner.on_frame(&text);
-                    }
+            if e.type_() == "message" {
+                if let Some(text) = e.unchecked_ref::<MessageEvent>().data().as_string() {
+                    inner.on_frame(&text);
                 }
-                "close" => {
-                    let code = e.unchecked_ref::<CloseEvent>().code();
-                    let mut reason = String::from("closed (");
-                    push_int(&mut reason, i64::from(code));
-                    reason.push(')');
-                    inner.close_with(&reason);
-                }
-                _ => inner.close_with("socket error"),
+            } else {
+                // close or error
+                inner.close();
             }
         });
         let f = Some(on_event.as_ref().unchecked_ref());
