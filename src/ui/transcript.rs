@@ -409,9 +409,10 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
             .append_to(&body.0);
     }
     let mut scope = Scope::new();
+    let send = cx.chat.send_payload();
     let mut ctx = RenderCtx::new(
-        cx.chat.send_payload(),
-        cx.chat.send_payload(),
+        send.clone(),
+        send,
         cx.chat.send_feedback(),
         env.host.clone(),
     );

@@ -156,7 +156,7 @@ fn insert(module: &str, view: &str, entry: Entry) -> Result<(), RegistryError> {
 /// use webchat::dom::E;
 /// webchat::views::register("weather", "Forecast", |props: &webchat::views::CustomProps, container| {
 ///     let city = props.data.get("city").and_then(|c| c.as_str()).unwrap_or("?");
-///     let _ = container.append_child(&E::new("p").class("forecast").text(city).0);
+///     let _ = container.append_child(&E::classed("p", "forecast").text(city).0);
 ///     None
 /// })
 /// .expect("valid name");
@@ -245,8 +245,7 @@ pub(crate) fn render_custom(
 
 /// The element a custom view draws into.
 fn container(name: &str) -> E {
-    E::new("div")
-        .class("bpw-custom")
+    E::classed("div", "bpw-custom")
         .testid("bpw-custom")
         .attr("data-view", name)
 }
@@ -337,7 +336,7 @@ fn mount_js(
     scope: &mut Scope,
 ) -> Result<Element, JsValue> {
     let outer = container(name).0;
-    let inner = E::new("div").class("bpw-custom-view").0;
+    let inner = E::classed("div", "bpw-custom-view").0;
     let (props, callbacks) = js_props(custom, msg, ctx, name)?;
     let returned = js.render.call2(&JsValue::NULL, &inner, &props)?;
     append(&outer, &inner);

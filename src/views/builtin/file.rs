@@ -33,12 +33,8 @@ pub fn render(media: &Media, ctx: &RenderCtx) -> Element {
             "aria-label",
             &ctx.trf(Key::DownloadFile, &[("name", &name)]),
         )
-        .child(
-            E::new("span")
-                .class("bpw-file-icon")
-                .attr("aria-hidden", "true"),
-        )
-        .child(E::new("span").class("bpw-file-name").text(&name))
+        .child(E::classed("span", "bpw-file-icon").aria_hidden())
+        .child(E::classed("span", "bpw-file-name").text(&name))
         .0
 }
 

@@ -15,8 +15,7 @@ pub fn local_time(sent_on: &str) -> Option<String> {
 pub fn timestamp(sent_on: &str) -> Option<Element> {
     let text = local_time(sent_on)?;
     Some(
-        E::new("time")
-            .class("bpw-timestamp")
+        E::classed("time", "bpw-timestamp")
             .attr("datetime", sent_on)
             .text(&text)
             .0,
