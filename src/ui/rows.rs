@@ -98,33 +98,25 @@ pub fn composer_locked(messages: &[Message]) -> bool {
 
 /// A short text for a message, as a screen reader should hear it.
 pub fn summary(lang: Lang, m: &Message) -> String {
-    let converted = views::convert(&m.payload);
-    let titled = |key: Key, title: Option<String>| {
-        let mut text = t(lang, key).to_string();
-        if let Some(title) = title.filter(|t| !t.trim().is_empty()) {
-            text.push_str(": ");
-            text.push_str(&title);
-        }
-        text
-    };
-    match converted.content {
+    // the text itself, or a localised kind of content with its title
+    let (key, title) = match views::convert(&m.payload).content {
         Content::Text {
             text,
             markdown: true,
-        } => markdown_text(&text),
-        Content::Text { text, .. } => text,
-        Content::Image(media) => titled(Key::Image, media.title),
-        Content::Audio(media) => titled(Key::Audio, media.title),
-        Content::Video(media) => titled(Key::Video, media.title),
-        Content::File(media) => titled(Key::File, media.title),
+        } => return markdown_text(&text),
+        Content::Text { text, .. } => return text,
+        Content::Image(media) => (Key::Image, media.title),
+        Content::Audio(media) => (Key::Audio, media.title),
+        Content::Video(media) => (Key::Video, media.title),
+        Content::File(media) => (Key::File, media.title),
         Content::Carousel(cards) => {
             let titles = crate::text::join(cards.iter().map(|c| c.title.as_str()), ", ");
-            titled(Key::Cards, Some(titles))
+            (Key::Cards, Some(titles))
         }
-        Content::Location(l) => titled(Key::Location, l.title.or(l.address)),
-        Content::LoginPrompt => t(lang, Key::LoginForm).to_string(),
-        Content::SessionReset => t(lang, Key::SessionReset).to_string(),
-        Content::Typing | Content::Visit => String::new(),
+        Content::Location(l) => (Key::Location, l.title.or(l.address)),
+        Content::LoginPrompt => (Key::LoginForm, None),
+        Content::SessionReset => (Key::SessionReset, None),
+        Content::Typing | Content::Visit => return String::new(),
         Content::Custom(c) => {
             // quick replies and dropdowns wrap a text; a page-provided view may carry one too
             let text = c
@@ -133,12 +125,20 @@ pub fn summary(lang: Lang, m: &Message) -> String {
                 .and_then(|w| w.get("text"))
                 .or_else(|| c.props.get("message"))
                 .or_else(|| c.props.get("text"))
-                .and_then(|t| t.as_str())
-                .map(str::to_string);
-            text.unwrap_or_else(|| t(lang, Key::Interactive).to_string())
+                .and_then(|t| t.as_str());
+            match text {
+                Some(text) => return text.to_string(),
+                None => (Key::Interactive, None),
+            }
         }
-        Content::Unsupported { .. } => t(lang, Key::Unsupported).to_string(),
+        Content::Unsupported { .. } => (Key::Unsupported, None),
+    };
+    let mut text = t(lang, key).to_string();
+    if let Some(title) = title.filter(|t| !t.trim().is_empty()) {
+        text.push_str(": ");
+        text.push_str(&title);
     }
+    text
 }
 
 /// Markdown as a screen reader should hear it: the text of the sanitized nodes, blocks separated by a
