@@ -170,20 +170,22 @@ pub fn info_links(details: &Value, bot_host: &str) -> Vec<InfoLink> {
 /// the current one selected. `current` is the state language, else the resolved UI language code; when it
 /// is not among the bot's languages, nothing is selected (the first option shows).
 pub fn language_options(languages: &[String], current: &str) -> Vec<(String, bool)> {
-    let mut seen: Vec<String> = Vec::new();
+    let mut options: Vec<(String, bool)> = Vec::new();
     for l in languages {
         let l = l.trim();
-        if !l.is_empty() && !seen.iter().any(|s| s.eq_ignore_ascii_case(l)) {
-            seen.push(l.to_string());
+        if !l.is_empty() && !options.iter().any(|(s, _)| s.eq_ignore_ascii_case(l)) {
+            options.push((l.to_string(), false));
         }
     }
+    // the exact language, else its base (`fr` for `fr-CA`)
     let base = current.split(['-', '_']).next().unwrap_or("");
-    let exact = seen.iter().position(|l| l.eq_ignore_ascii_case(current));
-    let chosen = exact.or_else(|| seen.iter().position(|l| l.eq_ignore_ascii_case(base)));
-    let mut options = Vec::with_capacity(seen.len());
-    for l in seen {
-        let selected = Some(options.len()) == chosen;
-        options.push((l, selected));
+    let chosen = [current, base].iter().find_map(|want| {
+        options
+            .iter()
+            .position(|(l, _)| l.eq_ignore_ascii_case(want))
+    });
+    if let Some(i) = chosen {
+        options[i].1 = true;
     }
     options
 }
