@@ -110,7 +110,13 @@ pub fn summary(lang: Lang, m: &Message) -> String {
         Content::Video(media) => (Key::Video, media.title),
         Content::File(media) => (Key::File, media.title),
         Content::Carousel(cards) => {
-            let titles = crate::text::join(cards.iter().map(|c| c.title.as_str()), ", ");
+            let mut titles = String::new();
+            for (i, c) in cards.iter().enumerate() {
+                if i > 0 {
+                    titles.push_str(", ");
+                }
+                titles.push_str(&c.title);
+            }
             (Key::Cards, Some(titles))
         }
         Content::Location(l) => (Key::Location, l.title.or(l.address)),
