@@ -59,22 +59,14 @@ impl ComposerSlot {
 /// What the keyboard above the composer shows: the last message's id and its quick replies.
 type KeyboardModel = Option<(String, Vec<QuickReply>)>;
 
-/// What decides the text box's lock and placeholder.
-#[derive(PartialEq)]
-struct InputModel {
-    locked: bool,
-    placeholder: String,
-    label: &'static str,
-    send_label: &'static str,
-}
-
 /// The text box and its send button, with the keyboard above them.
 pub struct Composer {
     form: Element,
     input: HtmlTextAreaElement,
     send: Element,
     keyboard: Option<(KeyboardModel, Option<Element>, Scope)>,
-    model: Option<InputModel>,
+    /// Whether the text box was locked at the last update (`None` before the first).
+    locked: Option<bool>,
     _scope: Scope,
 }
 
@@ -147,7 +139,7 @@ impl Composer {
             input: textarea,
             send: send.0,
             keyboard: None,
-            model: None,
+            locked: None,
             _scope: scope,
         };
         composer.update(cx);
@@ -175,24 +167,15 @@ impl Composer {
                 }
             })
         };
-        let model = InputModel {
-            locked,
-            placeholder,
-            label: cx.t(Key::MessageLabel),
-            send_label: cx.t(Key::Send),
-        };
-        let lock_changed = self.model.as_ref().map(|m| m.locked) != Some(locked);
-        if self.model.as_ref() != Some(&model) {
-            dom::toggle_class(&self.form, "bpw-locked", locked);
-            let input: &Element = self.input.as_ref();
-            dom::set(input, "placeholder", &model.placeholder);
-            dom::set(input, "aria-label", model.label);
-            dom::flag(input, "disabled", locked);
-            dom::set(&self.send, "aria-label", model.send_label);
-            dom::flag(&self.send, "disabled", locked);
-            self.model = Some(model);
-        }
-        if lock_changed {
+        // each attribute is written only when it differs (no needless mutation records)
+        let input: &Element = self.input.as_ref();
+        dom::toggle_class(&self.form, "bpw-locked", locked);
+        dom::set_if_changed(input, "placeholder", &placeholder);
+        dom::set_if_changed(input, "aria-label", cx.t(Key::MessageLabel));
+        dom::flag(input, "disabled", locked);
+        dom::set_if_changed(&self.send, "aria-label", cx.t(Key::Send));
+        dom::flag(&self.send, "disabled", locked);
+        if self.locked.replace(locked) != Some(locked) {
             self.move_focus(locked);
         }
     }
