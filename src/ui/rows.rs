@@ -9,7 +9,7 @@ use crate::views::markdown::{parse_markdown, MdNode};
 use crate::views::{self, Content};
 
 /// One transcript row: a message, its place in the transcript and in its sender group.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Row<'a> {
     /// The message (borrowed from the state: building the rows of a window copies no message).
     pub message: &'a Message,

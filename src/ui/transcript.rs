@@ -187,7 +187,7 @@ impl Transcript {
         }
         let range = self.win.range();
         let wanted = rows::rows_in(&s.messages, range.start..range.end);
-        let mut changed = self.sync_rows(cx, &env, wanted);
+        let mut changed = self.sync_rows(cx, &env, &wanted);
         // the new value equals the old one when the rows were kept: storing it needs no copy
         self.env = Some(env);
         changed |= self.sync_pending(cx);
@@ -209,12 +209,12 @@ impl Transcript {
     }
 
     /// Brings the rendered rows to `wanted`, reusing rows whose key holds; true when anything changed.
-    fn sync_rows(&mut self, cx: &Cx, env: &RowEnv, wanted: Vec<Row>) -> bool {
+    fn sync_rows(&mut self, cx: &Cx, env: &RowEnv, wanted: &[Row]) -> bool {
         let same = self.rows.len() == wanted.len()
             && self
                 .rows
                 .iter()
-                .zip(&wanted)
+                .zip(wanted)
                 .all(|(r, w)| w.has_key(&r.key));
         if same {
             return false;
@@ -222,7 +222,7 @@ impl Transcript {
         // the window holds a few dozen rows: a linear search beats hashing them in code size
         let mut old: Vec<RowView> = std::mem::take(&mut self.rows);
         let mut next = Vec::with_capacity(wanted.len());
-        for row in wanted {
+        for &row in wanted {
             let view = match old.iter().position(|v| row.has_key(&v.key)) {
                 Some(i) => old.swap_remove(i),
                 None => build_row(cx, env, row, self.total.get()),
