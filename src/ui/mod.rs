@@ -148,11 +148,8 @@ impl Cx<'_> {
 /// The UI language: the bot's choice (`guest.webchat.data` with `language`) wins over config `locale`,
 /// which may be `browser`.
 pub fn resolve_lang(state: &ChatState, config: &Config) -> Lang {
-    let locale = state
-        .language
-        .clone()
-        .unwrap_or_else(|| config.locale.clone());
-    Lang::resolve(&locale, &browser::language())
+    let locale = state.language.as_deref().unwrap_or(&config.locale);
+    Lang::resolve(locale, &browser::language())
 }
 
 /// The mounted UI. Dropping it releases every listener, timer and view and removes the root.
