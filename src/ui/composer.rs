@@ -64,7 +64,10 @@ pub struct Composer {
     form: Element,
     input: HtmlTextAreaElement,
     send: Element,
-    keyboard: Option<(KeyboardModel, Option<Element>, Scope)>,
+    /// What the keyboard shows (`None` before the first update), its element and its listeners.
+    keyboard_model: Option<KeyboardModel>,
+    keyboard: Option<Element>,
+    keyboard_scope: Scope,
     /// Whether the text box was locked at the last update (`None` before the first).
     locked: Option<bool>,
     _scope: Scope,
@@ -138,7 +141,9 @@ impl Composer {
             form: form.0,
             input: textarea,
             send: send.0,
+            keyboard_model: None,
             keyboard: None,
+            keyboard_scope: Scope::new(),
             locked: None,
             _scope: scope,
         };
@@ -147,10 +152,7 @@ impl Composer {
     }
 
     fn first(&self) -> Element {
-        match &self.keyboard {
-            Some((_, Some(el), _)) => el.clone(),
-            _ => self.form.clone(),
-        }
+        self.keyboard.as_ref().unwrap_or(&self.form).clone()
     }
 
     fn update(&mut self, cx: &Cx) {
@@ -193,7 +195,7 @@ impl Composer {
         let root: ShadowRoot = input.get_root_node().unchecked_into();
         let active = root.active_element();
         if active.is_none() || active.as_ref() == Some(input) {
-            if let Some((_, Some(kb), _)) = &self.keyboard {
+            if let Some(kb) = &self.keyboard {
                 if let Some(button) = dom::find(kb, "button") {
                     dom::focus(&button);
                 }
@@ -203,16 +205,17 @@ impl Composer {
 
     fn update_keyboard(&mut self, cx: &Cx) {
         let model = rows::last_keyboard(&cx.state.messages);
-        if matches!(&self.keyboard, Some((m, _, _)) if *m == model) {
+        if self.keyboard_model.as_ref() == Some(&model) {
             return;
         }
-        if let Some((_, Some(el), _)) = self.keyboard.take() {
+        if let Some(el) = self.keyboard.take() {
             el.remove();
         }
-        let mut scope = Scope::new();
-        let el = model.as_ref().map(|(_, replies)| {
+        self.keyboard_scope.clear();
+        let scope = &mut self.keyboard_scope;
+        self.keyboard = model.as_ref().map(|(_, replies)| {
             let send = keyboard_sender(cx.chat, self.input.clone());
-            let keyboard = views::render_keyboard(replies, send, cx.lang, &mut scope);
+            let keyboard = views::render_keyboard(replies, send, cx.lang, scope);
             let el = E::classed("div", "bpw-composer-keyboard")
                 .testid("composer-keyboard")
                 .dir_auto()
@@ -223,7 +226,7 @@ impl Composer {
             }
             el
         });
-        self.keyboard = Some((model, el, scope));
+        self.keyboard_model = Some(model);
     }
 }
 
@@ -238,7 +241,7 @@ fn keyboard_sender(chat: &Chat, input: HtmlTextAreaElement) -> views::Callback<V
 
 impl Drop for Composer {
     fn drop(&mut self) {
-        if let Some((_, Some(el), _)) = &self.keyboard {
+        if let Some(el) = &self.keyboard {
             el.remove();
         }
         self.form.remove();
