@@ -199,8 +199,7 @@ pub fn unregister(module: &str, view: &str) -> bool {
 
 /// Whether a view (built-in or registered) exists under `module/view`.
 pub fn is_registered(module: &str, view: &str) -> bool {
-    let k = key(module, view);
-    builtin_view(&k).is_some() || REGISTRY.with(|r| r.borrow().iter().any(|(name, _)| *name == k))
+    lookup(&key(module, view)).is_some()
 }
 
 /// The view under the key `k`: a built-in, else a registered one.
