@@ -103,7 +103,7 @@ fn is_hidden(c: char) -> bool {
 
 /// The byte index of the first of the ASCII bytes `stops` in `s`, or its length (always a char
 /// boundary).
-fn stop_at(s: &str, stops: &[u8]) -> usize {
+pub(crate) fn stop_at(s: &str, stops: &[u8]) -> usize {
     s.bytes()
         .position(|b| stops.contains(&b))
         .unwrap_or(s.len())

@@ -14,7 +14,7 @@ pub fn file_name(media: &Media) -> String {
     if let Some(t) = media.title.as_ref().filter(|t| !t.trim().is_empty()) {
         return t.clone();
     }
-    let path = media.url.split(['?', '#']).next().unwrap_or("");
+    let path = &media.url[..crate::views::url::stop_at(&media.url, b"?#")];
     let path = path.trim_end_matches('/');
     let name = &path[crate::text::last_byte(path, b'/').map_or(0, |i| i + 1)..];
     if name.is_empty() { "file" } else { name }.to_string()
