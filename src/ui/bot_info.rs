@@ -11,7 +11,7 @@ use crate::dom::{self, Scope, E};
 use crate::i18n::Key;
 use crate::json::Value;
 use crate::transport::Command;
-use crate::views::url::safe_url;
+use crate::views::url::{safe_url, stop_at};
 
 /// What a bot-info link points to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +89,7 @@ fn web_href(raw: &str, bot_host: &str) -> Option<String> {
     let looks_like_domain = !raw.contains(':')
         && !raw.starts_with('/')
         && !raw.starts_with('.')
-        && raw.split('/').next().is_some_and(|h| h.contains('.'));
+        && raw[..stop_at(raw, b"/")].contains('.');
     if looks_like_domain {
         let mut url = String::from("https://");
         url.push_str(raw);
@@ -178,7 +178,7 @@ pub fn language_options(languages: &[String], current: &str) -> Vec<(String, boo
         }
     }
     // the exact language, else its base (`fr` for `fr-CA`)
-    let base = current.split(['-', '_']).next().unwrap_or("");
+    let base = &current[..stop_at(current, b"-_")];
     let chosen = [current, base].iter().find_map(|want| {
         options
             .iter()
