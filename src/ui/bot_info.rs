@@ -122,7 +122,7 @@ fn phone_href(raw: &str) -> Option<String> {
 }
 
 fn email_href(raw: &str) -> Option<String> {
-    let ok = raw.split('@').count() == 2
+    let ok = raw.bytes().filter(|&b| b == b'@').count() == 1
         && !raw.starts_with('@')
         && !raw.ends_with('@')
         && !raw
