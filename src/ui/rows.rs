@@ -46,9 +46,11 @@ impl Row<'_> {
     }
 }
 
-/// Who sent a message, for grouping: the bot (`None`) or a user id.
-fn sender(m: &Message) -> Option<&str> {
-    m.author_id.as_deref()
+/// Whether two messages have the same sender (the bot, or the same user id), for grouping. One
+/// out-of-line comparison for the three places that group.
+#[inline(never)]
+fn same_sender(a: &Message, b: &Message) -> bool {
+    a.author_id == b.author_id
 }
 
 /// Splits messages into consecutive same-sender groups (`visit` payloads never reach the state).
@@ -66,9 +68,9 @@ pub fn rows_in(messages: &[Message], range: std::ops::Range<usize>) -> Vec<Row<'
         return Vec::new();
     }
     // where the last group starts, or `start` if it starts before the window (all rendered rows are in it)
-    let last_sender = sender(&messages[n - 1]);
+    let last = &messages[n - 1];
     let mut last_group_start = n - 1;
-    while last_group_start > start && sender(&messages[last_group_start - 1]) == last_sender {
+    while last_group_start > start && same_sender(&messages[last_group_start - 1], last) {
         last_group_start -= 1;
     }
     let mut rows = Vec::with_capacity(end - start);
@@ -77,8 +79,8 @@ pub fn rows_in(messages: &[Message], range: std::ops::Range<usize>) -> Vec<Row<'
         rows.push(Row {
             message: m,
             index: i,
-            first_of_group: i == 0 || sender(&messages[i - 1]) != sender(m),
-            last_of_group: i + 1 == n || sender(&messages[i + 1]) != sender(m),
+            first_of_group: i == 0 || !same_sender(&messages[i - 1], m),
+            last_of_group: i + 1 == n || !same_sender(&messages[i + 1], m),
             last_group: i >= last_group_start,
         });
     }
