@@ -158,21 +158,22 @@ impl Composer {
     fn update(&mut self, cx: &Cx) {
         self.update_keyboard(cx);
         let locked = rows::composer_locked(&cx.state.messages);
-        let placeholder = if locked {
-            cx.t(Key::ChooseAnswer).to_string()
+        // borrowed unless it has to be put together ("Reply to {name}")
+        let reply_to;
+        let placeholder: &str = if locked {
+            cx.t(Key::ChooseAnswer)
+        } else if let Some(p) = &cx.config.composer_placeholder {
+            p
+        } else if cx.state.bot_name.is_empty() {
+            cx.t(Key::TypeMessage)
         } else {
-            cx.config.composer_placeholder.clone().unwrap_or_else(|| {
-                if cx.state.bot_name.is_empty() {
-                    cx.t(Key::TypeMessage).to_string()
-                } else {
-                    tf(cx.lang, Key::ReplyTo, &[("name", &cx.state.bot_name)])
-                }
-            })
+            reply_to = tf(cx.lang, Key::ReplyTo, &[("name", &cx.state.bot_name)]);
+            &reply_to
         };
         // each attribute is written only when it differs (no needless mutation records)
         let input: &Element = self.input.as_ref();
         dom::toggle_class(&self.form, "bpw-locked", locked);
-        dom::set_if_changed(input, "placeholder", &placeholder);
+        dom::set_if_changed(input, "placeholder", placeholder);
         dom::set_if_changed(input, "aria-label", cx.t(Key::MessageLabel));
         dom::flag(input, "disabled", locked);
         dom::set_if_changed(&self.send, "aria-label", cx.t(Key::Send));
