@@ -476,9 +476,9 @@ impl Launcher {
 }
 
 /// The text the connection banner shows, if any.
-pub fn banner_text(lang: Lang, s: &ChatState) -> Option<String> {
+pub fn banner_text(lang: Lang, s: &ChatState) -> Option<&str> {
     if let Some(e) = &s.error {
-        return Some(e.clone());
+        return Some(e);
     }
     let key = match s.connection {
         ConnectionStatus::Offline => Key::Offline,
@@ -487,7 +487,7 @@ pub fn banner_text(lang: Lang, s: &ChatState) -> Option<String> {
         ConnectionStatus::Connected if s.recovered => Key::BackOnline,
         _ => return None,
     };
-    Some(t(lang, key).to_string())
+    Some(t(lang, key))
 }
 
 /// The first letter or digit of a name, upper-cased (the avatar without an image).
@@ -542,9 +542,9 @@ mod tests {
         s.apply(crate::state::ChatEvent::Connection(
             ConnectionStatus::Connected,
         ));
-        assert_eq!(banner_text(Lang::En, &s).as_deref(), Some("Back online."));
+        assert_eq!(banner_text(Lang::En, &s), Some("Back online."));
         s.error = Some("boom".into());
-        assert_eq!(banner_text(Lang::En, &s).as_deref(), Some("boom"));
+        assert_eq!(banner_text(Lang::En, &s), Some("boom"));
     }
 
     #[test]

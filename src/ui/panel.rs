@@ -238,7 +238,7 @@ impl Banner {
     fn update(&mut self, cx: &Cx) {
         dom::show_text(
             &mut self.inner,
-            banner_text(cx.lang, cx.state).as_deref(),
+            banner_text(cx.lang, cx.state),
             &self.el,
             None,
             |text| {
