@@ -132,7 +132,7 @@ impl Composer {
                     let state = chat.state();
                     let (next, text) = recall(&state.sent_history, cursor.get(), key == "ArrowUp");
                     cursor.set(next);
-                    field.set_value(&text);
+                    field.set_value(text);
                 }
             }),
         );

@@ -500,9 +500,9 @@ pub fn initial(name: &str) -> String {
 
 /// Step through the user's sent texts with the arrow keys (`enablePersistHistory`): `Up` goes back,
 /// `Down` forward; past the newest entry the draft is empty again. Returns the new cursor and text.
-pub fn recall(history: &[String], cursor: Option<usize>, up: bool) -> (Option<usize>, String) {
+pub fn recall(history: &[String], cursor: Option<usize>, up: bool) -> (Option<usize>, &str) {
     if history.is_empty() {
-        return (None, String::new());
+        return (None, "");
     }
     let next = match (cursor, up) {
         (None, true) => Some(history.len() - 1),
@@ -511,7 +511,7 @@ pub fn recall(history: &[String], cursor: Option<usize>, up: bool) -> (Option<us
         (Some(i), false) if i + 1 < history.len() => Some(i + 1),
         (Some(_), false) => None,
     };
-    let text = next.map(|i| history[i].clone()).unwrap_or_default();
+    let text = next.map_or("", |i| history[i].as_str());
     (next, text)
 }
 
@@ -522,12 +522,12 @@ mod tests {
     #[test]
     fn recall_steps_through_history() {
         let h = vec!["a".to_string(), "b".to_string()];
-        assert_eq!(recall(&h, None, true), (Some(1), "b".into()));
-        assert_eq!(recall(&h, Some(1), true), (Some(0), "a".into()));
-        assert_eq!(recall(&h, Some(0), true), (Some(0), "a".into()));
-        assert_eq!(recall(&h, Some(0), false), (Some(1), "b".into()));
-        assert_eq!(recall(&h, Some(1), false), (None, String::new()));
-        assert_eq!(recall(&[], None, true), (None, String::new()));
+        assert_eq!(recall(&h, None, true), (Some(1), "b"));
+        assert_eq!(recall(&h, Some(1), true), (Some(0), "a"));
+        assert_eq!(recall(&h, Some(0), true), (Some(0), "a"));
+        assert_eq!(recall(&h, Some(0), false), (Some(1), "b"));
+        assert_eq!(recall(&h, Some(1), false), (None, ""));
+        assert_eq!(recall(&[], None, true), (None, ""));
     }
 
     #[test]
