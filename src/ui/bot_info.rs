@@ -11,7 +11,7 @@ use crate::dom::{self, Scope, E};
 use crate::i18n::Key;
 use crate::json::Value;
 use crate::transport::Command;
-use crate::views::url::safe_url;
+use crate::views::url::{safe_url, stop_at};
 
 /// What a bot-info link points to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +89,7 @@ fn web_href(raw: &str, bot_host: &str) -> Option<String> {
     let looks_like_domain = !raw.contains(':')
         && !raw.starts_with('/')
         && !raw.starts_with('.')
-        && raw.split('/').next().is_some_and(|h| h.contains('.'));
+        && raw[..stop_at(raw, b"/")].contains('.');
     if looks_like_domain {
         let mut url = String::from("https://");
         url.push_str(raw);
@@ -122,7 +122,7 @@ fn phone_href(raw: &str) -> Option<String> {
 }
 
 fn email_href(raw: &str) -> Option<String> {
-    let ok = raw.split('@').count() == 2
+    let ok = raw.bytes().filter(|&b| b == b'@').count() == 1
         && !raw.starts_with('@')
         && !raw.ends_with('@')
         && !raw
@@ -170,20 +170,22 @@ pub fn info_links(details: &Value, bot_host: &str) -> Vec<InfoLink> {
 /// the current one selected. `current` is the state language, else the resolved UI language code; when it
 /// is not among the bot's languages, nothing is selected (the first option shows).
 pub fn language_options(languages: &[String], current: &str) -> Vec<(String, bool)> {
-    let mut seen: Vec<String> = Vec::new();
+    let mut options: Vec<(String, bool)> = Vec::new();
     for l in languages {
         let l = l.trim();
-        if !l.is_empty() && !seen.iter().any(|s| s.eq_ignore_ascii_case(l)) {
-            seen.push(l.to_string());
+        if !l.is_empty() && !options.iter().any(|(s, _)| s.eq_ignore_ascii_case(l)) {
+            options.push((l.to_string(), false));
         }
     }
-    let base = current.split(['-', '_']).next().unwrap_or("");
-    let exact = seen.iter().position(|l| l.eq_ignore_ascii_case(current));
-    let chosen = exact.or_else(|| seen.iter().position(|l| l.eq_ignore_ascii_case(base)));
-    let mut options = Vec::with_capacity(seen.len());
-    for l in seen {
-        let selected = Some(options.len()) == chosen;
-        options.push((l, selected));
+    // the exact language, else its base (`fr` for `fr-CA`)
+    let base = &current[..stop_at(current, b"-_")];
+    let chosen = [current, base].iter().find_map(|want| {
+        options
+            .iter()
+            .position(|(l, _)| l.eq_ignore_ascii_case(want))
+    });
+    if let Some(i) = chosen {
+        options[i].1 = true;
     }
     options
 }

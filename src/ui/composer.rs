@@ -59,22 +59,17 @@ impl ComposerSlot {
 /// What the keyboard above the composer shows: the last message's id and its quick replies.
 type KeyboardModel = Option<(String, Vec<QuickReply>)>;
 
-/// What decides the text box's lock and placeholder.
-#[derive(PartialEq)]
-struct InputModel {
-    locked: bool,
-    placeholder: String,
-    label: &'static str,
-    send_label: &'static str,
-}
-
 /// The text box and its send button, with the keyboard above them.
 pub struct Composer {
     form: Element,
     input: HtmlTextAreaElement,
     send: Element,
-    keyboard: Option<(KeyboardModel, Option<Element>, Scope)>,
-    model: Option<InputModel>,
+    /// What the keyboard shows (`None` before the first update), its element and its listeners.
+    keyboard_model: Option<KeyboardModel>,
+    keyboard: Option<Element>,
+    keyboard_scope: Scope,
+    /// Whether the text box was locked at the last update (`None` before the first).
+    locked: Option<bool>,
     _scope: Scope,
 }
 
@@ -137,7 +132,7 @@ impl Composer {
                     let state = chat.state();
                     let (next, text) = recall(&state.sent_history, cursor.get(), key == "ArrowUp");
                     cursor.set(next);
-                    field.set_value(&text);
+                    field.set_value(text);
                 }
             }),
         );
@@ -146,8 +141,10 @@ impl Composer {
             form: form.0,
             input: textarea,
             send: send.0,
+            keyboard_model: None,
             keyboard: None,
-            model: None,
+            keyboard_scope: Scope::new(),
+            locked: None,
             _scope: scope,
         };
         composer.update(cx);
@@ -155,44 +152,33 @@ impl Composer {
     }
 
     fn first(&self) -> Element {
-        match &self.keyboard {
-            Some((_, Some(el), _)) => el.clone(),
-            _ => self.form.clone(),
-        }
+        self.keyboard.as_ref().unwrap_or(&self.form).clone()
     }
 
     fn update(&mut self, cx: &Cx) {
         self.update_keyboard(cx);
         let locked = rows::composer_locked(&cx.state.messages);
-        let placeholder = if locked {
-            cx.t(Key::ChooseAnswer).to_string()
+        // borrowed unless it has to be put together ("Reply to {name}")
+        let reply_to;
+        let placeholder: &str = if locked {
+            cx.t(Key::ChooseAnswer)
+        } else if let Some(p) = &cx.config.composer_placeholder {
+            p
+        } else if cx.state.bot_name.is_empty() {
+            cx.t(Key::TypeMessage)
         } else {
-            cx.config.composer_placeholder.clone().unwrap_or_else(|| {
-                if cx.state.bot_name.is_empty() {
-                    cx.t(Key::TypeMessage).to_string()
-                } else {
-                    tf(cx.lang, Key::ReplyTo, &[("name", &cx.state.bot_name)])
-                }
-            })
+            reply_to = tf(cx.lang, Key::ReplyTo, &[("name", &cx.state.bot_name)]);
+            &reply_to
         };
-        let model = InputModel {
-            locked,
-            placeholder,
-            label: cx.t(Key::MessageLabel),
-            send_label: cx.t(Key::Send),
-        };
-        let lock_changed = self.model.as_ref().map(|m| m.locked) != Some(locked);
-        if self.model.as_ref() != Some(&model) {
-            dom::toggle_class(&self.form, "bpw-locked", locked);
-            let input: &Element = self.input.as_ref();
-            dom::set(input, "placeholder", &model.placeholder);
-            dom::set(input, "aria-label", model.label);
-            dom::flag(input, "disabled", locked);
-            dom::set(&self.send, "aria-label", model.send_label);
-            dom::flag(&self.send, "disabled", locked);
-            self.model = Some(model);
-        }
-        if lock_changed {
+        // each attribute is written only when it differs (no needless mutation records)
+        let input: &Element = self.input.as_ref();
+        dom::toggle_class(&self.form, "bpw-locked", locked);
+        dom::set_if_changed(input, "placeholder", placeholder);
+        dom::set_if_changed(input, "aria-label", cx.t(Key::MessageLabel));
+        dom::flag(input, "disabled", locked);
+        dom::set_if_changed(&self.send, "aria-label", cx.t(Key::Send));
+        dom::flag(&self.send, "disabled", locked);
+        if self.locked.replace(locked) != Some(locked) {
             self.move_focus(locked);
         }
     }
@@ -210,7 +196,7 @@ impl Composer {
         let root: ShadowRoot = input.get_root_node().unchecked_into();
         let active = root.active_element();
         if active.is_none() || active.as_ref() == Some(input) {
-            if let Some((_, Some(kb), _)) = &self.keyboard {
+            if let Some(kb) = &self.keyboard {
                 if let Some(button) = dom::find(kb, "button") {
                     dom::focus(&button);
                 }
@@ -220,16 +206,17 @@ impl Composer {
 
     fn update_keyboard(&mut self, cx: &Cx) {
         let model = rows::last_keyboard(&cx.state.messages);
-        if matches!(&self.keyboard, Some((m, _, _)) if *m == model) {
+        if self.keyboard_model.as_ref() == Some(&model) {
             return;
         }
-        if let Some((_, Some(el), _)) = self.keyboard.take() {
+        if let Some(el) = self.keyboard.take() {
             el.remove();
         }
-        let mut scope = Scope::new();
-        let el = model.as_ref().map(|(_, replies)| {
+        self.keyboard_scope.clear();
+        let scope = &mut self.keyboard_scope;
+        self.keyboard = model.as_ref().map(|(_, replies)| {
             let send = keyboard_sender(cx.chat, self.input.clone());
-            let keyboard = views::render_keyboard(replies, send, cx.lang, &mut scope);
+            let keyboard = views::render_keyboard(replies, send, cx.lang, scope);
             let el = E::classed("div", "bpw-composer-keyboard")
                 .testid("composer-keyboard")
                 .dir_auto()
@@ -240,7 +227,7 @@ impl Composer {
             }
             el
         });
-        self.keyboard = Some((model, el, scope));
+        self.keyboard_model = Some(model);
     }
 }
 
@@ -255,7 +242,7 @@ fn keyboard_sender(chat: &Chat, input: HtmlTextAreaElement) -> views::Callback<V
 
 impl Drop for Composer {
     fn drop(&mut self) {
-        if let Some((_, Some(el), _)) = &self.keyboard {
+        if let Some(el) = &self.keyboard {
             el.remove();
         }
         self.form.remove();

@@ -59,10 +59,9 @@ pub fn arrow_move(key: &str, len: usize, current: Option<usize>) -> Move {
 /// message, e.g. a login prompt or a custom view's form).
 pub fn owns_arrow_keys(tag: &str, editable: bool) -> bool {
     editable
-        || matches!(
-            tag.to_ascii_uppercase().as_str(),
-            "INPUT" | "TEXTAREA" | "SELECT"
-        )
+        || ["INPUT", "TEXTAREA", "SELECT"]
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(tag))
 }
 
 /// Panel-wide keys: Escape closes (`closeOnEscape`), the reset shortcut (when enabled).

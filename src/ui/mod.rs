@@ -148,11 +148,8 @@ impl Cx<'_> {
 /// The UI language: the bot's choice (`guest.webchat.data` with `language`) wins over config `locale`,
 /// which may be `browser`.
 pub fn resolve_lang(state: &ChatState, config: &Config) -> Lang {
-    let locale = state
-        .language
-        .clone()
-        .unwrap_or_else(|| config.locale.clone());
-    Lang::resolve(&locale, &browser::language())
+    let locale = state.language.as_deref().unwrap_or(&config.locale);
+    Lang::resolve(locale, &browser::language())
 }
 
 /// The mounted UI. Dropping it releases every listener, timer and view and removes the root.
@@ -479,9 +476,9 @@ impl Launcher {
 }
 
 /// The text the connection banner shows, if any.
-pub fn banner_text(lang: Lang, s: &ChatState) -> Option<String> {
+pub fn banner_text(lang: Lang, s: &ChatState) -> Option<&str> {
     if let Some(e) = &s.error {
-        return Some(e.clone());
+        return Some(e);
     }
     let key = match s.connection {
         ConnectionStatus::Offline => Key::Offline,
@@ -490,7 +487,7 @@ pub fn banner_text(lang: Lang, s: &ChatState) -> Option<String> {
         ConnectionStatus::Connected if s.recovered => Key::BackOnline,
         _ => return None,
     };
-    Some(t(lang, key).to_string())
+    Some(t(lang, key))
 }
 
 /// The first letter or digit of a name, upper-cased (the avatar without an image).
@@ -503,9 +500,9 @@ pub fn initial(name: &str) -> String {
 
 /// Step through the user's sent texts with the arrow keys (`enablePersistHistory`): `Up` goes back,
 /// `Down` forward; past the newest entry the draft is empty again. Returns the new cursor and text.
-pub fn recall(history: &[String], cursor: Option<usize>, up: bool) -> (Option<usize>, String) {
+pub fn recall(history: &[String], cursor: Option<usize>, up: bool) -> (Option<usize>, &str) {
     if history.is_empty() {
-        return (None, String::new());
+        return (None, "");
     }
     let next = match (cursor, up) {
         (None, true) => Some(history.len() - 1),
@@ -514,7 +511,7 @@ pub fn recall(history: &[String], cursor: Option<usize>, up: bool) -> (Option<us
         (Some(i), false) if i + 1 < history.len() => Some(i + 1),
         (Some(_), false) => None,
     };
-    let text = next.map(|i| history[i].clone()).unwrap_or_default();
+    let text = next.map_or("", |i| history[i].as_str());
     (next, text)
 }
 
@@ -525,12 +522,12 @@ mod tests {
     #[test]
     fn recall_steps_through_history() {
         let h = vec!["a".to_string(), "b".to_string()];
-        assert_eq!(recall(&h, None, true), (Some(1), "b".into()));
-        assert_eq!(recall(&h, Some(1), true), (Some(0), "a".into()));
-        assert_eq!(recall(&h, Some(0), true), (Some(0), "a".into()));
-        assert_eq!(recall(&h, Some(0), false), (Some(1), "b".into()));
-        assert_eq!(recall(&h, Some(1), false), (None, String::new()));
-        assert_eq!(recall(&[], None, true), (None, String::new()));
+        assert_eq!(recall(&h, None, true), (Some(1), "b"));
+        assert_eq!(recall(&h, Some(1), true), (Some(0), "a"));
+        assert_eq!(recall(&h, Some(0), true), (Some(0), "a"));
+        assert_eq!(recall(&h, Some(0), false), (Some(1), "b"));
+        assert_eq!(recall(&h, Some(1), false), (None, ""));
+        assert_eq!(recall(&[], None, true), (None, ""));
     }
 
     #[test]
@@ -545,9 +542,9 @@ mod tests {
         s.apply(crate::state::ChatEvent::Connection(
             ConnectionStatus::Connected,
         ));
-        assert_eq!(banner_text(Lang::En, &s).as_deref(), Some("Back online."));
+        assert_eq!(banner_text(Lang::En, &s), Some("Back online."));
         s.error = Some("boom".into());
-        assert_eq!(banner_text(Lang::En, &s).as_deref(), Some("boom"));
+        assert_eq!(banner_text(Lang::En, &s), Some("boom"));
     }
 
     #[test]

@@ -13,8 +13,9 @@ use super::rows::{self, Announcer};
 use super::transcript::Transcript;
 use super::{banner_text, bot_info, keys, Cx};
 use crate::dom::{self, Scope, E};
-use crate::i18n::Key;
+use crate::i18n::{Key, Lang};
 use crate::model::config::ViewMode;
+use crate::model::wire::ConversationSummary;
 use crate::transport::Command;
 use crate::views::url::safe_url;
 
@@ -237,7 +238,7 @@ impl Banner {
     fn update(&mut self, cx: &Cx) {
         dom::show_text(
             &mut self.inner,
-            banner_text(cx.lang, cx.state).as_deref(),
+            banner_text(cx.lang, cx.state),
             &self.el,
             None,
             |text| {
@@ -401,18 +402,11 @@ impl Body {
     }
 }
 
-/// One conversation in the list.
-#[derive(PartialEq)]
-struct Entry {
-    id: String,
-    preview: Option<String>,
-    when: String,
-}
-
 /// The visitor's conversations: pick one, or start a new one.
 struct ConversationList {
     nav: Element,
-    model: Option<(crate::i18n::Lang, Vec<Entry>, Option<String>)>,
+    /// What the list was built from: the language, the conversations, the current one.
+    model: Option<(Lang, Vec<ConversationSummary>, Option<String>)>,
     scope: Scope,
 }
 
@@ -432,21 +426,14 @@ impl ConversationList {
     }
 
     fn update(&mut self, cx: &Cx) {
-        let mut entries: Vec<Entry> = Vec::with_capacity(cx.state.conversations.len());
-        for c in &cx.state.conversations {
-            entries.push(Entry {
-                id: c.id.clone(),
-                preview: c
-                    .last_message
-                    .as_ref()
-                    .and_then(|m| m.pointer("/payload/text").and_then(|t| t.as_str()))
-                    .map(str::to_string),
-                when: c.created_on.get(..16).unwrap_or("").replace('T', " "),
-            });
-        }
-        let model = (cx.lang, entries, cx.state.conversation_id.clone());
-        if self.model.as_ref() == Some(&model) {
-            return;
+        let s = cx.state;
+        if let Some((lang, conversations, current)) = &self.model {
+            if *lang == cx.lang
+                && *conversations == s.conversations
+                && *current == s.conversation_id
+            {
+                return;
+            }
         }
         self.scope.clear();
         dom::clear(&self.nav);
@@ -461,9 +448,15 @@ impl ConversationList {
             String::new(),
         );
         let list = E::new("ul");
-        for e in &model.1 {
-            let current = model.2.as_deref() == Some(e.id.as_str());
-            let preview = e.preview.as_deref().unwrap_or(cx.t(Key::NoMessages));
+        for c in &s.conversations {
+            let current = s.conversation_id.as_deref() == Some(c.id.as_str());
+            let preview = c
+                .last_message
+                .as_ref()
+                .and_then(|m| m.pointer("/payload/text"))
+                .and_then(|t| t.as_str())
+                .unwrap_or(cx.t(Key::NoMessages));
+            let when = c.created_on.get(..16).unwrap_or("").replace('T', " ");
             let button = E::button("bpw-convo")
                 .testid("conversation")
                 .attr("aria-current", if current { "true" } else { "false" })
@@ -472,18 +465,18 @@ impl ConversationList {
                         .dir_auto()
                         .text(preview),
                 )
-                .child(E::classed("span", "bpw-convo-when").text(&e.when));
+                .child(E::classed("span", "bpw-convo-when").text(&when));
             let button = cx.chat.on_click(
                 button,
                 &mut self.scope,
                 Command::LoadConversation,
-                e.id.clone(),
+                c.id.clone(),
             );
             E::new("li").child(button).append_to(&list.0);
         }
         new.append_to(&self.nav);
         list.append_to(&self.nav);
-        self.model = Some(model);
+        self.model = Some((cx.lang, s.conversations.clone(), s.conversation_id.clone()));
     }
 }
 

@@ -9,7 +9,7 @@ use crate::views::markdown::{parse_markdown, MdNode};
 use crate::views::{self, Content};
 
 /// One transcript row: a message, its place in the transcript and in its sender group.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Row<'a> {
     /// The message (borrowed from the state: building the rows of a window copies no message).
     pub message: &'a Message,
@@ -46,9 +46,11 @@ impl Row<'_> {
     }
 }
 
-/// Who sent a message, for grouping: the bot (`None`) or a user id.
-fn sender(m: &Message) -> Option<&str> {
-    m.author_id.as_deref()
+/// Whether two messages have the same sender (the bot, or the same user id), for grouping. One
+/// out-of-line comparison for the three places that group.
+#[inline(never)]
+fn same_sender(a: &Message, b: &Message) -> bool {
+    a.author_id == b.author_id
 }
 
 /// Splits messages into consecutive same-sender groups (`visit` payloads never reach the state).
@@ -66,9 +68,9 @@ pub fn rows_in(messages: &[Message], range: std::ops::Range<usize>) -> Vec<Row<'
         return Vec::new();
     }
     // where the last group starts, or `start` if it starts before the window (all rendered rows are in it)
-    let last_sender = sender(&messages[n - 1]);
+    let last = &messages[n - 1];
     let mut last_group_start = n - 1;
-    while last_group_start > start && sender(&messages[last_group_start - 1]) == last_sender {
+    while last_group_start > start && same_sender(&messages[last_group_start - 1], last) {
         last_group_start -= 1;
     }
     let mut rows = Vec::with_capacity(end - start);
@@ -77,8 +79,8 @@ pub fn rows_in(messages: &[Message], range: std::ops::Range<usize>) -> Vec<Row<'
         rows.push(Row {
             message: m,
             index: i,
-            first_of_group: i == 0 || sender(&messages[i - 1]) != sender(m),
-            last_of_group: i + 1 == n || sender(&messages[i + 1]) != sender(m),
+            first_of_group: i == 0 || !same_sender(&messages[i - 1], m),
+            last_of_group: i + 1 == n || !same_sender(&messages[i + 1], m),
             last_group: i >= last_group_start,
         });
     }
@@ -98,33 +100,31 @@ pub fn composer_locked(messages: &[Message]) -> bool {
 
 /// A short text for a message, as a screen reader should hear it.
 pub fn summary(lang: Lang, m: &Message) -> String {
-    let converted = views::convert(&m.payload);
-    let titled = |key: Key, title: Option<String>| {
-        let mut text = t(lang, key).to_string();
-        if let Some(title) = title.filter(|t| !t.trim().is_empty()) {
-            text.push_str(": ");
-            text.push_str(&title);
-        }
-        text
-    };
-    match converted.content {
+    // the text itself, or a localised kind of content with its title
+    let (key, title) = match views::convert(&m.payload).content {
         Content::Text {
             text,
             markdown: true,
-        } => markdown_text(&text),
-        Content::Text { text, .. } => text,
-        Content::Image(media) => titled(Key::Image, media.title),
-        Content::Audio(media) => titled(Key::Audio, media.title),
-        Content::Video(media) => titled(Key::Video, media.title),
-        Content::File(media) => titled(Key::File, media.title),
+        } => return markdown_text(&text),
+        Content::Text { text, .. } => return text,
+        Content::Image(media) => (Key::Image, media.title),
+        Content::Audio(media) => (Key::Audio, media.title),
+        Content::Video(media) => (Key::Video, media.title),
+        Content::File(media) => (Key::File, media.title),
         Content::Carousel(cards) => {
-            let titles = crate::text::join(cards.iter().map(|c| c.title.as_str()), ", ");
-            titled(Key::Cards, Some(titles))
+            let mut titles = String::new();
+            for (i, c) in cards.iter().enumerate() {
+                if i > 0 {
+                    titles.push_str(", ");
+                }
+                titles.push_str(&c.title);
+            }
+            (Key::Cards, Some(titles))
         }
-        Content::Location(l) => titled(Key::Location, l.title.or(l.address)),
-        Content::LoginPrompt => t(lang, Key::LoginForm).to_string(),
-        Content::SessionReset => t(lang, Key::SessionReset).to_string(),
-        Content::Typing | Content::Visit => String::new(),
+        Content::Location(l) => (Key::Location, l.title.or(l.address)),
+        Content::LoginPrompt => (Key::LoginForm, None),
+        Content::SessionReset => (Key::SessionReset, None),
+        Content::Typing | Content::Visit => return String::new(),
         Content::Custom(c) => {
             // quick replies and dropdowns wrap a text; a page-provided view may carry one too
             let text = c
@@ -133,12 +133,20 @@ pub fn summary(lang: Lang, m: &Message) -> String {
                 .and_then(|w| w.get("text"))
                 .or_else(|| c.props.get("message"))
                 .or_else(|| c.props.get("text"))
-                .and_then(|t| t.as_str())
-                .map(str::to_string);
-            text.unwrap_or_else(|| t(lang, Key::Interactive).to_string())
+                .and_then(|t| t.as_str());
+            match text {
+                Some(text) => return text.to_string(),
+                None => (Key::Interactive, None),
+            }
         }
-        Content::Unsupported { .. } => t(lang, Key::Unsupported).to_string(),
+        Content::Unsupported { .. } => (Key::Unsupported, None),
+    };
+    let mut text = t(lang, key).to_string();
+    if let Some(title) = title.filter(|t| !t.trim().is_empty()) {
+        text.push_str(": ");
+        text.push_str(&title);
     }
+    text
 }
 
 /// Markdown as a screen reader should hear it: the text of the sanitized nodes, blocks separated by a

@@ -71,7 +71,8 @@ fn shape(s: &ChatState) -> Shape {
 
 type RowKey = (String, usize, bool, bool, bool);
 
-/// A rendered message row and what it holds (listeners, custom view cleanups).
+/// A rendered row (a message, or a pending send with an empty key) and what it holds (listeners,
+/// custom view cleanups).
 struct RowView {
     key: RowKey,
     el: Element,
@@ -94,18 +95,6 @@ struct PendingModel {
     lang: Lang,
 }
 
-struct PendingView {
-    model: PendingModel,
-    el: Element,
-    _scope: Scope,
-}
-
-impl Drop for PendingView {
-    fn drop(&mut self) {
-        self.el.remove();
-    }
-}
-
 /// The transcript.
 pub struct Transcript {
     log: Element,
@@ -114,7 +103,9 @@ pub struct Transcript {
     win: Rc<Windowing>,
     rows: Vec<RowView>,
     env: Option<RowEnv>,
-    pending: Vec<PendingView>,
+    pending: Vec<RowView>,
+    /// What the pending rows show.
+    pending_models: Vec<PendingModel>,
     typing: Option<Element>,
     shape: Option<Shape>,
     total: Rc<Cell<usize>>,
@@ -161,6 +152,7 @@ impl Transcript {
             rows: Vec::new(),
             env: None,
             pending: Vec::new(),
+            pending_models: Vec::new(),
             typing: None,
             shape: None,
             total,
@@ -187,7 +179,7 @@ impl Transcript {
         }
         let range = self.win.range();
         let wanted = rows::rows_in(&s.messages, range.start..range.end);
-        let mut changed = self.sync_rows(cx, &env, wanted);
+        let mut changed = self.sync_rows(cx, &env, &wanted);
         // the new value equals the old one when the rows were kept: storing it needs no copy
         self.env = Some(env);
         changed |= self.sync_pending(cx);
@@ -209,20 +201,16 @@ impl Transcript {
     }
 
     /// Brings the rendered rows to `wanted`, reusing rows whose key holds; true when anything changed.
-    fn sync_rows(&mut self, cx: &Cx, env: &RowEnv, wanted: Vec<Row>) -> bool {
+    fn sync_rows(&mut self, cx: &Cx, env: &RowEnv, wanted: &[Row]) -> bool {
         let same = self.rows.len() == wanted.len()
-            && self
-                .rows
-                .iter()
-                .zip(&wanted)
-                .all(|(r, w)| w.has_key(&r.key));
+            && self.rows.iter().zip(wanted).all(|(r, w)| w.has_key(&r.key));
         if same {
             return false;
         }
         // the window holds a few dozen rows: a linear search beats hashing them in code size
         let mut old: Vec<RowView> = std::mem::take(&mut self.rows);
         let mut next = Vec::with_capacity(wanted.len());
-        for row in wanted {
+        for &row in wanted {
             let view = match old.iter().position(|v| row.has_key(&v.key)) {
                 Some(i) => old.swap_remove(i),
                 None => build_row(cx, env, row, self.total.get()),
@@ -261,24 +249,23 @@ impl Transcript {
                 lang: cx.lang,
             });
         }
-        let same = self.pending.len() == models.len()
-            && self.pending.iter().zip(&models).all(|(v, m)| v.model == *m);
-        if same {
+        if self.pending_models == models {
             return false;
         }
-        let ids_same = self.pending.len() == models.len()
+        let ids_same = self.pending_models.len() == models.len()
             && self
-                .pending
+                .pending_models
                 .iter()
                 .zip(&models)
-                .all(|(v, m)| v.model.client_id == m.client_id);
+                .all(|(v, m)| v.client_id == m.client_id);
         self.pending.clear();
         let before = self.typing.clone();
-        for model in models {
+        for model in &models {
             let view = build_pending(cx, model, self.total.get());
             dom::insert(&self.log, &view.el, before.as_ref().map(|t| t.as_ref()));
             self.pending.push(view);
         }
+        self.pending_models = models;
         !ids_same
     }
 
@@ -409,9 +396,10 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
             .append_to(&body.0);
     }
     let mut scope = Scope::new();
+    let send = cx.chat.send_payload();
     let mut ctx = RenderCtx::new(
-        cx.chat.send_payload(),
-        cx.chat.send_payload(),
+        send.clone(),
+        send,
         cx.chat.send_feedback(),
         env.host.clone(),
     );
@@ -433,7 +421,7 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
 
 /// A user message not yet echoed by the server, with its delivery state and a retry button. It follows
 /// the transcript's messages in the `aria-posinset` order.
-fn build_pending(cx: &Cx, model: PendingModel, setsize: usize) -> PendingView {
+fn build_pending(cx: &Cx, model: &PendingModel, setsize: usize) -> RowView {
     let (state, label) = match model.delivery {
         Delivery::Failed => ("failed", Key::NotSent),
         Delivery::Sent => ("sent", Key::Sent),
@@ -466,8 +454,8 @@ fn build_pending(cx: &Cx, model: PendingModel, setsize: usize) -> PendingView {
     )
     .child(delivery)
     .0;
-    PendingView {
-        model,
+    RowView {
+        key: RowKey::default(),
         el,
         _scope: scope,
     }

@@ -447,8 +447,11 @@ fn universal_card(v: &Value) -> Option<Card> {
 enum Kind {
     /// `{text, markdown}`.
     Text,
-    /// A media payload (see [`typed_media`]) and the variant that shows it.
-    Media(fn(Media) -> Content),
+    /// Media payloads (see [`typed_media`]).
+    Image,
+    Audio,
+    Video,
+    File,
     /// `{audio}` or `{url}`.
     Voice,
     Carousel,
@@ -464,11 +467,11 @@ enum Kind {
 const KINDS: [(&str, Kind); 14] = [
     ("text", Kind::Text),
     ("quick_reply", Kind::Text),
-    ("image", Kind::Media(Content::Image)),
-    ("audio", Kind::Media(Content::Audio)),
+    ("image", Kind::Image),
+    ("audio", Kind::Audio),
     ("voice", Kind::Voice),
-    ("video", Kind::Media(Content::Video)),
-    ("file", Kind::Media(Content::File)),
+    ("video", Kind::Video),
+    ("file", Kind::File),
     ("carousel", Kind::Carousel),
     ("location", Kind::Location),
     ("login_prompt", Kind::LoginPrompt),
@@ -488,7 +491,10 @@ fn content_of(obj: &Map) -> Option<Content> {
             text,
             markdown: flag(obj, "markdown"),
         }),
-        Kind::Media(variant) => typed_media(obj, t).map(variant),
+        Kind::Image => typed_media(obj, t).map(Content::Image),
+        Kind::Audio => typed_media(obj, t).map(Content::Audio),
+        Kind::Video => typed_media(obj, t).map(Content::Video),
+        Kind::File => typed_media(obj, t).map(Content::File),
         Kind::Voice => media(obj, "audio")
             .or_else(|| media(obj, "url"))
             .map(Content::Audio),

@@ -112,8 +112,7 @@ pub fn render_message(msg: &Message, ctx: &RenderCtx, scope: &mut Scope) -> Opti
         (false, false) => "bpw-message bpw-from-user bpw-bubble",
         (false, true) => "bpw-message bpw-from-user",
     };
-    let root = E::new("div")
-        .class(class)
+    let root = E::classed("div", class)
         .testid("bpw-message")
         .attr("data-message-id", &msg.id)
         .attr("data-type", msg.payload_type());

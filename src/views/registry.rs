@@ -175,7 +175,7 @@ fn insert(module: &str, view: &str, entry: Entry) -> Result<(), RegistryError> {
 /// use webchat::dom::E;
 /// webchat::views::register("weather", "Forecast", |props: &webchat::views::CustomProps, container| {
 ///     let city = props.data.get("city").and_then(|c| c.as_str()).unwrap_or("?");
-///     let _ = container.append_child(&E::new("p").class("forecast").text(city).0);
+///     let _ = container.append_child(&E::classed("p", "forecast").text(city).0);
 ///     None
 /// })
 /// .expect("valid name");
@@ -218,8 +218,7 @@ pub fn unregister(module: &str, view: &str) -> bool {
 
 /// Whether a view (built-in or registered) exists under `module/view`.
 pub fn is_registered(module: &str, view: &str) -> bool {
-    let k = key(module, view);
-    builtin_view(&k).is_some() || REGISTRY.with(|r| r.borrow().iter().any(|(name, _)| *name == k))
+    lookup(&key(module, view)).is_some()
 }
 
 /// The view under the key `k`: a built-in, else a registered one.
@@ -264,8 +263,7 @@ pub(crate) fn render_custom(
 
 /// The element a custom view draws into.
 fn container(name: &str) -> E {
-    E::new("div")
-        .class("bpw-custom")
+    E::classed("div", "bpw-custom")
         .testid("bpw-custom")
         .attr("data-view", name)
 }
@@ -356,7 +354,7 @@ fn mount_js(
     scope: &mut Scope,
 ) -> Result<Element, JsValue> {
     let outer = container(name).0;
-    let inner = E::new("div").class("bpw-custom-view").0;
+    let inner = E::classed("div", "bpw-custom-view").0;
     let (props, callbacks) = js_props(custom, msg, ctx, name)?;
     let returned = js.render.call2(&JsValue::NULL, &inner, &props)?;
     append(&outer, &inner);

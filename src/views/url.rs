@@ -36,32 +36,43 @@ pub enum UrlError {
 /// `https://bot.example.com`. When it is empty or not itself an `http(s)` URL, relative URLs are
 /// returned unchanged (a relative URL can never change the page's scheme).
 pub fn safe_url(raw: &str, bot_host: &str) -> Option<String> {
-    check_url(raw, bot_host).ok()
-}
-
-/// Like [`safe_url`] but says why a URL was refused.
-pub fn check_url(raw: &str, bot_host: &str) -> Result<String, UrlError> {
     let trimmed = raw.trim_matches(' ');
-    if trimmed.is_empty() {
-        return Err(UrlError::Empty);
-    }
-    if trimmed.chars().any(is_hidden) {
-        return Err(UrlError::HiddenCharacter);
+    if trimmed.is_empty() || trimmed.chars().any(is_hidden) {
+        return None;
     }
     // Browsers turn a space into %20; doing it here keeps the result a single token.
     let url = trimmed.replace(' ', "%20");
     match scheme_of(&url) {
-        None => Ok(resolve_relative(&url, bot_host)),
-        Some(Err(())) => Err(UrlError::MalformedScheme),
-        Some(Ok(scheme))
-            if ALLOWED_SCHEMES
-                .iter()
-                .any(|s| s.eq_ignore_ascii_case(scheme)) =>
-        {
-            Ok(url)
-        }
-        Some(Ok(scheme)) => Err(UrlError::Scheme(scheme.to_ascii_lowercase())),
+        None => Some(resolve_relative(&url, bot_host)),
+        Some(Ok(scheme)) if is_allowed(scheme) => Some(url),
+        Some(_) => None,
     }
+}
+
+/// Like [`safe_url`] but says why a URL was refused.
+pub fn check_url(raw: &str, bot_host: &str) -> Result<String, UrlError> {
+    if let Some(url) = safe_url(raw, bot_host) {
+        return Ok(url);
+    }
+    // refused: find out why (the widget only needs the verdict, so this half is for callers that report)
+    let trimmed = raw.trim_matches(' ');
+    Err(if trimmed.is_empty() {
+        UrlError::Empty
+    } else if trimmed.chars().any(is_hidden) {
+        UrlError::HiddenCharacter
+    } else {
+        match scheme_of(trimmed) {
+            Some(Ok(scheme)) => UrlError::Scheme(scheme.to_ascii_lowercase()),
+            _ => UrlError::MalformedScheme,
+        }
+    })
+}
+
+/// Whether `scheme` is on [`ALLOWED_SCHEMES`].
+fn is_allowed(scheme: &str) -> bool {
+    ALLOWED_SCHEMES
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(scheme))
 }
 
 /// Control characters (C0, DEL, C1), whitespace other than the plain space, and zero-width /
@@ -92,7 +103,7 @@ fn is_hidden(c: char) -> bool {
 
 /// The byte index of the first of the ASCII bytes `stops` in `s`, or its length (always a char
 /// boundary).
-fn stop_at(s: &str, stops: &[u8]) -> usize {
+pub(crate) fn stop_at(s: &str, stops: &[u8]) -> usize {
     s.bytes()
         .position(|b| stops.contains(&b))
         .unwrap_or(s.len())

@@ -15,8 +15,7 @@ use crate::views::RenderCtx;
 
 /// A carousel of cards.
 pub fn render(cards: &[Card], ctx: &RenderCtx, scope: &mut Scope) -> Element {
-    let list = E::new("div")
-        .class("bpw-carousel")
+    let list = E::classed("div", "bpw-carousel")
         .attr("role", "list")
         .attr("aria-label", "Carousel")
         .testid("bpw-carousel");
@@ -27,8 +26,7 @@ pub fn render(cards: &[Card], ctx: &RenderCtx, scope: &mut Scope) -> Element {
 }
 
 fn card_view(card: &Card, ctx: &RenderCtx, scope: &mut Scope) -> Element {
-    let el = E::new("div")
-        .class("bpw-card")
+    let el = E::classed("div", "bpw-card")
         .attr("role", "listitem")
         .testid("bpw-card");
     if let Some(src) = card
@@ -38,21 +36,19 @@ fn card_view(card: &Card, ctx: &RenderCtx, scope: &mut Scope) -> Element {
     {
         append(
             &el.0,
-            &E::new("img")
-                .class("bpw-card-picture")
+            &E::classed("img", "bpw-card-picture")
                 .attr("src", &src)
                 .attr("alt", &card.title)
                 .attr("loading", "lazy")
                 .0,
         );
     }
-    let mut body = E::new("div")
-        .class("bpw-card-body")
-        .child(E::new("p").class("bpw-card-title").text(&card.title));
+    let mut body = E::classed("div", "bpw-card-body")
+        .child(E::classed("p", "bpw-card-title").text(&card.title));
     if let Some(s) = &card.subtitle {
-        body = body.child(E::new("p").class("bpw-card-subtitle").text(s));
+        body = body.child(E::classed("p", "bpw-card-subtitle").text(s));
     }
-    let buttons = E::new("div").class("bpw-card-buttons");
+    let buttons = E::classed("div", "bpw-card-buttons");
     for b in &card.buttons {
         append(&buttons.0, &button_view(b, ctx, scope));
     }
@@ -75,8 +71,7 @@ fn button_view(button: &CardButton, ctx: &RenderCtx, scope: &mut Scope) -> Eleme
                 }
                 // A refused URL: the label stays, as text.
                 None => {
-                    E::new("span")
-                        .class("bpw-card-button bpw-card-button-refused")
+                    E::classed("span", "bpw-card-button bpw-card-button-refused")
                         .testid("bpw-card-refused")
                         .text(title)
                         .0
@@ -95,9 +90,7 @@ fn button_view(button: &CardButton, ctx: &RenderCtx, scope: &mut Scope) -> Eleme
         ),
     };
     let send = ctx.send_payload.clone();
-    E::new("button")
-        .attr("type", "button")
-        .class("bpw-card-button")
+    E::button("bpw-card-button")
         .testid(testid)
         .attr("aria-label", title)
         .text(title)

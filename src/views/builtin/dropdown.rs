@@ -59,14 +59,14 @@ impl Chooser {
 /// A dropdown message; `active` is false once it is not the last message (then it is disabled).
 /// Takes the dropdown by value: its options move into the selection handler.
 pub fn view(dropdown: Dropdown, ctx: &RenderCtx, active: bool, scope: &mut Scope) -> Element {
-    let root = E::new("div").class("bpw-dropdown").testid("bpw-dropdown");
+    let root = E::classed("div", "bpw-dropdown").testid("bpw-dropdown");
     if let Some(m) = &dropdown.message {
         let nodes = if dropdown.markdown {
             parse_markdown(m, &ctx.bot_host)
         } else {
             plain_text_nodes(m)
         };
-        let message = E::new("div").class("bpw-text bpw-dropdown-message").0;
+        let message = E::classed("div", "bpw-text bpw-dropdown-message").0;
         append_nodes(&message, &nodes);
         append(&root.0, &message);
     }
@@ -96,8 +96,7 @@ pub fn view(dropdown: Dropdown, ctx: &RenderCtx, active: bool, scope: &mut Scope
 }
 
 fn single(chooser: &Rc<Chooser>, placeholder: &str, scope: &mut Scope) -> Element {
-    let select = E::new("select")
-        .class("bpw-dropdown-select")
+    let select = E::classed("select", "bpw-dropdown-select")
         .testid("bpw-dropdown-select")
         .attr("aria-label", placeholder)
         .child(
@@ -139,13 +138,9 @@ fn multiple(
     button_text: &str,
     scope: &mut Scope,
 ) -> Element {
-    let set = E::new("fieldset")
-        .class("bpw-dropdown-multiple")
-        .attr("aria-label", placeholder);
+    let set = E::classed("fieldset", "bpw-dropdown-multiple").attr("aria-label", placeholder);
     let boxes: Rc<RefCell<Vec<HtmlInputElement>>> = Rc::new(RefCell::new(Vec::new()));
-    let submit = E::new("button")
-        .attr("type", "button")
-        .class("bpw-dropdown-submit")
+    let submit = E::button("bpw-dropdown-submit")
         .testid("bpw-dropdown-submit")
         .attr("aria-label", button_text)
         .flag("disabled", true)
@@ -168,8 +163,7 @@ fn multiple(
         chooser.controls.borrow_mut().push(input.0.clone());
         append(
             &set.0,
-            &E::new("label")
-                .class("bpw-dropdown-option")
+            &E::classed("label", "bpw-dropdown-option")
                 .child(input)
                 .child(E::new("span").text(&o.label))
                 .0,

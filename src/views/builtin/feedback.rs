@@ -11,8 +11,7 @@ use crate::views::RenderCtx;
 
 /// Thumbs up (1) and down (-1); one vote per message.
 pub fn render(message_id: &str, ctx: &RenderCtx, scope: &mut Scope) -> Element {
-    let group = E::new("div")
-        .class("bpw-feedback")
+    let group = E::classed("div", "bpw-feedback")
         .attr("role", "group")
         .attr("aria-label", ctx.tr(Key::RateAnswer));
     let voted = Rc::new(Cell::new(false));
@@ -45,9 +44,7 @@ pub fn render(message_id: &str, ctx: &RenderCtx, scope: &mut Scope) -> Element {
 }
 
 fn vote_button(class: &str, label: &str, glyph: &str) -> E {
-    E::new("button")
-        .attr("type", "button")
-        .class(class)
+    E::button(class)
         .testid(class)
         .attr("aria-label", label)
         .attr("aria-pressed", "false")

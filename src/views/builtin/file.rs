@@ -14,7 +14,7 @@ pub fn file_name(media: &Media) -> String {
     if let Some(t) = media.title.as_ref().filter(|t| !t.trim().is_empty()) {
         return t.clone();
     }
-    let path = media.url.split(['?', '#']).next().unwrap_or("");
+    let path = &media.url[..crate::views::url::stop_at(&media.url, b"?#")];
     let path = path.trim_end_matches('/');
     let name = &path[crate::text::last_byte(path, b'/').map_or(0, |i| i + 1)..];
     if name.is_empty() { "file" } else { name }.to_string()
@@ -33,12 +33,8 @@ pub fn render(media: &Media, ctx: &RenderCtx) -> Element {
             "aria-label",
             &ctx.trf(Key::DownloadFile, &[("name", &name)]),
         )
-        .child(
-            E::new("span")
-                .class("bpw-file-icon")
-                .attr("aria-hidden", "true"),
-        )
-        .child(E::new("span").class("bpw-file-name").text(&name))
+        .child(E::classed("span", "bpw-file-icon").aria_hidden())
+        .child(E::classed("span", "bpw-file-name").text(&name))
         .0
 }
 

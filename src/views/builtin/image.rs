@@ -23,7 +23,7 @@ pub fn render(media: &Media, ctx: &RenderCtx) -> Element {
         .testid("bpw-image-link")
         .attr("aria-label", &ctx.trf(Key::OpenImage, &[("title", title)]))
         .child(img);
-    let figure = E::new("figure").class("bpw-image").child(link);
+    let figure = E::classed("figure", "bpw-image").child(link);
     match &media.title {
         Some(t) => figure.child(E::new("figcaption").text(t)).0,
         None => figure.0,

@@ -50,10 +50,10 @@ pub fn render(location: &Location, ctx: &RenderCtx) -> Element {
     let link = new_tab_link("bpw-location", &map_url(location))
         .testid("bpw-location-link")
         .attr("title", &ctx.trf(Key::OpenMap, &[("name", heading)]))
-        .child(E::new("span").class("bpw-location-title").text(heading));
+        .child(E::classed("span", "bpw-location-title").text(heading));
     match (&location.title, &location.address) {
         (Some(_), Some(address)) => {
-            link.child(E::new("span").class("bpw-location-address").text(address))
+            link.child(E::classed("span", "bpw-location-address").text(address))
                 .0
         }
         _ => link.0,

@@ -30,8 +30,7 @@ fn field(label: &str, kind: &str, name: &str, autocomplete: &str, testid: &str) 
         .attr("autocomplete", autocomplete)
         .testid(testid)
         .attr("aria-label", label);
-    let wrapper = E::new("label")
-        .class("bpw-login-field")
+    let wrapper = E::classed("label", "bpw-login-field")
         .child(E::new("span").text(label))
         .child(input.clone());
     (wrapper, input)
@@ -41,8 +40,7 @@ fn field(label: &str, kind: &str, name: &str, autocomplete: &str, testid: &str) 
 /// login was requested.
 pub fn render(ctx: &RenderCtx, active: bool, scope: &mut Scope) -> Element {
     if !active {
-        return E::new("p")
-            .class("bpw-text bpw-login-closed")
+        return E::classed("p", "bpw-text bpw-login-closed")
             .text(ctx.tr(Key::LoginRequested))
             .0;
     }
@@ -69,8 +67,7 @@ pub fn render(ctx: &RenderCtx, active: bool, scope: &mut Scope) -> Element {
     let sent_label = ctx.tr(Key::LoginSent);
     let send = ctx.send_payload.clone();
     let (u, p, b) = (user.0.clone(), pass.0.clone(), submit.0.clone());
-    E::new("form")
-        .class("bpw-login")
+    E::classed("form", "bpw-login")
         .testid("bpw-login-form")
         .attr("aria-label", ctx.tr(Key::LoginForm))
         .child(user_field)

@@ -8,7 +8,7 @@ use crate::views::markdown::{parse_markdown, MdNode};
 
 /// A markdown bubble body. Raw HTML shows as literal text; links open in a new tab.
 pub fn render(text: &str, bot_host: &str) -> Element {
-    let div = E::new("div").class("bpw-text bpw-markdown").0;
+    let div = E::classed("div", "bpw-text bpw-markdown").0;
     append_nodes(&div, &parse_markdown(text, bot_host));
     div
 }

@@ -34,7 +34,7 @@ pub fn render(media: &Media, ctx: &RenderCtx, kind: Kind) -> Element {
         .attr("src", &src)
         .testid(class)
         .attr("aria-label", label);
-    let figure = E::new("figure").class(class).child(player);
+    let figure = E::classed("figure", class).child(player);
     match &media.title {
         Some(t) => figure.child(E::new("figcaption").text(t)).0,
         None => figure.0,

@@ -26,16 +26,14 @@ use crate::dom::E;
 /// The paragraph shown in place of media whose URL failed the allowlist: its title, or the URL as
 /// plain text.
 pub(crate) fn refused(media: &Media) -> Element {
-    E::new("p")
-        .class("bpw-text bpw-media-refused")
+    E::classed("p", "bpw-text bpw-media-refused")
         .text(media.title.as_deref().unwrap_or(&media.url))
         .0
 }
 
 /// A `target=_blank` link with `rel="noopener noreferrer"` (every link the widget draws is one).
 pub(crate) fn new_tab_link(class: &str, href: &str) -> E {
-    E::new("a")
-        .class(class)
+    E::classed("a", class)
         .attr("href", href)
         .attr("target", "_blank")
         .attr("rel", "noopener noreferrer")

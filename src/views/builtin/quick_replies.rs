@@ -28,8 +28,7 @@ pub fn keyboard(
     lang: Lang,
     scope: &mut Scope,
 ) -> Element {
-    let group = E::new("div")
-        .class("bpw-keyboard")
+    let group = E::classed("div", "bpw-keyboard")
         .attr("role", "group")
         .attr("aria-label", t(lang, Key::QuickReplies))
         .testid("bpw-keyboard");
@@ -38,9 +37,7 @@ pub fn keyboard(
         let payload = reply.to_payload();
         let send = send_payload.clone();
         let all = container.clone();
-        let button = E::new("button")
-            .attr("type", "button")
-            .class("bpw-quick-reply")
+        let button = E::button("bpw-quick-reply")
             .testid("bpw-quick-reply")
             .attr("aria-label", &reply.title)
             .text(&reply.title)

@@ -8,8 +8,7 @@ use crate::views::RenderCtx;
 
 /// The session reset notice.
 pub fn render(ctx: &RenderCtx) -> Element {
-    E::new("p")
-        .class("bpw-session-reset")
+    E::classed("p", "bpw-session-reset")
         .attr("role", "status")
         .testid("bpw-session-reset")
         .text(ctx.tr(Key::SessionReset))

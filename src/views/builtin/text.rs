@@ -8,7 +8,7 @@ use crate::views::markdown::plain_text_nodes;
 
 /// A plain text bubble body; URLs in it become links when they pass the allowlist.
 pub fn render(text: &str) -> Element {
-    let p = E::new("p").class("bpw-text").0;
+    let p = E::classed("p", "bpw-text").0;
     append_nodes(&p, &plain_text_nodes(text));
     p
 }

@@ -28,8 +28,7 @@ fn hh_mm(hours: u32, minutes: u32) -> String {
 pub fn timestamp(sent_on: &str) -> Option<Element> {
     let text = local_time(sent_on)?;
     Some(
-        E::new("time")
-            .class("bpw-timestamp")
+        E::classed("time", "bpw-timestamp")
             .attr("datetime", sent_on)
             .text(&text)
             .0,

@@ -8,17 +8,12 @@ use crate::views::RenderCtx;
 
 /// The typing indicator of a `typing` message.
 pub fn render(ctx: &RenderCtx) -> Element {
-    let mut dots = E::new("div")
-        .class("bpw-msg-typing")
+    let mut dots = E::classed("div", "bpw-msg-typing")
         .attr("role", "status")
         .attr("aria-label", ctx.tr(Key::BotTyping))
         .testid("bpw-typing");
     for _ in 0..3 {
-        dots = dots.child(
-            E::new("span")
-                .class("bpw-msg-typing-dot")
-                .attr("aria-hidden", "true"),
-        );
+        dots = dots.child(E::classed("span", "bpw-msg-typing-dot").aria_hidden());
     }
     dots.0
 }

@@ -8,8 +8,7 @@ use crate::i18n::{t, Key, Lang};
 
 /// "Unsupported message"; the payload type is kept in `data-type` for debugging.
 pub fn render(type_name: &str, lang: Lang) -> Element {
-    E::new("p")
-        .class("bpw-unsupported")
+    E::classed("p", "bpw-unsupported")
         .testid("bpw-unsupported")
         .attr("data-type", type_name)
         .text(t(lang, Key::Unsupported))
