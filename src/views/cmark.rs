@@ -258,8 +258,8 @@ pub fn parse_into(src: &str, out: &mut impl Sink) {
     }
     // Sorted by label, in definition order within a label ([`find_ref`] takes the first).
     let refs = sort_refs(std::mem::take(&mut p.refs));
-    if let Some(doc) = p.stack.pop() {
-        emit(doc, false, &refs, out);
+    if let Some(mut doc) = p.stack.pop() {
+        emit(&mut doc, false, &refs, out);
     }
 }
 
@@ -1214,7 +1214,7 @@ fn line_end(b: &[u8], mut i: usize) -> Option<usize> {
 }
 
 /// Emits the events of a closed block; `tight`: it is an item of a tight list.
-fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut impl Sink) {
+fn emit(b: &mut Block, tight: bool, refs: &[Ref], out: &mut impl Sink) {
     // Containers and paragraphs/headings share one path: start, content, children, end.
     let tag = match b.kind {
         Kind::Doc => None,
@@ -1224,8 +1224,8 @@ fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut impl Sink) {
         Kind::Para => Some(Tag::Paragraph),
         Kind::Heading(l) => Some(Tag::Heading(l)),
         Kind::Rule => return out.push(Event::Rule),
-        Kind::Code { .. } => return out.push(Event::CodeBlock(b.text)),
-        Kind::Html(_) => return out.push(Event::Raw(b.text)),
+        Kind::Code { .. } => return out.push(Event::CodeBlock(std::mem::take(&mut b.text))),
+        Kind::Html(_) => return out.push(Event::Raw(std::mem::take(&mut b.text))),
         Kind::Table => {
             out.push(Event::Start(Tag::Table));
             out.push(Event::Start(Tag::Head));
@@ -1252,7 +1252,7 @@ fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut impl Sink) {
     // A tight list's items hold their paragraphs' inlines directly.
     let tight_list = matches!(b.kind, Kind::List { tight: true, .. });
     let tight_item = tight && matches!(b.kind, Kind::Item { .. });
-    for c in b.children {
+    for c in &mut b.children {
         if tight_item && c.kind == Kind::Para {
             inlines(&c.text, refs, out);
         } else {
@@ -1614,15 +1614,25 @@ enum Item {
     /// Content that is final as it is: text, raw HTML, code, breaks, a link's start and end.
     Event(Event),
     /// A run of `*`, `_` or `~`: `n` characters left literal, the structures it closes (emitted
-    /// first) and opens (innermost first).
+    /// first) and opens (innermost first), each by the number of delimiters it used (see
+    /// [`run_tag`]).
     Run {
         ch: u8,
         n: usize,
         closes: usize,
-        opens: Vec<Tag>,
+        opens: Vec<usize>,
     },
     /// `[` or `![` that did not become a link.
     Bracket(bool),
+}
+
+/// The structure that `used` delimiters of a run of `ch` open and close.
+fn run_tag(ch: u8, used: usize) -> Tag {
+    match (ch, used) {
+        (b'~', _) => Tag::Del,
+        (_, 1) => Tag::Emph,
+        _ => Tag::Strong,
+    }
 }
 
 /// A delimiter run that may open or close emphasis, in a doubly linked list.
@@ -1944,15 +1954,10 @@ impl Inline<'_> {
             } else {
                 1
             };
-            let tag = match (ch, used) {
-                (b'~', _) => Tag::Del,
-                (_, 1) => Tag::Emph,
-                _ => Tag::Strong,
-            };
             let (oi, ci) = (self.delims[opener].item, self.delims[closer].item);
             if let Some(Item::Run { n, opens, .. }) = self.items.get_mut(oi) {
                 *n -= used;
-                opens.push(tag);
+                opens.push(used);
             }
             if let Some(Item::Run { n, closes, .. }) = self.items.get_mut(ci) {
                 *n -= used;
@@ -2127,13 +2132,13 @@ impl Inline<'_> {
         }
     }
 
-    fn finish(self, out: &mut impl Sink) {
-        for item in self.items {
+    fn finish(&mut self, out: &mut impl Sink) {
+        for item in &mut self.items {
             match item {
                 Item::Event(Event::Text(t)) if t.is_empty() => {}
-                Item::Event(event) => out.push(event),
+                Item::Event(event) => out.push(std::mem::replace(event, Event::End)),
                 Item::Bracket(image) => {
-                    out.push(Event::Text(if image { "![" } else { "[" }.into()))
+                    out.push(Event::Text(if *image { "![" } else { "[" }.into()))
                 }
                 Item::Run {
                     ch,
@@ -2141,18 +2146,18 @@ impl Inline<'_> {
                     closes,
                     opens,
                 } => {
-                    for _ in 0..closes {
+                    for _ in 0..*closes {
                         out.push(Event::End);
                     }
-                    if n > 0 {
+                    if *n > 0 {
                         let mut t = String::new();
-                        for _ in 0..n {
-                            t.push(char::from(ch));
+                        for _ in 0..*n {
+                            t.push(char::from(*ch));
                         }
                         out.push(Event::Text(t));
                     }
-                    for tag in opens.into_iter().rev() {
-                        out.push(Event::Start(tag));
+                    for &used in opens.iter().rev() {
+                        out.push(Event::Start(run_tag(*ch, used)));
                     }
                 }
             }

@@ -202,6 +202,22 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
 /// Linkified plain text as nodes (text and `a` elements), as [`linkify`] splits it.
 pub fn plain_text_nodes(text: &str) -> Vec<MdNode> {
     let mut out = Vec::new();
+    push_plain_text(text, &mut out);
+    out
+}
+
+/// Appends `node` to `nodes`, merging it into a text node before it (so the tree stays small and
+/// predictable).
+fn push_node(nodes: &mut Vec<MdNode>, node: MdNode) {
+    if let (MdNode::Text(new), Some(MdNode::Text(prev))) = (&node, nodes.last_mut()) {
+        prev.push_str(new);
+        return;
+    }
+    nodes.push(node);
+}
+
+/// Appends the nodes of [`plain_text_nodes`] to `out` (the first merged into a text before it).
+fn push_plain_text(text: &str, out: &mut Vec<MdNode>) {
     let mut plain = String::new();
     // The end of the last word: the whitespace between words is kept as it is.
     let mut at = 0;
@@ -220,7 +236,7 @@ pub fn plain_text_nodes(text: &str) -> Vec<MdNode> {
                 match safe_url(&href, "") {
                     Some(href) => {
                         if !plain.is_empty() {
-                            out.push(MdNode::Text(std::mem::take(&mut plain)));
+                            push_node(out, MdNode::Text(std::mem::take(&mut plain)));
                         }
                         out.push(MdNode::element(
                             "a",
@@ -237,9 +253,8 @@ pub fn plain_text_nodes(text: &str) -> Vec<MdNode> {
     }
     plain.push_str(&text[at..]);
     if !plain.is_empty() {
-        out.push(MdNode::Text(plain));
+        push_node(out, MdNode::Text(plain));
     }
-    out
 }
 
 /// Deepest element nesting in the tree; structure below it is flattened into its text (block
@@ -276,11 +291,9 @@ struct Builder<'h> {
 
 impl Builder<'_> {
     fn flush(&mut self) {
-        if !self.pending.is_empty() {
-            let text = std::mem::take(&mut self.pending);
-            for node in plain_text_nodes(&text) {
-                self.leaf(node);
-            }
+        if let Some(top) = self.stack.last_mut() {
+            push_plain_text(&self.pending, &mut top.children);
+            self.pending.clear();
         }
     }
 
@@ -312,8 +325,15 @@ impl Builder<'_> {
             (Some(tag), false) => MdNode::element(tag, frame.attrs, frame.children),
             // A transparent frame: its children go to the parent.
             (None, false) => {
-                for node in frame.children {
-                    self.leaf(node);
+                if let Some(top) = self.stack.last_mut() {
+                    let mut kids = frame.children;
+                    if let (Some(MdNode::Text(first)), Some(MdNode::Text(prev))) =
+                        (kids.first(), top.children.last_mut())
+                    {
+                        prev.push_str(first);
+                        kids.remove(0);
+                    }
+                    top.children.append(&mut kids);
                 }
                 return;
             }
@@ -323,13 +343,7 @@ impl Builder<'_> {
 
     fn leaf(&mut self, node: MdNode) {
         if let Some(top) = self.stack.last_mut() {
-            // Merge adjacent text so the tree stays small and predictable.
-            if let (MdNode::Text(new), Some(MdNode::Text(prev))) = (&node, top.children.last_mut())
-            {
-                prev.push_str(new);
-                return;
-            }
-            top.children.push(node);
+            push_node(&mut top.children, node);
         }
     }
 
