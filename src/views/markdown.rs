@@ -219,42 +219,48 @@ fn push_node(nodes: &mut Vec<MdNode>, node: MdNode) {
 /// Appends the nodes of [`plain_text_nodes`] to `out` (the first merged into a text before it).
 fn push_plain_text(text: &str, out: &mut Vec<MdNode>) {
     let mut plain = String::new();
-    // The end of the last word: the whitespace between words is kept as it is.
-    let mut at = 0;
-    for word in text.split_whitespace() {
-        let start = word.as_ptr() as usize - text.as_ptr() as usize;
-        plain.push_str(&text[at..start]);
-        at = start + word.len();
-        match link_in_word(word) {
-            Some((before, url, after)) => {
-                plain.push_str(before);
-                let mut href = String::new();
-                if is_www(url) {
-                    href.push_str("https://");
-                }
-                href.push_str(url);
-                match safe_url(&href, "") {
-                    Some(href) => {
-                        if !plain.is_empty() {
-                            push_node(out, MdNode::Text(std::mem::take(&mut plain)));
-                        }
-                        out.push(MdNode::element(
-                            "a",
-                            link_attrs(href),
-                            vec![MdNode::Text(url.to_string())],
-                        ));
-                    }
-                    None => plain.push_str(url),
-                }
-                plain.push_str(after);
-            }
-            None => plain.push_str(word),
+    // Words end at whitespace, which is kept as it is.
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            push_word(&text[start..i], &mut plain, out);
+            plain.push(c);
+            start = i + c.len_utf8();
         }
     }
-    plain.push_str(&text[at..]);
+    push_word(&text[start..], &mut plain, out);
     if !plain.is_empty() {
         push_node(out, MdNode::Text(plain));
     }
+}
+
+/// One word of [`push_plain_text`]: its text goes to `plain`, a link in it to `out` (after the
+/// text so far).
+fn push_word(word: &str, plain: &mut String, out: &mut Vec<MdNode>) {
+    let Some((before, url, after)) = link_in_word(word) else {
+        plain.push_str(word);
+        return;
+    };
+    plain.push_str(before);
+    let mut href = String::new();
+    if is_www(url) {
+        href.push_str("https://");
+    }
+    href.push_str(url);
+    match safe_url(&href, "") {
+        Some(href) => {
+            if !plain.is_empty() {
+                push_node(out, MdNode::Text(std::mem::take(plain)));
+            }
+            out.push(MdNode::element(
+                "a",
+                link_attrs(href),
+                vec![MdNode::Text(url.to_string())],
+            ));
+        }
+        None => plain.push_str(url),
+    }
+    plain.push_str(after);
 }
 
 /// Deepest element nesting in the tree; structure below it is flattened into its text (block
