@@ -310,7 +310,7 @@ struct Ref {
     title: String,
 }
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Kind {
     Doc,
     Quote,
@@ -1253,7 +1253,7 @@ fn emit(b: &mut Block, tight: bool, refs: &[Ref], out: &mut impl Sink) {
     let tight_list = matches!(b.kind, Kind::List { tight: true, .. });
     let tight_item = tight && matches!(b.kind, Kind::Item { .. });
     for c in &mut b.children {
-        if tight_item && c.kind == Kind::Para {
+        if tight_item && matches!(c.kind, Kind::Para) {
             inlines(&c.text, refs, out);
         } else {
             emit(c, tight_list, refs, out);
@@ -2077,7 +2077,7 @@ impl Inline<'_> {
                 url,
                 title: String::new(),
             })));
-            self.items.push(Item::Event(Event::Text(inner.to_string())));
+            self.text(inner);
             self.items.push(Item::Event(Event::End));
             self.pos = end;
             return;
