@@ -268,36 +268,30 @@ pub fn parse_into(src: &str, out: &mut impl Sink) {
 // ---------------------------------------------------------------------------------------------
 
 /// `refs` ordered by label, and by definition order within a label. A heapsort on
-/// (label, position): O(n log n) like core's stable sort, in a tenth of its wasm size.
+/// (label, order): O(n log n) like core's stable sort, in a tenth of its wasm size.
 fn sort_refs(mut refs: Vec<Ref>) -> Vec<Ref> {
     let n = refs.len();
-    // Each definition's position, swapped along with it: the tie-break that keeps the sort stable.
-    let mut pos: Vec<usize> = (0..n).collect();
-    let sift = |refs: &mut [Ref], pos: &mut [usize], mut root: usize, end: usize| loop {
-        let less = |a: usize, b: usize| {
-            (refs[a].label.as_str(), pos[a]) < (refs[b].label.as_str(), pos[b])
-        };
+    let sift = |refs: &mut [Ref], mut root: usize, end: usize| loop {
+        let less = |a: &Ref, b: &Ref| (a.label.as_str(), a.order) < (b.label.as_str(), b.order);
         let mut child = 2 * root + 1;
         if child >= end {
             break;
         }
-        if child + 1 < end && less(child, child + 1) {
+        if child + 1 < end && less(&refs[child], &refs[child + 1]) {
             child += 1;
         }
-        if !less(root, child) {
+        if !less(&refs[root], &refs[child]) {
             break;
         }
         refs.swap(root, child);
-        pos.swap(root, child);
         root = child;
     };
     for start in (0..n / 2).rev() {
-        sift(&mut refs, &mut pos, start, n);
+        sift(&mut refs, start, n);
     }
     for end in (1..n).rev() {
         refs.swap(0, end);
-        pos.swap(0, end);
-        sift(&mut refs, &mut pos, 0, end);
+        sift(&mut refs, 0, end);
     }
     refs
 }
@@ -308,6 +302,8 @@ struct Ref {
     label: String,
     url: String,
     title: String,
+    /// Its position among the definitions (the tie-break that keeps [`sort_refs`] stable).
+    order: usize,
 }
 
 #[derive(Clone, Copy)]
@@ -1153,7 +1149,8 @@ fn strip_refs(text: &mut String, refs: &mut Vec<Ref>) {
     let mut at = 0;
     while text.as_bytes().get(at) == Some(&b'[') {
         match parse_ref(text.get(at..).unwrap_or("")) {
-            Some((n, r)) => {
+            Some((n, mut r)) => {
+                r.order = refs.len();
                 refs.push(r);
                 at += n;
             }
@@ -1199,6 +1196,7 @@ fn parse_ref(s: &str) -> Option<(usize, Ref)> {
         label,
         url: unescape(&s[ds..de]),
         title,
+        order: 0,
     };
     Some((end, r))
 }
@@ -2257,6 +2255,7 @@ mod tests {
                     label: l.to_string(),
                     url: i.to_string(),
                     title: String::new(),
+                    order: i,
                 })
                 .collect(),
         )
