@@ -334,10 +334,11 @@ impl Builder<'_> {
                 if let Some(top) = self.stack.last_mut() {
                     let mut kids = frame.children;
                     if let (Some(MdNode::Text(first)), Some(MdNode::Text(prev))) =
-                        (kids.first(), top.children.last_mut())
+                        (kids.first_mut(), top.children.last())
                     {
-                        prev.push_str(first);
-                        kids.remove(0);
+                        // Adjacent texts merge (see [`push_node`]).
+                        first.insert_str(0, prev);
+                        top.children.pop();
                     }
                     top.children.append(&mut kids);
                 }
