@@ -434,12 +434,15 @@ impl cmark::Sink for Builder<'_> {
             }
             // Raw HTML is shown as the literal text the bot sent.
             Event::Raw(t) => self.leaf(MdNode::Text(t)),
-            Event::Code(t) => {
-                self.leaf(MdNode::element("code", vec![], vec![MdNode::Text(t)]));
-            }
+            Event::Code(t) => self.leaf(MdNode::element("code", vec![], vec![MdNode::Text(t)])),
             Event::CodeBlock(t) => {
-                let code = MdNode::element("code", vec![], vec![MdNode::Text(t)]);
-                self.leaf(MdNode::element("pre", vec![], vec![code]));
+                // The `pre` frame closes at once around its `code`.
+                self.stack.push(Frame {
+                    tag: Some("pre"),
+                    ..Frame::default()
+                });
+                self.push(Event::Code(t));
+                self.pop();
             }
             Event::SoftBreak => self.leaf(MdNode::Text("\n".into())),
             Event::HardBreak => self.leaf(MdNode::element("br", vec![], vec![])),
