@@ -354,6 +354,14 @@ impl Builder<'_> {
         }
     }
 
+    /// Opens an element frame with no attributes (closed by [`Builder::pop`]).
+    fn open(&mut self, tag: &'static str) {
+        self.stack.push(Frame {
+            tag: Some(tag),
+            ..Frame::default()
+        });
+    }
+
     fn start(&mut self, tag: Tag) {
         // Links and images: their text is not linkified.
         let literal = matches!(tag, Tag::Link { .. });
@@ -434,19 +442,26 @@ impl cmark::Sink for Builder<'_> {
             }
             // Raw HTML is shown as the literal text the bot sent.
             Event::Raw(t) => self.leaf(MdNode::Text(t)),
-            Event::Code(t) => self.leaf(MdNode::element("code", vec![], vec![MdNode::Text(t)])),
+            Event::Code(t) => {
+                self.open("code");
+                self.leaf(MdNode::Text(t));
+                self.pop();
+            }
             Event::CodeBlock(t) => {
                 // The `pre` frame closes at once around its `code`.
-                self.stack.push(Frame {
-                    tag: Some("pre"),
-                    ..Frame::default()
-                });
+                self.open("pre");
                 self.push(Event::Code(t));
                 self.pop();
             }
             Event::SoftBreak => self.leaf(MdNode::Text("\n".into())),
-            Event::HardBreak => self.leaf(MdNode::element("br", vec![], vec![])),
-            Event::Rule => self.leaf(MdNode::element("hr", vec![], vec![])),
+            Event::HardBreak | Event::Rule => {
+                self.open(if matches!(event, Event::Rule) {
+                    "hr"
+                } else {
+                    "br"
+                });
+                self.pop();
+            }
         }
     }
 }
