@@ -581,7 +581,7 @@ impl<'a> Blocks<'a> {
         match kind {
             Kind::Para | Kind::Code { .. } => self.add_line(),
             Kind::Html(t) => {
-                let rest = self.from(self.pos).as_bytes();
+                let rest = self.from(self.pos);
                 self.add_line();
                 if html_end(t, rest) {
                     self.close_top();
@@ -1066,11 +1066,10 @@ fn html_start(b: &[u8], para: bool) -> u8 {
 }
 
 /// Does this line end an HTML block of kind 1 to 5?
-fn html_end(kind: u8, line: &[u8]) -> bool {
-    let has = |needle: &[u8]| {
-        line.windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
-    };
+fn html_end(kind: u8, line: &str) -> bool {
+    // The end markers of kinds 2 to 5 have no letters: a plain search finds them.
+    let has = |needle: &str| crate::text::find(line, needle).is_some();
+    let line = line.as_bytes();
     match kind {
         // `</script>`, `</pre>`, `</style>` or `</textarea>`.
         1 => (0..line.len()).any(|i| {
@@ -1079,10 +1078,10 @@ fn html_end(kind: u8, line: &[u8]) -> bool {
                 line.get(e) == Some(&b'>') && in_list(RAW_TAGS, name)
             }
         }),
-        2 => has(b"-->"),
-        3 => has(b"?>"),
-        4 => has(b">"),
-        5 => has(b"]]>"),
+        2 => has("-->"),
+        3 => has("?>"),
+        4 => has(">"),
+        5 => has("]]>"),
         _ => false,
     }
 }
@@ -2313,8 +2312,10 @@ mod tests {
         ] {
             assert_eq!(html_start(line.as_bytes(), para), kind, "{line}");
         }
-        assert!(html_end(1, b"x</SCRIPT> y"));
-        assert!(!html_end(1, b"</scrip>"));
+        assert!(html_end(1, "x</SCRIPT> y"));
+        assert!(!html_end(1, "</scrip>"));
+        assert!(html_end(2, "a --> b") && !html_end(2, "-- >"));
+        assert!(html_end(5, "]]>") && !html_end(3, "? >"));
     }
 
     #[test]
