@@ -258,8 +258,8 @@ pub fn parse_into(src: &str, out: &mut impl Sink) {
     }
     // Sorted by label, in definition order within a label ([`find_ref`] takes the first).
     let refs = sort_refs(std::mem::take(&mut p.refs));
-    if let Some(doc) = p.stack.pop() {
-        emit(doc, false, &refs, out);
+    if let Some(mut doc) = p.stack.pop() {
+        emit(&mut doc, false, &refs, out);
     }
 }
 
@@ -268,36 +268,30 @@ pub fn parse_into(src: &str, out: &mut impl Sink) {
 // ---------------------------------------------------------------------------------------------
 
 /// `refs` ordered by label, and by definition order within a label. A heapsort on
-/// (label, position): O(n log n) like core's stable sort, in a tenth of its wasm size.
+/// (label, order): O(n log n) like core's stable sort, in a tenth of its wasm size.
 fn sort_refs(mut refs: Vec<Ref>) -> Vec<Ref> {
     let n = refs.len();
-    // Each definition's position, swapped along with it: the tie-break that keeps the sort stable.
-    let mut pos: Vec<usize> = (0..n).collect();
-    let sift = |refs: &mut [Ref], pos: &mut [usize], mut root: usize, end: usize| loop {
-        let less = |a: usize, b: usize| {
-            (refs[a].label.as_str(), pos[a]) < (refs[b].label.as_str(), pos[b])
-        };
+    let sift = |refs: &mut [Ref], mut root: usize, end: usize| loop {
+        let less = |a: &Ref, b: &Ref| (a.label.as_str(), a.order) < (b.label.as_str(), b.order);
         let mut child = 2 * root + 1;
         if child >= end {
             break;
         }
-        if child + 1 < end && less(child, child + 1) {
+        if child + 1 < end && less(&refs[child], &refs[child + 1]) {
             child += 1;
         }
-        if !less(root, child) {
+        if !less(&refs[root], &refs[child]) {
             break;
         }
         refs.swap(root, child);
-        pos.swap(root, child);
         root = child;
     };
     for start in (0..n / 2).rev() {
-        sift(&mut refs, &mut pos, start, n);
+        sift(&mut refs, start, n);
     }
     for end in (1..n).rev() {
         refs.swap(0, end);
-        pos.swap(0, end);
-        sift(&mut refs, &mut pos, 0, end);
+        sift(&mut refs, 0, end);
     }
     refs
 }
@@ -308,9 +302,11 @@ struct Ref {
     label: String,
     url: String,
     title: String,
+    /// Its position among the definitions (the tie-break that keeps [`sort_refs`] stable).
+    order: usize,
 }
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Kind {
     Doc,
     Quote,
@@ -585,7 +581,7 @@ impl<'a> Blocks<'a> {
         match kind {
             Kind::Para | Kind::Code { .. } => self.add_line(),
             Kind::Html(t) => {
-                let rest = self.from(self.pos).as_bytes();
+                let rest = self.from(self.pos);
                 self.add_line();
                 if html_end(t, rest) {
                     self.close_top();
@@ -1070,11 +1066,10 @@ fn html_start(b: &[u8], para: bool) -> u8 {
 }
 
 /// Does this line end an HTML block of kind 1 to 5?
-fn html_end(kind: u8, line: &[u8]) -> bool {
-    let has = |needle: &[u8]| {
-        line.windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
-    };
+fn html_end(kind: u8, line: &str) -> bool {
+    // The end markers of kinds 2 to 5 have no letters: a plain search finds them.
+    let has = |needle: &str| crate::text::find(line, needle).is_some();
+    let line = line.as_bytes();
     match kind {
         // `</script>`, `</pre>`, `</style>` or `</textarea>`.
         1 => (0..line.len()).any(|i| {
@@ -1083,10 +1078,10 @@ fn html_end(kind: u8, line: &[u8]) -> bool {
                 line.get(e) == Some(&b'>') && in_list(RAW_TAGS, name)
             }
         }),
-        2 => has(b"-->"),
-        3 => has(b"?>"),
-        4 => has(b">"),
-        5 => has(b"]]>"),
+        2 => has("-->"),
+        3 => has("?>"),
+        4 => has(">"),
+        5 => has("]]>"),
         _ => false,
     }
 }
@@ -1153,7 +1148,8 @@ fn strip_refs(text: &mut String, refs: &mut Vec<Ref>) {
     let mut at = 0;
     while text.as_bytes().get(at) == Some(&b'[') {
         match parse_ref(text.get(at..).unwrap_or("")) {
-            Some((n, r)) => {
+            Some((n, mut r)) => {
+                r.order = refs.len();
                 refs.push(r);
                 at += n;
             }
@@ -1199,6 +1195,7 @@ fn parse_ref(s: &str) -> Option<(usize, Ref)> {
         label,
         url: unescape(&s[ds..de]),
         title,
+        order: 0,
     };
     Some((end, r))
 }
@@ -1214,7 +1211,7 @@ fn line_end(b: &[u8], mut i: usize) -> Option<usize> {
 }
 
 /// Emits the events of a closed block; `tight`: it is an item of a tight list.
-fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut impl Sink) {
+fn emit(b: &mut Block, tight: bool, refs: &[Ref], out: &mut impl Sink) {
     // Containers and paragraphs/headings share one path: start, content, children, end.
     let tag = match b.kind {
         Kind::Doc => None,
@@ -1224,8 +1221,8 @@ fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut impl Sink) {
         Kind::Para => Some(Tag::Paragraph),
         Kind::Heading(l) => Some(Tag::Heading(l)),
         Kind::Rule => return out.push(Event::Rule),
-        Kind::Code { .. } => return out.push(Event::CodeBlock(b.text)),
-        Kind::Html(_) => return out.push(Event::Raw(b.text)),
+        Kind::Code { .. } => return out.push(Event::CodeBlock(std::mem::take(&mut b.text))),
+        Kind::Html(_) => return out.push(Event::Raw(std::mem::take(&mut b.text))),
         Kind::Table => {
             out.push(Event::Start(Tag::Table));
             out.push(Event::Start(Tag::Head));
@@ -1252,8 +1249,8 @@ fn emit(b: Block, tight: bool, refs: &[Ref], out: &mut impl Sink) {
     // A tight list's items hold their paragraphs' inlines directly.
     let tight_list = matches!(b.kind, Kind::List { tight: true, .. });
     let tight_item = tight && matches!(b.kind, Kind::Item { .. });
-    for c in b.children {
-        if tight_item && c.kind == Kind::Para {
+    for c in &mut b.children {
+        if tight_item && matches!(c.kind, Kind::Para) {
             inlines(&c.text, refs, out);
         } else {
             emit(c, tight_list, refs, out);
@@ -1614,15 +1611,25 @@ enum Item {
     /// Content that is final as it is: text, raw HTML, code, breaks, a link's start and end.
     Event(Event),
     /// A run of `*`, `_` or `~`: `n` characters left literal, the structures it closes (emitted
-    /// first) and opens (innermost first).
+    /// first) and opens (innermost first), each by the number of delimiters it used (see
+    /// [`run_tag`]).
     Run {
         ch: u8,
         n: usize,
         closes: usize,
-        opens: Vec<Tag>,
+        opens: Vec<usize>,
     },
     /// `[` or `![` that did not become a link.
     Bracket(bool),
+}
+
+/// The structure that `used` delimiters of a run of `ch` open and close.
+fn run_tag(ch: u8, used: usize) -> Tag {
+    match (ch, used) {
+        (b'~', _) => Tag::Del,
+        (_, 1) => Tag::Emph,
+        _ => Tag::Strong,
+    }
 }
 
 /// A delimiter run that may open or close emphasis, in a doubly linked list.
@@ -1944,15 +1951,10 @@ impl Inline<'_> {
             } else {
                 1
             };
-            let tag = match (ch, used) {
-                (b'~', _) => Tag::Del,
-                (_, 1) => Tag::Emph,
-                _ => Tag::Strong,
-            };
             let (oi, ci) = (self.delims[opener].item, self.delims[closer].item);
             if let Some(Item::Run { n, opens, .. }) = self.items.get_mut(oi) {
                 *n -= used;
-                opens.push(tag);
+                opens.push(used);
             }
             if let Some(Item::Run { n, closes, .. }) = self.items.get_mut(ci) {
                 *n -= used;
@@ -2072,7 +2074,7 @@ impl Inline<'_> {
                 url,
                 title: String::new(),
             })));
-            self.items.push(Item::Event(Event::Text(inner.to_string())));
+            self.text(inner);
             self.items.push(Item::Event(Event::End));
             self.pos = end;
             return;
@@ -2127,13 +2129,13 @@ impl Inline<'_> {
         }
     }
 
-    fn finish(self, out: &mut impl Sink) {
-        for item in self.items {
+    fn finish(&mut self, out: &mut impl Sink) {
+        for item in &mut self.items {
             match item {
                 Item::Event(Event::Text(t)) if t.is_empty() => {}
-                Item::Event(event) => out.push(event),
+                Item::Event(event) => out.push(std::mem::replace(event, Event::End)),
                 Item::Bracket(image) => {
-                    out.push(Event::Text(if image { "![" } else { "[" }.into()))
+                    out.push(Event::Text(if *image { "![" } else { "[" }.into()))
                 }
                 Item::Run {
                     ch,
@@ -2141,18 +2143,18 @@ impl Inline<'_> {
                     closes,
                     opens,
                 } => {
-                    for _ in 0..closes {
+                    for _ in 0..*closes {
                         out.push(Event::End);
                     }
-                    if n > 0 {
+                    if *n > 0 {
                         let mut t = String::new();
-                        for _ in 0..n {
-                            t.push(char::from(ch));
+                        for _ in 0..*n {
+                            t.push(char::from(*ch));
                         }
                         out.push(Event::Text(t));
                     }
-                    for tag in opens.into_iter().rev() {
-                        out.push(Event::Start(tag));
+                    for &used in opens.iter().rev() {
+                        out.push(Event::Start(run_tag(*ch, used)));
                     }
                 }
             }
@@ -2252,6 +2254,7 @@ mod tests {
                     label: l.to_string(),
                     url: i.to_string(),
                     title: String::new(),
+                    order: i,
                 })
                 .collect(),
         )
@@ -2309,8 +2312,10 @@ mod tests {
         ] {
             assert_eq!(html_start(line.as_bytes(), para), kind, "{line}");
         }
-        assert!(html_end(1, b"x</SCRIPT> y"));
-        assert!(!html_end(1, b"</scrip>"));
+        assert!(html_end(1, "x</SCRIPT> y"));
+        assert!(!html_end(1, "</scrip>"));
+        assert!(html_end(2, "a --> b") && !html_end(2, "-- >"));
+        assert!(html_end(5, "]]>") && !html_end(3, "? >"));
     }
 
     #[test]

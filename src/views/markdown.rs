@@ -202,44 +202,65 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
 /// Linkified plain text as nodes (text and `a` elements), as [`linkify`] splits it.
 pub fn plain_text_nodes(text: &str) -> Vec<MdNode> {
     let mut out = Vec::new();
+    push_plain_text(text, &mut out);
+    out
+}
+
+/// Appends `node` to `nodes`, merging it into a text node before it (so the tree stays small and
+/// predictable).
+fn push_node(nodes: &mut Vec<MdNode>, node: MdNode) {
+    if let (MdNode::Text(new), Some(MdNode::Text(prev))) = (&node, nodes.last_mut()) {
+        prev.push_str(new);
+        return;
+    }
+    nodes.push(node);
+}
+
+/// Appends the nodes of [`plain_text_nodes`] to `out` (the first merged into a text before it).
+fn push_plain_text(text: &str, out: &mut Vec<MdNode>) {
     let mut plain = String::new();
-    // The end of the last word: the whitespace between words is kept as it is.
-    let mut at = 0;
-    for word in text.split_whitespace() {
-        let start = word.as_ptr() as usize - text.as_ptr() as usize;
-        plain.push_str(&text[at..start]);
-        at = start + word.len();
-        match link_in_word(word) {
-            Some((before, url, after)) => {
-                plain.push_str(before);
-                let mut href = String::new();
-                if is_www(url) {
-                    href.push_str("https://");
-                }
-                href.push_str(url);
-                match safe_url(&href, "") {
-                    Some(href) => {
-                        if !plain.is_empty() {
-                            out.push(MdNode::Text(std::mem::take(&mut plain)));
-                        }
-                        out.push(MdNode::element(
-                            "a",
-                            link_attrs(href),
-                            vec![MdNode::Text(url.to_string())],
-                        ));
-                    }
-                    None => plain.push_str(url),
-                }
-                plain.push_str(after);
-            }
-            None => plain.push_str(word),
+    // Words end at whitespace, which is kept as it is.
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            push_word(&text[start..i], &mut plain, out);
+            plain.push(c);
+            start = i + c.len_utf8();
         }
     }
-    plain.push_str(&text[at..]);
+    push_word(&text[start..], &mut plain, out);
     if !plain.is_empty() {
-        out.push(MdNode::Text(plain));
+        push_node(out, MdNode::Text(plain));
     }
-    out
+}
+
+/// One word of [`push_plain_text`]: its text goes to `plain`, a link in it to `out` (after the
+/// text so far).
+fn push_word(word: &str, plain: &mut String, out: &mut Vec<MdNode>) {
+    let Some((before, url, after)) = link_in_word(word) else {
+        plain.push_str(word);
+        return;
+    };
+    plain.push_str(before);
+    let mut href = String::new();
+    if is_www(url) {
+        href.push_str("https://");
+    }
+    href.push_str(url);
+    match safe_url(&href, "") {
+        Some(href) => {
+            if !plain.is_empty() {
+                push_node(out, MdNode::Text(std::mem::take(plain)));
+            }
+            out.push(MdNode::element(
+                "a",
+                link_attrs(href),
+                vec![MdNode::Text(url.to_string())],
+            ));
+        }
+        None => plain.push_str(url),
+    }
+    plain.push_str(after);
 }
 
 /// Deepest element nesting in the tree; structure below it is flattened into its text (block
@@ -276,11 +297,9 @@ struct Builder<'h> {
 
 impl Builder<'_> {
     fn flush(&mut self) {
-        if !self.pending.is_empty() {
-            let text = std::mem::take(&mut self.pending);
-            for node in plain_text_nodes(&text) {
-                self.leaf(node);
-            }
+        if let Some(top) = self.stack.last_mut() {
+            push_plain_text(&self.pending, &mut top.children);
+            self.pending.clear();
         }
     }
 
@@ -312,8 +331,16 @@ impl Builder<'_> {
             (Some(tag), false) => MdNode::element(tag, frame.attrs, frame.children),
             // A transparent frame: its children go to the parent.
             (None, false) => {
-                for node in frame.children {
-                    self.leaf(node);
+                if let Some(top) = self.stack.last_mut() {
+                    let mut kids = frame.children;
+                    if let (Some(MdNode::Text(first)), Some(MdNode::Text(prev))) =
+                        (kids.first_mut(), top.children.last())
+                    {
+                        // Adjacent texts merge (see [`push_node`]).
+                        first.insert_str(0, prev);
+                        top.children.pop();
+                    }
+                    top.children.append(&mut kids);
                 }
                 return;
             }
@@ -323,14 +350,16 @@ impl Builder<'_> {
 
     fn leaf(&mut self, node: MdNode) {
         if let Some(top) = self.stack.last_mut() {
-            // Merge adjacent text so the tree stays small and predictable.
-            if let (MdNode::Text(new), Some(MdNode::Text(prev))) = (&node, top.children.last_mut())
-            {
-                prev.push_str(new);
-                return;
-            }
-            top.children.push(node);
+            push_node(&mut top.children, node);
         }
+    }
+
+    /// Opens an element frame with no attributes (closed by [`Builder::pop`]).
+    fn open(&mut self, tag: &'static str) {
+        self.stack.push(Frame {
+            tag: Some(tag),
+            ..Frame::default()
+        });
     }
 
     fn start(&mut self, tag: Tag) {
@@ -414,15 +443,25 @@ impl cmark::Sink for Builder<'_> {
             // Raw HTML is shown as the literal text the bot sent.
             Event::Raw(t) => self.leaf(MdNode::Text(t)),
             Event::Code(t) => {
-                self.leaf(MdNode::element("code", vec![], vec![MdNode::Text(t)]));
+                self.open("code");
+                self.leaf(MdNode::Text(t));
+                self.pop();
             }
             Event::CodeBlock(t) => {
-                let code = MdNode::element("code", vec![], vec![MdNode::Text(t)]);
-                self.leaf(MdNode::element("pre", vec![], vec![code]));
+                // The `pre` frame closes at once around its `code`.
+                self.open("pre");
+                self.push(Event::Code(t));
+                self.pop();
             }
             Event::SoftBreak => self.leaf(MdNode::Text("\n".into())),
-            Event::HardBreak => self.leaf(MdNode::element("br", vec![], vec![])),
-            Event::Rule => self.leaf(MdNode::element("hr", vec![], vec![])),
+            Event::HardBreak | Event::Rule => {
+                self.open(if matches!(event, Event::Rule) {
+                    "hr"
+                } else {
+                    "br"
+                });
+                self.pop();
+            }
         }
     }
 }
