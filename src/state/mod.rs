@@ -151,6 +151,11 @@ pub enum ChatEvent {
     SentHistory(Vec<String>),
 }
 
+/// A `visit` event: never part of the transcript.
+fn is_visit(m: &Message) -> bool {
+    m.payload_type() == "visit"
+}
+
 /// Drops the oldest texts beyond [`HISTORY_LEN`].
 fn keep_last(history: &mut Vec<String>) {
     // the list is short and rarely over: a `remove` loop is smaller code than `drain`
@@ -183,11 +188,21 @@ impl ChatState {
             } => {
                 self.show_list = false;
                 self.conversation_id = Some(conversation_id);
-                self.messages.clear();
-                for m in messages {
-                    // A message stored while its echo was lost (socket cut in flight) is confirmed here.
-                    self.confirm_pending(&m);
-                    self.insert(m);
+                // A message stored while its echo was lost (socket cut in flight) is confirmed here.
+                for m in &messages {
+                    self.confirm_pending(m);
+                }
+                // the history becomes the transcript, without `visit` events and repeated ids (as
+                // `insert` would): filtered in place rather than moved message by message
+                self.messages = messages;
+                let mut i = 0;
+                while i < self.messages.len() {
+                    let m = &self.messages[i];
+                    if is_visit(m) || self.messages[..i].iter().any(|k| k.id == m.id) {
+                        self.messages.remove(i);
+                    } else {
+                        i += 1;
+                    }
                 }
             }
             ChatEvent::Sending(p) => {
@@ -296,7 +311,7 @@ impl ChatState {
 
     /// Insert unless the id is already present. Returns whether it was added.
     fn insert(&mut self, msg: Message) -> bool {
-        if msg.payload.get("type").and_then(|t| t.as_str()) == Some("visit") {
+        if is_visit(&msg) {
             return false;
         }
         if self.messages.iter().any(|m| m.id == msg.id) {
