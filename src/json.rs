@@ -140,17 +140,22 @@ impl Value {
         if pointer.is_empty() {
             return Some(self);
         }
-        let rest = pointer.strip_prefix('/')?;
+        let mut rest = pointer.strip_prefix('/')?;
         let mut target = self;
-        for token in rest.split('/') {
-            let token = unescape_pointer_token(token);
+        // token by token, up to each `/` (a byte search: a `split` costs a searcher)
+        loop {
+            let end = rest.bytes().position(|b| b == b'/').unwrap_or(rest.len());
+            let token = unescape_pointer_token(&rest[..end]);
             target = match target {
                 Value::Object(map) => map.get(&token)?,
                 Value::Array(items) => items.get(array_index(&token)?)?,
                 _ => return None,
             };
+            if end == rest.len() {
+                return Some(target);
+            }
+            rest = &rest[end + 1..];
         }
-        Some(target)
     }
 
     /// The string, if this is one.
