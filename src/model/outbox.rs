@@ -113,11 +113,14 @@ impl OutboxItem {
 impl FromJson for OutboxItem {
     fn from_json(v: &Value) -> Result<OutboxItem, String> {
         let obj = json::object(v, "struct OutboxItem")?;
-        let required = |key: &str| obj.get(key).ok_or_else(|| json::missing(key));
         let mut item = OutboxItem {
-            client_id: String::from_json(required("clientId")?)?,
-            route: Route::from_json(required("route")?)?,
-            payload: required("payload")?.clone(),
+            // an absent key reads as `null`, which neither accepts
+            client_id: String::from_json(&obj["clientId"])?,
+            route: Route::from_json(&obj["route"])?,
+            payload: obj
+                .get("payload")
+                .ok_or_else(|| json::missing("payload"))?
+                .clone(),
             conversation_id: None,
             failed: false,
             attempts: 0,
