@@ -14,7 +14,7 @@
 //!
 //! [`Outbox::retry`] puts a failed item back in the queue at its original position.
 
-use crate::json::{self, field, set, FromJson, Map, Value};
+use crate::json::{self, set, FromJson, Map, Value};
 
 /// Payload types v12 sends to `/messages`; all others go to `/events` (`MESSAGE_TYPES`, §1.2).
 pub const MESSAGE_TYPES: &[&str] = &["text", "quick_reply", "form", "login_prompt", "postback"];
@@ -265,13 +265,11 @@ impl Outbox {
 
     /// Parse from storage; corrupt data (bad text, a missing or malformed item) gives an empty outbox.
     pub fn from_json(s: &str) -> Outbox {
-        let read = |v: &Value| -> Result<Outbox, String> {
-            let obj = json::object(v, "struct Outbox")?;
-            Ok(Outbox {
-                items: field(obj, "items")?.ok_or_else(|| json::missing("items"))?,
-            })
-        };
-        json::parse(s).and_then(|v| read(&v)).unwrap_or_default()
+        // not an object, or no `items`: the index reads `null`, which is no list either
+        let items = json::parse(s).and_then(|v| Vec::from_json(&v["items"]));
+        Outbox {
+            items: items.unwrap_or_default(),
+        }
     }
 }
 
