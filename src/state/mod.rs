@@ -174,12 +174,11 @@ impl ChatState {
             }
             ChatEvent::Close => self.open = false,
             ChatEvent::Toggle => {
-                let open = !self.open;
-                return self.apply(if open {
-                    ChatEvent::Open
-                } else {
-                    ChatEvent::Close
-                });
+                // as `Open` or `Close`
+                self.open = !self.open;
+                if self.open {
+                    self.unread = 0;
+                }
             }
             ChatEvent::Received(msg) => return self.receive(msg),
             ChatEvent::History {
