@@ -383,6 +383,39 @@ mod tests {
     }
 
     #[test]
+    fn history_drops_visits_and_repeated_ids_in_order() {
+        let mut s = ChatState::default();
+        s.apply(ChatEvent::Received(msg("old", None, "")));
+        s.apply(ChatEvent::Sending(Pending {
+            client_id: "k".into(),
+            payload: json!({}),
+            delivery: Delivery::Sending,
+        }));
+        let mut visit = msg("v", Some("u"), "c");
+        visit.payload = json!({"type": "visit"});
+        let mut mine = msg("m", Some("u"), "c");
+        mine.payload = json!({"type": "text", "clientMessageId": "k"});
+        let mut again = msg("a", Some("u"), "c");
+        again.payload = json!({"type": "text", "text": "second copy"});
+        s.apply(ChatEvent::History {
+            conversation_id: "c".into(),
+            messages: vec![
+                visit,
+                msg("a", None, "c"),
+                mine,
+                again,
+                msg("b", None, "c"),
+                msg("a", None, "c"),
+            ],
+        });
+        let ids: Vec<&str> = s.messages.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["a", "m", "b"]);
+        // the first copy of a repeated id is the one kept
+        assert!(s.messages[0].is_bot());
+        assert!(s.pending.is_empty());
+    }
+
+    #[test]
     fn conversation_list_view() {
         let mut s = ChatState::default();
         s.apply(ChatEvent::ShowList(true));
