@@ -257,7 +257,10 @@ impl Outbox {
 
     /// The stored text: `{"items":[...]}`.
     pub fn to_json(&self) -> String {
-        let items = self.items.iter().map(OutboxItem::to_value).collect();
+        let mut items = Vec::with_capacity(self.items.len());
+        for item in &self.items {
+            items.push(item.to_value());
+        }
         let mut obj = Map::new();
         obj.put("items", Value::Array(items));
         json::stringify(&Value::Object(obj))
