@@ -122,7 +122,10 @@ pub fn play_notification() {
         return;
     };
     let now = ctx.current_time();
-    for (start, freq) in [(now, 880.0f32), (now + 0.12, 1320.0)] {
+    // two tones, 880 Hz then 1320 Hz 0.12 s later (a counted loop: an array of pairs costs an iterator)
+    for i in 0..2u8 {
+        let start = now + 0.12 * f64::from(i);
+        let freq = 880.0 + 440.0 * f32::from(i);
         let (Ok(osc), Ok(gain)) = (ctx.create_oscillator(), ctx.create_gain()) else {
             return;
         };

@@ -140,17 +140,22 @@ impl Value {
         if pointer.is_empty() {
             return Some(self);
         }
-        let rest = pointer.strip_prefix('/')?;
+        let mut rest = pointer.strip_prefix('/')?;
         let mut target = self;
-        for token in rest.split('/') {
-            let token = unescape_pointer_token(token);
+        // token by token, up to each `/` (a byte search: a `split` costs a searcher)
+        loop {
+            let end = rest.bytes().position(|b| b == b'/').unwrap_or(rest.len());
+            let token = unescape_pointer_token(&rest[..end]);
             target = match target {
                 Value::Object(map) => map.get(&token)?,
                 Value::Array(items) => items.get(array_index(&token)?)?,
                 _ => return None,
             };
+            if end == rest.len() {
+                return Some(target);
+            }
+            rest = &rest[end + 1..];
         }
-        Some(target)
     }
 
     /// The string, if this is one.
@@ -654,13 +659,10 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
-impl<T: Into<Value>> From<Vec<T>> for Value {
+impl<T: ToValue> From<Vec<T>> for Value {
     fn from(items: Vec<T>) -> Value {
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            out.push(item.into());
-        }
-        Value::Array(out)
+        // by reference: the slice conversion is shared, and a by-value loop costs an iterator per type
+        items.as_slice().to_value()
     }
 }
 
@@ -910,14 +912,34 @@ impl<T: FromJson> FromJson for Option<T> {
 
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(v: &Value) -> Result<Vec<T>, String> {
-        // A plain loop: `collect::<Result<..>>` costs an iterator adapter per element type.
-        let items = v.as_array().ok_or_else(|| invalid(v, "a sequence"))?;
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            out.push(T::from_json(item)?);
-        }
+        let mut out = Vec::new();
+        read_items(v, &mut out)?;
         Ok(out)
     }
+}
+
+/// Where [`read_items`] puts the elements it reads: one small method per element type, behind one
+/// non-generic loop (like [`Slot`]).
+trait Items {
+    /// Reads `v` as one more element.
+    fn read_item(&mut self, v: &Value) -> Result<(), String>;
+}
+
+impl<T: FromJson> Items for Vec<T> {
+    fn read_item(&mut self, v: &Value) -> Result<(), String> {
+        self.push(T::from_json(v)?);
+        Ok(())
+    }
+}
+
+/// Reads the array `v` element by element into `out`; the shared body of `Vec<T>::from_json`.
+#[inline(never)]
+fn read_items(v: &Value, out: &mut dyn Items) -> Result<(), String> {
+    let items = v.as_array().ok_or_else(|| invalid(v, "a sequence"))?;
+    for item in items {
+        out.read_item(item)?;
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ impl HostEvent {
 fn members(pairs: &mut [(&str, Value)]) -> Map {
     let mut map = Map::new();
     for (key, value) in pairs {
-        map.insert((*key).into(), value.take());
+        map.put(key, value.take());
     }
     map
 }

@@ -46,16 +46,13 @@ impl Message {
     /// The message as the server sends it (`authorId` only when set).
     pub fn to_json(&self) -> Value {
         let mut obj = Map::new();
-        obj.insert("id".into(), self.id.as_str().into());
-        obj.insert(
-            "conversationId".into(),
-            self.conversation_id.as_str().into(),
-        );
+        obj.put("id", self.id.as_str().into());
+        obj.put("conversationId", self.conversation_id.as_str().into());
         if let Some(author) = &self.author_id {
-            obj.insert("authorId".into(), author.as_str().into());
+            obj.put("authorId", author.as_str().into());
         }
-        obj.insert("sentOn".into(), self.sent_on.as_str().into());
-        obj.insert("payload".into(), self.payload.clone());
+        obj.put("sentOn", self.sent_on.as_str().into());
+        obj.put("payload", self.payload.clone());
         Value::Object(obj)
     }
 

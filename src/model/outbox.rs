@@ -14,7 +14,7 @@
 //!
 //! [`Outbox::retry`] puts a failed item back in the queue at its original position.
 
-use crate::json::{self, field, set, FromJson, Map, Value};
+use crate::json::{self, set, FromJson, Map, Value};
 
 /// Payload types v12 sends to `/messages`; all others go to `/events` (`MESSAGE_TYPES`, §1.2).
 pub const MESSAGE_TYPES: &[&str] = &["text", "quick_reply", "form", "login_prompt", "postback"];
@@ -113,11 +113,14 @@ impl OutboxItem {
 impl FromJson for OutboxItem {
     fn from_json(v: &Value) -> Result<OutboxItem, String> {
         let obj = json::object(v, "struct OutboxItem")?;
-        let required = |key: &str| obj.get(key).ok_or_else(|| json::missing(key));
         let mut item = OutboxItem {
-            client_id: String::from_json(required("clientId")?)?,
-            route: Route::from_json(required("route")?)?,
-            payload: required("payload")?.clone(),
+            // an absent key reads as `null`, which neither accepts
+            client_id: String::from_json(&obj["clientId"])?,
+            route: Route::from_json(&obj["route"])?,
+            payload: obj
+                .get("payload")
+                .ok_or_else(|| json::missing("payload"))?
+                .clone(),
             conversation_id: None,
             failed: false,
             attempts: 0,
@@ -254,7 +257,10 @@ impl Outbox {
 
     /// The stored text: `{"items":[...]}`.
     pub fn to_json(&self) -> String {
-        let items = self.items.iter().map(OutboxItem::to_value).collect();
+        let mut items = Vec::with_capacity(self.items.len());
+        for item in &self.items {
+            items.push(item.to_value());
+        }
         let mut obj = Map::new();
         obj.put("items", Value::Array(items));
         json::stringify(&Value::Object(obj))
@@ -262,13 +268,11 @@ impl Outbox {
 
     /// Parse from storage; corrupt data (bad text, a missing or malformed item) gives an empty outbox.
     pub fn from_json(s: &str) -> Outbox {
-        let read = |v: &Value| -> Result<Outbox, String> {
-            let obj = json::object(v, "struct Outbox")?;
-            Ok(Outbox {
-                items: field(obj, "items")?.ok_or_else(|| json::missing("items"))?,
-            })
-        };
-        json::parse(s).and_then(|v| read(&v)).unwrap_or_default()
+        // not an object, or no `items`: the index reads `null`, which is no list either
+        let items = json::parse(s).and_then(|v| Vec::from_json(&v["items"]));
+        Outbox {
+            items: items.unwrap_or_default(),
+        }
     }
 }
 

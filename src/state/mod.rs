@@ -151,6 +151,11 @@ pub enum ChatEvent {
     SentHistory(Vec<String>),
 }
 
+/// A `visit` event: never part of the transcript.
+fn is_visit(m: &Message) -> bool {
+    m.payload_type() == "visit"
+}
+
 /// Drops the oldest texts beyond [`HISTORY_LEN`].
 fn keep_last(history: &mut Vec<String>) {
     // the list is short and rarely over: a `remove` loop is smaller code than `drain`
@@ -169,12 +174,11 @@ impl ChatState {
             }
             ChatEvent::Close => self.open = false,
             ChatEvent::Toggle => {
-                let open = !self.open;
-                return self.apply(if open {
-                    ChatEvent::Open
-                } else {
-                    ChatEvent::Close
-                });
+                // as `Open` or `Close`
+                self.open = !self.open;
+                if self.open {
+                    self.unread = 0;
+                }
             }
             ChatEvent::Received(msg) => return self.receive(msg),
             ChatEvent::History {
@@ -183,11 +187,21 @@ impl ChatState {
             } => {
                 self.show_list = false;
                 self.conversation_id = Some(conversation_id);
-                self.messages.clear();
-                for m in messages {
-                    // A message stored while its echo was lost (socket cut in flight) is confirmed here.
-                    self.confirm_pending(&m);
-                    self.insert(m);
+                // A message stored while its echo was lost (socket cut in flight) is confirmed here.
+                for m in &messages {
+                    self.confirm_pending(m);
+                }
+                // the history becomes the transcript, without `visit` events and repeated ids (as
+                // `insert` would): filtered in place rather than moved message by message
+                self.messages = messages;
+                let mut i = 0;
+                while i < self.messages.len() {
+                    let m = &self.messages[i];
+                    if is_visit(m) || self.messages[..i].iter().any(|k| k.id == m.id) {
+                        self.messages.remove(i);
+                    } else {
+                        i += 1;
+                    }
                 }
             }
             ChatEvent::Sending(p) => {
@@ -296,7 +310,7 @@ impl ChatState {
 
     /// Insert unless the id is already present. Returns whether it was added.
     fn insert(&mut self, msg: Message) -> bool {
-        if msg.payload.get("type").and_then(|t| t.as_str()) == Some("visit") {
+        if is_visit(&msg) {
             return false;
         }
         if self.messages.iter().any(|m| m.id == msg.id) {
@@ -366,6 +380,39 @@ mod tests {
         assert_eq!(s.messages.len(), 1);
         s.apply(ChatEvent::Cleared("c".into()));
         assert!(s.messages.is_empty());
+    }
+
+    #[test]
+    fn history_drops_visits_and_repeated_ids_in_order() {
+        let mut s = ChatState::default();
+        s.apply(ChatEvent::Received(msg("old", None, "")));
+        s.apply(ChatEvent::Sending(Pending {
+            client_id: "k".into(),
+            payload: json!({}),
+            delivery: Delivery::Sending,
+        }));
+        let mut visit = msg("v", Some("u"), "c");
+        visit.payload = json!({"type": "visit"});
+        let mut mine = msg("m", Some("u"), "c");
+        mine.payload = json!({"type": "text", "clientMessageId": "k"});
+        let mut again = msg("a", Some("u"), "c");
+        again.payload = json!({"type": "text", "text": "second copy"});
+        s.apply(ChatEvent::History {
+            conversation_id: "c".into(),
+            messages: vec![
+                visit,
+                msg("a", None, "c"),
+                mine,
+                again,
+                msg("b", None, "c"),
+                msg("a", None, "c"),
+            ],
+        });
+        let ids: Vec<&str> = s.messages.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["a", "m", "b"]);
+        // the first copy of a repeated id is the one kept
+        assert!(s.messages[0].is_bot());
+        assert!(s.pending.is_empty());
     }
 
     #[test]
