@@ -1059,13 +1059,6 @@ enum Job {
     Startup,
 }
 
-impl Then {
-    /// An outbox send.
-    fn is_send(&self) -> bool {
-        matches!(self, Then::Sent(_))
-    }
-}
-
 /// What [`Session::on_reply`] does with a reply.
 enum Then {
     /// Nothing (fire and forget).
@@ -1092,6 +1085,13 @@ enum Then {
     /// The outbox item with this client id was sent: record the outcome (`model::outbox`), then send
     /// the next one.
     Sent(String),
+}
+
+impl Then {
+    /// An outbox send.
+    fn is_send(&self) -> bool {
+        matches!(self, Then::Sent(_))
+    }
 }
 
 /// How a [`Post`]'s body is made from its data ([`Session::make`]).

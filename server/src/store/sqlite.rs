@@ -243,12 +243,13 @@ impl SqliteStore {
                 g.committing = true;
                 let batch = std::mem::take(&mut g.queue);
                 drop(g);
-                let _commit = Committing {
+                // marks the batch done when dropped, after the commit or if it panicked
+                let committing = Committing {
                     store: self,
                     tickets: batch.iter().map(|j| j.ticket).collect(),
                 };
                 self.commit_batch(batch);
-                drop(_commit);
+                drop(committing);
                 g = self.group();
                 continue;
             }
