@@ -114,9 +114,6 @@ fn js_err(v: JsValue) -> HttpError {
 /// A request started by [`HttpClient::start`]: the `fetch` promise, or what JS threw while building it.
 pub type Started = Result<js_sys::Promise, JsValue>;
 
-/// What receives a request's outcome ([`settle`]).
-pub type Done = Box<dyn FnOnce(Result<Value, HttpError>)>;
-
 /// The JS callback of a request in flight.
 type Callback = Closure<dyn FnMut(JsValue)>;
 
@@ -164,9 +161,9 @@ impl HttpClient {
 
 /// Hand a [`HttpClient::start`]ed request's outcome to `done`, once: at once when the request could
 /// not even start, else when the fetch and the body settle. `done` receives the reply's JSON (`null`
-/// when empty, a string when not JSON), which callers [`decode`]. One non-generic callback for every
-/// call site keeps the wasm small.
-pub fn settle(started: Started, done: Done) {
+/// when empty, a string when not JSON), which callers [`decode`]. Every request of the widget goes
+/// through the session's one chain, so this is compiled once.
+pub fn settle(started: Started, done: impl FnOnce(Result<Value, HttpError>) + 'static) {
     let promise = match started {
         Ok(p) => p,
         Err(e) => return done(Err(js_err(e))),

@@ -459,7 +459,7 @@ impl Session {
         let started = self
             .http
             .start(request.path, &request.body, token.as_deref());
-        settle(started, Box::new(move |r| self.settled(request, r)));
+        settle(started, move |r| self.settled(request, r));
     }
 
     /// A request of the chain settled: send it again without the token after a BP_0401, else act on
