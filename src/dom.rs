@@ -21,6 +21,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, EventTarget, HtmlElement, Node};
 
@@ -363,7 +364,22 @@ pub fn after(ms: i32, f: Box<dyn FnOnce()>) {
 
 /// Runs `f` in a microtask (after the current task's synchronous work, before the browser renders).
 pub fn microtask(f: Box<dyn FnOnce()>) {
-    wasm_bindgen_futures::spawn_local(async move { f() });
+    // the callback holds itself until it runs, then lets itself go (as in `after`)
+    let slot = Rc::new(Cell::new(None::<Closure<dyn FnMut()>>));
+    let me = slot.clone();
+    let closure = once(Box::new(move || {
+        let _done = me.take();
+        f();
+    }));
+    queue_microtask(closure.as_ref().unchecked_ref());
+    slot.set(Some(closure));
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `queueMicrotask`.
+    #[wasm_bindgen(js_name = queueMicrotask)]
+    fn queue_microtask(f: &js_sys::Function);
 }
 
 /// The listeners and cleanups of one component; dropping the scope releases them all, cleanups first

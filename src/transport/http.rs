@@ -4,8 +4,11 @@
 //! the URL, storage or logs. Each request takes the client's `AbortController` signal, so `destroy()`
 //! cancels everything in flight.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestInit, Response};
 
 use crate::json::{FromJson, Value};
@@ -108,6 +111,12 @@ fn js_err(v: JsValue) -> HttpError {
     HttpError::Network(crate::browser::js_message(&v, "request failed"))
 }
 
+/// A request started by [`HttpClient::start`]: the `fetch` promise, or what JS threw while building it.
+pub type Started = Result<js_sys::Promise, JsValue>;
+
+/// The JS callback of a request in flight.
+type Callback = Closure<dyn FnMut(JsValue)>;
+
 /// A client for one bot's API base.
 pub struct HttpClient {
     base: String,
@@ -129,37 +138,8 @@ impl HttpClient {
     }
 
     /// `GET {base}{path}` when `body` is null, else `POST` it as JSON with the optional external
-    /// token. Returns the reply's JSON (`null` when empty, a string when not JSON); callers [`decode`] it.
-    /// One non-generic request future for every call site keeps the wasm small.
-    pub async fn request(
-        &self,
-        path: &str,
-        body: &Value,
-        token: Option<&str>,
-    ) -> Result<Value, HttpError> {
-        // one await for both promises (the response, then its text) keeps the state machine small
-        let mut promise = self.fetch(path, body, token).map_err(js_err)?;
-        let mut resp: Option<Response> = None;
-        loop {
-            let v = JsFuture::from(promise).await.map_err(js_err)?;
-            match resp {
-                None => {
-                    let r: Response = v.dyn_into().map_err(js_err)?;
-                    promise = r.text().map_err(js_err)?;
-                    resp = Some(r);
-                }
-                Some(r) => return reply(r.status(), r.ok(), v.as_string().unwrap_or_default()),
-            }
-        }
-    }
-
-    /// Start the request: the `fetch` promise, or what JS threw while building it.
-    fn fetch(
-        &self,
-        path: &str,
-        body: &Value,
-        token: Option<&str>,
-    ) -> Result<js_sys::Promise, JsValue> {
+    /// token. Its reply goes to [`settle`].
+    pub fn start(&self, path: &str, body: &Value, token: Option<&str>) -> Started {
         let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
         let init = RequestInit::new();
         let get = body.is_null();
@@ -177,6 +157,52 @@ impl HttpClient {
         let url = concat(&[&self.base, path]);
         Ok(window.fetch_with_str_and_init(&url, &init))
     }
+}
+
+/// Hand a [`HttpClient::start`]ed request's outcome to `done`, once: at once when the request could
+/// not even start, else when the fetch and the body settle. `done` receives the reply's JSON (`null`
+/// when empty, a string when not JSON), which callers [`decode`]. Every request of the widget goes
+/// through the session's one chain, so this is compiled once.
+pub fn settle(started: Started, done: impl FnOnce(Result<Value, HttpError>) + 'static) {
+    let promise = match started {
+        Ok(p) => p,
+        Err(e) => return done(Err(js_err(e))),
+    };
+    // One JS callback for both promises (the response, then its text) and both outcomes of each:
+    // `fetch` fulfils only with a `Response` and `text()` only with a string, and they reject with
+    // errors (TypeError, the AbortError of `abort_all`), so the value tells which happened. The
+    // callback holds itself (through `slot`) until the request settles, then lets itself go.
+    let slot: Rc<Cell<Option<Callback>>> = Rc::default();
+    let me = slot.clone();
+    let mut resp: Option<Response> = None;
+    let mut done = Some(done);
+    let callback: Callback = Closure::wrap(Box::new(move |v: JsValue| {
+        let r = match resp.take() {
+            None => match v.dyn_into::<Response>().and_then(|r| Ok((r.text()?, r))) {
+                Ok((text, r)) => {
+                    resp = Some(r);
+                    let cb = me.take();
+                    if let Some(cb) = &cb {
+                        let _ = text.then2(cb, cb);
+                    }
+                    me.set(cb);
+                    return;
+                }
+                Err(e) => Err(js_err(e)),
+            },
+            Some(r) => match v.as_string() {
+                Some(text) => reply(r.status(), r.ok(), text),
+                None => Err(js_err(v)),
+            },
+        };
+        // settled: free this callback (once it returns), then hand over the outcome
+        me.take();
+        if let Some(done) = done.take() {
+            done(r);
+        }
+    }));
+    let _ = promise.then2(&callback, &callback);
+    slot.set(Some(callback));
 }
 
 /// A finished request's outcome from its status and text: the JSON (`null` when empty, a string when

@@ -5,17 +5,16 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use wasm_bindgen_futures::spawn_local;
-
 use super::backoff;
 use super::codec::{socket_url, BpEvent};
-use super::http::{decode, send_outcome, HttpClient, HttpError};
+use super::http::{decode, send_outcome, settle, HttpClient, HttpError};
 use super::plan::{
     after_connect_steps, online_action, preferred_language, reconnect_decision, route_server_event,
     visit_payload, OnlineAction, Reconnect, ServerEvent, StartupStep,
 };
 use super::socket::{Socket, SocketEvent};
 use crate::browser;
+use crate::dom;
 use crate::dom::Timeout;
 use crate::json;
 use crate::json::{FromJson, Map, Value};
@@ -392,7 +391,7 @@ impl Session {
     }
 
     /// [`Session::chain`] in the background, for a command: the body is made from `data` by `make`
-    /// (when the task first runs, as an inline `async` block would), the reply goes to `then`.
+    /// (when the chain starts, in a microtask), the reply goes to `then`.
     fn spawn_post(
         self: &Rc<Self>,
         path: &'static str,
@@ -410,19 +409,20 @@ impl Session {
         }));
     }
 
-    /// Run [`Session::chain`] in the background.
+    /// Run the job's chain ([`Session::chain`]) in a microtask.
     fn spawn_chain(self: &Rc<Self>, job: Job) {
-        spawn_local(self.clone().chain(job));
+        let me = self.clone();
+        dom::microtask(Box::new(move || me.chain(job)));
     }
 
     /// Send the job's first request, then whatever each reply calls for ([`Session::on_reply`]), one
-    /// request at a time. The one request future of the session (botInfo, commands, startup,
-    /// conversation loads, the outbox): the decisions live in plain functions, so the async state
-    /// machine stays small.
-    async fn chain(self: Rc<Self>, job: Job) {
+    /// request at a time. The one request chain of the session (botInfo, commands, startup,
+    /// conversation loads, the outbox): each reply is handled by [`Session::settled`], which sends the
+    /// next request.
+    fn chain(self: Rc<Self>, job: Job) {
         // the startup steps not run yet, when the job is the startup
         let mut startup = None;
-        let mut next = match job {
+        let next = match job {
             Job::Post(post) => Some(post),
             Job::Flush => self.next_send(),
             Job::Startup => {
@@ -433,37 +433,57 @@ impl Session {
                 self.startup_next(startup.insert(steps))
             }
         };
-        while let Some(post) = next {
-            let body = self.make(post.make, post.data);
-            // when `authed`, with the external token, and on BP_0401 the token is dropped and the same
-            // body sent once more without it (not checked again); an outbox send is not repeated here
-            // (the outbox decides, `Step::SendAgain`)
-            let mut authed = post.authed;
-            let token = if authed { self.token() } else { None };
-            let sent_token = token.is_some();
-            let mut token = token;
-            let r = loop {
-                let r = self.http.request(post.path, &body, token.as_deref()).await;
-                match &r {
-                    Err(e) if authed && self.check_token_error(e) && !post.then.is_send() => {
-                        authed = false;
-                        token = None;
-                    }
-                    _ => break r,
-                }
-            };
-            next = match self.on_reply(post.then, r, sent_token) {
-                Ok(None) => startup.as_mut().and_then(|steps| self.startup_next(steps)),
-                Ok(next) => next,
-                // only a conversation load fails; outside the startup nobody is told
-                Err(e) => {
-                    if startup.is_some() {
-                        self.load_failed(&e);
-                    }
-                    None
-                }
-            };
+        self.send(next, startup);
+    }
+
+    /// Send `post` (if any) as the chain's next request; `startup` holds the startup steps left.
+    fn send(self: Rc<Self>, post: Option<Post>, startup: Option<Vec<StartupStep>>) {
+        let Some(post) = post else { return };
+        // when `authed`, with the external token, and on BP_0401 the token is dropped and the same
+        // body sent once more without it (not checked again, [`Session::settled`]); an outbox send is
+        // not repeated here (the outbox decides, `Step::SendAgain`)
+        let token = if post.authed { self.token() } else { None };
+        let request = Request {
+            path: post.path,
+            body: self.make(post.make, post.data),
+            authed: post.authed,
+            sent_token: token.is_some(),
+            then: post.then,
+            startup,
+        };
+        self.issue(request, token);
+    }
+
+    /// Send `request` with `token`; its reply goes to [`Session::settled`].
+    fn issue(self: Rc<Self>, request: Request, token: Option<String>) {
+        let started = self
+            .http
+            .start(request.path, &request.body, token.as_deref());
+        settle(started, move |r| self.settled(request, r));
+    }
+
+    /// A request of the chain settled: send it again without the token after a BP_0401, else act on
+    /// the reply and send what it calls for.
+    fn settled(self: Rc<Self>, mut request: Request, r: Result<Value, HttpError>) {
+        if let Err(e) = &r {
+            if request.authed && self.check_token_error(e) && !request.then.is_send() {
+                request.authed = false;
+                return self.issue(request, None);
+            }
         }
+        let mut startup = request.startup;
+        let next = match self.on_reply(request.then, r, request.sent_token) {
+            Ok(None) => startup.as_mut().and_then(|steps| self.startup_next(steps)),
+            Ok(next) => next,
+            // only a conversation load fails; outside the startup nobody is told
+            Err(e) => {
+                if startup.is_some() {
+                    self.load_failed(&e);
+                }
+                None
+            }
+        };
+        self.send(next, startup);
     }
 
     /// Act on a reply: `Ok(Some(next))` to post next, `Ok(None)` when done; an error of the
@@ -1019,7 +1039,7 @@ struct Post {
     path: &'static str,
     data: Value,
     make: Make,
-    /// With the external token (see [`Session::chain`]).
+    /// With the external token (see [`Session::send`]).
     authed: bool,
     then: Then,
 }
@@ -1045,6 +1065,20 @@ impl Post {
             Then::Get(id),
         )
     }
+}
+
+/// A request of a [`Session::chain`] in flight, with what its reply needs.
+struct Request {
+    path: &'static str,
+    /// The body made from the [`Post`] (sent again as is after a BP_0401).
+    body: Value,
+    /// Still with the external token (see [`Session::send`]).
+    authed: bool,
+    /// The first attempt carried the external token.
+    sent_token: bool,
+    then: Then,
+    /// The startup steps not run yet, when the chain is the startup.
+    startup: Option<Vec<StartupStep>>,
 }
 
 /// Where a [`Session::chain`] starts.
