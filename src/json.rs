@@ -135,6 +135,17 @@ impl Value {
         key.lookup_mut(self)
     }
 
+    /// The value reached by looking up each key of `keys` in turn (object members only), e.g.
+    /// `["payload", "language"]`; `[]` is the value itself. The widget's lookups of fixed paths go
+    /// through this small loop rather than [`Value::pointer`], which parses its argument.
+    pub fn path(&self, keys: &[&str]) -> Option<&Value> {
+        let mut target = self;
+        for key in keys {
+            target = target.as_object()?.get(key)?;
+        }
+        Some(target)
+    }
+
     /// The value at a JSON Pointer (RFC 6901), e.g. `/payload/language`; `""` is the value itself.
     pub fn pointer(&self, pointer: &str) -> Option<&Value> {
         if pointer.is_empty() {

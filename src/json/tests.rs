@@ -130,6 +130,12 @@ fn accessors_index_and_pointer() {
     assert_eq!(v.pointer(""), Some(&v));
     assert_eq!(v.pointer("a"), None);
     assert_eq!(v.pointer("/s/x"), None);
+    assert_eq!(v.path(&["a", "b"]), v.pointer("/a/b"));
+    assert_eq!(v.path(&["a/b"]), Some(&json!(1)));
+    assert_eq!(v.path(&[]), Some(&v));
+    assert_eq!(v.path(&["a", "b", "1"]), None, "object members only");
+    assert_eq!(v.path(&["s", "x"]), None);
+    assert_eq!(v.path(&["zz"]), None);
     v["new"] = json!([1]);
     v["a"]["b"][0] = json!(11);
     assert_eq!(v.pointer("/new/0"), Some(&json!(1)));
