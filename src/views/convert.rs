@@ -234,20 +234,24 @@ impl Dropdown {
         })
     }
 
-    /// The payload a selection sends: `{type:'quick_reply', text:label, payload:value||label}` (§1.8).
-    /// Several selections send their labels joined with `", "` and their values joined with `","`.
-    pub fn selection_payload(selected: &[DropdownOption]) -> Value {
+    /// The payload a selection of `options` (by index; indices out of range are skipped) sends:
+    /// `{type:'quick_reply', text:label, payload:value||label}` (§1.8). Several selections send their
+    /// labels joined with `", "` and their values joined with `","`. `None` when nothing is selected.
+    pub fn selection_payload(options: &[DropdownOption], indices: &[usize]) -> Option<Value> {
         // One loop for both lists: `text::join` over two mapped iterators compiles twice.
         let (mut text, mut payload) = (String::new(), String::new());
-        for (i, o) in selected.iter().enumerate() {
-            if i > 0 {
+        let mut any = false;
+        for &i in indices {
+            let Some(o) = options.get(i) else { continue };
+            if any {
                 text.push_str(", ");
                 payload.push(',');
             }
+            any = true;
             text.push_str(&o.label);
             payload.push_str(&o.value);
         }
-        quick_reply_payload(&text, Value::String(payload))
+        any.then(|| quick_reply_payload(&text, Value::String(payload)))
     }
 }
 
@@ -1053,13 +1057,15 @@ mod tests {
             }
         );
         assert_eq!(
-            Dropdown::selection_payload(&d.options[..1]),
-            json!({"type":"quick_reply","text":"A","payload":"a"})
+            Dropdown::selection_payload(&d.options, &[0]),
+            Some(json!({"type":"quick_reply","text":"A","payload":"a"}))
         );
         assert_eq!(
-            Dropdown::selection_payload(&d.options),
-            json!({"type":"quick_reply","text":"A, B","payload":"a,B"})
+            Dropdown::selection_payload(&d.options, &[0, 7, 1]),
+            Some(json!({"type":"quick_reply","text":"A, B","payload":"a,B"}))
         );
+        assert_eq!(Dropdown::selection_payload(&d.options, &[9]), None);
+        assert_eq!(Dropdown::selection_payload(&d.options, &[]), None);
     }
 
     #[test]

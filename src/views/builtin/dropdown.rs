@@ -35,17 +35,14 @@ struct Chooser {
 impl Chooser {
     /// Sends the options at `indices` once, then disables every control.
     fn choose(&self, indices: &[usize]) {
-        let mut chosen = Vec::new();
-        for &i in indices {
-            if let Some(o) = self.options.get(i) {
-                chosen.push(o.clone());
-            }
-        }
-        if chosen.is_empty() || self.sent.replace(true) {
+        let Some(payload) = Dropdown::selection_payload(&self.options, indices) else {
+            return;
+        };
+        if self.sent.replace(true) {
             return;
         }
         self.disable();
-        (self.send)(Dropdown::selection_payload(&chosen));
+        (self.send)(payload);
     }
 
     /// Disables every control.
@@ -121,10 +118,10 @@ fn single(chooser: &Rc<Chooser>, placeholder: &str, scope: &mut Scope) -> Elemen
         &select.0,
         "change",
         Box::new(move |_| {
-            if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
-                if let Ok(i) = s.value().parse::<usize>() {
-                    c.choose(&[i]);
-                }
+            // option `i` is at index `i + 1`, after the placeholder (the element is always a select)
+            let i = el.unchecked_ref::<HtmlSelectElement>().selected_index();
+            if i > 0 {
+                c.choose(&[(i - 1) as usize]);
             }
         }),
     );
