@@ -438,10 +438,16 @@ fn universal_card(v: &Value) -> Option<Card> {
             _ => card_button(a)?,
         });
     }
+    card_of(obj, "image", buttons)
+}
+
+/// The card `obj` describes with its picture under `picture` and the given buttons; `None` without a
+/// title. Shared by legacy and universal cards.
+fn card_of(obj: &Map, picture: &str, buttons: Vec<CardButton>) -> Option<Card> {
     Some(Card {
         title: text_field(obj, "title")?,
         subtitle: non_empty(obj, "subtitle", false),
-        picture: non_empty(obj, "image", true),
+        picture: non_empty(obj, picture, true),
         buttons,
     })
 }
@@ -543,12 +549,7 @@ fn card(v: &Value) -> Option<Card> {
         Some(Value::Array(bs)) => each(bs, card_button)?,
         Some(_) => return None,
     };
-    Some(Card {
-        title: text_field(obj, "title")?,
-        subtitle: non_empty(obj, "subtitle", false),
-        picture: non_empty(obj, "picture", true),
-        buttons,
-    })
+    card_of(obj, "picture", buttons)
 }
 
 fn card_button(v: &Value) -> Option<CardButton> {
