@@ -501,10 +501,16 @@ fn content_of(obj: &Map) -> Option<Content> {
             text,
             markdown: flag(obj, "markdown"),
         }),
-        Kind::Image => typed_media(obj, t).map(Content::Image),
-        Kind::Audio => typed_media(obj, t).map(Content::Audio),
-        Kind::Video => typed_media(obj, t).map(Content::Video),
-        Kind::File => typed_media(obj, t).map(Content::File),
+        // one read for the four media types
+        Kind::Image | Kind::Audio | Kind::Video | Kind::File => {
+            let media = typed_media(obj, t)?;
+            Some(match kind {
+                Kind::Image => Content::Image(media),
+                Kind::Audio => Content::Audio(media),
+                Kind::Video => Content::Video(media),
+                _ => Content::File(media),
+            })
+        }
         Kind::Voice => media(obj, "audio")
             .or_else(|| media(obj, "url"))
             .map(Content::Audio),
