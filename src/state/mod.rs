@@ -243,7 +243,10 @@ impl ChatState {
                 }
             }
             ChatEvent::Language(lang) => {
-                self.language = lang.map(|l| l.trim().to_string()).filter(|l| !l.is_empty())
+                self.language = lang.and_then(|l| {
+                    let l = l.trim();
+                    (!l.is_empty()).then(|| l.to_string())
+                })
             }
             ChatEvent::SentText(text) => {
                 let text = text.trim();
@@ -252,10 +255,18 @@ impl ChatState {
                 }
                 keep_last(&mut self.sent_history);
             }
-            ChatEvent::SentHistory(mut list) => {
-                list.retain(|t| !t.trim().is_empty());
-                keep_last(&mut list);
+            ChatEvent::SentHistory(list) => {
+                // blank texts dropped in place, like the history's messages (smaller than `retain`)
                 self.sent_history = list;
+                let mut i = 0;
+                while i < self.sent_history.len() {
+                    if self.sent_history[i].trim().is_empty() {
+                        self.sent_history.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+                keep_last(&mut self.sent_history);
             }
             ChatEvent::Conversations(list) => self.conversations = list,
             ChatEvent::Cleared(conv) => {
