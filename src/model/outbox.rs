@@ -253,7 +253,10 @@ impl Outbox {
 
     /// Remove a delivered (or abandoned) item.
     pub fn remove(&mut self, client_id: &str) {
-        self.items.retain(|i| i.client_id != client_id);
+        // a search-and-remove loop is smaller code than `retain`
+        while let Some(i) = self.items.iter().position(|i| i.client_id == client_id) {
+            self.items.remove(i);
+        }
     }
 
     /// The stored text: `{"items":[...]}`.

@@ -294,7 +294,10 @@ impl ChatState {
     /// A stored copy of our own message (its echo, or the history) confirms the pending entry.
     fn confirm_pending(&mut self, msg: &Message) {
         if let Some(cid) = msg.payload.get("clientMessageId").and_then(|v| v.as_str()) {
-            self.pending.retain(|p| p.client_id != cid);
+            // a search-and-remove loop is smaller code than `retain`
+            while let Some(i) = self.pending.iter().position(|p| p.client_id == cid) {
+                self.pending.remove(i);
+            }
         }
     }
 

@@ -213,9 +213,12 @@ pub fn unregister(module: &str, view: &str) -> bool {
     match validate(module, view) {
         Ok(k) => REGISTRY.with(|r| {
             let mut r = r.borrow_mut();
-            let before = r.len();
-            r.retain(|(name, _)| *name != k);
-            r.len() != before
+            // names are unique (`insert` replaces)
+            let found = r.iter().position(|(name, _)| *name == k);
+            if let Some(i) = found {
+                r.remove(i);
+            }
+            found.is_some()
         }),
         Err(_) => false,
     }
