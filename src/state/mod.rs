@@ -187,21 +187,13 @@ impl ChatState {
             } => {
                 self.show_list = false;
                 self.conversation_id = Some(conversation_id);
-                // A message stored while its echo was lost (socket cut in flight) is confirmed here.
-                for m in &messages {
-                    self.confirm_pending(m);
-                }
-                // the history becomes the transcript, without `visit` events and repeated ids (as
-                // `insert` would): filtered in place rather than moved message by message
-                self.messages = messages;
-                let mut i = 0;
-                while i < self.messages.len() {
-                    let m = &self.messages[i];
-                    if is_visit(m) || self.messages[..i].iter().any(|k| k.id == m.id) {
-                        self.messages.remove(i);
-                    } else {
-                        i += 1;
-                    }
+                // the history becomes the transcript, through `insert` (no `visit` events, no
+                // repeated ids); a message stored while its echo was lost (socket cut in flight)
+                // confirms its pending send here
+                self.messages.clear();
+                for m in messages {
+                    self.confirm_pending(&m);
+                    self.insert(m);
                 }
             }
             ChatEvent::Sending(p) => {
