@@ -1258,27 +1258,18 @@ impl Parser<'_> {
             Some(b'u') => {
                 self.pos += 1;
                 let unit = self.hex4()?;
-                let c = if (0xD800..0xDC00).contains(&unit) {
+                // a lone surrogate is no char: it becomes U+FFFD
+                let mut c = char::from_u32(unit);
+                if (0xD800..0xDC00).contains(&unit) && self.bytes[self.pos..].starts_with(b"\\u") {
                     // a high surrogate: combine with a following low one, else it stands alone
-                    let rest = &self.bytes[self.pos..];
-                    let low = if rest.starts_with(b"\\u") {
-                        self.pos += 2;
-                        let low = self.hex4()?;
-                        if (0xDC00..0xE000).contains(&low) {
-                            Some(low)
-                        } else {
-                            self.pos -= 6;
-                            None
-                        }
+                    self.pos += 2;
+                    let low = self.hex4()?;
+                    if (0xDC00..0xE000).contains(&low) {
+                        c = char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
                     } else {
-                        None
-                    };
-                    low.and_then(|low| {
-                        char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
-                    })
-                } else {
-                    char::from_u32(unit)
-                };
+                        self.pos -= 6;
+                    }
+                }
                 out.push(c.unwrap_or(char::REPLACEMENT_CHARACTER));
                 return Ok(());
             }
