@@ -45,6 +45,21 @@ impl Chooser {
         (self.send)(payload);
     }
 
+    /// The indices of the checked boxes of a multiple selection (its first controls are the
+    /// checkboxes, in the options' order).
+    fn checked(&self) -> Vec<usize> {
+        let controls = self.controls.borrow();
+        let mut indices = Vec::new();
+        for i in 0..self.options.len() {
+            if let Some(c) = controls.get(i) {
+                if c.unchecked_ref::<HtmlInputElement>().checked() {
+                    indices.push(i);
+                }
+            }
+        }
+        indices
+    }
+
     /// Disables every control.
     fn disable(&self) {
         for c in self.controls.borrow().iter() {
@@ -136,7 +151,6 @@ fn multiple(
     scope: &mut Scope,
 ) -> Element {
     let set = E::classed("fieldset", "bpw-dropdown-multiple").attr("aria-label", placeholder);
-    let boxes: Rc<RefCell<Vec<HtmlInputElement>>> = Rc::new(RefCell::new(Vec::new()));
     let submit = E::button("bpw-dropdown-submit")
         .testid("bpw-dropdown-submit")
         .attr("aria-label", button_text)
@@ -147,16 +161,12 @@ fn multiple(
             .attr("type", "checkbox")
             .testid("bpw-dropdown-option")
             .attr("aria-label", &o.label);
-        let (b, s, c) = (boxes.clone(), submit.0.clone(), chooser.clone());
+        let (s, c) = (submit.0.clone(), chooser.clone());
         scope.listen(
             &input.0,
             "change",
-            Box::new(move |_| {
-                let any = b.borrow().iter().any(HtmlInputElement::checked);
-                flag(&s, "disabled", c.sent.get() || !any);
-            }),
+            Box::new(move |_| flag(&s, "disabled", c.sent.get() || c.checked().is_empty())),
         );
-        boxes.borrow_mut().push(input.0.clone().unchecked_into());
         chooser.controls.borrow_mut().push(input.0.clone());
         append(
             &set.0,
@@ -166,19 +176,11 @@ fn multiple(
                 .0,
         );
     }
-    let (b, c) = (boxes.clone(), chooser.clone());
+    let c = chooser.clone();
     scope.listen(
         &submit.0,
         "click",
-        Box::new(move |_| {
-            let mut indices = Vec::new();
-            for (i, x) in b.borrow().iter().enumerate() {
-                if x.checked() {
-                    indices.push(i);
-                }
-            }
-            c.choose(&indices);
-        }),
+        Box::new(move |_| c.choose(&c.checked())),
     );
     chooser.controls.borrow_mut().push(submit.0.clone());
     set.child(submit).0
