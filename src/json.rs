@@ -831,6 +831,22 @@ pub fn set<T: FromJson>(obj: &Map, key: &str, slot: &mut T) -> Result<(), String
     read_field(obj, key, slot)
 }
 
+/// [`set`] for a list field: when present, its elements are read straight into `items` (emptied
+/// first) by the shared element loop, with no slot code of its own per element type.
+pub fn set_items<T: FromJson>(obj: &Map, key: &str, items: &mut Vec<T>) -> Result<(), String> {
+    read_field(obj, key, &mut ItemsSlot(items))
+}
+
+/// The slot of [`set_items`]: one for every element type.
+struct ItemsSlot<'a>(&'a mut dyn Items);
+
+impl Slot for ItemsSlot<'_> {
+    fn read(&mut self, v: &Value) -> Result<(), String> {
+        self.0.clear();
+        read_items(v, self.0)
+    }
+}
+
 /// Where [`read_field`] stores what it reads: one small method per type, behind one non-generic
 /// reader (a `dyn FnMut` would also cost a `call_once` shim per type).
 trait Slot {
@@ -934,12 +950,17 @@ impl<T: FromJson> FromJson for Vec<T> {
 trait Items {
     /// Reads `v` as one more element.
     fn read_item(&mut self, v: &Value) -> Result<(), String>;
+    /// Removes every element.
+    fn clear(&mut self);
 }
 
 impl<T: FromJson> Items for Vec<T> {
     fn read_item(&mut self, v: &Value) -> Result<(), String> {
         self.push(T::from_json(v)?);
         Ok(())
+    }
+    fn clear(&mut self) {
+        Vec::clear(self);
     }
 }
 

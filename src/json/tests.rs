@@ -413,6 +413,25 @@ fn stringify_escapes_and_round_trips() {
 }
 
 #[test]
+fn list_fields_are_read_in_place() {
+    let obj = json!({"l": ["a", "b"], "bad": ["a", 1], "n": null});
+    let obj = object(&obj, "an object").unwrap();
+    let mut items = vec!["old".to_string()];
+    assert_eq!(set_items(obj, "zz", &mut items), Ok(()));
+    assert_eq!(items, ["old"], "an absent field leaves the list alone");
+    assert_eq!(set_items(obj, "l", &mut items), Ok(()));
+    assert_eq!(items, ["a", "b"], "a present one replaces it");
+    assert_eq!(
+        set_items(obj, "bad", &mut items).unwrap_err(),
+        "`bad`: invalid type: number `1`, expected a string"
+    );
+    assert_eq!(
+        set_items(obj, "n", &mut Vec::<String>::new()).unwrap_err(),
+        "`n`: invalid type: null, expected a sequence"
+    );
+}
+
+#[test]
 fn typed_reads() {
     assert_eq!(String::from_json(&json!("a")), Ok("a".to_string()));
     assert_eq!(
