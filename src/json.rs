@@ -1248,14 +1248,13 @@ impl Parser<'_> {
         loop {
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
-                Some(b'"') => {
+                // the end or an escape: the run of plain text so far goes in first (one copy site)
+                Some(b @ (b'"' | b'\\')) => {
                     out.push_str(&self.src[run..self.pos]);
                     self.pos += 1;
-                    return Ok(out);
-                }
-                Some(b'\\') => {
-                    out.push_str(&self.src[run..self.pos]);
-                    self.pos += 1;
+                    if b == b'"' {
+                        return Ok(out);
+                    }
                     self.escape(&mut out)?;
                     run = self.pos;
                 }
