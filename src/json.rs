@@ -135,6 +135,17 @@ impl Value {
         key.lookup_mut(self)
     }
 
+    /// The value reached by looking up each key of `keys` in turn (object members only), e.g.
+    /// `["payload", "language"]`; `[]` is the value itself. The widget's lookups of fixed paths go
+    /// through this small loop rather than [`Value::pointer`], which parses its argument.
+    pub fn path(&self, keys: &[&str]) -> Option<&Value> {
+        let mut target = self;
+        for key in keys {
+            target = target.as_object()?.get(key)?;
+        }
+        Some(target)
+    }
+
     /// The value at a JSON Pointer (RFC 6901), e.g. `/payload/language`; `""` is the value itself.
     pub fn pointer(&self, pointer: &str) -> Option<&Value> {
         if pointer.is_empty() {
@@ -820,6 +831,22 @@ pub fn set<T: FromJson>(obj: &Map, key: &str, slot: &mut T) -> Result<(), String
     read_field(obj, key, slot)
 }
 
+/// [`set`] for a list field: when present, its elements are read straight into `items` (emptied
+/// first) by the shared element loop, with no slot code of its own per element type.
+pub fn set_items<T: FromJson>(obj: &Map, key: &str, items: &mut Vec<T>) -> Result<(), String> {
+    read_field(obj, key, &mut ItemsSlot(items))
+}
+
+/// The slot of [`set_items`]: one for every element type.
+struct ItemsSlot<'a>(&'a mut dyn Items);
+
+impl Slot for ItemsSlot<'_> {
+    fn read(&mut self, v: &Value) -> Result<(), String> {
+        self.0.clear();
+        read_items(v, self.0)
+    }
+}
+
 /// Where [`read_field`] stores what it reads: one small method per type, behind one non-generic
 /// reader (a `dyn FnMut` would also cost a `call_once` shim per type).
 trait Slot {
@@ -923,12 +950,17 @@ impl<T: FromJson> FromJson for Vec<T> {
 trait Items {
     /// Reads `v` as one more element.
     fn read_item(&mut self, v: &Value) -> Result<(), String>;
+    /// Removes every element.
+    fn clear(&mut self);
 }
 
 impl<T: FromJson> Items for Vec<T> {
     fn read_item(&mut self, v: &Value) -> Result<(), String> {
         self.push(T::from_json(v)?);
         Ok(())
+    }
+    fn clear(&mut self) {
+        Vec::clear(self);
     }
 }
 
@@ -1216,14 +1248,13 @@ impl Parser<'_> {
         loop {
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
-                Some(b'"') => {
+                // the end or an escape: the run of plain text so far goes in first (one copy site)
+                Some(b @ (b'"' | b'\\')) => {
                     out.push_str(&self.src[run..self.pos]);
                     self.pos += 1;
-                    return Ok(out);
-                }
-                Some(b'\\') => {
-                    out.push_str(&self.src[run..self.pos]);
-                    self.pos += 1;
+                    if b == b'"' {
+                        return Ok(out);
+                    }
                     self.escape(&mut out)?;
                     run = self.pos;
                 }
@@ -1247,27 +1278,18 @@ impl Parser<'_> {
             Some(b'u') => {
                 self.pos += 1;
                 let unit = self.hex4()?;
-                let c = if (0xD800..0xDC00).contains(&unit) {
+                // a lone surrogate is no char: it becomes U+FFFD
+                let mut c = char::from_u32(unit);
+                if (0xD800..0xDC00).contains(&unit) && self.bytes[self.pos..].starts_with(b"\\u") {
                     // a high surrogate: combine with a following low one, else it stands alone
-                    let rest = &self.bytes[self.pos..];
-                    let low = if rest.starts_with(b"\\u") {
-                        self.pos += 2;
-                        let low = self.hex4()?;
-                        if (0xDC00..0xE000).contains(&low) {
-                            Some(low)
-                        } else {
-                            self.pos -= 6;
-                            None
-                        }
+                    self.pos += 2;
+                    let low = self.hex4()?;
+                    if (0xDC00..0xE000).contains(&low) {
+                        c = char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
                     } else {
-                        None
-                    };
-                    low.and_then(|low| {
-                        char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
-                    })
-                } else {
-                    char::from_u32(unit)
-                };
+                        self.pos -= 6;
+                    }
+                }
                 out.push(c.unwrap_or(char::REPLACEMENT_CHARACTER));
                 return Ok(());
             }

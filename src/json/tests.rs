@@ -130,6 +130,12 @@ fn accessors_index_and_pointer() {
     assert_eq!(v.pointer(""), Some(&v));
     assert_eq!(v.pointer("a"), None);
     assert_eq!(v.pointer("/s/x"), None);
+    assert_eq!(v.path(&["a", "b"]), v.pointer("/a/b"));
+    assert_eq!(v.path(&["a/b"]), Some(&json!(1)));
+    assert_eq!(v.path(&[]), Some(&v));
+    assert_eq!(v.path(&["a", "b", "1"]), None, "object members only");
+    assert_eq!(v.path(&["s", "x"]), None);
+    assert_eq!(v.path(&["zz"]), None);
     v["new"] = json!([1]);
     v["a"]["b"][0] = json!(11);
     assert_eq!(v.pointer("/new/0"), Some(&json!(1)));
@@ -404,6 +410,25 @@ fn stringify_escapes_and_round_trips() {
         let v = parse(doc).unwrap();
         assert_eq!(parse(&stringify(&v)).unwrap(), v, "{doc}");
     }
+}
+
+#[test]
+fn list_fields_are_read_in_place() {
+    let obj = json!({"l": ["a", "b"], "bad": ["a", 1], "n": null});
+    let obj = object(&obj, "an object").unwrap();
+    let mut items = vec!["old".to_string()];
+    assert_eq!(set_items(obj, "zz", &mut items), Ok(()));
+    assert_eq!(items, ["old"], "an absent field leaves the list alone");
+    assert_eq!(set_items(obj, "l", &mut items), Ok(()));
+    assert_eq!(items, ["a", "b"], "a present one replaces it");
+    assert_eq!(
+        set_items(obj, "bad", &mut items).unwrap_err(),
+        "`bad`: invalid type: number `1`, expected a string"
+    );
+    assert_eq!(
+        set_items(obj, "n", &mut Vec::<String>::new()).unwrap_err(),
+        "`n`: invalid type: null, expected a sequence"
+    );
 }
 
 #[test]

@@ -14,7 +14,7 @@
 //!
 //! [`Outbox::retry`] puts a failed item back in the queue at its original position.
 
-use crate::json::{self, set, FromJson, Map, Value};
+use crate::json::{self, FromJson, Map, Value};
 
 /// Payload types v12 sends to `/messages`; all others go to `/events` (`MESSAGE_TYPES`, §1.2).
 pub const MESSAGE_TYPES: &[&str] = &["text", "quick_reply", "form", "login_prompt", "postback"];
@@ -52,16 +52,6 @@ impl Route {
         match self {
             Route::Messages => "/messages",
             Route::Events => "/events",
-        }
-    }
-}
-
-impl FromJson for Route {
-    fn from_json(v: &Value) -> Result<Route, String> {
-        match v.as_str() {
-            Some("Messages") => Ok(Route::Messages),
-            Some("Events") => Ok(Route::Events),
-            _ => Err(json::invalid(v, "`Messages` or `Events`")),
         }
     }
 }
@@ -110,25 +100,36 @@ impl OutboxItem {
     }
 }
 
-impl FromJson for OutboxItem {
-    fn from_json(v: &Value) -> Result<OutboxItem, String> {
-        let obj = json::object(v, "struct OutboxItem")?;
-        let mut item = OutboxItem {
-            // an absent key reads as `null`, which neither accepts
-            client_id: String::from_json(&obj["clientId"])?,
-            route: Route::from_json(&obj["route"])?,
-            payload: obj
-                .get("payload")
-                .ok_or_else(|| json::missing("payload"))?
-                .clone(),
-            conversation_id: None,
-            failed: false,
-            attempts: 0,
+impl OutboxItem {
+    /// Reads a stored item; `None` when it is malformed (`clientId`, `route` and `payload` are
+    /// required, `payload` may be `null`; `conversationId` may be `null`).
+    fn read(v: &Value) -> Option<OutboxItem> {
+        let obj = v.as_object()?;
+        let route = match obj.get("route")?.as_str()? {
+            "Messages" => Route::Messages,
+            "Events" => Route::Events,
+            _ => return None,
         };
-        set(obj, "conversationId", &mut item.conversation_id)?;
-        set(obj, "failed", &mut item.failed)?;
-        set(obj, "attempts", &mut item.attempts)?;
-        Ok(item)
+        let conversation_id = match obj.get("conversationId") {
+            None | Some(Value::Null) => None,
+            Some(id) => Some(id.as_str()?.to_string()),
+        };
+        let failed = match obj.get("failed") {
+            None => false,
+            Some(f) => f.as_bool()?,
+        };
+        let attempts = match obj.get("attempts") {
+            None => 0,
+            Some(n) => u32::from_json(n).ok()?,
+        };
+        Some(OutboxItem {
+            client_id: obj.get("clientId")?.as_str()?.to_string(),
+            route,
+            payload: obj.get("payload")?.clone(),
+            conversation_id,
+            failed,
+            attempts,
+        })
     }
 }
 
@@ -252,7 +253,10 @@ impl Outbox {
 
     /// Remove a delivered (or abandoned) item.
     pub fn remove(&mut self, client_id: &str) {
-        self.items.retain(|i| i.client_id != client_id);
+        // a search-and-remove loop is smaller code than `retain`
+        while let Some(i) = self.items.iter().position(|i| i.client_id == client_id) {
+            self.items.remove(i);
+        }
     }
 
     /// The stored text: `{"items":[...]}`.
@@ -268,11 +272,17 @@ impl Outbox {
 
     /// Parse from storage; corrupt data (bad text, a missing or malformed item) gives an empty outbox.
     pub fn from_json(s: &str) -> Outbox {
+        let mut items = Vec::new();
         // not an object, or no `items`: the index reads `null`, which is no list either
-        let items = json::parse(s).and_then(|v| Vec::from_json(&v["items"]));
-        Outbox {
-            items: items.unwrap_or_default(),
+        if let Ok(v) = json::parse(s) {
+            for item in v["items"].as_array().map_or(&[][..], Vec::as_slice) {
+                match OutboxItem::read(item) {
+                    Some(item) => items.push(item),
+                    None => return Outbox::default(),
+                }
+            }
         }
+        Outbox { items }
     }
 }
 

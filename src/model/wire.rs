@@ -43,7 +43,7 @@ impl FromJson for ConversationList {
     fn from_json(v: &Value) -> Result<Self, String> {
         let obj = json::object(v, "struct ConversationList")?;
         let mut l = ConversationList::default();
-        set(obj, "conversations", &mut l.conversations)?;
+        json::set_items(obj, "conversations", &mut l.conversations)?;
         Ok(l)
     }
 }
@@ -64,7 +64,7 @@ impl FromJson for ConversationDetail {
             id: id(obj, "id"),
             messages: Vec::new(),
         };
-        set(obj, "messages", &mut d.messages)?;
+        json::set_items(obj, "messages", &mut d.messages)?;
         Ok(d)
     }
 }

@@ -187,21 +187,13 @@ impl ChatState {
             } => {
                 self.show_list = false;
                 self.conversation_id = Some(conversation_id);
-                // A message stored while its echo was lost (socket cut in flight) is confirmed here.
-                for m in &messages {
-                    self.confirm_pending(m);
-                }
-                // the history becomes the transcript, without `visit` events and repeated ids (as
-                // `insert` would): filtered in place rather than moved message by message
-                self.messages = messages;
-                let mut i = 0;
-                while i < self.messages.len() {
-                    let m = &self.messages[i];
-                    if is_visit(m) || self.messages[..i].iter().any(|k| k.id == m.id) {
-                        self.messages.remove(i);
-                    } else {
-                        i += 1;
-                    }
+                // the history becomes the transcript, through `insert` (no `visit` events, no
+                // repeated ids); a message stored while its echo was lost (socket cut in flight)
+                // confirms its pending send here
+                self.messages.clear();
+                for m in messages {
+                    self.confirm_pending(&m);
+                    self.insert(m);
                 }
             }
             ChatEvent::Sending(p) => {
@@ -243,7 +235,10 @@ impl ChatState {
                 }
             }
             ChatEvent::Language(lang) => {
-                self.language = lang.map(|l| l.trim().to_string()).filter(|l| !l.is_empty())
+                self.language = lang.and_then(|l| {
+                    let l = l.trim();
+                    (!l.is_empty()).then(|| l.to_string())
+                })
             }
             ChatEvent::SentText(text) => {
                 let text = text.trim();
@@ -252,10 +247,18 @@ impl ChatState {
                 }
                 keep_last(&mut self.sent_history);
             }
-            ChatEvent::SentHistory(mut list) => {
-                list.retain(|t| !t.trim().is_empty());
-                keep_last(&mut list);
+            ChatEvent::SentHistory(list) => {
+                // blank texts dropped in place, like the history's messages (smaller than `retain`)
                 self.sent_history = list;
+                let mut i = 0;
+                while i < self.sent_history.len() {
+                    if self.sent_history[i].trim().is_empty() {
+                        self.sent_history.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+                keep_last(&mut self.sent_history);
             }
             ChatEvent::Conversations(list) => self.conversations = list,
             ChatEvent::Cleared(conv) => {
@@ -283,7 +286,10 @@ impl ChatState {
     /// A stored copy of our own message (its echo, or the history) confirms the pending entry.
     fn confirm_pending(&mut self, msg: &Message) {
         if let Some(cid) = msg.payload.get("clientMessageId").and_then(|v| v.as_str()) {
-            self.pending.retain(|p| p.client_id != cid);
+            // a search-and-remove loop is smaller code than `retain`
+            while let Some(i) = self.pending.iter().position(|p| p.client_id == cid) {
+                self.pending.remove(i);
+            }
         }
     }
 

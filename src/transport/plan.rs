@@ -214,15 +214,15 @@ pub fn route_server_event(ev: BpEvent) -> ServerEvent {
             if let Some(obj) = payload.as_object_mut() {
                 obj.remove("__room");
             }
-            let lang_at = |p: &str| {
+            let lang_at = |p: &[&str]| {
                 payload
-                    .pointer(p)
+                    .path(p)
                     .and_then(Value::as_str)
                     .map(str::trim)
                     .filter(|l| !l.is_empty())
                     .map(str::to_string)
             };
-            let language = lang_at("/language").or_else(|| lang_at("/payload/language"));
+            let language = lang_at(&["language"]).or_else(|| lang_at(&["payload", "language"]));
             ServerEvent::Data { language, payload }
         }
         "guest.webchat.clear" => match id_text(ev.data.get("conversationId")) {

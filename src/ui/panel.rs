@@ -453,7 +453,7 @@ impl ConversationList {
             let preview = c
                 .last_message
                 .as_ref()
-                .and_then(|m| m.pointer("/payload/text"))
+                .and_then(|m| m.path(&["payload", "text"]))
                 .and_then(|t| t.as_str())
                 .unwrap_or(cx.t(Key::NoMessages));
             let when = c.created_on.get(..16).unwrap_or("").replace('T', " ");

@@ -234,20 +234,24 @@ impl Dropdown {
         })
     }
 
-    /// The payload a selection sends: `{type:'quick_reply', text:label, payload:value||label}` (§1.8).
-    /// Several selections send their labels joined with `", "` and their values joined with `","`.
-    pub fn selection_payload(selected: &[DropdownOption]) -> Value {
+    /// The payload a selection of `options` (by index; indices out of range are skipped) sends:
+    /// `{type:'quick_reply', text:label, payload:value||label}` (§1.8). Several selections send their
+    /// labels joined with `", "` and their values joined with `","`. `None` when nothing is selected.
+    pub fn selection_payload(options: &[DropdownOption], indices: &[usize]) -> Option<Value> {
         // One loop for both lists: `text::join` over two mapped iterators compiles twice.
         let (mut text, mut payload) = (String::new(), String::new());
-        for (i, o) in selected.iter().enumerate() {
-            if i > 0 {
+        let mut any = false;
+        for &i in indices {
+            let Some(o) = options.get(i) else { continue };
+            if any {
                 text.push_str(", ");
                 payload.push(',');
             }
+            any = true;
             text.push_str(&o.label);
             payload.push_str(&o.value);
         }
-        quick_reply_payload(&text, Value::String(payload))
+        any.then(|| quick_reply_payload(&text, Value::String(payload)))
     }
 }
 
@@ -434,10 +438,16 @@ fn universal_card(v: &Value) -> Option<Card> {
             _ => card_button(a)?,
         });
     }
+    card_of(obj, "image", buttons)
+}
+
+/// The card `obj` describes with its picture under `picture` and the given buttons; `None` without a
+/// title. Shared by legacy and universal cards.
+fn card_of(obj: &Map, picture: &str, buttons: Vec<CardButton>) -> Option<Card> {
     Some(Card {
         title: text_field(obj, "title")?,
         subtitle: non_empty(obj, "subtitle", false),
-        picture: non_empty(obj, "image", true),
+        picture: non_empty(obj, picture, true),
         buttons,
     })
 }
@@ -491,10 +501,16 @@ fn content_of(obj: &Map) -> Option<Content> {
             text,
             markdown: flag(obj, "markdown"),
         }),
-        Kind::Image => typed_media(obj, t).map(Content::Image),
-        Kind::Audio => typed_media(obj, t).map(Content::Audio),
-        Kind::Video => typed_media(obj, t).map(Content::Video),
-        Kind::File => typed_media(obj, t).map(Content::File),
+        // one read for the four media types
+        Kind::Image | Kind::Audio | Kind::Video | Kind::File => {
+            let media = typed_media(obj, t)?;
+            Some(match kind {
+                Kind::Image => Content::Image(media),
+                Kind::Audio => Content::Audio(media),
+                Kind::Video => Content::Video(media),
+                _ => Content::File(media),
+            })
+        }
         Kind::Voice => media(obj, "audio")
             .or_else(|| media(obj, "url"))
             .map(Content::Audio),
@@ -539,12 +555,7 @@ fn card(v: &Value) -> Option<Card> {
         Some(Value::Array(bs)) => each(bs, card_button)?,
         Some(_) => return None,
     };
-    Some(Card {
-        title: text_field(obj, "title")?,
-        subtitle: non_empty(obj, "subtitle", false),
-        picture: non_empty(obj, "picture", true),
-        buttons,
-    })
+    card_of(obj, "picture", buttons)
 }
 
 fn card_button(v: &Value) -> Option<CardButton> {
@@ -1053,13 +1064,15 @@ mod tests {
             }
         );
         assert_eq!(
-            Dropdown::selection_payload(&d.options[..1]),
-            json!({"type":"quick_reply","text":"A","payload":"a"})
+            Dropdown::selection_payload(&d.options, &[0]),
+            Some(json!({"type":"quick_reply","text":"A","payload":"a"}))
         );
         assert_eq!(
-            Dropdown::selection_payload(&d.options),
-            json!({"type":"quick_reply","text":"A, B","payload":"a,B"})
+            Dropdown::selection_payload(&d.options, &[0, 7, 1]),
+            Some(json!({"type":"quick_reply","text":"A, B","payload":"a,B"}))
         );
+        assert_eq!(Dropdown::selection_payload(&d.options, &[9]), None);
+        assert_eq!(Dropdown::selection_payload(&d.options, &[]), None);
     }
 
     #[test]

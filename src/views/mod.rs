@@ -160,17 +160,28 @@ fn render_content(content: &Content, msg: &Message, ctx: &RenderCtx, scope: &mut
             markdown: true,
         } => builtin::markdown::render(text, host),
         Content::Text { text, .. } => builtin::text::render(text),
-        Content::Image(media) => builtin::image::render(media, ctx),
-        // one call site for both players (it is then inlined once)
-        Content::Audio(media) | Content::Video(media) => {
-            let kind = if matches!(content, Content::Audio(_)) {
-                builtin::media::Kind::Audio
-            } else {
-                builtin::media::Kind::Video
+        // one URL check for every media type: a refused URL shows the title (or the URL) as text
+        Content::Image(media)
+        | Content::Audio(media)
+        | Content::Video(media)
+        | Content::File(media) => {
+            let Some(src) = url::safe_url(&media.url, host) else {
+                return builtin::refused(media);
             };
-            builtin::media::render(media, ctx, kind)
+            match content {
+                Content::Image(_) => builtin::image::render(media, &src, ctx),
+                Content::File(_) => builtin::file::render(media, &src, ctx),
+                // one call site for both players (it is then inlined once)
+                _ => {
+                    let kind = if matches!(content, Content::Audio(_)) {
+                        builtin::media::Kind::Audio
+                    } else {
+                        builtin::media::Kind::Video
+                    };
+                    builtin::media::render(media, &src, ctx, kind)
+                }
+            }
         }
-        Content::File(media) => builtin::file::render(media, ctx),
         Content::Carousel(cards) => builtin::carousel::render(cards, ctx, scope),
         Content::Location(location) => builtin::location::render(location, ctx),
         Content::LoginPrompt if msg.is_bot() => {

@@ -105,11 +105,16 @@ impl RegistryError {
 
 type BuiltinRender = fn(&Custom, &Message, &RenderCtx, &mut Scope) -> Element;
 type RustRender = Rc<dyn Fn(&CustomProps, &Element) -> Cleanup>;
+/// How a Rust view is mounted ([`mount_rust`]).
+type MountRust =
+    fn(&RustRender, &Custom, &Message, &RenderCtx, &str, &mut Scope) -> Result<Element, JsValue>;
 
 #[derive(Clone)]
 enum Entry {
     Builtin(BuiltinRender),
-    Rust(RustRender),
+    /// A Rust view and the function that mounts it: only [`register`] names [`mount_rust`], so a
+    /// build that never registers a Rust view (the widget's own wasm) links none of that code.
+    Rust(RustRender, MountRust),
     Js(JsView),
 }
 
@@ -185,7 +190,7 @@ pub fn register(
     view: &str,
     render: impl Fn(&CustomProps, &Element) -> Cleanup + 'static,
 ) -> Result<(), RegistryError> {
-    insert(module, view, Entry::Rust(Rc::new(render)))
+    insert(module, view, Entry::Rust(Rc::new(render), mount_rust))
 }
 
 /// Registers a JS view: `render(container: HTMLElement, props: object)`, optionally returning a cleanup
@@ -208,9 +213,12 @@ pub fn unregister(module: &str, view: &str) -> bool {
     match validate(module, view) {
         Ok(k) => REGISTRY.with(|r| {
             let mut r = r.borrow_mut();
-            let before = r.len();
-            r.retain(|(name, _)| *name != k);
-            r.len() != before
+            // names are unique (`insert` replaces)
+            let found = r.iter().position(|(name, _)| *name == k);
+            if let Some(i) = found {
+                r.remove(i);
+            }
+            found.is_some()
         }),
         Err(_) => false,
     }
@@ -251,7 +259,7 @@ pub(crate) fn render_custom(
     });
     let outcome = match entry {
         Some(Entry::Builtin(render)) => return render(custom, msg, ctx, scope),
-        Some(Entry::Rust(render)) => mount_rust(&render, custom, msg, ctx, &name, scope),
+        Some(Entry::Rust(render, mount)) => mount(&render, custom, msg, ctx, &name, scope),
         Some(Entry::Js(js)) => mount_js(&js, custom, msg, ctx, &name, scope),
         None => Err(JsValue::from_str("no view is registered under this name")),
     };

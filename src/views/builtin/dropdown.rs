@@ -35,17 +35,29 @@ struct Chooser {
 impl Chooser {
     /// Sends the options at `indices` once, then disables every control.
     fn choose(&self, indices: &[usize]) {
-        let mut chosen = Vec::new();
-        for &i in indices {
-            if let Some(o) = self.options.get(i) {
-                chosen.push(o.clone());
-            }
-        }
-        if chosen.is_empty() || self.sent.replace(true) {
+        let Some(payload) = Dropdown::selection_payload(&self.options, indices) else {
+            return;
+        };
+        if self.sent.replace(true) {
             return;
         }
         self.disable();
-        (self.send)(Dropdown::selection_payload(&chosen));
+        (self.send)(payload);
+    }
+
+    /// The indices of the checked boxes of a multiple selection (its first controls are the
+    /// checkboxes, in the options' order).
+    fn checked(&self) -> Vec<usize> {
+        let controls = self.controls.borrow();
+        let mut indices = Vec::new();
+        for i in 0..self.options.len() {
+            if let Some(c) = controls.get(i) {
+                if c.unchecked_ref::<HtmlInputElement>().checked() {
+                    indices.push(i);
+                }
+            }
+        }
+        indices
     }
 
     /// Disables every control.
@@ -121,10 +133,10 @@ fn single(chooser: &Rc<Chooser>, placeholder: &str, scope: &mut Scope) -> Elemen
         &select.0,
         "change",
         Box::new(move |_| {
-            if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
-                if let Ok(i) = s.value().parse::<usize>() {
-                    c.choose(&[i]);
-                }
+            // option `i` is at index `i + 1`, after the placeholder (the element is always a select)
+            let i = el.unchecked_ref::<HtmlSelectElement>().selected_index();
+            if i > 0 {
+                c.choose(&[(i - 1) as usize]);
             }
         }),
     );
@@ -139,7 +151,6 @@ fn multiple(
     scope: &mut Scope,
 ) -> Element {
     let set = E::classed("fieldset", "bpw-dropdown-multiple").attr("aria-label", placeholder);
-    let boxes: Rc<RefCell<Vec<HtmlInputElement>>> = Rc::new(RefCell::new(Vec::new()));
     let submit = E::button("bpw-dropdown-submit")
         .testid("bpw-dropdown-submit")
         .attr("aria-label", button_text)
@@ -150,16 +161,12 @@ fn multiple(
             .attr("type", "checkbox")
             .testid("bpw-dropdown-option")
             .attr("aria-label", &o.label);
-        let (b, s, c) = (boxes.clone(), submit.0.clone(), chooser.clone());
+        let (s, c) = (submit.0.clone(), chooser.clone());
         scope.listen(
             &input.0,
             "change",
-            Box::new(move |_| {
-                let any = b.borrow().iter().any(HtmlInputElement::checked);
-                flag(&s, "disabled", c.sent.get() || !any);
-            }),
+            Box::new(move |_| flag(&s, "disabled", c.sent.get() || c.checked().is_empty())),
         );
-        boxes.borrow_mut().push(input.0.clone().unchecked_into());
         chooser.controls.borrow_mut().push(input.0.clone());
         append(
             &set.0,
@@ -169,19 +176,11 @@ fn multiple(
                 .0,
         );
     }
-    let (b, c) = (boxes.clone(), chooser.clone());
+    let c = chooser.clone();
     scope.listen(
         &submit.0,
         "click",
-        Box::new(move |_| {
-            let mut indices = Vec::new();
-            for (i, x) in b.borrow().iter().enumerate() {
-                if x.checked() {
-                    indices.push(i);
-                }
-            }
-            c.choose(&indices);
-        }),
+        Box::new(move |_| c.choose(&c.checked())),
     );
     chooser.controls.borrow_mut().push(submit.0.clone());
     set.child(submit).0

@@ -2,11 +2,10 @@
 
 use web_sys::Element;
 
-use super::{new_tab_link, refused};
+use super::new_tab_link;
 use crate::dom::E;
 use crate::i18n::Key;
 use crate::views::convert::Media;
-use crate::views::url::safe_url;
 use crate::views::RenderCtx;
 
 /// The name shown for a file: its title, else the last path segment of the URL.
@@ -20,13 +19,10 @@ pub fn file_name(media: &Media) -> String {
     if name.is_empty() { "file" } else { name }.to_string()
 }
 
-/// A file message.
-pub fn render(media: &Media, ctx: &RenderCtx) -> Element {
-    let Some(href) = safe_url(&media.url, &ctx.bot_host) else {
-        return refused(media);
-    };
+/// A file message; `href` is its URL after the allowlist (`views::url::safe_url`).
+pub fn render(media: &Media, href: &str, ctx: &RenderCtx) -> Element {
     let name = file_name(media);
-    new_tab_link("bpw-file", &href)
+    new_tab_link("bpw-file", href)
         .attr("download", &name)
         .testid("bpw-file-link")
         .attr(

@@ -78,12 +78,9 @@ pub fn render(ctx: &RenderCtx, active: bool, scope: &mut Scope) -> Element {
             "submit",
             Box::new(move |ev| {
                 ev.prevent_default();
-                let (Some(user), Some(pass)) = (
-                    u.dyn_ref::<HtmlInputElement>(),
-                    p.dyn_ref::<HtmlInputElement>(),
-                ) else {
-                    return;
-                };
+                // both were created as `input` elements above
+                let user = u.unchecked_ref::<HtmlInputElement>();
+                let pass = p.unchecked_ref::<HtmlInputElement>();
                 let name = user.value();
                 if name.trim().is_empty() || b.has_attribute("disabled") {
                     return;

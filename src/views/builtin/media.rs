@@ -2,11 +2,10 @@
 
 use web_sys::Element;
 
-use super::refused;
+use super::figure;
 use crate::dom::E;
 use crate::i18n::Key;
 use crate::views::convert::Media;
-use crate::views::url::safe_url;
 use crate::views::RenderCtx;
 
 /// Which player.
@@ -18,11 +17,8 @@ pub enum Kind {
     Video,
 }
 
-/// An audio or video message; the URL must pass the allowlist, else the title (or URL) shows as text.
-pub fn render(media: &Media, ctx: &RenderCtx, kind: Kind) -> Element {
-    let Some(src) = safe_url(&media.url, &ctx.bot_host) else {
-        return refused(media);
-    };
+/// An audio or video message; `src` is its URL after the allowlist (`views::url::safe_url`).
+pub fn render(media: &Media, src: &str, ctx: &RenderCtx, kind: Kind) -> Element {
     let (class, tag, fallback) = match kind {
         Kind::Audio => ("bpw-audio", "audio", Key::Audio),
         Kind::Video => ("bpw-video", "video", Key::Video),
@@ -31,12 +27,8 @@ pub fn render(media: &Media, ctx: &RenderCtx, kind: Kind) -> Element {
     let player = E::new(tag)
         .flag("controls", true)
         .attr("preload", "metadata")
-        .attr("src", &src)
+        .attr("src", src)
         .testid(class)
         .attr("aria-label", label);
-    let figure = E::classed("figure", class).child(player);
-    match &media.title {
-        Some(t) => figure.child(E::new("figcaption").text(t)).0,
-        None => figure.0,
-    }
+    figure(class, player, media)
 }

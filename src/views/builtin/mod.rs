@@ -31,6 +31,15 @@ pub(crate) fn refused(media: &Media) -> Element {
         .0
 }
 
+/// `<figure class>` around `content`, with the media's title as its caption when it has one.
+fn figure(class: &str, content: E, media: &Media) -> Element {
+    let figure = E::classed("figure", class).child(content);
+    match &media.title {
+        Some(t) => figure.child(E::new("figcaption").text(t)).0,
+        None => figure.0,
+    }
+}
+
 /// A `target=_blank` link with `rel="noopener noreferrer"` (every link the widget draws is one).
 pub(crate) fn new_tab_link(class: &str, href: &str) -> E {
     E::classed("a", class)

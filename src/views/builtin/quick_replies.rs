@@ -62,7 +62,8 @@ fn disable_all(group: &Element) -> bool {
     };
     let mut was_enabled = false;
     for i in 0..buttons.length() {
-        if let Some(b) = buttons.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+        // the selector only matches elements
+        if let Some(b) = buttons.item(i).map(JsCast::unchecked_into::<Element>) {
             was_enabled |= !b.has_attribute("disabled");
             flag(&b, "disabled", true);
         }
