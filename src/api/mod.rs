@@ -13,7 +13,7 @@ mod instances;
 pub mod viewport;
 pub mod views;
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -91,7 +91,9 @@ pub fn install() {
 }
 
 /// Replay `obj._q` entries `{m, a, x?}` in order, storing each result in `entry.r` (so an `onEvent`
-/// unsubscribe handed out before the wasm was ready works) and skipping cancelled ones (`x`).
+/// unsubscribe handed out before the wasm was ready works) and skipping cancelled ones (`x`). The
+/// loader queues only the [`METHODS`], so an entry runs [`call`] directly (no JS function lookup and
+/// `apply`); an entry naming anything else is skipped.
 fn replay(obj: &JsValue) {
     let Ok(q) = get(obj, "_q").dyn_into::<Array>() else {
         return;
@@ -107,11 +109,12 @@ fn replay(obj: &JsValue) {
         let Some(name) = get(&entry, "m").as_string() else {
             continue;
         };
-        let args: Array = get(&entry, "a").dyn_into().unwrap_or_else(|_| Array::new());
-        let Ok(f) = get(obj, &name).dyn_into::<Function>() else {
+        let Some(which) = METHODS.iter().position(|m| *m == name) else {
             continue;
         };
-        match f.apply(obj, &args) {
+        // `args[i]` (`undefined` past the end, or when `a` is not an array)
+        let args = get(&entry, "a");
+        match call(which, get(&args, "0"), get(&args, "1"), get(&args, "2")) {
             Ok(r) => set(&entry, "r", &r),
             Err(e) => web_sys::console::error_2(
                 &crate::text::concat(&["botpressWebChat.", &name, ":"]).into(),
