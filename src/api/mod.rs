@@ -98,11 +98,9 @@ fn replay(obj: &JsValue) {
     let Ok(q) = get(obj, "_q").dyn_into::<Array>() else {
         return;
     };
-    // a copy to walk, and the queue emptied
-    let entries = q.slice(0, q.length());
-    q.set_length(0);
-    for i in 0..entries.length() {
-        let entry = entries.get(i);
+    // the methods are installed: nothing queues while the entries run
+    for i in 0..q.length() {
+        let entry = q.get(i);
         if get(&entry, "x").is_truthy() {
             continue;
         }
@@ -122,4 +120,6 @@ fn replay(obj: &JsValue) {
             ),
         }
     }
+    // the queue emptied (`length = 0`, the one property write path)
+    set(&q, "length", &JsValue::from_f64(0.0));
 }
