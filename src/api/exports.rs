@@ -36,12 +36,12 @@ fn session_for(chat_id: &JsValue, call: &str) -> Result<Rc<Session>, JsValue> {
         } else {
             concat(&[" with chatId `", &key, "`"])
         };
-        js_error(&concat(&[
+        js_error(&[
             "botpressWebChat.",
             call,
             "() was called before init()",
             &which,
-        ]))
+        ])
     })
 }
 
@@ -163,7 +163,7 @@ pub(super) fn send(value: &JsValue, chat_id: &JsValue, payload: bool) -> Result<
 pub fn on_event(handler: JsValue, topics: &JsValue, chat_id: &JsValue) -> Result<JsValue, JsValue> {
     let func: Function = handler
         .dyn_into()
-        .map_err(|_| js_error("botpressWebChat.onEvent(): `handler` must be a function"))?;
+        .map_err(|_| call_error("onEvent()", "`handler` must be a function"))?;
     // one list for every form: a string is a list of one, `undefined`/`null` the empty list
     let mut list = Vec::new();
     if let Some(arr) = topics.dyn_ref::<Array>() {
@@ -171,17 +171,16 @@ pub fn on_event(handler: JsValue, topics: &JsValue, chat_id: &JsValue) -> Result
         // `Array::iter` a second element getter
         for i in 0..arr.length() {
             let Some(s) = arr.get(i).as_string() else {
-                return Err(js_error(
-                    "botpressWebChat.onEvent(): `topics` must be strings",
-                ));
+                return Err(call_error("onEvent()", "`topics` must be strings"));
             };
             list.push(s);
         }
     } else if let Some(s) = topics.as_string() {
         list.push(s);
     } else if !(topics.is_undefined() || topics.is_null()) {
-        return Err(js_error(
-            "botpressWebChat.onEvent(): `topics` must be an array of strings",
+        return Err(call_error(
+            "onEvent()",
+            "`topics` must be an array of strings",
         ));
     }
     let chat = opt_string(chat_id, "chatId")?;
