@@ -120,6 +120,7 @@ fn replay(obj: &JsValue) {
             ),
         }
     }
-    // the queue emptied (`length = 0`, the one property write path)
-    set(&q, "length", &JsValue::from_f64(0.0));
+    // the queue emptied: `length = "0"` (JS reads the string as the number; no number is made
+    // in wasm for this one write)
+    set(&q, "length", &JsValue::from_str("0"));
 }
