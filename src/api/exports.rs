@@ -57,18 +57,8 @@ pub fn init(config: &JsValue, selector: &JsValue) -> Result<(), JsValue> {
         .map_err(|e| call_error("init()", &e))?;
     let mut listeners = Scope::new();
     if let Some(window) = web_sys::window() {
-        for &(name, online) in &[("online", true), ("offline", false)] {
-            let weak = Rc::downgrade(&session);
-            listeners.listen(
-                &window,
-                name,
-                Box::new(move |_| {
-                    if let Some(s) = weak.upgrade() {
-                        s.set_online(online);
-                    }
-                }),
-            );
-        }
+        listen_online(&mut listeners, &window, &session, "online", true);
+        listen_online(&mut listeners, &window, &session, "offline", false);
     }
     instances::insert(
         key.clone(),
@@ -81,6 +71,26 @@ pub fn init(config: &JsValue, selector: &JsValue) -> Result<(), JsValue> {
     session.start();
     instances::dispatch(&key, &HostEvent::Loaded);
     Ok(())
+}
+
+/// Tells `session` of the window's `name` event (`online` or `offline`) while `listeners` lives.
+fn listen_online(
+    listeners: &mut Scope,
+    window: &web_sys::Window,
+    session: &Rc<Session>,
+    name: &'static str,
+    online: bool,
+) {
+    let weak = Rc::downgrade(session);
+    listeners.listen(
+        window,
+        name,
+        Box::new(move |_| {
+            if let Some(s) = weak.upgrade() {
+                s.set_online(online);
+            }
+        }),
+    );
 }
 
 fn apply_config(session: &Rc<Session>, key: &str, cfg: Config) {
