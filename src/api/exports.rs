@@ -4,7 +4,6 @@
 use std::rc::Rc;
 
 use js_sys::{Array, Function};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::config::{call_error, js_error, parse_init, read_config, string_arg, to_json};
@@ -195,7 +194,9 @@ pub fn on_event(handler: JsValue, topics: &JsValue, chat_id: &JsValue) -> Result
     }
     let chat = opt_string(chat_id, "chatId")?;
     let id = instances::add_handler(func, list, chat);
-    let unsubscribe = Closure::<dyn FnMut()>::new(move || instances::remove_handler(id));
+    // the toolkit's run-once callback (its closure type is shared; a second call does nothing, as
+    // removing an absent id would)
+    let unsubscribe = crate::dom::once(Box::new(move || instances::remove_handler(id)));
     Ok(unsubscribe.into_js_value())
 }
 
