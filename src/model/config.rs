@@ -468,7 +468,7 @@ impl Config {
         let mut i = 0;
         while let Some(slot) = slot(&mut c, i) {
             if i != TOKEN {
-                m.insert(KNOWN_KEYS[i].to_string(), slot.take());
+                m.put(KNOWN_KEYS[i], slot.take());
             }
             i += 1;
         }
