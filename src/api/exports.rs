@@ -13,7 +13,6 @@ use crate::model::config::DEFAULT_CHAT_ID;
 use crate::model::events::HostEvent;
 use crate::model::Config;
 use crate::mount;
-use crate::text::concat;
 use crate::transport::session::{event_command, payload_type};
 use crate::transport::{Command, Session};
 
@@ -29,17 +28,14 @@ fn session_for(chat_id: &JsValue, call: &str) -> Result<Rc<Session>, JsValue> {
     let key = opt_string(chat_id, "chatId")?
         .filter(|k| !k.is_empty())
         .unwrap_or_else(|| DEFAULT_CHAT_ID.to_string());
+    // the key named even for the default widget (`bp-web-widget`): one message shape
     instances::session(&key).ok_or_else(|| {
-        let which = if key == DEFAULT_CHAT_ID {
-            String::new()
-        } else {
-            concat(&[" with chatId `", &key, "`"])
-        };
         js_error(&[
             "botpressWebChat.",
             call,
-            "() was called before init()",
-            &which,
+            "() was called before init() with chatId `",
+            &key,
+            "`",
         ])
     })
 }
