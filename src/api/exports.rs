@@ -25,9 +25,10 @@ fn opt_string(v: &JsValue, what: &str) -> Result<Option<String>, JsValue> {
 }
 
 fn session_for(chat_id: &JsValue, call: &str) -> Result<Rc<Session>, JsValue> {
-    let key = opt_string(chat_id, "chatId")?
-        .filter(|k| !k.is_empty())
-        .unwrap_or_else(|| DEFAULT_CHAT_ID.to_string());
+    let mut key = opt_string(chat_id, "chatId")?.unwrap_or_default();
+    if key.is_empty() {
+        key = DEFAULT_CHAT_ID.to_string();
+    }
     // the key named even for the default widget (`bp-web-widget`): one message shape
     instances::session(&key).ok_or_else(|| {
         js_error(&[
