@@ -95,7 +95,8 @@ pub fn install() {
 /// loader queues only the [`METHODS`], so an entry runs [`call`] directly (no JS function lookup and
 /// `apply`); an entry naming anything else is skipped.
 fn replay(obj: &JsValue) {
-    let Ok(q) = get(obj, "_q").dyn_into::<Array>() else {
+    let q = get(obj, "_q");
+    let Some(q) = q.dyn_ref::<Array>() else {
         return;
     };
     // the methods are installed: nothing queues while the entries run
@@ -122,5 +123,5 @@ fn replay(obj: &JsValue) {
     }
     // the queue emptied: `length = "0"` (JS reads the string as the number; no number is made
     // in wasm for this one write)
-    set(&q, "length", &JsValue::from_str("0"));
+    set(q, "length", &JsValue::from_str("0"));
 }
