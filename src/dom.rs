@@ -316,7 +316,7 @@ pub struct Timeout {
 }
 
 /// A JS callback that runs `f` the first time it is called and does nothing after.
-fn once(f: Box<dyn FnOnce()>) -> Closure<dyn FnMut()> {
+pub(crate) fn once(f: Box<dyn FnOnce()>) -> Closure<dyn FnMut()> {
     let mut f = Some(f);
     Closure::wrap(Box::new(move || {
         if let Some(f) = f.take() {

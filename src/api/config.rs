@@ -20,13 +20,8 @@ pub fn to_json(v: &JsValue, what: &str) -> Result<Value, JsValue> {
     if v.is_undefined() || v.is_null() {
         return Ok(Value::Object(Default::default()));
     }
-    json::from_js(v).map_err(|_| {
-        js_error(&concat(&[
-            "botpressWebChat: ",
-            what,
-            " must be a plain JSON object",
-        ]))
-    })
+    json::from_js(v)
+        .map_err(|_| js_error(&["botpressWebChat: ", what, " must be a plain JSON object"]))
 }
 
 /// JSON into a JS value (plain objects, not `Map`s).
@@ -34,30 +29,24 @@ pub fn from_json(v: &Value) -> JsValue {
     json::to_js(v)
 }
 
-/// A thrown JS `Error` with `msg`.
-pub fn js_error(msg: &str) -> JsValue {
-    js_sys::Error::new(msg).into()
+/// A thrown JS `Error` whose message is `parts` joined: the one place an error is built.
+#[inline(never)]
+pub fn js_error(parts: &[&str]) -> JsValue {
+    js_sys::Error::new(&concat(parts)).into()
 }
 
 /// A thrown `Error` `botpressWebChat.{call}: {e}`, `call` naming the method with its parentheses
 /// (`init()`, `registerView('m', 'v')`): the one message shape of a method that failed.
 #[inline(never)]
 pub fn call_error(call: &str, e: &str) -> JsValue {
-    js_error(&concat(&["botpressWebChat.", call, ": ", e]))
+    js_error(&["botpressWebChat.", call, ": ", e])
 }
 
 /// `v` as a string, else a thrown `Error` `botpressWebChat{call}: `{what}` must be a string`
 /// (`call` is `""` or `.method()`).
 pub fn string_arg(v: &JsValue, call: &str, what: &str) -> Result<String, JsValue> {
-    v.as_string().ok_or_else(|| {
-        js_error(&concat(&[
-            "botpressWebChat",
-            call,
-            ": `",
-            what,
-            "` must be a string",
-        ]))
-    })
+    v.as_string()
+        .ok_or_else(|| js_error(&["botpressWebChat", call, ": `", what, "` must be a string"]))
 }
 
 /// Warn (once per key per page) about the options of the object `patch` we do not know.
@@ -92,7 +81,7 @@ pub fn warn_unknown(patch: &Value) {
 
 /// Map a config error to a thrown `Error`.
 pub fn config_error(e: ConfigError) -> JsValue {
-    js_error(&e.message())
+    js_sys::Error::new(&e.message()).into()
 }
 
 /// The JS config object `patch` read over `base` (see [`Config::merged`]), with a warning for each

@@ -4,7 +4,6 @@
 use std::rc::Rc;
 
 use js_sys::{Array, Function};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::config::{call_error, js_error, parse_init, read_config, string_arg, to_json};
@@ -14,7 +13,6 @@ use crate::model::config::DEFAULT_CHAT_ID;
 use crate::model::events::HostEvent;
 use crate::model::Config;
 use crate::mount;
-use crate::text::concat;
 use crate::transport::session::{event_command, payload_type};
 use crate::transport::{Command, Session};
 
@@ -27,21 +25,19 @@ fn opt_string(v: &JsValue, what: &str) -> Result<Option<String>, JsValue> {
 }
 
 fn session_for(chat_id: &JsValue, call: &str) -> Result<Rc<Session>, JsValue> {
-    let key = opt_string(chat_id, "chatId")?
-        .filter(|k| !k.is_empty())
-        .unwrap_or_else(|| DEFAULT_CHAT_ID.to_string());
+    let mut key = opt_string(chat_id, "chatId")?.unwrap_or_default();
+    if key.is_empty() {
+        key = DEFAULT_CHAT_ID.to_string();
+    }
+    // the key named even for the default widget (`bp-web-widget`): one message shape
     instances::session(&key).ok_or_else(|| {
-        let which = if key == DEFAULT_CHAT_ID {
-            String::new()
-        } else {
-            concat(&[" with chatId `", &key, "`"])
-        };
-        js_error(&concat(&[
+        js_error(&[
             "botpressWebChat.",
             call,
-            "() was called before init()",
-            &which,
-        ]))
+            "() was called before init() with chatId `",
+            &key,
+            "`",
+        ])
     })
 }
 
@@ -57,18 +53,8 @@ pub fn init(config: &JsValue, selector: &JsValue) -> Result<(), JsValue> {
         .map_err(|e| call_error("init()", &e))?;
     let mut listeners = Scope::new();
     if let Some(window) = web_sys::window() {
-        for &(name, online) in &[("online", true), ("offline", false)] {
-            let weak = Rc::downgrade(&session);
-            listeners.listen(
-                &window,
-                name,
-                Box::new(move |_| {
-                    if let Some(s) = weak.upgrade() {
-                        s.set_online(online);
-                    }
-                }),
-            );
-        }
+        listen_online(&mut listeners, &window, &session, "online", true);
+        listen_online(&mut listeners, &window, &session, "offline", false);
     }
     instances::insert(
         key.clone(),
@@ -81,6 +67,26 @@ pub fn init(config: &JsValue, selector: &JsValue) -> Result<(), JsValue> {
     session.start();
     instances::dispatch(&key, &HostEvent::Loaded);
     Ok(())
+}
+
+/// Tells `session` of the window's `name` event (`online` or `offline`) while `listeners` lives.
+fn listen_online(
+    listeners: &mut Scope,
+    window: &web_sys::Window,
+    session: &Rc<Session>,
+    name: &'static str,
+    online: bool,
+) {
+    let weak = Rc::downgrade(session);
+    listeners.listen(
+        window,
+        name,
+        Box::new(move |_| {
+            if let Some(s) = weak.upgrade() {
+                s.set_online(online);
+            }
+        }),
+    );
 }
 
 fn apply_config(session: &Rc<Session>, key: &str, cfg: Config) {
@@ -163,7 +169,7 @@ pub(super) fn send(value: &JsValue, chat_id: &JsValue, payload: bool) -> Result<
 pub fn on_event(handler: JsValue, topics: &JsValue, chat_id: &JsValue) -> Result<JsValue, JsValue> {
     let func: Function = handler
         .dyn_into()
-        .map_err(|_| js_error("botpressWebChat.onEvent(): `handler` must be a function"))?;
+        .map_err(|_| call_error("onEvent()", "`handler` must be a function"))?;
     // one list for every form: a string is a list of one, `undefined`/`null` the empty list
     let mut list = Vec::new();
     if let Some(arr) = topics.dyn_ref::<Array>() {
@@ -171,22 +177,23 @@ pub fn on_event(handler: JsValue, topics: &JsValue, chat_id: &JsValue) -> Result
         // `Array::iter` a second element getter
         for i in 0..arr.length() {
             let Some(s) = arr.get(i).as_string() else {
-                return Err(js_error(
-                    "botpressWebChat.onEvent(): `topics` must be strings",
-                ));
+                return Err(call_error("onEvent()", "`topics` must be strings"));
             };
             list.push(s);
         }
     } else if let Some(s) = topics.as_string() {
         list.push(s);
     } else if !(topics.is_undefined() || topics.is_null()) {
-        return Err(js_error(
-            "botpressWebChat.onEvent(): `topics` must be an array of strings",
+        return Err(call_error(
+            "onEvent()",
+            "`topics` must be an array of strings",
         ));
     }
     let chat = opt_string(chat_id, "chatId")?;
     let id = instances::add_handler(func, list, chat);
-    let unsubscribe = Closure::<dyn FnMut()>::new(move || instances::remove_handler(id));
+    // the toolkit's run-once callback (its closure type is shared; a second call does nothing, as
+    // removing an absent id would)
+    let unsubscribe = crate::dom::once(Box::new(move || instances::remove_handler(id)));
     Ok(unsubscribe.into_js_value())
 }
 

@@ -95,7 +95,8 @@ fn remove_entry(chat_key: &str) -> Option<Instance> {
     INSTANCES.with(|m| {
         let mut all = m.borrow_mut();
         let i = all.iter().position(|(k, _)| k == chat_key)?;
-        Some(all.remove(i).1)
+        // the table is looked up by key only: its order does not matter
+        Some(all.swap_remove(i).1)
     })
 }
 

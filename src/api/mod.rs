@@ -13,7 +13,7 @@ mod instances;
 pub mod viewport;
 pub mod views;
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -91,27 +91,29 @@ pub fn install() {
 }
 
 /// Replay `obj._q` entries `{m, a, x?}` in order, storing each result in `entry.r` (so an `onEvent`
-/// unsubscribe handed out before the wasm was ready works) and skipping cancelled ones (`x`).
+/// unsubscribe handed out before the wasm was ready works) and skipping cancelled ones (`x`). The
+/// loader queues only the [`METHODS`], so an entry runs [`call`] directly (no JS function lookup and
+/// `apply`); an entry naming anything else is skipped.
 fn replay(obj: &JsValue) {
-    let Ok(q) = get(obj, "_q").dyn_into::<Array>() else {
+    let q = get(obj, "_q");
+    let Some(q) = q.dyn_ref::<Array>() else {
         return;
     };
-    // a copy to walk, and the queue emptied
-    let entries = q.slice(0, q.length());
-    q.set_length(0);
-    for i in 0..entries.length() {
-        let entry = entries.get(i);
+    // the methods are installed: nothing queues while the entries run
+    for i in 0..q.length() {
+        let entry = q.get(i);
         if get(&entry, "x").is_truthy() {
             continue;
         }
         let Some(name) = get(&entry, "m").as_string() else {
             continue;
         };
-        let args: Array = get(&entry, "a").dyn_into().unwrap_or_else(|_| Array::new());
-        let Ok(f) = get(obj, &name).dyn_into::<Function>() else {
+        let Some(which) = METHODS.iter().position(|m| *m == name) else {
             continue;
         };
-        match f.apply(obj, &args) {
+        // `args[i]` (`undefined` past the end, or when `a` is not an array)
+        let args = get(&entry, "a");
+        match call(which, get(&args, "0"), get(&args, "1"), get(&args, "2")) {
             Ok(r) => set(&entry, "r", &r),
             Err(e) => web_sys::console::error_2(
                 &crate::text::concat(&["botpressWebChat.", &name, ":"]).into(),
@@ -119,4 +121,7 @@ fn replay(obj: &JsValue) {
             ),
         }
     }
+    // the queue emptied: `length = "0"` (JS reads the string as the number; no number is made
+    // in wasm for this one write)
+    set(q, "length", &JsValue::from_str("0"));
 }

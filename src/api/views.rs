@@ -4,7 +4,7 @@
 //! A message can only name a view the page registered or defined itself: nothing is ever loaded from a
 //! message (v12 would fetch `assets/modules/{module}/web/lite.bundle.js`; we never do).
 
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::config::{call_error, string_arg};
@@ -24,13 +24,14 @@ pub fn register_view(module: &JsValue, view: &JsValue, render: JsValue) -> Resul
     views::register_js(&module, &view, render).map_err(|e| call_error(&call, &e.message()))
 }
 
-fn own(obj: &JsValue, key: &str) -> Option<JsValue> {
+fn own(obj: &JsValue, name: &str) -> Option<JsValue> {
     let o = obj.dyn_ref::<Object>()?;
-    let key = JsValue::from_str(key);
+    let key = JsValue::from_str(name);
     if !Object::has_own(o, &key) {
         return None;
     }
-    Reflect::get(o, &key).ok()
+    // a throwing getter reads as `undefined`, which the next step rejects like `None`
+    Some(super::get(o, name))
 }
 
 /// The page's own `window.botpress[module][view]`, when it is a function declared with the two

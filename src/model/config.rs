@@ -451,7 +451,9 @@ impl Config {
     /// the patch sets one. Unknown keys are ignored (see [`Parsed::of`]). Consumes the config
     /// (callers merge into a copy they own).
     pub fn merged(mut self, patch: &Value) -> Result<Config, ConfigError> {
-        let obj = patch.as_object().ok_or(ConfigError::NotAnObject)?;
+        let Some(obj) = patch.as_object() else {
+            return Err(ConfigError::NotAnObject);
+        };
         // read straight into the fields: no JSON round trip of the whole config
         self.read_fields(obj)?;
         Ok(self)
@@ -466,7 +468,7 @@ impl Config {
         let mut i = 0;
         while let Some(slot) = slot(&mut c, i) {
             if i != TOKEN {
-                m.insert(KNOWN_KEYS[i].to_string(), slot.take());
+                m.put(KNOWN_KEYS[i], slot.take());
             }
             i += 1;
         }
