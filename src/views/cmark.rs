@@ -37,47 +37,12 @@ const NONE: usize = usize::MAX;
 /// Longest backtick run that can open a code span (longer runs stay literal).
 const MAX_TICKS: usize = 64;
 
-/// The named character references decoded (HTML5 names, case-sensitive); others stay literal.
-pub const ENTITIES: &[(&str, char)] = &[
-    ("amp", '&'),
-    ("lt", '<'),
-    ("gt", '>'),
-    ("quot", '"'),
-    ("apos", '\''),
-    ("nbsp", '\u{a0}'),
-    ("copy", '©'),
-    ("reg", '®'),
-    ("trade", '™'),
-    ("hellip", '…'),
-    ("mdash", '—'),
-    ("ndash", '–'),
-    ("laquo", '«'),
-    ("raquo", '»'),
-    ("ldquo", '“'),
-    ("rdquo", '”'),
-    ("lsquo", '‘'),
-    ("rsquo", '’'),
-    ("bull", '•'),
-    ("middot", '·'),
-    ("deg", '°'),
-    ("times", '×'),
-    ("divide", '÷'),
-    ("euro", '€'),
-    ("pound", '£'),
-    ("yen", '¥'),
-    ("cent", '¢'),
-    ("sect", '§'),
-    ("para", '¶'),
-    ("plusmn", '±'),
-    ("frac12", '½'),
-    ("frac14", '¼'),
-    ("frac34", '¾'),
-    ("larr", '←'),
-    ("rarr", '→'),
-    ("uarr", '↑'),
-    ("darr", '↓'),
-    ("harr", '↔'),
-];
+/// The named character references decoded (HTML5 names, case-sensitive), each written as the
+/// reference then its character, in one string that [`entity`] searches; others stay literal.
+pub const ENTITIES: &str = "&amp;&&lt;<&gt;>&quot;\"&apos;'&nbsp;\u{a0}&copy;©&reg;®&trade;™&hellip;…&mdash;—\
+&ndash;–&laquo;«&raquo;»&ldquo;“&rdquo;”&lsquo;‘&rsquo;’&bull;•&middot;·&deg;°&times;×\
+&divide;÷&euro;€&pound;£&yen;¥&cent;¢&sect;§&para;¶&plusmn;±&frac12;½&frac14;¼&frac34;¾\
+&larr;←&rarr;→&uarr;↑&darr;↓&harr;↔";
 
 /// The tag names that start an HTML block of CommonMark type 6.
 const BLOCK_TAGS: &str = "address article aside base basefont blockquote body caption center col \
@@ -1440,11 +1405,10 @@ fn entity(s: &str, p: usize) -> Option<(char, usize)> {
     if b.get(i) != Some(&b';') {
         return None;
     }
-    let name = &s[st..i];
-    ENTITIES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|&(_, c)| (c, i + 1))
+    // `&name;` can only match at an entry's start: a character after a `;` is never a letter.
+    let name = &s[p..=i];
+    let k = crate::text::find(ENTITIES, name)? + name.len();
+    ENTITIES[k..].chars().next().map(|c| (c, i + 1))
 }
 
 /// Decodes backslash escapes and character references (link destinations and titles).
