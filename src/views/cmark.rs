@@ -403,7 +403,8 @@ fn run_of(b: &[u8], ch: u8) -> usize {
     b.iter().take_while(|&&c| c == ch).count()
 }
 
-/// `b` holds only spaces and tabs (or nothing).
+/// `b` holds only spaces and tabs (or nothing). (Out of line: inlined at its callers, it grew.)
+#[inline(never)]
 fn all_space_tab(b: &[u8]) -> bool {
     skip(b, 0, is_space_tab) == b.len()
 }
@@ -451,6 +452,8 @@ impl<'a> Blocks<'a> {
         self.blank = i >= b.len();
     }
 
+    /// Moves to the next non-space (out of line: it has eight callers).
+    #[inline(never)]
     fn advance_nn(&mut self) {
         self.pos = self.nn;
         self.col = self.nn_col;
@@ -876,6 +879,8 @@ impl<'a> Blocks<'a> {
         true
     }
 
+    /// Closes the open blocks this line did not match (out of line: it has eight callers).
+    #[inline(never)]
     fn close_unmatched(&mut self) {
         if !self.all_closed {
             while self.stack.len() > self.matched + 1 {
