@@ -311,8 +311,8 @@ struct Block {
     /// Indented code: the length of `text` up to its last non-blank line.
     keep: usize,
     children: Vec<Block>,
-    /// Table cells, header row first.
-    rows: Vec<Vec<String>>,
+    /// Table rows as written (split into cells when emitted), header row first.
+    rows: Vec<String>,
     aligns: Vec<Align>,
 }
 
@@ -556,7 +556,7 @@ impl<'a> Blocks<'a> {
                 }
             }
             Kind::Table => {
-                let row = split_row(self.from(self.pos));
+                let row = self.from(self.pos).to_string();
                 let line_no = self.line_no;
                 if let Some(top) = self.stack.last_mut() {
                     top.rows.push(row);
@@ -858,8 +858,8 @@ impl<'a> Blocks<'a> {
         {
             return false;
         }
-        let head = split_row(head_line);
-        if head.len() != aligns.len() {
+        let head = head_line.to_string();
+        if split_row(&head).len() != aligns.len() {
             return false;
         }
         if cut > 0 {
@@ -1202,7 +1202,7 @@ fn emit(b: &mut Block, tight: bool, refs: &[Ref], out: &mut impl Sink) {
                     out.push(Event::End);
                     out.push(Event::Start(Tag::Body));
                 }
-                table_row(row, i == 0, &b.aligns, refs, out);
+                table_row(&split_row(row), i == 0, &b.aligns, refs, out);
             }
             // Closes the head or the body.
             out.push(Event::End);
