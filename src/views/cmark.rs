@@ -1567,7 +1567,7 @@ fn inlines(text: &str, refs: &[Ref], out: &mut impl Sink) {
         last: NONE,
         brackets: Vec::new(),
         floor: 0,
-        ticks: Vec::new(),
+        ticks: [0; MAX_TICKS + 1],
         scanned: false,
         fail: [usize::MAX; 4],
     };
@@ -1636,7 +1636,7 @@ struct Inline<'a> {
     /// Link brackets below this stack index are inactive (no links inside links).
     floor: usize,
     /// Last seen start of a backtick run of each length, and whether the whole text was scanned.
-    ticks: Vec<usize>,
+    ticks: [usize; MAX_TICKS + 1],
     scanned: bool,
     /// For `-->`, `]]>`, `>`, `?>`: no occurrence at or after this index.
     fail: [usize; 4],
@@ -1767,9 +1767,6 @@ impl Inline<'_> {
     fn closing_ticks(&mut self, from: usize, n: usize) -> Option<usize> {
         if n > MAX_TICKS {
             return None;
-        }
-        if self.ticks.is_empty() {
-            self.ticks = vec![0; MAX_TICKS + 1];
         }
         if self.scanned && self.ticks[n] < from {
             return None;
