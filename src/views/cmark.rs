@@ -1127,7 +1127,7 @@ fn strip_refs(text: &mut String, refs: &mut Vec<Ref>) {
         }
     }
     if at > 0 {
-        text.drain(..at.min(text.len()));
+        *text = text.get(at..).unwrap_or("").to_string();
     }
 }
 
