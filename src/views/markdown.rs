@@ -332,15 +332,11 @@ impl Builder<'_> {
             // A transparent frame: its children go to the parent.
             (None, false) => {
                 if let Some(top) = self.stack.last_mut() {
-                    let mut kids = frame.children;
-                    if let (Some(MdNode::Text(first)), Some(MdNode::Text(prev))) =
-                        (kids.first_mut(), top.children.last())
-                    {
-                        // Adjacent texts merge (see [`push_node`]).
-                        first.insert_str(0, prev);
-                        top.children.pop();
+                    // Adjacent texts merge (see [`push_node`]): only the first child can, as no
+                    // list of children holds two texts in a row.
+                    for kid in frame.children {
+                        push_node(&mut top.children, kid);
                     }
-                    top.children.append(&mut kids);
                 }
                 return;
             }
