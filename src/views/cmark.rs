@@ -39,7 +39,8 @@ const MAX_TICKS: usize = 64;
 
 /// The named character references decoded (HTML5 names, case-sensitive), each written as the
 /// reference then its character, in one string that [`entity`] searches; others stay literal.
-pub const ENTITIES: &str = "&amp;&&lt;<&gt;>&quot;\"&apos;'&nbsp;\u{a0}&copy;©&reg;®&trade;™&hellip;…&mdash;—\
+pub const ENTITIES: &str =
+    "&amp;&&lt;<&gt;>&quot;\"&apos;'&nbsp;\u{a0}&copy;©&reg;®&trade;™&hellip;…&mdash;—\
 &ndash;–&laquo;«&raquo;»&ldquo;“&rdquo;”&lsquo;‘&rsquo;’&bull;•&middot;·&deg;°&times;×\
 &divide;÷&euro;€&pound;£&yen;¥&cent;¢&sect;§&para;¶&plusmn;±&frac12;½&frac14;¼&frac34;¾\
 &larr;←&rarr;→&uarr;↑&darr;↓&harr;↔";
@@ -184,7 +185,7 @@ pub fn parse(src: &str) -> Vec<Event> {
 pub fn parse_into(src: &str, out: &mut impl Sink) {
     // NUL is replaced for safety, as CommonMark asks.
     let owned;
-    let src = if src.contains('\0') {
+    let src = if in_set(src.as_bytes(), 0) {
         owned = src.replace('\0', "\u{fffd}");
         owned.as_str()
     } else {
@@ -390,8 +391,8 @@ fn trim_end<'s>(s: &'s str, set: &[u8]) -> &'s str {
     s.get(..n).unwrap_or("")
 }
 
-/// `set.contains(&c)` by a plain loop: the sets here are one to three bytes, and core's
-/// `contains` on bytes brings its `memchr` along at each call site.
+/// `set.contains(&c)` by a plain loop: the sets here are short, and core's `contains` on bytes
+/// brings its `memchr` along at each call site. (Also used to look for one byte in a line.)
 #[allow(clippy::manual_contains)] // on purpose: see above
 pub(super) fn in_set(set: &[u8], c: u8) -> bool {
     set.iter().any(|&x| x == c)
@@ -712,7 +713,7 @@ impl<'a> Blocks<'a> {
     fn fence(&mut self, ch: u8) -> bool {
         let rest = self.from(self.nn).as_bytes();
         let len = run_of(rest, ch);
-        if len < 3 || (ch == b'`' && rest[len..].contains(&b'`')) {
+        if len < 3 || (ch == b'`' && in_set(&rest[len..], b'`')) {
             return false;
         }
         let indent = self.indent;
@@ -854,7 +855,7 @@ impl<'a> Blocks<'a> {
         let head_line = &body[cut..];
         // A header needs some content, and a pipe somewhere (else `a\n:-` would be a table).
         if skip(head_line.as_bytes(), 0, |c| in_set(b"| \t", c)) == head_line.len()
-            || (!row.contains('|') && !head_line.contains('|'))
+            || (!in_set(row.as_bytes(), b'|') && !in_set(head_line.as_bytes(), b'|'))
         {
             return false;
         }
@@ -975,7 +976,7 @@ impl<'a> Blocks<'a> {
             Kind::Html(_) => {
                 // Trailing blank lines go; the last line keeps its line ending, if it had one.
                 let n = trim_end(&b.text, b" \n").len();
-                let newline = b.text[n..].contains('\n');
+                let newline = in_set(&b.text.as_bytes()[n..], b'\n');
                 b.text.truncate(n);
                 if newline {
                     b.text.push('\n');
