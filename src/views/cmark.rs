@@ -1380,41 +1380,39 @@ fn find_ref<'r>(refs: &'r [Ref], label: &str) -> Option<&'r Ref> {
 /// A character reference at `p` (which holds `&`): the character and the index past its `;`.
 fn entity(s: &str, p: usize) -> Option<(char, usize)> {
     let b = s.as_bytes();
-    if b.get(p + 1) == Some(&b'#') {
-        let hex = matches!(b.get(p + 2), Some(b'x' | b'X'));
-        let (radix, max) = if hex { (16, 6) } else { (10, 7) };
-        let st = p + 2 + usize::from(hex);
-        let mut i = st;
-        let mut v: u32 = 0;
-        while i - st < max {
-            let Some(d) = b.get(i).and_then(|&c| char::from(c).to_digit(radix)) else {
-                break;
-            };
-            v = v * radix + d;
-            i += 1;
-        }
-        if i == st || b.get(i) != Some(&b';') {
-            return None;
-        }
-        let c = if v == 0 {
-            '\u{fffd}'
-        } else {
-            char::from_u32(v).unwrap_or('\u{fffd}')
-        };
-        return Some((c, i + 1));
-    }
-    let st = p + 1;
+    // Numeric (`&#65;`, `&#x41;`) and named (`&amp;`) references share one scan: a name is made
+    // of the digits of base 36 (ASCII letters and digits).
+    let num = b.get(p + 1) == Some(&b'#');
+    let hex = num && matches!(b.get(p + 2), Some(b'x' | b'X'));
+    let (radix, max) = match (num, hex) {
+        (_, true) => (16, 6),
+        (true, _) => (10, 7),
+        _ => (36, 32),
+    };
+    let st = p + 1 + usize::from(num) + usize::from(hex);
     let mut i = st;
-    while i - st < 32 && b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+    let mut v: u32 = 0;
+    while i - st < max {
+        let Some(d) = b.get(i).and_then(|&c| char::from(c).to_digit(radix)) else {
+            break;
+        };
+        v = v.wrapping_mul(radix).wrapping_add(d);
         i += 1;
     }
-    if b.get(i) != Some(&b';') {
+    if i == st || b.get(i) != Some(&b';') {
         return None;
     }
-    // `&name;` can only match at an entry's start: a character after a `;` is never a letter.
-    let name = &s[p..=i];
-    let k = crate::text::find(ENTITIES, name)? + name.len();
-    ENTITIES[k..].chars().next().map(|c| (c, i + 1))
+    let c = if num {
+        char::from_u32(v)
+            .filter(|&c| c != '\0')
+            .unwrap_or('\u{fffd}')
+    } else {
+        // `&name;` can only match at an entry's start: a character after a `;` is never a letter.
+        let name = &s[p..=i];
+        let k = crate::text::find(ENTITIES, name)? + name.len();
+        ENTITIES[k..].chars().next()?
+    };
+    Some((c, i + 1))
 }
 
 /// Decodes backslash escapes and character references (link destinations and titles).
@@ -1805,15 +1803,13 @@ impl Inline<'_> {
         }
         let before = s[..st].chars().next_back();
         let after = s[self.pos..].chars().next();
-        let left = !ws_char(after) && (!punct_char(after) || ws_char(before) || punct_char(before));
-        let right =
-            !ws_char(before) && (!punct_char(before) || ws_char(after) || punct_char(after));
+        let (ws_before, p_before) = (ws_char(before), punct_char(before));
+        let (ws_after, p_after) = (ws_char(after), punct_char(after));
+        let left = !ws_after && (!p_after || ws_before || p_before);
+        let right = !ws_before && (!p_before || ws_after || p_after);
         // `_` and a single `~` cannot open or close inside a word (`snake_case`, `3~5`).
         let (open, close) = if ch == b'_' || (ch == b'~' && n == 1) {
-            (
-                left && (!right || punct_char(before)),
-                right && (!left || punct_char(after)),
-            )
+            (left && (!right || p_before), right && (!left || p_after))
         } else {
             (left, right)
         };
