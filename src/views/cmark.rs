@@ -1004,17 +1004,9 @@ fn no_gaps(blocks: &[Block]) -> bool {
 /// The kind (1 to 7) of the HTML block starting this line, 0 for none. Kind 7 (any complete tag)
 /// cannot interrupt a paragraph.
 fn html_start(b: &[u8], para: bool) -> u8 {
-    if b.starts_with(b"<!--") {
-        return 2;
-    }
-    if b.starts_with(b"<?") {
-        return 3;
-    }
-    if b.starts_with(b"<![CDATA[") {
-        return 5;
-    }
-    if b.starts_with(b"<!") && b.get(2).is_some_and(u8::is_ascii_alphabetic) {
-        return 4;
+    let k = html_special(b, 0);
+    if k > 0 {
+        return k;
     }
     let q = if b.get(1) == Some(&b'/') { 2 } else { 1 };
     let (name, e) = tag_name(b, q);
@@ -1036,6 +1028,30 @@ fn html_start(b: &[u8], para: bool) -> u8 {
     0
 }
 
+/// The HTML construct at `p` that ends at a fixed marker: 2 a comment (`<!--`), 3 a processing
+/// instruction (`<?`), 4 a declaration (`<!` and a letter), 5 CDATA (`<![CDATA[`); 0 for none.
+/// (The kinds of HTML block they start; inline, they end at the same markers.)
+fn html_special(b: &[u8], p: usize) -> u8 {
+    let b = b.get(p..).unwrap_or_default();
+    if b.starts_with(b"<!--") {
+        2
+    } else if b.starts_with(b"<?") {
+        3
+    } else if b.starts_with(b"<![CDATA[") {
+        5
+    } else if b.starts_with(b"<!") && b.get(2).is_some_and(u8::is_ascii_alphabetic) {
+        4
+    } else {
+        0
+    }
+}
+
+/// The end marker of an [`html_special`] construct of kind `k` (2 to 5), and the length of its
+/// start marker.
+fn html_marker(k: u8) -> (&'static str, usize) {
+    [("-->", 4), ("?>", 2), (">", 2), ("]]>", 9)][usize::from(k - 2) % 4]
+}
+
 /// Does this line end an HTML block of kind 1 to 5?
 fn html_end(kind: u8, line: &str) -> bool {
     // The end markers of kinds 2 to 5 have no letters: a plain search finds them.
@@ -1049,10 +1065,7 @@ fn html_end(kind: u8, line: &str) -> bool {
                 line.get(e) == Some(&b'>') && in_list(RAW_TAGS, name)
             }
         }),
-        2 => has("-->"),
-        3 => has("?>"),
-        4 => has(">"),
-        5 => has("]]>"),
+        2..=5 => has(html_marker(kind).0),
         _ => false,
     }
 }
@@ -1637,7 +1650,8 @@ struct Inline<'a> {
     /// Last seen start of a backtick run of each length, and whether the whole text was scanned.
     ticks: [usize; MAX_TICKS + 1],
     scanned: bool,
-    /// For `-->`, `]]>`, `>`, `?>`: no occurrence at or after this index.
+    /// For each end marker of [`html_marker`] (`-->`, `?>`, `>`, `]]>`): no occurrence at or
+    /// after this index.
     fail: [usize; 4],
 }
 
@@ -2055,25 +2069,26 @@ impl Inline<'_> {
     /// Inline raw HTML at `p`: the index past it.
     fn html(&mut self, p: usize) -> Option<usize> {
         let b = self.s.as_bytes();
-        match b.get(p + 1)? {
-            b'!' if b[p..].starts_with(b"<!--") => {
-                let q = p + 4;
-                if b.get(q) == Some(&b'>') {
-                    return Some(q + 1);
-                }
-                if b[q..].starts_with(b"->") {
-                    return Some(q + 2);
-                }
-                self.find(q, "-->", 0).map(|i| i + 3)
-            }
-            b'!' if b[p..].starts_with(b"<![CDATA[") => self.find(p + 9, "]]>", 1).map(|i| i + 3),
-            b'!' if b.get(p + 2).is_some_and(u8::is_ascii_alphabetic) => {
-                self.find(p + 2, ">", 2).map(|i| i + 1)
-            }
-            b'?' => self.find(p + 2, "?>", 3).map(|i| i + 2),
-            b'/' => close_tag(b, p),
-            _ => open_tag(b, p),
+        let k = html_special(b, p);
+        if k == 0 {
+            return if b.get(p + 1) == Some(&b'/') {
+                close_tag(b, p)
+            } else {
+                open_tag(b, p)
+            };
         }
+        let (end, skip) = html_marker(k);
+        let q = p + skip;
+        if k == 2 {
+            // `<!-->` and `<!--->` are complete comments.
+            if b.get(q) == Some(&b'>') {
+                return Some(q + 1);
+            }
+            if b[q..].starts_with(b"->") {
+                return Some(q + 2);
+            }
+        }
+        self.find(q, end, usize::from(k - 2)).map(|i| i + end.len())
     }
 
     /// The first `pat` at or after `from`; a miss is remembered for all later searches.
