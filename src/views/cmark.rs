@@ -192,7 +192,7 @@ pub fn parse_into(src: &str, out: &mut impl Sink) {
         src
     };
     let mut p = Blocks {
-        stack: vec![Block::new(Kind::Doc, 0, 0)],
+        stack: Vec::new(),
         refs: Vec::new(),
         ln: "",
         line_no: 0,
@@ -207,6 +207,7 @@ pub fn parse_into(src: &str, out: &mut impl Sink) {
         all_closed: true,
         eol: false,
     };
+    p.stack.push(Block::new(Kind::Doc, 0, 0));
     let mut rest = src;
     while !rest.is_empty() {
         let end = skip(rest.as_bytes(), 0, |c| c != b'\n' && c != b'\r');
