@@ -308,14 +308,13 @@ struct Block {
     /// First and last source lines (1-based), for tight/loose lists.
     start: usize,
     end: usize,
-    /// Raw content of paragraphs, headings, code and HTML blocks.
+    /// Raw content of paragraphs, headings, code and HTML blocks; a table's delimiter row.
     text: String,
     /// Indented code: the length of `text` up to its last non-blank line.
     keep: usize,
     children: Vec<Block>,
     /// Table rows as written (split into cells when emitted), header row first.
     rows: Vec<String>,
-    aligns: Vec<Align>,
 }
 
 impl Block {
@@ -329,7 +328,6 @@ impl Block {
             keep: 0,
             children: Vec::new(),
             rows: Vec::new(),
-            aligns: Vec::new(),
         }
     }
 }
@@ -875,7 +873,7 @@ impl<'a> Blocks<'a> {
         self.add_child(Kind::Table);
         if let Some(top) = self.stack.last_mut() {
             top.start = top.start.saturating_sub(1);
-            top.aligns = aligns;
+            top.text = row.to_string();
             top.rows.push(head);
         }
         true
@@ -1211,13 +1209,15 @@ fn emit(b: &mut Block, tight: bool, refs: &[Ref], out: &mut impl Sink) {
         Kind::Table => {
             out.push(Event::Start(Tag::Table));
             out.push(Event::Start(Tag::Head));
+            // (The delimiter row was checked when the table started.)
+            let aligns = delim_row(&b.text).unwrap_or_default();
             for (i, row) in b.rows.iter().enumerate() {
                 // The header is the first row; the others make up the body.
                 if i == 1 {
                     out.push(Event::End);
                     out.push(Event::Start(Tag::Body));
                 }
-                table_row(&split_row(row), i == 0, &b.aligns, refs, out);
+                table_row(&split_row(row), i == 0, &aligns, refs, out);
             }
             // Closes the head or the body.
             out.push(Event::End);
