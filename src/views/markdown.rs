@@ -170,15 +170,15 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
     }
     let candidate = &word[start..];
     let mut end = candidate.len();
-    // Bracket counts of `candidate[..end]`, kept up to date as characters are stripped (counting
-    // afresh for each stripped character made a long run of `)` quadratic).
-    let (mut open_paren, mut open_square, mut close_paren, mut close_square) = (0, 0, 0, 0);
+    // Opening minus closing brackets in `candidate[..end]`, kept up to date as characters are
+    // stripped (counting afresh for each stripped character made a long run of `)` quadratic).
+    let (mut paren, mut square) = (0i32, 0i32);
     for c in candidate.bytes() {
         match c {
-            b'(' => open_paren += 1,
-            b'[' => open_square += 1,
-            b')' => close_paren += 1,
-            b']' => close_square += 1,
+            b'(' => paren += 1,
+            b'[' => square += 1,
+            b')' => paren -= 1,
+            b']' => square -= 1,
             _ => {}
         }
     }
@@ -186,8 +186,8 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
     while let Some(&last) = candidate.as_bytes()[..end].last() {
         match last {
             c if cmark::in_set(b".,;:!?'\"*_<>", c) => {}
-            b')' if open_paren < close_paren => close_paren -= 1,
-            b']' if open_square < close_square => close_square -= 1,
+            b')' if paren < 0 => paren += 1,
+            b']' if square < 0 => square += 1,
             _ => break,
         }
         end -= 1;
