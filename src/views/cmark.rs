@@ -862,14 +862,11 @@ impl<'a> Blocks<'a> {
         if split_row(&head).len() != aligns.len() {
             return false;
         }
-        if cut > 0 {
-            if let Some(top) = self.stack.last_mut() {
-                top.text.truncate(cut);
-            }
-            self.close_top();
-        } else {
-            self.stack.pop();
+        // The lines above the header stay a paragraph (an empty one is dropped when closed).
+        if let Some(top) = self.stack.last_mut() {
+            top.text.truncate(cut);
         }
+        self.close_top();
         self.add_child(Kind::Table);
         if let Some(top) = self.stack.last_mut() {
             top.start = top.start.saturating_sub(1);

@@ -482,7 +482,10 @@ pub fn parse_markdown(src: &str, bot_host: &str) -> Vec<MdNode> {
     while b.stack.len() > 1 {
         b.pop();
     }
-    b.stack.pop().map(|f| f.children).unwrap_or_default()
+    b.stack
+        .first_mut()
+        .map(|f| std::mem::take(&mut f.children))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
