@@ -224,9 +224,9 @@ pub fn parse_into(src: &str, out: &mut impl Sink) {
         p.close_top();
     }
     // Sorted by label, in definition order within a label ([`find_ref`] takes the first).
-    let refs = sort_refs(std::mem::take(&mut p.refs));
-    if let Some(mut doc) = p.stack.pop() {
-        emit(&mut doc, false, &refs, out);
+    sort_refs_in_place(&mut p.refs);
+    if let Some(doc) = p.stack.first_mut() {
+        emit(doc, false, &p.refs, out);
     }
 }
 
@@ -234,9 +234,16 @@ pub fn parse_into(src: &str, out: &mut impl Sink) {
 // Blocks
 // ---------------------------------------------------------------------------------------------
 
-/// `refs` ordered by label, and by definition order within a label. A heapsort on
-/// (label, order): O(n log n) like core's stable sort, in a tenth of its wasm size.
+/// `refs` ordered by label, and by definition order within a label (see [`sort_refs_in_place`]).
+#[cfg(test)]
 fn sort_refs(mut refs: Vec<Ref>) -> Vec<Ref> {
+    sort_refs_in_place(&mut refs);
+    refs
+}
+
+/// Orders `refs` by label, and by definition order within a label. A heapsort on
+/// (label, order): O(n log n) like core's stable sort, in a tenth of its wasm size.
+fn sort_refs_in_place(refs: &mut [Ref]) {
     let n = refs.len();
     let sift = |refs: &mut [Ref], mut root: usize, end: usize| loop {
         let less = |a: &Ref, b: &Ref| (a.label.as_str(), a.order) < (b.label.as_str(), b.order);
@@ -254,13 +261,12 @@ fn sort_refs(mut refs: Vec<Ref>) -> Vec<Ref> {
         root = child;
     };
     for start in (0..n / 2).rev() {
-        sift(&mut refs, start, n);
+        sift(refs, start, n);
     }
     for end in (1..n).rev() {
         refs.swap(0, end);
-        sift(&mut refs, 0, end);
+        sift(refs, 0, end);
     }
-    refs
 }
 
 /// A link reference definition.
@@ -269,7 +275,7 @@ struct Ref {
     label: String,
     url: String,
     title: String,
-    /// Its position among the definitions (the tie-break that keeps [`sort_refs`] stable).
+    /// Its position among the definitions (the tie-break that keeps [`sort_refs_in_place`] stable).
     order: usize,
 }
 
@@ -1377,7 +1383,7 @@ fn normalize(label: &str) -> String {
     crate::browser::to_lower(&crate::text::collapse_spaces(label))
 }
 
-/// The definition of `label` in `refs` as [`sort_refs`] orders them: the first of that label.
+/// The definition of `label` in `refs` as [`sort_refs_in_place`] orders them: the first of that label.
 fn find_ref<'r>(refs: &'r [Ref], label: &str) -> Option<&'r Ref> {
     let key = normalize(label);
     if key.is_empty() {
