@@ -1154,21 +1154,18 @@ fn parse_ref(s: &str) -> Option<(usize, Ref)> {
     if b.get(le) != Some(&b':') {
         return None;
     }
-    let label = normalize(&s[1..le - 1]);
-    if label.is_empty() {
-        return None;
-    }
     let (ds, de, after) = link_dest(b, spnl(b, le + 1))?;
     if ds == de && b.get(ds.wrapping_sub(1)) != Some(&b'<') {
         return None;
     }
-    let mut title = String::new();
+    // The strings are made once the definition is known to be one (no early return drops them).
+    let mut title = (0, 0);
     let mut end = None;
     let t = spnl(b, after);
     if t > after {
         if let Some((ts, te, n)) = link_title(b, t) {
             if let Some(e) = line_end(b, n) {
-                title = unescape(&s[ts..te]);
+                title = (ts, te);
                 end = Some(e);
             }
         }
@@ -1177,10 +1174,14 @@ fn parse_ref(s: &str) -> Option<(usize, Ref)> {
         Some(e) => e,
         None => line_end(b, after)?,
     };
+    let label = normalize(&s[1..le - 1]);
+    if label.is_empty() {
+        return None;
+    }
     let r = Ref {
         label,
         url: unescape(&s[ds..de]),
-        title,
+        title: unescape(&s[title.0..title.1]),
         order: 0,
     };
     Some((end, r))
