@@ -466,34 +466,23 @@ impl<'a> Blocks<'a> {
         self.partial = false;
     }
 
-    /// Advances over `count` characters (or columns, splitting tabs, when `columns`). Only ever
-    /// called over ASCII (spaces, tabs, markers).
-    fn advance(&mut self, mut count: usize, columns: bool) {
+    /// Advances over `count` columns, splitting a tab when it is wider than what is left. Only
+    /// ever called over ASCII (spaces, tabs, markers).
+    fn advance(&mut self, mut count: usize) {
         let b = self.ln.as_bytes();
         while count > 0 {
             let Some(&ch) = b.get(self.pos) else { break };
-            if ch == b'\t' {
-                let to_tab = 4 - self.col % 4;
-                if columns {
-                    self.partial = to_tab > count;
-                    let n = to_tab.min(count);
-                    self.col += n;
-                    if !self.partial {
-                        self.pos += 1;
-                    }
-                    count -= n;
-                } else {
-                    self.partial = false;
-                    self.col += to_tab;
-                    self.pos += 1;
-                    count -= 1;
-                }
+            let n = if ch == b'\t' {
+                (4 - self.col % 4).min(count)
             } else {
-                self.partial = false;
+                1
+            };
+            self.partial = ch == b'\t' && n < 4 - self.col % 4;
+            self.col += n;
+            if !self.partial {
                 self.pos += 1;
-                self.col += 1;
-                count -= 1;
             }
+            count -= n;
         }
     }
 
@@ -582,9 +571,9 @@ impl<'a> Blocks<'a> {
     /// Consumes a block quote marker at the next non-space: `>` and one optional space.
     fn quote_marker(&mut self) {
         self.advance_nn();
-        self.advance(1, false);
+        self.advance(1);
         if is_space_tab(self.at(self.pos)) {
-            self.advance(1, true);
+            self.advance(1);
         }
     }
 
@@ -607,14 +596,14 @@ impl<'a> Blocks<'a> {
                     }
                     self.advance_nn();
                 } else if self.indent >= width {
-                    self.advance(width, true);
+                    self.advance(width);
                 } else {
                     return 1;
                 }
             }
             Kind::Code { fence: 0, .. } => {
                 if indented {
-                    self.advance(4, true);
+                    self.advance(4);
                 } else if self.blank {
                     self.advance_nn();
                 } else {
@@ -631,7 +620,7 @@ impl<'a> Blocks<'a> {
                 }
                 let mut k = indent;
                 while k > 0 && is_space_tab(self.at(self.pos)) {
-                    self.advance(1, true);
+                    self.advance(1);
                     k -= 1;
                 }
             }
@@ -682,7 +671,7 @@ impl<'a> Blocks<'a> {
             Some(Kind::Para | Kind::Table)
         );
         if self.indent >= 4 && !self.blank && !tip_para {
-            self.advance(4, true);
+            self.advance(4);
             self.close_unmatched();
             self.add_child(Kind::Code {
                 fence: 0,
@@ -808,10 +797,10 @@ impl<'a> Blocks<'a> {
         }
         let offset = self.indent;
         self.advance_nn();
-        self.advance(len, true);
+        self.advance(len);
         let (start_col, start_pos, start_partial) = (self.col, self.pos, self.partial);
         loop {
-            self.advance(1, true);
+            self.advance(1);
             if !(self.col - start_col < 5 && is_space_tab(self.at(self.pos))) {
                 break;
             }
@@ -822,7 +811,7 @@ impl<'a> Blocks<'a> {
             self.pos = start_pos;
             self.partial = start_partial;
             if is_space_tab(self.at(self.pos)) {
-                self.advance(1, true);
+                self.advance(1);
             }
             len + 1
         } else {
