@@ -103,12 +103,17 @@ impl MdNode {
 
 /// Attributes every link gets.
 fn link_attrs(href: String) -> Vec<(&'static str, String)> {
-    // Pushes rather than `vec![…]`, whose boxed-array path is larger in the wasm.
     let mut attrs = Vec::new();
+    push_link_attrs(&mut attrs, href);
+    attrs
+}
+
+/// Appends the attributes every link gets (pushes rather than `vec![…]`, whose boxed-array path
+/// is larger in the wasm).
+fn push_link_attrs(attrs: &mut Vec<(&'static str, String)>, href: String) {
     attrs.push(("href", href));
     attrs.push(("target", "_blank".into()));
     attrs.push(("rel", "noopener noreferrer".into()));
-    attrs
 }
 
 /// A piece of linkified plain text.
@@ -402,7 +407,7 @@ impl Builder<'_> {
                             frame.attrs.push(("alt", String::new()));
                             "img"
                         } else {
-                            frame.attrs = link_attrs(href);
+                            push_link_attrs(&mut frame.attrs, href);
                             "a"
                         }
                     });
