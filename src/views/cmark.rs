@@ -1380,8 +1380,18 @@ fn find_ref<'r>(refs: &'r [Ref], label: &str) -> Option<&'r Ref> {
         return None;
     }
     // The first definition of a label wins: the first of its run in the sorted list.
-    let i = refs.partition_point(|r| r.label < key);
-    refs.get(i).filter(|r| r.label == key)
+    // A binary search for the first label not below `key` (`partition_point` by hand: core's
+    // is larger in the wasm).
+    let (mut lo, mut hi) = (0, refs.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if refs.get(mid).is_some_and(|r| r.label < key) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    refs.get(lo).filter(|r| r.label == key)
 }
 
 /// A character reference at `p` (which holds `&`): the character and the index past its `;`.
