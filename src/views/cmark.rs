@@ -1066,32 +1066,33 @@ fn split_row(line: &str) -> Vec<String> {
     let s = trim(line, b" \t");
     let b = s.as_bytes();
     let mut cells = Vec::new();
+    // The text of the cell so far when it had escaped pipes (the rest is `s[last..i]`).
     let mut cur = String::new();
     let mut i = usize::from(b.first() == Some(&b'|'));
     let mut last = i;
-    while i < b.len() {
-        match b[i] {
-            b'\\' if b.get(i + 1) == Some(&b'|') => {
-                cur.push_str(&s[last..i]);
-                cur.push('|');
+    // The end of the line counts as one more pipe.
+    while i <= b.len() {
+        match b.get(i) {
+            Some(b'\\') if matches!(b.get(i + 1), Some(b'|' | b'\\')) => {
+                if b[i + 1] == b'|' {
+                    // `\|` is a literal pipe: the backslash is dropped.
+                    cur.push_str(&s[last..i]);
+                    last = i + 1;
+                }
                 i += 2;
-                last = i;
             }
-            b'\\' if b.get(i + 1) == Some(&b'\\') => i += 2,
-            b'|' => {
-                cur.push_str(&s[last..i]);
-                cells.push(trim(&cur, b" \t").to_string());
-                cur.clear();
+            c @ (Some(b'|') | None) => {
+                // A final unescaped pipe ends the row; anything else after the last pipe is a cell.
+                if c.is_some() || last < i || cells.is_empty() {
+                    cur.push_str(&s[last..i]);
+                    cells.push(trim(&cur, b" \t").to_string());
+                    cur.clear();
+                }
                 i += 1;
                 last = i;
             }
             _ => i += 1,
         }
-    }
-    // A final unescaped pipe ends the row; anything else after the last pipe is a cell.
-    if last < b.len() || !cur.is_empty() || cells.is_empty() {
-        cur.push_str(s.get(last..).unwrap_or(""));
-        cells.push(trim(&cur, b" \t").to_string());
     }
     cells
 }
