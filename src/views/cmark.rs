@@ -911,12 +911,11 @@ impl<'a> Blocks<'a> {
 
     /// Adds a block that is complete at once (heading, thematic break).
     fn add_leaf(&mut self, kind: Kind, text: String) {
-        let depth = self.make_room(kind);
-        let mut b = Block::new(kind, depth, self.line_no);
-        b.text = text;
+        self.add_child(kind);
         if let Some(top) = self.stack.last_mut() {
-            top.children.push(b);
+            top.text = text;
         }
+        self.close_top();
     }
 
     /// Appends the rest of the line to the block at the top of the stack.
