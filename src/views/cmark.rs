@@ -640,7 +640,6 @@ impl<'a> Blocks<'a> {
             match ch {
                 b'>' if !deep => {
                     self.quote_marker();
-                    self.close_unmatched();
                     self.add_child(Kind::Quote);
                     return Start::Container;
                 }
@@ -649,7 +648,6 @@ impl<'a> Blocks<'a> {
                 b'<' => {
                     let t = html_start(self.from(self.nn).as_bytes(), para);
                     if t > 0 {
-                        self.close_unmatched();
                         self.add_child(Kind::Html(t));
                         return Start::Leaf;
                     }
@@ -672,7 +670,6 @@ impl<'a> Blocks<'a> {
         );
         if self.indent >= 4 && !self.blank && !tip_para {
             self.advance(4);
-            self.close_unmatched();
             self.add_child(Kind::Code {
                 fence: 0,
                 len: 0,
@@ -699,7 +696,6 @@ impl<'a> Blocks<'a> {
         } else if before_hashes.bytes().last().is_some_and(is_space_tab) {
             text = trim_end(before_hashes, b" \t");
         }
-        self.close_unmatched();
         self.add_leaf(Kind::Heading(level as u8), text.to_string());
         true
     }
@@ -711,7 +707,6 @@ impl<'a> Blocks<'a> {
             return false;
         }
         let indent = self.indent;
-        self.close_unmatched();
         self.add_child(Kind::Code {
             fence: ch,
             len,
@@ -761,7 +756,6 @@ impl<'a> Blocks<'a> {
         if n < 3 {
             return false;
         }
-        self.close_unmatched();
         self.add_leaf(Kind::Rule, String::new());
         true
     }
@@ -904,7 +898,9 @@ impl<'a> Blocks<'a> {
         depth + u8::from(matches!(kind, Kind::Quote | Kind::Item { .. }))
     }
 
+    /// Opens a block of `kind`, first closing the blocks this line did not match.
     fn add_child(&mut self, kind: Kind) {
+        self.close_unmatched();
         let depth = self.make_room(kind);
         self.stack.push(Block::new(kind, depth, self.line_no));
     }
