@@ -865,8 +865,7 @@ impl<'a> Blocks<'a> {
         true
     }
 
-    /// Closes the open blocks this line did not match (out of line: it has eight callers).
-    #[inline(never)]
+    /// Closes the open blocks this line did not match.
     fn close_unmatched(&mut self) {
         if !self.all_closed {
             while self.stack.len() > self.matched + 1 {
