@@ -1683,43 +1683,36 @@ impl Inline<'_> {
         let s = self.s;
         let b = s.as_bytes();
         while let Some(&c) = b.get(self.pos) {
+            let next = b.get(self.pos + 1).copied();
             match c {
                 b'\n' => self.newline(),
-                b'\\' => {
-                    let next = b.get(self.pos + 1).copied();
-                    if next == Some(b'\n') {
-                        self.items.push(Item::Event(Event::HardBreak));
-                        self.pos += 2;
-                        self.skip_spaces();
-                    } else if next.is_some_and(|n| n.is_ascii_punctuation()) {
-                        self.text(&s[self.pos + 1..self.pos + 2]);
-                        self.pos += 2;
-                    } else {
-                        self.text("\\");
-                        self.pos += 1;
-                    }
+                b'\\' if next == Some(b'\n') => {
+                    self.items.push(Item::Event(Event::HardBreak));
+                    self.pos += 2;
+                    self.skip_spaces();
+                }
+                b'\\' if next.is_some_and(|n| n.is_ascii_punctuation()) => {
+                    self.text(&s[self.pos + 1..self.pos + 2]);
+                    self.pos += 2;
                 }
                 b'`' => self.code_span(),
                 b'*' | b'_' | b'~' => self.delim_run(c),
                 b'[' => self.open_bracket(false, 1),
-                b'!' if b.get(self.pos + 1) == Some(&b'[') => self.open_bracket(true, 2),
+                b'!' if next == Some(b'[') => self.open_bracket(true, 2),
                 b']' => self.close_bracket(),
                 b'<' => self.angle(),
-                b'&' => match entity(s, self.pos) {
-                    Some((ch, end)) => {
-                        let mut buf = [0; 4];
-                        self.text(ch.encode_utf8(&mut buf));
-                        self.pos = end;
-                    }
-                    None => {
-                        self.text("&");
-                        self.pos += 1;
-                    }
-                },
+                // Text, and a `\` or `&` that starts nothing (they join the text around them).
                 _ => {
                     let st = self.pos;
-                    self.pos += 1;
-                    self.pos = skip(b, self.pos, |c| !in_set(b"\n\\`*_~[!]<&", c));
+                    if c == b'&' {
+                        if let Some((ch, end)) = entity(s, st) {
+                            let mut buf = [0; 4];
+                            self.text(ch.encode_utf8(&mut buf));
+                            self.pos = end;
+                            continue;
+                        }
+                    }
+                    self.pos = skip(b, st + 1, |c| !in_set(b"\n\\`*_~[!]<&", c));
                     self.text(&s[st..self.pos]);
                 }
             }
