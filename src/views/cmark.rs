@@ -1700,8 +1700,8 @@ impl Inline<'_> {
                 b'[' => self.open_bracket(false, 1),
                 b'!' if next == Some(b'[') => self.open_bracket(true, 2),
                 b']' => self.close_bracket(),
-                b'<' => self.angle(),
-                // Text, and a `\` or `&` that starts nothing (they join the text around them).
+                b'<' if self.angle() => {}
+                // Text, and a `\`, `&` or `<` that starts nothing (they join the text around them).
                 _ => {
                     let st = self.pos;
                     if c == b'&' {
@@ -2026,8 +2026,8 @@ impl Inline<'_> {
         }
     }
 
-    /// `<`: an autolink, raw HTML, or a literal `<`.
-    fn angle(&mut self) {
+    /// `<`: an autolink or raw HTML (false when it starts neither: it is text).
+    fn angle(&mut self) -> bool {
         let s = self.s;
         let b = s.as_bytes();
         let p = self.pos;
@@ -2046,16 +2046,15 @@ impl Inline<'_> {
             self.text(inner);
             self.items.push(Item::Event(Event::End));
             self.pos = end;
-            return;
+            return true;
         }
-        if let Some(end) = self.html(p) {
-            self.items
-                .push(Item::Event(Event::Raw(s[p..end].to_string())));
-            self.pos = end;
-            return;
-        }
-        self.text("<");
-        self.pos += 1;
+        let Some(end) = self.html(p) else {
+            return false;
+        };
+        self.items
+            .push(Item::Event(Event::Raw(s[p..end].to_string())));
+        self.pos = end;
+        true
     }
 
     /// Inline raw HTML at `p`: the index past it.
