@@ -1979,31 +1979,29 @@ impl Inline<'_> {
             self.text("]");
             return;
         };
-        if !op.image && self.brackets.len() - 1 < self.floor {
-            self.pop_bracket();
-            self.text("]");
-            return;
-        }
         let mut dest = None;
-        if b.get(self.pos) == Some(&b'(') {
-            if let Some(((ds, de), (ts, te), end)) = inline_link(b, self.pos + 1) {
-                dest = Some((unescape(&s[ds..de]), unescape(&s[ts..te])));
-                self.pos = end;
-            }
-        }
-        if dest.is_none() && !self.refs.is_empty() {
-            let label_end = link_label(b, self.pos);
-            let key = match label_end {
-                Some(e) if e > self.pos + 2 => Some(&s[self.pos + 1..e - 1]),
-                _ if !op.after && link_label(b, op.src - 1) == Some(close + 1) => {
-                    Some(&s[op.src..close])
+        // An inactive link bracket (below the floor: no links inside links) makes no link.
+        if op.image || self.brackets.len() - 1 >= self.floor {
+            if b.get(self.pos) == Some(&b'(') {
+                if let Some(((ds, de), (ts, te), end)) = inline_link(b, self.pos + 1) {
+                    dest = Some((unescape(&s[ds..de]), unescape(&s[ts..te])));
+                    self.pos = end;
                 }
-                _ => None,
-            };
-            if let Some(r) = key.and_then(|k| find_ref(self.refs, k)) {
-                dest = Some((r.url.clone(), r.title.clone()));
-                if let Some(e) = label_end {
-                    self.pos = e;
+            }
+            if dest.is_none() && !self.refs.is_empty() {
+                let label_end = link_label(b, self.pos);
+                let key = match label_end {
+                    Some(e) if e > self.pos + 2 => Some(&s[self.pos + 1..e - 1]),
+                    _ if !op.after && link_label(b, op.src - 1) == Some(close + 1) => {
+                        Some(&s[op.src..close])
+                    }
+                    _ => None,
+                };
+                if let Some(r) = key.and_then(|k| find_ref(self.refs, k)) {
+                    dest = Some((r.url.clone(), r.title.clone()));
+                    if let Some(e) = label_end {
+                        self.pos = e;
+                    }
                 }
             }
         }
