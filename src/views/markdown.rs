@@ -314,12 +314,11 @@ impl Builder<'_> {
         let Some(mut frame) = self.stack.pop() else {
             return;
         };
-        if frame.literal {
-            self.literal = self.literal.saturating_sub(1);
-        }
+        // (Balanced: `start` counted this frame.)
+        self.literal -= usize::from(frame.literal);
         let node = match (frame.tag, frame.image) {
             (tag, true) => {
-                self.image = self.image.saturating_sub(1);
+                self.image -= 1;
                 let mut alt = String::new();
                 for child in &frame.children {
                     child.collect_text(&mut alt);
