@@ -1035,7 +1035,9 @@ fn html_special(b: &[u8], p: usize) -> u8 {
 /// The end marker of an [`html_special`] construct of kind `k` (2 to 5), and the length of its
 /// start marker.
 fn html_marker(k: u8) -> (&'static str, usize) {
-    [("-->", 4), ("?>", 2), (">", 2), ("]]>", 9)][usize::from(k - 2) % 4]
+    // A static table: a literal array here was built on the stack at each call.
+    static MARKERS: [(&str, usize); 4] = [("-->", 4), ("?>", 2), (">", 2), ("]]>", 9)];
+    MARKERS[usize::from(k - 2) % 4]
 }
 
 /// Does this line end an HTML block of kind 1 to 5?
