@@ -161,11 +161,8 @@ fn is_www(url: &str) -> bool {
 fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
     // The first place where one of the link starts begins.
     let b = word.as_bytes();
-    let start = (0..b.len()).find(|&i| {
-        ["https://", "http://", "www."]
-            .iter()
-            .any(|p| starts_with_ci(&b[i..], p))
-    })?;
+    static STARTS: [&str; 3] = ["https://", "http://", "www."];
+    let start = (0..b.len()).find(|&i| STARTS.iter().any(|p| starts_with_ci(&b[i..], p)))?;
     // `xwww.` or `ahttp://` is not a link start; an opening bracket or quote before it is fine.
     if start > 0 {
         let prev = word[..start].chars().next_back()?;
