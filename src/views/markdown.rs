@@ -463,10 +463,10 @@ impl cmark::Sink for Builder<'_> {
     }
 }
 
-const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
+static HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
 
 /// The class of a table cell, by [`cmark::Align`] (in its declaration order; none when unaligned).
-const ALIGN_CLASSES: [&str; 4] = ["", "bpw-align-left", "bpw-align-center", "bpw-align-right"];
+static ALIGN_CLASSES: [&str; 4] = ["", "bpw-align-left", "bpw-align-center", "bpw-align-right"];
 
 /// Parses markdown into sanitized nodes. Relative link/image URLs are resolved on `bot_host`.
 pub fn parse_markdown(src: &str, bot_host: &str) -> Vec<MdNode> {
