@@ -1371,7 +1371,8 @@ fn normalize(label: &str) -> String {
     crate::browser::to_lower(&crate::text::collapse_spaces(label))
 }
 
-/// The definition of `label` in `refs` as [`sort_refs_in_place`] orders them: the first of that label.
+/// The definition of `label` in `refs` as [`sort_refs_in_place`] orders them: the first of that
+/// label.
 fn find_ref<'r>(refs: &'r [Ref], label: &str) -> Option<&'r Ref> {
     let key = normalize(label);
     if key.is_empty() {
@@ -1984,7 +1985,7 @@ impl Inline<'_> {
         };
         let mut dest = None;
         // An inactive link bracket (below the floor: no links inside links) makes no link.
-        if op.image || self.brackets.len() - 1 >= self.floor {
+        if op.image || self.brackets.len() > self.floor {
             if b.get(self.pos) == Some(&b'(') {
                 if let Some(((ds, de), (ts, te), end)) = inline_link(b, self.pos + 1) {
                     dest = Some((unescape(&s[ds..de]), unescape(&s[ts..te])));

@@ -239,6 +239,7 @@ fn push_plain_text(text: &str, out: &mut Vec<MdNode>) {
 
 /// One word of [`push_plain_text`]: its text goes to `plain`, a link in it to `out` (after the
 /// text so far).
+#[allow(clippy::vec_init_then_push)] // on purpose: `vec![…]`'s boxed-array path is larger in the wasm
 fn push_word(word: &str, plain: &mut String, out: &mut Vec<MdNode>) {
     let Some((before, url, after)) = link_in_word(word) else {
         plain.push_str(word);
