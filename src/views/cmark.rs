@@ -37,47 +37,13 @@ const NONE: usize = usize::MAX;
 /// Longest backtick run that can open a code span (longer runs stay literal).
 const MAX_TICKS: usize = 64;
 
-/// The named character references decoded (HTML5 names, case-sensitive); others stay literal.
-pub const ENTITIES: &[(&str, char)] = &[
-    ("amp", '&'),
-    ("lt", '<'),
-    ("gt", '>'),
-    ("quot", '"'),
-    ("apos", '\''),
-    ("nbsp", '\u{a0}'),
-    ("copy", '©'),
-    ("reg", '®'),
-    ("trade", '™'),
-    ("hellip", '…'),
-    ("mdash", '—'),
-    ("ndash", '–'),
-    ("laquo", '«'),
-    ("raquo", '»'),
-    ("ldquo", '“'),
-    ("rdquo", '”'),
-    ("lsquo", '‘'),
-    ("rsquo", '’'),
-    ("bull", '•'),
-    ("middot", '·'),
-    ("deg", '°'),
-    ("times", '×'),
-    ("divide", '÷'),
-    ("euro", '€'),
-    ("pound", '£'),
-    ("yen", '¥'),
-    ("cent", '¢'),
-    ("sect", '§'),
-    ("para", '¶'),
-    ("plusmn", '±'),
-    ("frac12", '½'),
-    ("frac14", '¼'),
-    ("frac34", '¾'),
-    ("larr", '←'),
-    ("rarr", '→'),
-    ("uarr", '↑'),
-    ("darr", '↓'),
-    ("harr", '↔'),
-];
+/// The named character references decoded (HTML5 names, case-sensitive), each written as the
+/// reference then its character, in one string that [`entity`] searches; others stay literal.
+pub const ENTITIES: &str =
+    "&amp;&&lt;<&gt;>&quot;\"&apos;'&nbsp;\u{a0}&copy;©&reg;®&trade;™&hellip;…&mdash;—\
+&ndash;–&laquo;«&raquo;»&ldquo;“&rdquo;”&lsquo;‘&rsquo;’&bull;•&middot;·&deg;°&times;×\
+&divide;÷&euro;€&pound;£&yen;¥&cent;¢&sect;§&para;¶&plusmn;±&frac12;½&frac14;¼&frac34;¾\
+&larr;←&rarr;→&uarr;↑&darr;↓&harr;↔";
 
 /// The tag names that start an HTML block of CommonMark type 6.
 const BLOCK_TAGS: &str = "address article aside base basefont blockquote body caption center col \
@@ -219,14 +185,14 @@ pub fn parse(src: &str) -> Vec<Event> {
 pub fn parse_into(src: &str, out: &mut impl Sink) {
     // NUL is replaced for safety, as CommonMark asks.
     let owned;
-    let src = if src.contains('\0') {
+    let src = if in_set(src.as_bytes(), 0) {
         owned = src.replace('\0', "\u{fffd}");
         owned.as_str()
     } else {
         src
     };
     let mut p = Blocks {
-        stack: vec![Block::new(Kind::Doc, 0, 0)],
+        stack: Vec::new(),
         refs: Vec::new(),
         ln: "",
         line_no: 0,
@@ -241,6 +207,7 @@ pub fn parse_into(src: &str, out: &mut impl Sink) {
         all_closed: true,
         eol: false,
     };
+    p.stack.push(Block::new(Kind::Doc, 0, 0));
     let mut rest = src;
     while !rest.is_empty() {
         let end = skip(rest.as_bytes(), 0, |c| c != b'\n' && c != b'\r');
@@ -257,9 +224,9 @@ pub fn parse_into(src: &str, out: &mut impl Sink) {
         p.close_top();
     }
     // Sorted by label, in definition order within a label ([`find_ref`] takes the first).
-    let refs = sort_refs(std::mem::take(&mut p.refs));
-    if let Some(mut doc) = p.stack.pop() {
-        emit(&mut doc, false, &refs, out);
+    sort_refs_in_place(&mut p.refs);
+    if let Some(doc) = p.stack.first_mut() {
+        emit(doc, false, &p.refs, out);
     }
 }
 
@@ -267,9 +234,16 @@ pub fn parse_into(src: &str, out: &mut impl Sink) {
 // Blocks
 // ---------------------------------------------------------------------------------------------
 
-/// `refs` ordered by label, and by definition order within a label. A heapsort on
-/// (label, order): O(n log n) like core's stable sort, in a tenth of its wasm size.
+/// `refs` ordered by label, and by definition order within a label (see [`sort_refs_in_place`]).
+#[cfg(test)]
 fn sort_refs(mut refs: Vec<Ref>) -> Vec<Ref> {
+    sort_refs_in_place(&mut refs);
+    refs
+}
+
+/// Orders `refs` by label, and by definition order within a label. A heapsort on
+/// (label, order): O(n log n) like core's stable sort, in a tenth of its wasm size.
+fn sort_refs_in_place(refs: &mut [Ref]) {
     let n = refs.len();
     let sift = |refs: &mut [Ref], mut root: usize, end: usize| loop {
         let less = |a: &Ref, b: &Ref| (a.label.as_str(), a.order) < (b.label.as_str(), b.order);
@@ -287,13 +261,12 @@ fn sort_refs(mut refs: Vec<Ref>) -> Vec<Ref> {
         root = child;
     };
     for start in (0..n / 2).rev() {
-        sift(&mut refs, start, n);
+        sift(refs, start, n);
     }
     for end in (1..n).rev() {
         refs.swap(0, end);
-        sift(&mut refs, 0, end);
+        sift(refs, 0, end);
     }
-    refs
 }
 
 /// A link reference definition.
@@ -302,7 +275,7 @@ struct Ref {
     label: String,
     url: String,
     title: String,
-    /// Its position among the definitions (the tie-break that keeps [`sort_refs`] stable).
+    /// Its position among the definitions (the tie-break that keeps [`sort_refs_in_place`] stable).
     order: usize,
 }
 
@@ -341,14 +314,13 @@ struct Block {
     /// First and last source lines (1-based), for tight/loose lists.
     start: usize,
     end: usize,
-    /// Raw content of paragraphs, headings, code and HTML blocks.
+    /// Raw content of paragraphs, headings, code and HTML blocks; a table's delimiter row.
     text: String,
     /// Indented code: the length of `text` up to its last non-blank line.
     keep: usize,
     children: Vec<Block>,
-    /// Table cells, header row first.
-    rows: Vec<Vec<String>>,
-    aligns: Vec<Align>,
+    /// Table rows as written (split into cells when emitted), header row first.
+    rows: Vec<String>,
 }
 
 impl Block {
@@ -362,7 +334,6 @@ impl Block {
             keep: 0,
             children: Vec::new(),
             rows: Vec::new(),
-            aligns: Vec::new(),
         }
     }
 }
@@ -425,8 +396,8 @@ fn trim_end<'s>(s: &'s str, set: &[u8]) -> &'s str {
     s.get(..n).unwrap_or("")
 }
 
-/// `set.contains(&c)` by a plain loop: the sets here are one to three bytes, and core's
-/// `contains` on bytes brings its `memchr` along at each call site.
+/// `set.contains(&c)` by a plain loop: the sets here are short, and core's `contains` on bytes
+/// brings its `memchr` along at each call site. (Also used to look for one byte in a line.)
 #[allow(clippy::manual_contains)] // on purpose: see above
 pub(super) fn in_set(set: &[u8], c: u8) -> bool {
     set.iter().any(|&x| x == c)
@@ -438,7 +409,8 @@ fn run_of(b: &[u8], ch: u8) -> usize {
     b.iter().take_while(|&&c| c == ch).count()
 }
 
-/// `b` holds only spaces and tabs (or nothing).
+/// `b` holds only spaces and tabs (or nothing). (Out of line: inlined at its callers, it grew.)
+#[inline(never)]
 fn all_space_tab(b: &[u8]) -> bool {
     skip(b, 0, is_space_tab) == b.len()
 }
@@ -459,7 +431,8 @@ fn is_blank(s: &str) -> bool {
 }
 
 impl<'a> Blocks<'a> {
-    /// The byte at `i`, `\n` past the end of the line.
+    /// The byte at `i`, `\n` past the end of the line (out of line: it has nine callers).
+    #[inline(never)]
     fn at(&self, i: usize) -> u8 {
         self.ln.as_bytes().get(i).copied().unwrap_or(b'\n')
     }
@@ -486,40 +459,31 @@ impl<'a> Blocks<'a> {
         self.blank = i >= b.len();
     }
 
+    /// Moves to the next non-space (out of line: it has eight callers).
+    #[inline(never)]
     fn advance_nn(&mut self) {
         self.pos = self.nn;
         self.col = self.nn_col;
         self.partial = false;
     }
 
-    /// Advances over `count` characters (or columns, splitting tabs, when `columns`). Only ever
-    /// called over ASCII (spaces, tabs, markers).
-    fn advance(&mut self, mut count: usize, columns: bool) {
+    /// Advances over `count` columns, splitting a tab when it is wider than what is left. Only
+    /// ever called over ASCII (spaces, tabs, markers).
+    fn advance(&mut self, mut count: usize) {
         let b = self.ln.as_bytes();
         while count > 0 {
             let Some(&ch) = b.get(self.pos) else { break };
-            if ch == b'\t' {
-                let to_tab = 4 - self.col % 4;
-                if columns {
-                    self.partial = to_tab > count;
-                    let n = to_tab.min(count);
-                    self.col += n;
-                    if !self.partial {
-                        self.pos += 1;
-                    }
-                    count -= n;
-                } else {
-                    self.partial = false;
-                    self.col += to_tab;
-                    self.pos += 1;
-                    count -= 1;
-                }
+            let n = if ch == b'\t' {
+                (4 - self.col % 4).min(count)
             } else {
-                self.partial = false;
+                1
+            };
+            self.partial = ch == b'\t' && n < 4 - self.col % 4;
+            self.col += n;
+            if !self.partial {
                 self.pos += 1;
-                self.col += 1;
-                count -= 1;
             }
+            count -= n;
         }
     }
 
@@ -588,7 +552,7 @@ impl<'a> Blocks<'a> {
                 }
             }
             Kind::Table => {
-                let row = split_row(self.from(self.pos));
+                let row = self.from(self.pos).to_string();
                 let line_no = self.line_no;
                 if let Some(top) = self.stack.last_mut() {
                     top.rows.push(row);
@@ -608,9 +572,9 @@ impl<'a> Blocks<'a> {
     /// Consumes a block quote marker at the next non-space: `>` and one optional space.
     fn quote_marker(&mut self) {
         self.advance_nn();
-        self.advance(1, false);
+        self.advance(1);
         if is_space_tab(self.at(self.pos)) {
-            self.advance(1, true);
+            self.advance(1);
         }
     }
 
@@ -633,14 +597,14 @@ impl<'a> Blocks<'a> {
                     }
                     self.advance_nn();
                 } else if self.indent >= width {
-                    self.advance(width, true);
+                    self.advance(width);
                 } else {
                     return 1;
                 }
             }
             Kind::Code { fence: 0, .. } => {
                 if indented {
-                    self.advance(4, true);
+                    self.advance(4);
                 } else if self.blank {
                     self.advance_nn();
                 } else {
@@ -657,7 +621,7 @@ impl<'a> Blocks<'a> {
                 }
                 let mut k = indent;
                 while k > 0 && is_space_tab(self.at(self.pos)) {
-                    self.advance(1, true);
+                    self.advance(1);
                     k -= 1;
                 }
             }
@@ -677,7 +641,6 @@ impl<'a> Blocks<'a> {
             match ch {
                 b'>' if !deep => {
                     self.quote_marker();
-                    self.close_unmatched();
                     self.add_child(Kind::Quote);
                     return Start::Container;
                 }
@@ -686,7 +649,6 @@ impl<'a> Blocks<'a> {
                 b'<' => {
                     let t = html_start(self.from(self.nn).as_bytes(), para);
                     if t > 0 {
-                        self.close_unmatched();
                         self.add_child(Kind::Html(t));
                         return Start::Leaf;
                     }
@@ -708,8 +670,7 @@ impl<'a> Blocks<'a> {
             Some(Kind::Para | Kind::Table)
         );
         if self.indent >= 4 && !self.blank && !tip_para {
-            self.advance(4, true);
-            self.close_unmatched();
+            self.advance(4);
             self.add_child(Kind::Code {
                 fence: 0,
                 len: 0,
@@ -736,7 +697,6 @@ impl<'a> Blocks<'a> {
         } else if before_hashes.bytes().last().is_some_and(is_space_tab) {
             text = trim_end(before_hashes, b" \t");
         }
-        self.close_unmatched();
         self.add_leaf(Kind::Heading(level as u8), text.to_string());
         true
     }
@@ -744,11 +704,10 @@ impl<'a> Blocks<'a> {
     fn fence(&mut self, ch: u8) -> bool {
         let rest = self.from(self.nn).as_bytes();
         let len = run_of(rest, ch);
-        if len < 3 || (ch == b'`' && rest[len..].contains(&b'`')) {
+        if len < 3 || (ch == b'`' && in_set(&rest[len..], b'`')) {
             return false;
         }
         let indent = self.indent;
-        self.close_unmatched();
         self.add_child(Kind::Code {
             fence: ch,
             len,
@@ -798,7 +757,6 @@ impl<'a> Blocks<'a> {
         if n < 3 {
             return false;
         }
-        self.close_unmatched();
         self.add_leaf(Kind::Rule, String::new());
         true
     }
@@ -834,10 +792,10 @@ impl<'a> Blocks<'a> {
         }
         let offset = self.indent;
         self.advance_nn();
-        self.advance(len, true);
+        self.advance(len);
         let (start_col, start_pos, start_partial) = (self.col, self.pos, self.partial);
         loop {
-            self.advance(1, true);
+            self.advance(1);
             if !(self.col - start_col < 5 && is_space_tab(self.at(self.pos))) {
                 break;
             }
@@ -848,7 +806,7 @@ impl<'a> Blocks<'a> {
             self.pos = start_pos;
             self.partial = start_partial;
             if is_space_tab(self.at(self.pos)) {
-                self.advance(1, true);
+                self.advance(1);
             }
             len + 1
         } else {
@@ -886,31 +844,29 @@ impl<'a> Blocks<'a> {
         let head_line = &body[cut..];
         // A header needs some content, and a pipe somewhere (else `a\n:-` would be a table).
         if skip(head_line.as_bytes(), 0, |c| in_set(b"| \t", c)) == head_line.len()
-            || (!row.contains('|') && !head_line.contains('|'))
+            || (!in_set(row.as_bytes(), b'|') && !in_set(head_line.as_bytes(), b'|'))
         {
             return false;
         }
-        let head = split_row(head_line);
-        if head.len() != aligns.len() {
+        let head = head_line.to_string();
+        if split_row(&head).len() != aligns.len() {
             return false;
         }
-        if cut > 0 {
-            if let Some(top) = self.stack.last_mut() {
-                top.text.truncate(cut);
-            }
-            self.close_top();
-        } else {
-            self.stack.pop();
+        // The lines above the header stay a paragraph (an empty one is dropped when closed).
+        if let Some(top) = self.stack.last_mut() {
+            top.text.truncate(cut);
         }
+        self.close_top();
         self.add_child(Kind::Table);
         if let Some(top) = self.stack.last_mut() {
             top.start = top.start.saturating_sub(1);
-            top.aligns = aligns;
+            top.text = row.to_string();
             top.rows.push(head);
         }
         true
     }
 
+    /// Closes the open blocks this line did not match.
     fn close_unmatched(&mut self) {
         if !self.all_closed {
             while self.stack.len() > self.matched + 1 {
@@ -942,19 +898,20 @@ impl<'a> Blocks<'a> {
         depth + u8::from(matches!(kind, Kind::Quote | Kind::Item { .. }))
     }
 
+    /// Opens a block of `kind`, first closing the blocks this line did not match.
     fn add_child(&mut self, kind: Kind) {
+        self.close_unmatched();
         let depth = self.make_room(kind);
         self.stack.push(Block::new(kind, depth, self.line_no));
     }
 
     /// Adds a block that is complete at once (heading, thematic break).
     fn add_leaf(&mut self, kind: Kind, text: String) {
-        let depth = self.make_room(kind);
-        let mut b = Block::new(kind, depth, self.line_no);
-        b.text = text;
+        self.add_child(kind);
         if let Some(top) = self.stack.last_mut() {
-            top.children.push(b);
+            top.text = text;
         }
+        self.close_top();
     }
 
     /// Appends the rest of the line to the block at the top of the stack.
@@ -1005,7 +962,7 @@ impl<'a> Blocks<'a> {
             Kind::Html(_) => {
                 // Trailing blank lines go; the last line keeps its line ending, if it had one.
                 let n = trim_end(&b.text, b" \n").len();
-                let newline = b.text[n..].contains('\n');
+                let newline = in_set(&b.text.as_bytes()[n..], b'\n');
                 b.text.truncate(n);
                 if newline {
                     b.text.push('\n');
@@ -1033,17 +990,9 @@ fn no_gaps(blocks: &[Block]) -> bool {
 /// The kind (1 to 7) of the HTML block starting this line, 0 for none. Kind 7 (any complete tag)
 /// cannot interrupt a paragraph.
 fn html_start(b: &[u8], para: bool) -> u8 {
-    if b.starts_with(b"<!--") {
-        return 2;
-    }
-    if b.starts_with(b"<?") {
-        return 3;
-    }
-    if b.starts_with(b"<![CDATA[") {
-        return 5;
-    }
-    if b.starts_with(b"<!") && b.get(2).is_some_and(u8::is_ascii_alphabetic) {
-        return 4;
+    let k = html_special(b, 0);
+    if k > 0 {
+        return k;
     }
     let q = if b.get(1) == Some(&b'/') { 2 } else { 1 };
     let (name, e) = tag_name(b, q);
@@ -1065,6 +1014,32 @@ fn html_start(b: &[u8], para: bool) -> u8 {
     0
 }
 
+/// The HTML construct at `p` that ends at a fixed marker: 2 a comment (`<!--`), 3 a processing
+/// instruction (`<?`), 4 a declaration (`<!` and a letter), 5 CDATA (`<![CDATA[`); 0 for none.
+/// (The kinds of HTML block they start; inline, they end at the same markers.)
+fn html_special(b: &[u8], p: usize) -> u8 {
+    let b = b.get(p..).unwrap_or_default();
+    if b.starts_with(b"<!--") {
+        2
+    } else if b.starts_with(b"<?") {
+        3
+    } else if b.starts_with(b"<![CDATA[") {
+        5
+    } else if b.starts_with(b"<!") && b.get(2).is_some_and(u8::is_ascii_alphabetic) {
+        4
+    } else {
+        0
+    }
+}
+
+/// The end marker of an [`html_special`] construct of kind `k` (2 to 5), and the length of its
+/// start marker.
+fn html_marker(k: u8) -> (&'static str, usize) {
+    // A static table: a literal array here was built on the stack at each call.
+    static MARKERS: [(&str, usize); 4] = [("-->", 4), ("?>", 2), (">", 2), ("]]>", 9)];
+    MARKERS[usize::from(k - 2) % 4]
+}
+
 /// Does this line end an HTML block of kind 1 to 5?
 fn html_end(kind: u8, line: &str) -> bool {
     // The end markers of kinds 2 to 5 have no letters: a plain search finds them.
@@ -1078,10 +1053,7 @@ fn html_end(kind: u8, line: &str) -> bool {
                 line.get(e) == Some(&b'>') && in_list(RAW_TAGS, name)
             }
         }),
-        2 => has("-->"),
-        3 => has("?>"),
-        4 => has(">"),
-        5 => has("]]>"),
+        2..=5 => has(html_marker(kind).0),
         _ => false,
     }
 }
@@ -1091,32 +1063,33 @@ fn split_row(line: &str) -> Vec<String> {
     let s = trim(line, b" \t");
     let b = s.as_bytes();
     let mut cells = Vec::new();
+    // The text of the cell so far when it had escaped pipes (the rest is `s[last..i]`).
     let mut cur = String::new();
     let mut i = usize::from(b.first() == Some(&b'|'));
     let mut last = i;
-    while i < b.len() {
-        match b[i] {
-            b'\\' if b.get(i + 1) == Some(&b'|') => {
-                cur.push_str(&s[last..i]);
-                cur.push('|');
+    // The end of the line counts as one more pipe.
+    while i <= b.len() {
+        match b.get(i) {
+            Some(b'\\') if matches!(b.get(i + 1), Some(b'|' | b'\\')) => {
+                if b[i + 1] == b'|' {
+                    // `\|` is a literal pipe: the backslash is dropped.
+                    cur.push_str(&s[last..i]);
+                    last = i + 1;
+                }
                 i += 2;
-                last = i;
             }
-            b'\\' if b.get(i + 1) == Some(&b'\\') => i += 2,
-            b'|' => {
-                cur.push_str(&s[last..i]);
-                cells.push(trim(&cur, b" \t").to_string());
-                cur.clear();
+            c @ (Some(b'|') | None) => {
+                // A final unescaped pipe ends the row; anything else after the last pipe is a cell.
+                if c.is_some() || last < i || cells.is_empty() {
+                    cur.push_str(&s[last..i]);
+                    cells.push(trim(&cur, b" \t").to_string());
+                    cur.clear();
+                }
                 i += 1;
                 last = i;
             }
             _ => i += 1,
         }
-    }
-    // A final unescaped pipe ends the row; anything else after the last pipe is a cell.
-    if last < b.len() || !cur.is_empty() || cells.is_empty() {
-        cur.push_str(s.get(last..).unwrap_or(""));
-        cells.push(trim(&cur, b" \t").to_string());
     }
     cells
 }
@@ -1157,7 +1130,7 @@ fn strip_refs(text: &mut String, refs: &mut Vec<Ref>) {
         }
     }
     if at > 0 {
-        text.drain(..at.min(text.len()));
+        *text = text.get(at..).unwrap_or("").to_string();
     }
 }
 
@@ -1168,21 +1141,18 @@ fn parse_ref(s: &str) -> Option<(usize, Ref)> {
     if b.get(le) != Some(&b':') {
         return None;
     }
-    let label = normalize(&s[1..le - 1]);
-    if label.is_empty() {
-        return None;
-    }
     let (ds, de, after) = link_dest(b, spnl(b, le + 1))?;
     if ds == de && b.get(ds.wrapping_sub(1)) != Some(&b'<') {
         return None;
     }
-    let mut title = String::new();
+    // The strings are made once the definition is known to be one (no early return drops them).
+    let mut title = (0, 0);
     let mut end = None;
     let t = spnl(b, after);
     if t > after {
         if let Some((ts, te, n)) = link_title(b, t) {
             if let Some(e) = line_end(b, n) {
-                title = unescape(&s[ts..te]);
+                title = (ts, te);
                 end = Some(e);
             }
         }
@@ -1191,10 +1161,14 @@ fn parse_ref(s: &str) -> Option<(usize, Ref)> {
         Some(e) => e,
         None => line_end(b, after)?,
     };
+    let label = normalize(&s[1..le - 1]);
+    if label.is_empty() {
+        return None;
+    }
     let r = Ref {
         label,
         url: unescape(&s[ds..de]),
-        title,
+        title: unescape(&s[title.0..title.1]),
         order: 0,
     };
     Some((end, r))
@@ -1226,13 +1200,15 @@ fn emit(b: &mut Block, tight: bool, refs: &[Ref], out: &mut impl Sink) {
         Kind::Table => {
             out.push(Event::Start(Tag::Table));
             out.push(Event::Start(Tag::Head));
+            // (The delimiter row was checked when the table started.)
+            let aligns = delim_row(&b.text).unwrap_or_default();
             for (i, row) in b.rows.iter().enumerate() {
                 // The header is the first row; the others make up the body.
                 if i == 1 {
                     out.push(Event::End);
                     out.push(Event::Start(Tag::Body));
                 }
-                table_row(row, i == 0, &b.aligns, refs, out);
+                table_row(&split_row(row), i == 0, &aligns, refs, out);
             }
             // Closes the head or the body.
             out.push(Event::End);
@@ -1395,56 +1371,64 @@ fn normalize(label: &str) -> String {
     crate::browser::to_lower(&crate::text::collapse_spaces(label))
 }
 
-/// The definition of `label` in `refs` as [`sort_refs`] orders them: the first of that label.
+/// The definition of `label` in `refs` as [`sort_refs_in_place`] orders them: the first of that
+/// label.
 fn find_ref<'r>(refs: &'r [Ref], label: &str) -> Option<&'r Ref> {
     let key = normalize(label);
     if key.is_empty() {
         return None;
     }
     // The first definition of a label wins: the first of its run in the sorted list.
-    let i = refs.partition_point(|r| r.label < key);
-    refs.get(i).filter(|r| r.label == key)
+    // A binary search for the first label not below `key` (`partition_point` by hand: core's
+    // is larger in the wasm).
+    let (mut lo, mut hi) = (0, refs.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if refs.get(mid).is_some_and(|r| r.label < key) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    refs.get(lo).filter(|r| r.label == key)
 }
 
 /// A character reference at `p` (which holds `&`): the character and the index past its `;`.
 fn entity(s: &str, p: usize) -> Option<(char, usize)> {
     let b = s.as_bytes();
-    if b.get(p + 1) == Some(&b'#') {
-        let hex = matches!(b.get(p + 2), Some(b'x' | b'X'));
-        let (radix, max) = if hex { (16, 6) } else { (10, 7) };
-        let st = p + 2 + usize::from(hex);
-        let mut i = st;
-        let mut v: u32 = 0;
-        while i - st < max {
-            let Some(d) = b.get(i).and_then(|&c| char::from(c).to_digit(radix)) else {
-                break;
-            };
-            v = v * radix + d;
-            i += 1;
-        }
-        if i == st || b.get(i) != Some(&b';') {
-            return None;
-        }
-        let c = if v == 0 {
-            '\u{fffd}'
-        } else {
-            char::from_u32(v).unwrap_or('\u{fffd}')
-        };
-        return Some((c, i + 1));
-    }
-    let st = p + 1;
+    // Numeric (`&#65;`, `&#x41;`) and named (`&amp;`) references share one scan: a name is made
+    // of the digits of base 36 (ASCII letters and digits).
+    let num = b.get(p + 1) == Some(&b'#');
+    let hex = num && matches!(b.get(p + 2), Some(b'x' | b'X'));
+    let (radix, max) = match (num, hex) {
+        (_, true) => (16, 6),
+        (true, _) => (10, 7),
+        _ => (36, 32),
+    };
+    let st = p + 1 + usize::from(num) + usize::from(hex);
     let mut i = st;
-    while i - st < 32 && b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+    let mut v: u32 = 0;
+    while i - st < max {
+        let Some(d) = b.get(i).and_then(|&c| char::from(c).to_digit(radix)) else {
+            break;
+        };
+        v = v.wrapping_mul(radix).wrapping_add(d);
         i += 1;
     }
-    if b.get(i) != Some(&b';') {
+    if i == st || b.get(i) != Some(&b';') {
         return None;
     }
-    let name = &s[st..i];
-    ENTITIES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|&(_, c)| (c, i + 1))
+    let c = if num {
+        char::from_u32(v)
+            .filter(|&c| c != '\0')
+            .unwrap_or('\u{fffd}')
+    } else {
+        // `&name;` can only match at an entry's start: a character after a `;` is never a letter.
+        let name = &s[p..=i];
+        let k = crate::text::find(ENTITIES, name)? + name.len();
+        ENTITIES[k..].chars().next()?
+    };
+    Some((c, i + 1))
 }
 
 /// Decodes backslash escapes and character references (link destinations and titles).
@@ -1598,7 +1582,7 @@ fn inlines(text: &str, refs: &[Ref], out: &mut impl Sink) {
         last: NONE,
         brackets: Vec::new(),
         floor: 0,
-        ticks: Vec::new(),
+        ticks: [0; MAX_TICKS + 1],
         scanned: false,
         fail: [usize::MAX; 4],
     };
@@ -1667,9 +1651,10 @@ struct Inline<'a> {
     /// Link brackets below this stack index are inactive (no links inside links).
     floor: usize,
     /// Last seen start of a backtick run of each length, and whether the whole text was scanned.
-    ticks: Vec<usize>,
+    ticks: [usize; MAX_TICKS + 1],
     scanned: bool,
-    /// For `-->`, `]]>`, `>`, `?>`: no occurrence at or after this index.
+    /// For each end marker of [`html_marker`] (`-->`, `?>`, `>`, `]]>`): no occurrence at or
+    /// after this index.
     fail: [usize; 4],
 }
 
@@ -1702,43 +1687,36 @@ impl Inline<'_> {
         let s = self.s;
         let b = s.as_bytes();
         while let Some(&c) = b.get(self.pos) {
+            let next = b.get(self.pos + 1).copied();
             match c {
                 b'\n' => self.newline(),
-                b'\\' => {
-                    let next = b.get(self.pos + 1).copied();
-                    if next == Some(b'\n') {
-                        self.items.push(Item::Event(Event::HardBreak));
-                        self.pos += 2;
-                        self.skip_spaces();
-                    } else if next.is_some_and(|n| n.is_ascii_punctuation()) {
-                        self.text(&s[self.pos + 1..self.pos + 2]);
-                        self.pos += 2;
-                    } else {
-                        self.text("\\");
-                        self.pos += 1;
-                    }
+                b'\\' if next == Some(b'\n') => {
+                    self.items.push(Item::Event(Event::HardBreak));
+                    self.pos += 2;
+                    self.skip_spaces();
+                }
+                b'\\' if next.is_some_and(|n| n.is_ascii_punctuation()) => {
+                    self.text(&s[self.pos + 1..self.pos + 2]);
+                    self.pos += 2;
                 }
                 b'`' => self.code_span(),
                 b'*' | b'_' | b'~' => self.delim_run(c),
                 b'[' => self.open_bracket(false, 1),
-                b'!' if b.get(self.pos + 1) == Some(&b'[') => self.open_bracket(true, 2),
+                b'!' if next == Some(b'[') => self.open_bracket(true, 2),
                 b']' => self.close_bracket(),
-                b'<' => self.angle(),
-                b'&' => match entity(s, self.pos) {
-                    Some((ch, end)) => {
-                        let mut buf = [0; 4];
-                        self.text(ch.encode_utf8(&mut buf));
-                        self.pos = end;
-                    }
-                    None => {
-                        self.text("&");
-                        self.pos += 1;
-                    }
-                },
+                b'<' if self.angle() => {}
+                // Text, and a `\`, `&` or `<` that starts nothing (they join the text around them).
                 _ => {
                     let st = self.pos;
-                    self.pos += 1;
-                    self.pos = skip(b, self.pos, |c| !in_set(b"\n\\`*_~[!]<&", c));
+                    if c == b'&' {
+                        if let Some((ch, end)) = entity(s, st) {
+                            let mut buf = [0; 4];
+                            self.text(ch.encode_utf8(&mut buf));
+                            self.pos = end;
+                            continue;
+                        }
+                    }
+                    self.pos = skip(b, st + 1, |c| !in_set(b"\n\\`*_~[!]<&", c));
                     self.text(&s[st..self.pos]);
                 }
             }
@@ -1799,9 +1777,6 @@ impl Inline<'_> {
         if n > MAX_TICKS {
             return None;
         }
-        if self.ticks.is_empty() {
-            self.ticks = vec![0; MAX_TICKS + 1];
-        }
         if self.scanned && self.ticks[n] < from {
             return None;
         }
@@ -1838,15 +1813,13 @@ impl Inline<'_> {
         }
         let before = s[..st].chars().next_back();
         let after = s[self.pos..].chars().next();
-        let left = !ws_char(after) && (!punct_char(after) || ws_char(before) || punct_char(before));
-        let right =
-            !ws_char(before) && (!punct_char(before) || ws_char(after) || punct_char(after));
+        let (ws_before, p_before) = (ws_char(before), punct_char(before));
+        let (ws_after, p_after) = (ws_char(after), punct_char(after));
+        let left = !ws_after && (!p_after || ws_before || p_before);
+        let right = !ws_before && (!p_before || ws_after || p_after);
         // `_` and a single `~` cannot open or close inside a word (`snake_case`, `3~5`).
         let (open, close) = if ch == b'_' || (ch == b'~' && n == 1) {
-            (
-                left && (!right || punct_char(before)),
-                right && (!left || punct_char(after)),
-            )
+            (left && (!right || p_before), right && (!left || p_after))
         } else {
             (left, right)
         };
@@ -2010,31 +1983,29 @@ impl Inline<'_> {
             self.text("]");
             return;
         };
-        if !op.image && self.brackets.len() - 1 < self.floor {
-            self.pop_bracket();
-            self.text("]");
-            return;
-        }
         let mut dest = None;
-        if b.get(self.pos) == Some(&b'(') {
-            if let Some(((ds, de), (ts, te), end)) = inline_link(b, self.pos + 1) {
-                dest = Some((unescape(&s[ds..de]), unescape(&s[ts..te])));
-                self.pos = end;
-            }
-        }
-        if dest.is_none() && !self.refs.is_empty() {
-            let label_end = link_label(b, self.pos);
-            let key = match label_end {
-                Some(e) if e > self.pos + 2 => Some(&s[self.pos + 1..e - 1]),
-                _ if !op.after && link_label(b, op.src - 1) == Some(close + 1) => {
-                    Some(&s[op.src..close])
+        // An inactive link bracket (below the floor: no links inside links) makes no link.
+        if op.image || self.brackets.len() > self.floor {
+            if b.get(self.pos) == Some(&b'(') {
+                if let Some(((ds, de), (ts, te), end)) = inline_link(b, self.pos + 1) {
+                    dest = Some((unescape(&s[ds..de]), unescape(&s[ts..te])));
+                    self.pos = end;
                 }
-                _ => None,
-            };
-            if let Some(r) = key.and_then(|k| find_ref(self.refs, k)) {
-                dest = Some((r.url.clone(), r.title.clone()));
-                if let Some(e) = label_end {
-                    self.pos = e;
+            }
+            if dest.is_none() && !self.refs.is_empty() {
+                let label_end = link_label(b, self.pos);
+                let key = match label_end {
+                    Some(e) if e > self.pos + 2 => Some(&s[self.pos + 1..e - 1]),
+                    _ if !op.after && link_label(b, op.src - 1) == Some(close + 1) => {
+                        Some(&s[op.src..close])
+                    }
+                    _ => None,
+                };
+                if let Some(r) = key.and_then(|k| find_ref(self.refs, k)) {
+                    dest = Some((r.url.clone(), r.title.clone()));
+                    if let Some(e) = label_end {
+                        self.pos = e;
+                    }
                 }
             }
         }
@@ -2057,8 +2028,8 @@ impl Inline<'_> {
         }
     }
 
-    /// `<`: an autolink, raw HTML, or a literal `<`.
-    fn angle(&mut self) {
+    /// `<`: an autolink or raw HTML (false when it starts neither: it is text).
+    fn angle(&mut self) -> bool {
         let s = self.s;
         let b = s.as_bytes();
         let p = self.pos;
@@ -2077,40 +2048,40 @@ impl Inline<'_> {
             self.text(inner);
             self.items.push(Item::Event(Event::End));
             self.pos = end;
-            return;
+            return true;
         }
-        if let Some(end) = self.html(p) {
-            self.items
-                .push(Item::Event(Event::Raw(s[p..end].to_string())));
-            self.pos = end;
-            return;
-        }
-        self.text("<");
-        self.pos += 1;
+        let Some(end) = self.html(p) else {
+            return false;
+        };
+        self.items
+            .push(Item::Event(Event::Raw(s[p..end].to_string())));
+        self.pos = end;
+        true
     }
 
     /// Inline raw HTML at `p`: the index past it.
     fn html(&mut self, p: usize) -> Option<usize> {
         let b = self.s.as_bytes();
-        match b.get(p + 1)? {
-            b'!' if b[p..].starts_with(b"<!--") => {
-                let q = p + 4;
-                if b.get(q) == Some(&b'>') {
-                    return Some(q + 1);
-                }
-                if b[q..].starts_with(b"->") {
-                    return Some(q + 2);
-                }
-                self.find(q, "-->", 0).map(|i| i + 3)
-            }
-            b'!' if b[p..].starts_with(b"<![CDATA[") => self.find(p + 9, "]]>", 1).map(|i| i + 3),
-            b'!' if b.get(p + 2).is_some_and(u8::is_ascii_alphabetic) => {
-                self.find(p + 2, ">", 2).map(|i| i + 1)
-            }
-            b'?' => self.find(p + 2, "?>", 3).map(|i| i + 2),
-            b'/' => close_tag(b, p),
-            _ => open_tag(b, p),
+        let k = html_special(b, p);
+        if k == 0 {
+            return if b.get(p + 1) == Some(&b'/') {
+                close_tag(b, p)
+            } else {
+                open_tag(b, p)
+            };
         }
+        let (end, skip) = html_marker(k);
+        let q = p + skip;
+        if k == 2 {
+            // `<!-->` and `<!--->` are complete comments.
+            if b.get(q) == Some(&b'>') {
+                return Some(q + 1);
+            }
+            if b[q..].starts_with(b"->") {
+                return Some(q + 2);
+            }
+        }
+        self.find(q, end, usize::from(k - 2)).map(|i| i + end.len())
     }
 
     /// The first `pat` at or after `from`; a miss is remembered for all later searches.

@@ -103,11 +103,17 @@ impl MdNode {
 
 /// Attributes every link gets.
 fn link_attrs(href: String) -> Vec<(&'static str, String)> {
-    vec![
-        ("href", href),
-        ("target", "_blank".into()),
-        ("rel", "noopener noreferrer".into()),
-    ]
+    let mut attrs = Vec::new();
+    push_link_attrs(&mut attrs, href);
+    attrs
+}
+
+/// Appends the attributes every link gets (pushes rather than `vec![…]`, whose boxed-array path
+/// is larger in the wasm).
+fn push_link_attrs(attrs: &mut Vec<(&'static str, String)>, href: String) {
+    attrs.push(("href", href));
+    attrs.push(("target", "_blank".into()));
+    attrs.push(("rel", "noopener noreferrer".into()));
 }
 
 /// A piece of linkified plain text.
@@ -155,11 +161,8 @@ fn is_www(url: &str) -> bool {
 fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
     // The first place where one of the link starts begins.
     let b = word.as_bytes();
-    let start = (0..b.len()).find(|&i| {
-        ["https://", "http://", "www."]
-            .iter()
-            .any(|p| starts_with_ci(&b[i..], p))
-    })?;
+    static STARTS: [&str; 3] = ["https://", "http://", "www."];
+    let start = (0..b.len()).find(|&i| STARTS.iter().any(|p| starts_with_ci(&b[i..], p)))?;
     // `xwww.` or `ahttp://` is not a link start; an opening bracket or quote before it is fine.
     if start > 0 {
         let prev = word[..start].chars().next_back()?;
@@ -169,15 +172,15 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
     }
     let candidate = &word[start..];
     let mut end = candidate.len();
-    // Bracket counts of `candidate[..end]`, kept up to date as characters are stripped (counting
-    // afresh for each stripped character made a long run of `)` quadratic).
-    let (mut open_paren, mut open_square, mut close_paren, mut close_square) = (0, 0, 0, 0);
+    // Opening minus closing brackets in `candidate[..end]`, kept up to date as characters are
+    // stripped (counting afresh for each stripped character made a long run of `)` quadratic).
+    let (mut paren, mut square) = (0i32, 0i32);
     for c in candidate.bytes() {
         match c {
-            b'(' => open_paren += 1,
-            b'[' => open_square += 1,
-            b')' => close_paren += 1,
-            b']' => close_square += 1,
+            b'(' => paren += 1,
+            b'[' => square += 1,
+            b')' => paren -= 1,
+            b']' => square -= 1,
             _ => {}
         }
     }
@@ -185,8 +188,8 @@ fn link_in_word(word: &str) -> Option<(&str, &str, &str)> {
     while let Some(&last) = candidate.as_bytes()[..end].last() {
         match last {
             c if cmark::in_set(b".,;:!?'\"*_<>", c) => {}
-            b')' if open_paren < close_paren => close_paren -= 1,
-            b']' if open_square < close_square => close_square -= 1,
+            b')' if paren < 0 => paren += 1,
+            b']' if square < 0 => square += 1,
             _ => break,
         }
         end -= 1;
@@ -236,6 +239,7 @@ fn push_plain_text(text: &str, out: &mut Vec<MdNode>) {
 
 /// One word of [`push_plain_text`]: its text goes to `plain`, a link in it to `out` (after the
 /// text so far).
+#[allow(clippy::vec_init_then_push)] // on purpose: `vec![…]`'s boxed-array path is larger in the wasm
 fn push_word(word: &str, plain: &mut String, out: &mut Vec<MdNode>) {
     let Some((before, url, after)) = link_in_word(word) else {
         plain.push_str(word);
@@ -252,11 +256,9 @@ fn push_word(word: &str, plain: &mut String, out: &mut Vec<MdNode>) {
             if !plain.is_empty() {
                 push_node(out, MdNode::Text(std::mem::take(plain)));
             }
-            out.push(MdNode::element(
-                "a",
-                link_attrs(href),
-                vec![MdNode::Text(url.to_string())],
-            ));
+            let mut text = Vec::new();
+            text.push(MdNode::Text(url.to_string()));
+            out.push(MdNode::element("a", link_attrs(href), text));
         }
         None => plain.push_str(url),
     }
@@ -310,12 +312,11 @@ impl Builder<'_> {
         let Some(mut frame) = self.stack.pop() else {
             return;
         };
-        if frame.literal {
-            self.literal = self.literal.saturating_sub(1);
-        }
+        // (Balanced: `start` counted this frame.)
+        self.literal -= usize::from(frame.literal);
         let node = match (frame.tag, frame.image) {
             (tag, true) => {
-                self.image = self.image.saturating_sub(1);
+                self.image -= 1;
                 let mut alt = String::new();
                 for child in &frame.children {
                     child.collect_text(&mut alt);
@@ -332,15 +333,11 @@ impl Builder<'_> {
             // A transparent frame: its children go to the parent.
             (None, false) => {
                 if let Some(top) = self.stack.last_mut() {
-                    let mut kids = frame.children;
-                    if let (Some(MdNode::Text(first)), Some(MdNode::Text(prev))) =
-                        (kids.first_mut(), top.children.last())
-                    {
-                        // Adjacent texts merge (see [`push_node`]).
-                        first.insert_str(0, prev);
-                        top.children.pop();
+                    // Adjacent texts merge (see [`push_node`]): only the first child can, as no
+                    // list of children holds two texts in a row.
+                    for kid in frame.children {
+                        push_node(&mut top.children, kid);
                     }
-                    top.children.append(&mut kids);
                 }
                 return;
             }
@@ -403,10 +400,11 @@ impl Builder<'_> {
                     let tag = href.map(|href| {
                         if image {
                             // The `alt` is set when the frame closes.
-                            frame.attrs = vec![("src", href), ("alt", String::new())];
+                            frame.attrs.push(("src", href));
+                            frame.attrs.push(("alt", String::new()));
                             "img"
                         } else {
-                            frame.attrs = link_attrs(href);
+                            push_link_attrs(&mut frame.attrs, href);
                             "a"
                         }
                     });
@@ -466,26 +464,30 @@ impl cmark::Sink for Builder<'_> {
     }
 }
 
-const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
+static HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
 
 /// The class of a table cell, by [`cmark::Align`] (in its declaration order; none when unaligned).
-const ALIGN_CLASSES: [&str; 4] = ["", "bpw-align-left", "bpw-align-center", "bpw-align-right"];
+static ALIGN_CLASSES: [&str; 4] = ["", "bpw-align-left", "bpw-align-center", "bpw-align-right"];
 
 /// Parses markdown into sanitized nodes. Relative link/image URLs are resolved on `bot_host`.
 pub fn parse_markdown(src: &str, bot_host: &str) -> Vec<MdNode> {
     let mut b = Builder {
-        stack: vec![Frame::default()],
+        stack: Vec::new(),
         bot_host,
         literal: 0,
         image: 0,
         pending: String::new(),
     };
+    b.stack.push(Frame::default());
     cmark::parse_into(src, &mut b);
     b.flush();
     while b.stack.len() > 1 {
         b.pop();
     }
-    b.stack.pop().map(|f| f.children).unwrap_or_default()
+    b.stack
+        .first_mut()
+        .map(|f| std::mem::take(&mut f.children))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
