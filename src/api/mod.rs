@@ -30,7 +30,7 @@ fn method(
 }
 
 /// The methods of the global, in the order of [`call`]'s arms.
-const METHODS: [&str; 8] = [
+static METHODS: [&str; 8] = [
     "init",
     "configure",
     "mergeConfig",

@@ -11,7 +11,7 @@ use crate::dom::{self, Scope};
 use crate::text;
 
 /// The events that change the visual viewport.
-const EVENTS: [&str; 2] = ["resize", "scroll"];
+static EVENTS: [&str; 2] = ["resize", "scroll"];
 
 fn apply(el: &Element, vv: &VisualViewport) {
     let mut h = text::int(i64::from(vv.height().max(0.0) as u32));

@@ -404,7 +404,7 @@ fn custom_shape(key: (&str, &str), obj: &Map, drop: &[&str]) -> Map {
 }
 
 /// Universal card actions and the legacy button type each stands for.
-const CARD_ACTIONS: [(&str, &str); 3] = [
+static CARD_ACTIONS: [(&str, &str); 3] = [
     ("Say something", "say_something"),
     ("Open URL", "open_url"),
     ("Postback", "postback"),
@@ -474,7 +474,7 @@ enum Kind {
 }
 
 /// The legacy payload types, in one table: a lookup loop is smaller than a `match` on strings.
-const KINDS: [(&str, Kind); 14] = [
+static KINDS: [(&str, Kind); 14] = [
     ("text", Kind::Text),
     ("quick_reply", Kind::Text),
     ("image", Kind::Image),

@@ -126,7 +126,7 @@ thread_local! {
 
 /// The built-in views by key ([`super::convert::QUICK_REPLIES`] and [`super::convert::DROPDOWN`] as
 /// `module/view`): looked up before the registry, so they cannot be replaced.
-const BUILTINS: [(&str, BuiltinRender); 2] = [
+static BUILTINS: [(&str, BuiltinRender); 2] = [
     ("channel-web/QuickReplies", builtin::quick_replies::render),
     ("extensions/Dropdown", builtin::dropdown::render),
 ];
