@@ -96,20 +96,64 @@ pub fn page_origin() -> String {
         .unwrap_or_default()
 }
 
+// The chime's Web Audio calls, declared here with only what it uses: no `catch` where the call
+// cannot throw with these arguments and no return value where none is read, so each is one short
+// JS call in the glue and a plain call in the wasm (web-sys wraps every one in an exception check
+// and hands back the node or param it returns).
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `navigator`, for its `userActivation`.
+    #[wasm_bindgen(js_name = navigator)]
+    type Navigator;
+    /// `navigator.userActivation` (missing in older browsers).
+    #[wasm_bindgen(static_method_of = Navigator, getter, js_name = userActivation)]
+    fn user_activation() -> Option<UserActivation>;
+    type UserActivation;
+    #[wasm_bindgen(method, getter, js_name = hasBeenActive)]
+    fn has_been_active(this: &UserActivation) -> bool;
+
+    /// An `AudioContext`.
+    type AudioContext;
+    #[wasm_bindgen(catch, constructor)]
+    fn new() -> Result<AudioContext, wasm_bindgen::JsValue>;
+    #[wasm_bindgen(method, getter, js_name = currentTime)]
+    fn current_time(this: &AudioContext) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn destination(this: &AudioContext) -> AudioNode;
+    #[wasm_bindgen(method, js_name = createOscillator)]
+    fn create_oscillator(this: &AudioContext) -> AudioNode;
+    #[wasm_bindgen(method, js_name = createGain)]
+    fn create_gain(this: &AudioContext) -> AudioNode;
+    /// Releases the context (the returned promise is not needed).
+    #[wasm_bindgen(method)]
+    fn close(this: &AudioContext);
+
+    /// An oscillator, gain or destination node.
+    type AudioNode;
+    #[wasm_bindgen(method)]
+    fn connect(this: &AudioNode, to: &AudioNode);
+    /// An oscillator's `frequency`.
+    #[wasm_bindgen(method, getter)]
+    fn frequency(this: &AudioNode) -> AudioParam;
+    /// A gain node's `gain`.
+    #[wasm_bindgen(method, getter)]
+    fn gain(this: &AudioNode) -> AudioParam;
+    #[wasm_bindgen(method)]
+    fn start(this: &AudioNode, when: f64);
+    #[wasm_bindgen(method)]
+    fn stop(this: &AudioNode, when: f64);
+
+    type AudioParam;
+    #[wasm_bindgen(method, js_name = setValueAtTime)]
+    fn set_value_at_time(this: &AudioParam, value: f32, time: f64);
+    #[wasm_bindgen(method, js_name = exponentialRampToValueAtTime)]
+    fn ramp_to(this: &AudioParam, value: f32, time: f64);
+}
+
 /// True once the user has interacted with the page (`navigator.userActivation.hasBeenActive`); browsers
 /// block audio before that. Unknown (older browsers) counts as true.
 fn user_has_interacted() -> bool {
-    let Some(w) = web_sys::window() else {
-        return false;
-    };
-    let nav: wasm_bindgen::JsValue = w.navigator().into();
-    let act = js_sys::Reflect::get(&nav, &"userActivation".into()).unwrap_or_default();
-    if act.is_undefined() || act.is_null() {
-        return true;
-    }
-    js_sys::Reflect::get(&act, &"hasBeenActive".into())
-        .map(|v| v.is_truthy())
-        .unwrap_or(true)
+    Navigator::user_activation().is_none_or(|a| a.has_been_active())
 }
 
 /// A short two-tone chime synthesized with WebAudio (no asset). Skipped before any user gesture (the
@@ -118,36 +162,31 @@ pub fn play_notification() {
     if !user_has_interacted() {
         return;
     }
-    let Ok(ctx) = web_sys::AudioContext::new() else {
+    let Ok(ctx) = AudioContext::new() else {
         return;
     };
     let now = ctx.current_time();
+    let out = ctx.destination();
     // two tones, 880 Hz then 1320 Hz 0.12 s later (a counted loop: an array of pairs costs an iterator)
     for i in 0..2u8 {
         let start = now + 0.12 * f64::from(i);
         let freq = 880.0 + 440.0 * f32::from(i);
-        let (Ok(osc), Ok(gain)) = (ctx.create_oscillator(), ctx.create_gain()) else {
-            return;
-        };
+        let osc = ctx.create_oscillator();
+        let gain = ctx.create_gain();
         // an oscillator is a sine wave unless told otherwise; setting `value` is a
         // `setValueAtTime` at the current time (Web Audio), the one AudioParam call used here
-        let _ = osc.frequency().set_value_at_time(freq, now);
+        osc.frequency().set_value_at_time(freq, now);
         let g = gain.gain();
-        let _ = g.set_value_at_time(0.0001, start);
-        let _ = g.exponential_ramp_to_value_at_time(0.15, start + 0.02);
-        let _ = g.exponential_ramp_to_value_at_time(0.0001, start + 0.18);
-        let _ = osc.connect_with_audio_node(&gain);
-        let _ = gain.connect_with_audio_node(&ctx.destination());
-        let _ = osc.start_with_when(start);
-        let _ = osc.stop_with_when(start + 0.2);
+        g.set_value_at_time(0.0001, start);
+        g.ramp_to(0.15, start + 0.02);
+        g.ramp_to(0.0001, start + 0.18);
+        osc.connect(&gain);
+        gain.connect(&out);
+        osc.start(start);
+        osc.stop(start + 0.2);
     }
     // close the context once the chime is over so it does not hold audio resources
-    crate::dom::after(
-        600,
-        Box::new(move || {
-            let _ = ctx.close();
-        }),
-    );
+    crate::dom::after(600, Box::new(move || ctx.close()));
 }
 
 /// Offer `text` as a downloaded file named `name` (transcript download).
