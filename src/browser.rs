@@ -17,13 +17,43 @@ pub fn js_message(v: &wasm_bindgen::JsValue, fallback: &str) -> String {
         .unwrap_or_else(|| fallback.into())
 }
 
+// The page globals read here, bound directly (`navigator.language`, not `window().navigator()` and
+// then `language()`): one JS call each and no `Window`/`Navigator` object crossing into the wasm.
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `globalThis`, for the storages (their getters throw where storage is blocked).
+    #[wasm_bindgen(js_name = globalThis)]
+    type Global;
+    #[wasm_bindgen(static_method_of = Global, getter, catch, js_name = localStorage)]
+    fn local_storage() -> Result<Option<Storage>, wasm_bindgen::JsValue>;
+    #[wasm_bindgen(static_method_of = Global, getter, catch, js_name = sessionStorage)]
+    fn session_storage() -> Result<Option<Storage>, wasm_bindgen::JsValue>;
+
+    /// `crypto.getRandomValues` (throws where `crypto` is missing).
+    #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
+    fn get_random_values(buf: &mut [u8]) -> Result<(), wasm_bindgen::JsValue>;
+
+    /// `navigator`.
+    #[wasm_bindgen(js_name = navigator)]
+    type Navigator;
+    #[wasm_bindgen(static_method_of = Navigator, getter, js_name = language)]
+    fn nav_language() -> Option<String>;
+    #[wasm_bindgen(static_method_of = Navigator, getter, js_name = onLine)]
+    fn on_line() -> bool;
+
+    /// `location`.
+    #[wasm_bindgen(js_name = location)]
+    type Location;
+    #[wasm_bindgen(static_method_of = Location, getter)]
+    fn origin() -> String;
+}
+
 /// localStorage, or sessionStorage when `session` (config `useSessionStorage`).
 pub fn storage(session: bool) -> Option<Storage> {
-    let w = web_sys::window()?;
     let s = if session {
-        w.session_storage()
+        Global::session_storage()
     } else {
-        w.local_storage()
+        Global::local_storage()
     };
     s.ok().flatten()
 }
@@ -50,8 +80,7 @@ pub fn storage_remove(session: bool, key: &str) {
 /// A random id of `len` URL-safe characters, from `crypto.getRandomValues`.
 pub fn random_id(len: usize) -> String {
     let mut bytes = vec![0u8; len];
-    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
-    if crypto.is_none_or(|c| c.get_random_values_with_u8_array(&mut bytes).is_err()) {
+    if get_random_values(&mut bytes).is_err() {
         // crypto is in every browser we target; fall back to Math.random rather than fail
         for b in &mut bytes {
             *b = (js_sys::Math::random() * 256.0) as u8;
@@ -72,9 +101,7 @@ pub fn jitter() -> f64 {
 
 /// The browser language (`navigator.language`), e.g. `en-US`.
 pub fn language() -> String {
-    web_sys::window()
-        .and_then(|w| w.navigator().language())
-        .unwrap_or_else(|| "en".into())
+    Navigator::nav_language().unwrap_or_else(|| "en".into())
 }
 
 /// `-offsetHours` as v12 sends in the visit event (§1.5 step 8).
@@ -84,16 +111,12 @@ pub fn timezone_hours() -> f64 {
 
 /// `navigator.onLine`.
 pub fn online() -> bool {
-    web_sys::window()
-        .map(|w| w.navigator().on_line())
-        .unwrap_or(true)
+    Navigator::on_line()
 }
 
 /// `location.origin` of the page.
 pub fn page_origin() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default()
+    Location::origin()
 }
 
 // The chime's Web Audio calls, declared here with only what it uses: no `catch` where the call
@@ -102,9 +125,6 @@ pub fn page_origin() -> String {
 // and hands back the node or param it returns).
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
-    /// `navigator`, for its `userActivation`.
-    #[wasm_bindgen(js_name = navigator)]
-    type Navigator;
     /// `navigator.userActivation` (missing in older browsers).
     #[wasm_bindgen(static_method_of = Navigator, getter, js_name = userActivation)]
     fn user_activation() -> Option<UserActivation>;
