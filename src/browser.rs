@@ -40,6 +40,13 @@ extern "C" {
     fn nav_language() -> Option<String>;
     #[wasm_bindgen(static_method_of = Navigator, getter, js_name = onLine)]
     fn on_line() -> bool;
+    /// `navigator.userActivation` (missing in older browsers). In the block that declares
+    /// `Navigator`: another block would not know its JS name.
+    #[wasm_bindgen(static_method_of = Navigator, getter, js_name = userActivation)]
+    fn user_activation() -> Option<UserActivation>;
+    type UserActivation;
+    #[wasm_bindgen(method, getter, js_name = hasBeenActive)]
+    fn has_been_active(this: &UserActivation) -> bool;
 
     /// `location`.
     #[wasm_bindgen(js_name = location)]
@@ -125,13 +132,6 @@ pub fn page_origin() -> String {
 // and hands back the node or param it returns).
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
-    /// `navigator.userActivation` (missing in older browsers).
-    #[wasm_bindgen(static_method_of = Navigator, getter, js_name = userActivation)]
-    fn user_activation() -> Option<UserActivation>;
-    type UserActivation;
-    #[wasm_bindgen(method, getter, js_name = hasBeenActive)]
-    fn has_been_active(this: &UserActivation) -> bool;
-
     /// An `AudioContext`.
     type AudioContext;
     #[wasm_bindgen(catch, constructor)]
