@@ -311,6 +311,17 @@ pub fn find(root: &Node, selector: &str) -> Option<Element> {
     query(root, selector).ok().flatten()
 }
 
+/// `target.addEventListener(event, f)`, for a caller that keeps its own closure (a [`Listener`]
+/// is the usual way).
+pub fn add_listener(target: &EventTarget, event: &str, f: &Function) {
+    raw(target).add_listener(event, f);
+}
+
+/// `target.removeEventListener(event, f)`, undoing [`add_listener`].
+pub fn remove_listener(target: &EventTarget, event: &str, f: &Function) {
+    raw(target).remove_listener(event, f);
+}
+
 /// An event listener; dropping it removes it from its target (safe from inside its own callback).
 pub struct Listener {
     target: EventTarget,
@@ -322,7 +333,7 @@ impl Listener {
     /// Listens for `event` on `target`.
     pub fn new(target: &EventTarget, event: &'static str, f: Box<dyn FnMut(Event)>) -> Listener {
         let closure = Closure::wrap(f);
-        raw(target).add_listener(event, closure.as_ref().unchecked_ref());
+        add_listener(target, event, closure.as_ref().unchecked_ref());
         Listener {
             target: target.clone(),
             event,
@@ -333,7 +344,11 @@ impl Listener {
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        raw(&self.target).remove_listener(self.event, self.closure.as_ref().unchecked_ref());
+        remove_listener(
+            &self.target,
+            self.event,
+            self.closure.as_ref().unchecked_ref(),
+        );
     }
 }
 
