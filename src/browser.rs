@@ -53,6 +53,18 @@ extern "C" {
     type Location;
     #[wasm_bindgen(static_method_of = Location, getter)]
     fn origin() -> String;
+
+    /// A `Blob` of text parts; with these arguments (strings, a MIME type) it cannot throw.
+    type Blob;
+    #[wasm_bindgen(constructor)]
+    fn new(parts: &js_sys::Array, options: &web_sys::BlobPropertyBag) -> Blob;
+    /// `URL`, for object URLs (neither call throws for a `Blob` or a string).
+    #[wasm_bindgen(js_name = URL)]
+    type Url;
+    #[wasm_bindgen(static_method_of = Url, js_name = createObjectURL)]
+    fn create_object_url(blob: &Blob) -> String;
+    #[wasm_bindgen(static_method_of = Url, js_name = revokeObjectURL)]
+    fn revoke_object_url(url: &str);
 }
 
 /// localStorage, or sessionStorage when `session` (config `useSessionStorage`).
@@ -211,27 +223,16 @@ pub fn play_notification() {
 
 /// Offer `text` as a downloaded file named `name` (transcript download).
 pub fn download_text(name: &str, text: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type("text/plain");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(a) = doc
-        .create_element("a")
-        .map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>())
-    {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    let url = Url::create_object_url(&Blob::new(&parts, &opts));
+    // the link's `href` and `download` attributes are what its properties would set
+    let a = crate::dom::create("a");
+    crate::dom::set(&a, "href", &url);
+    crate::dom::set(&a, "download", name);
+    a.unchecked_ref::<web_sys::HtmlElement>().click();
+    Url::revoke_object_url(&url);
 }
 
 /// `s` upper-cased the way JavaScript's `toUpperCase` does (v12 upper-cases choice values with it).

@@ -171,10 +171,7 @@ impl Socket {
         for event in EVENTS {
             dom::add_listener(&inner.ws, event, on_event.as_ref().unchecked_ref());
         }
-        Ok(Socket {
-            inner,
-            on_event,
-        })
+        Ok(Socket { inner, on_event })
     }
 }
 
