@@ -21,14 +21,6 @@ pub fn js_message(v: &wasm_bindgen::JsValue, fallback: &str) -> String {
 // then `language()`): one JS call each and no `Window`/`Navigator` object crossing into the wasm.
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
-    /// `globalThis`, for the storages (their getters throw where storage is blocked).
-    #[wasm_bindgen(js_name = globalThis)]
-    type Global;
-    #[wasm_bindgen(static_method_of = Global, getter, catch, js_name = localStorage)]
-    fn local_storage() -> Result<Option<Storage>, wasm_bindgen::JsValue>;
-    #[wasm_bindgen(static_method_of = Global, getter, catch, js_name = sessionStorage)]
-    fn session_storage() -> Result<Option<Storage>, wasm_bindgen::JsValue>;
-
     /// `crypto.getRandomValues` (throws where `crypto` is missing).
     #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
     fn get_random_values(buf: &mut [u8]) -> Result<(), wasm_bindgen::JsValue>;
@@ -69,12 +61,17 @@ extern "C" {
 
 /// localStorage, or sessionStorage when `session` (config `useSessionStorage`).
 pub fn storage(session: bool) -> Option<Storage> {
-    let s = if session {
-        Global::session_storage()
+    let name = if session {
+        "sessionStorage"
     } else {
-        Global::local_storage()
+        "localStorage"
     };
-    s.ok().flatten()
+    // read with Reflect.get, which the crate binds anyway: the getter throws where storage is
+    // blocked, and is null where it is switched off
+    js_sys::Reflect::get(&js_sys::global(), &name.into())
+        .ok()
+        .filter(wasm_bindgen::JsValue::is_object)
+        .map(JsCast::unchecked_into)
 }
 
 /// Read a key.
