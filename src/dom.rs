@@ -17,9 +17,6 @@
 //! them all. A [`Listener`], [`Timeout`] or [`Frame`] on its own is released when dropped, even from
 //! inside its own callback.
 
-use std::cell::Cell;
-use std::rc::Rc;
-
 use js_sys::Function;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -431,16 +428,11 @@ impl Frame {
 }
 
 /// Runs `f` once after `ms` milliseconds, with no handle: for work that must happen whatever becomes
-/// of its owner (the closure frees itself when it runs).
+/// of its owner.
 pub fn after(ms: i32, f: Box<dyn FnOnce()>) {
-    // the timer holds itself until it runs, then lets itself go (safe from inside its callback)
-    let slot: Rc<Cell<Option<Pending>>> = Rc::default();
-    let me = slot.clone();
-    let run = Box::new(move || {
-        let _done = me.take();
-        f();
-    });
-    slot.set(Some(Pending::new(run, Some(ms))));
+    // the timer's JS function owns the callback: `f` is dropped when it runs, the small wrapper
+    // when the browser collects the function
+    set_timeout(once(f).into_js_value().unchecked_ref(), ms);
 }
 
 /// Runs `f` in a microtask (after the current task's synchronous work, before the browser renders).

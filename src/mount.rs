@@ -143,7 +143,7 @@ pub fn mount(
                 stale.remove();
             }
             let host = dom::create("div");
-            host.set_id(&id);
+            dom::set(&host, "id", &id);
             let shadow = host
                 .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
                 .map_err(|_| "cannot attach a shadow root")?;
