@@ -400,7 +400,7 @@ fn once(f: Box<dyn FnOnce()>) -> Closure<dyn FnMut()> {
 }
 
 impl Timeout {
-    /// Runs `f` once after `ms` milliseconds.
+    /// Runs `f` once after `ms` milliseconds. Always `Some`: the `Option` is the callers' slot type.
     pub fn new(ms: f64, f: Box<dyn FnOnce()>) -> Option<Timeout> {
         let ms = if ms.is_finite() && ms > 0.0 {
             ms.min(i32::MAX as f64) as i32
@@ -419,7 +419,7 @@ pub struct Frame {
 }
 
 impl Frame {
-    /// Runs `f` before the next paint.
+    /// Runs `f` before the next paint. Always `Some` (see [`Timeout::new`]).
     pub fn new(f: Box<dyn FnOnce()>) -> Option<Frame> {
         Some(Frame {
             _pending: Pending::new(f, None),
