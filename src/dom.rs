@@ -466,7 +466,9 @@ impl Scope {
 
     /// Releases everything now (the scope can be reused).
     pub fn clear(&mut self) {
-        for f in std::mem::take(&mut self.cleanups) {
+        // popped from the reversed list: a by-value loop compiles to an iterator with its own drop
+        self.cleanups.reverse();
+        while let Some(f) = self.cleanups.pop() {
             f();
         }
         self.listeners.clear();
