@@ -21,7 +21,7 @@ use js_sys::Function;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Element, Event, EventTarget, HtmlElement, Node};
+use web_sys::{Document, Element, Event, EventTarget, Node};
 
 /// The SVG namespace, for icons.
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
@@ -86,6 +86,8 @@ extern "C" {
     fn add_listener(this: &Raw, event: &str, f: &Function);
     #[wasm_bindgen(method, js_name = removeEventListener)]
     fn remove_listener(this: &Raw, event: &str, f: &Function);
+    #[wasm_bindgen(method)]
+    fn focus(this: &Raw);
 }
 
 /// `node` for the calls declared here: they are plain JS method calls, so no type check is needed.
@@ -290,11 +292,9 @@ pub fn style(el: &Element, property: &str, value: &str) {
     raw(el).style().set_property(property, value);
 }
 
-/// Focuses an element, if it is focusable.
+/// Focuses an element, if it is focusable (HTML and SVG elements have `focus()`; it never throws).
 pub fn focus(el: &Element) {
-    if let Some(h) = el.dyn_ref::<HtmlElement>() {
-        let _ = h.focus();
-    }
+    raw(el).focus();
 }
 
 /// The first descendant of `root` (an element, shadow root or document) matching `selector`; `Err`
