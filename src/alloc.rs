@@ -100,10 +100,15 @@ impl<P: Pages> Heap<P> {
         if layout.align() > MAX_CLASS_ALIGN {
             return self.bump(size, layout.align()) as *mut u8;
         }
-        // the smallest class with a free block, from this one up
-        let Some(found) = (class..CLASSES).find(|&c| self.free[c] != 0) else {
+        // the smallest class with a free block, from this one up (a plain loop: `Range::find`
+        // compiles larger)
+        let mut found = class;
+        while found < CLASSES && self.free[found] == 0 {
+            found += 1;
+        }
+        if found == CLASSES {
             return self.bump(size, size.min(MAX_CLASS_ALIGN)) as *mut u8;
-        };
+        }
         let head = self.free[found];
         // SAFETY: `head` is a freed block of class `found`, at least a word long and aligned
         self.free[found] = unsafe { *(head as *const usize) };

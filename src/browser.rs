@@ -17,15 +17,61 @@ pub fn js_message(v: &wasm_bindgen::JsValue, fallback: &str) -> String {
         .unwrap_or_else(|| fallback.into())
 }
 
+// The page globals read here, bound directly (`navigator.language`, not `window().navigator()` and
+// then `language()`): one JS call each and no `Window`/`Navigator` object crossing into the wasm.
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `crypto.getRandomValues` (throws where `crypto` is missing).
+    #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
+    fn get_random_values(buf: &mut [u8]) -> Result<(), wasm_bindgen::JsValue>;
+
+    /// `navigator`.
+    #[wasm_bindgen(js_name = navigator)]
+    type Navigator;
+    #[wasm_bindgen(static_method_of = Navigator, getter, js_name = language)]
+    fn nav_language() -> Option<String>;
+    #[wasm_bindgen(static_method_of = Navigator, getter, js_name = onLine)]
+    fn on_line() -> bool;
+    /// `navigator.userActivation` (missing in older browsers). In the block that declares
+    /// `Navigator`: another block would not know its JS name.
+    #[wasm_bindgen(static_method_of = Navigator, getter, js_name = userActivation)]
+    fn user_activation() -> Option<UserActivation>;
+    type UserActivation;
+    #[wasm_bindgen(method, getter, js_name = hasBeenActive)]
+    fn has_been_active(this: &UserActivation) -> bool;
+
+    /// `location`.
+    #[wasm_bindgen(js_name = location)]
+    type Location;
+    #[wasm_bindgen(static_method_of = Location, getter)]
+    fn origin() -> String;
+
+    /// A `Blob` of text parts; with these arguments (strings, a MIME type) it cannot throw.
+    type Blob;
+    #[wasm_bindgen(constructor)]
+    fn new(parts: &js_sys::Array, options: &web_sys::BlobPropertyBag) -> Blob;
+    /// `URL`, for object URLs (neither call throws for a `Blob` or a string).
+    #[wasm_bindgen(js_name = URL)]
+    type Url;
+    #[wasm_bindgen(static_method_of = Url, js_name = createObjectURL)]
+    fn create_object_url(blob: &Blob) -> String;
+    #[wasm_bindgen(static_method_of = Url, js_name = revokeObjectURL)]
+    fn revoke_object_url(url: &str);
+}
+
 /// localStorage, or sessionStorage when `session` (config `useSessionStorage`).
 pub fn storage(session: bool) -> Option<Storage> {
-    let w = web_sys::window()?;
-    let s = if session {
-        w.session_storage()
+    let name = if session {
+        "sessionStorage"
     } else {
-        w.local_storage()
+        "localStorage"
     };
-    s.ok().flatten()
+    // read with Reflect.get, which the crate binds anyway: the getter throws where storage is
+    // blocked, and is null where it is switched off
+    js_sys::Reflect::get(&js_sys::global(), &name.into())
+        .ok()
+        .filter(wasm_bindgen::JsValue::is_object)
+        .map(JsCast::unchecked_into)
 }
 
 /// Read a key.
@@ -50,8 +96,7 @@ pub fn storage_remove(session: bool, key: &str) {
 /// A random id of `len` URL-safe characters, from `crypto.getRandomValues`.
 pub fn random_id(len: usize) -> String {
     let mut bytes = vec![0u8; len];
-    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
-    if crypto.is_none_or(|c| c.get_random_values_with_u8_array(&mut bytes).is_err()) {
+    if get_random_values(&mut bytes).is_err() {
         // crypto is in every browser we target; fall back to Math.random rather than fail
         for b in &mut bytes {
             *b = (js_sys::Math::random() * 256.0) as u8;
@@ -72,9 +117,7 @@ pub fn jitter() -> f64 {
 
 /// The browser language (`navigator.language`), e.g. `en-US`.
 pub fn language() -> String {
-    web_sys::window()
-        .and_then(|w| w.navigator().language())
-        .unwrap_or_else(|| "en".into())
+    Navigator::nav_language().unwrap_or_else(|| "en".into())
 }
 
 /// `-offsetHours` as v12 sends in the visit event (§1.5 step 8).
@@ -84,32 +127,62 @@ pub fn timezone_hours() -> f64 {
 
 /// `navigator.onLine`.
 pub fn online() -> bool {
-    web_sys::window()
-        .map(|w| w.navigator().on_line())
-        .unwrap_or(true)
+    Navigator::on_line()
 }
 
 /// `location.origin` of the page.
 pub fn page_origin() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default()
+    Location::origin()
+}
+
+// The chime's Web Audio calls, declared here with only what it uses: no `catch` where the call
+// cannot throw with these arguments and no return value where none is read, so each is one short
+// JS call in the glue and a plain call in the wasm (web-sys wraps every one in an exception check
+// and hands back the node or param it returns).
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// An `AudioContext`.
+    type AudioContext;
+    #[wasm_bindgen(catch, constructor)]
+    fn new() -> Result<AudioContext, wasm_bindgen::JsValue>;
+    #[wasm_bindgen(method, getter, js_name = currentTime)]
+    fn current_time(this: &AudioContext) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn destination(this: &AudioContext) -> AudioNode;
+    #[wasm_bindgen(method, js_name = createOscillator)]
+    fn create_oscillator(this: &AudioContext) -> AudioNode;
+    #[wasm_bindgen(method, js_name = createGain)]
+    fn create_gain(this: &AudioContext) -> AudioNode;
+    /// Releases the context (the returned promise is not needed).
+    #[wasm_bindgen(method)]
+    fn close(this: &AudioContext);
+
+    /// An oscillator, gain or destination node.
+    type AudioNode;
+    #[wasm_bindgen(method)]
+    fn connect(this: &AudioNode, to: &AudioNode);
+    /// An oscillator's `frequency`.
+    #[wasm_bindgen(method, getter)]
+    fn frequency(this: &AudioNode) -> AudioParam;
+    /// A gain node's `gain`.
+    #[wasm_bindgen(method, getter)]
+    fn gain(this: &AudioNode) -> AudioParam;
+    #[wasm_bindgen(method)]
+    fn start(this: &AudioNode, when: f64);
+    #[wasm_bindgen(method)]
+    fn stop(this: &AudioNode, when: f64);
+
+    type AudioParam;
+    #[wasm_bindgen(method, js_name = setValueAtTime)]
+    fn set_value_at_time(this: &AudioParam, value: f32, time: f64);
+    #[wasm_bindgen(method, js_name = exponentialRampToValueAtTime)]
+    fn ramp_to(this: &AudioParam, value: f32, time: f64);
 }
 
 /// True once the user has interacted with the page (`navigator.userActivation.hasBeenActive`); browsers
 /// block audio before that. Unknown (older browsers) counts as true.
 fn user_has_interacted() -> bool {
-    let Some(w) = web_sys::window() else {
-        return false;
-    };
-    let nav: wasm_bindgen::JsValue = w.navigator().into();
-    let act = js_sys::Reflect::get(&nav, &"userActivation".into()).unwrap_or_default();
-    if act.is_undefined() || act.is_null() {
-        return true;
-    }
-    js_sys::Reflect::get(&act, &"hasBeenActive".into())
-        .map(|v| v.is_truthy())
-        .unwrap_or(true)
+    Navigator::user_activation().is_none_or(|a| a.has_been_active())
 }
 
 /// A short two-tone chime synthesized with WebAudio (no asset). Skipped before any user gesture (the
@@ -118,61 +191,45 @@ pub fn play_notification() {
     if !user_has_interacted() {
         return;
     }
-    let Ok(ctx) = web_sys::AudioContext::new() else {
+    let Ok(ctx) = AudioContext::new() else {
         return;
     };
     let now = ctx.current_time();
+    let out = ctx.destination();
     // two tones, 880 Hz then 1320 Hz 0.12 s later (a counted loop: an array of pairs costs an iterator)
     for i in 0..2u8 {
         let start = now + 0.12 * f64::from(i);
         let freq = 880.0 + 440.0 * f32::from(i);
-        let (Ok(osc), Ok(gain)) = (ctx.create_oscillator(), ctx.create_gain()) else {
-            return;
-        };
+        let osc = ctx.create_oscillator();
+        let gain = ctx.create_gain();
         // an oscillator is a sine wave unless told otherwise; setting `value` is a
         // `setValueAtTime` at the current time (Web Audio), the one AudioParam call used here
-        let _ = osc.frequency().set_value_at_time(freq, now);
+        osc.frequency().set_value_at_time(freq, now);
         let g = gain.gain();
-        let _ = g.set_value_at_time(0.0001, start);
-        let _ = g.exponential_ramp_to_value_at_time(0.15, start + 0.02);
-        let _ = g.exponential_ramp_to_value_at_time(0.0001, start + 0.18);
-        let _ = osc.connect_with_audio_node(&gain);
-        let _ = gain.connect_with_audio_node(&ctx.destination());
-        let _ = osc.start_with_when(start);
-        let _ = osc.stop_with_when(start + 0.2);
+        g.set_value_at_time(0.0001, start);
+        g.ramp_to(0.15, start + 0.02);
+        g.ramp_to(0.0001, start + 0.18);
+        osc.connect(&gain);
+        gain.connect(&out);
+        osc.start(start);
+        osc.stop(start + 0.2);
     }
     // close the context once the chime is over so it does not hold audio resources
-    crate::dom::after(
-        600,
-        Box::new(move || {
-            let _ = ctx.close();
-        }),
-    );
+    crate::dom::after(600, Box::new(move || ctx.close()));
 }
 
 /// Offer `text` as a downloaded file named `name` (transcript download).
 pub fn download_text(name: &str, text: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type("text/plain");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(a) = doc
-        .create_element("a")
-        .map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>())
-    {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    let url = Url::create_object_url(&Blob::new(&parts, &opts));
+    // the link's `href` and `download` attributes are what its properties would set
+    let a = crate::dom::create("a");
+    crate::dom::set(&a, "href", &url);
+    crate::dom::set(&a, "download", name);
+    a.unchecked_ref::<web_sys::HtmlElement>().click();
+    Url::revoke_object_url(&url);
 }
 
 /// `s` upper-cased the way JavaScript's `toUpperCase` does (v12 upper-cases choice values with it).

@@ -17,36 +17,97 @@
 //! them all. A [`Listener`], [`Timeout`] or [`Frame`] on its own is released when dropped, even from
 //! inside its own callback.
 
-use std::cell::Cell;
-use std::rc::Rc;
-
+use js_sys::Function;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, Event, EventTarget, HtmlElement, Node};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, Event, EventTarget, Node};
 
 /// The SVG namespace, for icons.
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
-thread_local! {
-    static DOCUMENT: Document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("the widget runs in a page with a document");
+// The page's document and timers, bound as the globals they are (`document.createElement`,
+// `setTimeout`): one JS call each, with no `Window` or `Document` object fetched into the wasm
+// first, and no exception check where the call cannot throw (tag names are literals of this crate).
+#[wasm_bindgen]
+extern "C" {
+    /// `globalThis`, for `document`.
+    #[wasm_bindgen(js_name = globalThis)]
+    type Global;
+    #[wasm_bindgen(static_method_of = Global, getter, js_name = document)]
+    fn page_document() -> Document;
+    #[wasm_bindgen(js_namespace = document, js_name = createElement)]
+    fn create_element(tag: &str) -> Element;
+    #[wasm_bindgen(js_namespace = document, js_name = createElementNS)]
+    fn create_element_ns(ns: &str, tag: &str) -> Element;
+    #[wasm_bindgen(js_namespace = document, js_name = createTextNode)]
+    fn create_text_node(text: &str) -> Node;
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(f: &Function, ms: i32) -> i32;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: i32);
+    #[wasm_bindgen(js_name = requestAnimationFrame)]
+    fn request_animation_frame(f: &Function) -> i32;
+    #[wasm_bindgen(js_name = cancelAnimationFrame)]
+    fn cancel_animation_frame(id: i32);
+}
+
+// The element and listener calls of the helpers below, declared with what the helpers need: no
+// return value where none is read, and an exception check only where the page's DOM could make the
+// call throw (a tree insertion, a selector); attribute names, classes and events are literals of this
+// crate.
+#[wasm_bindgen]
+extern "C" {
+    /// Any node or event target, for these calls (see [`raw`]).
+    type Raw;
+    #[wasm_bindgen(method, js_name = setAttribute)]
+    fn set_attribute(this: &Raw, name: &str, value: &str);
+    #[wasm_bindgen(method, js_name = removeAttribute)]
+    fn remove_attribute(this: &Raw, name: &str);
+    /// An element's `classList`.
+    type ClassList;
+    #[wasm_bindgen(method, getter, js_name = classList)]
+    fn class_list(this: &Raw) -> ClassList;
+    #[wasm_bindgen(method)]
+    fn toggle(this: &ClassList, class: &str, force: bool);
+    /// An element's `style` (CSSOM).
+    type Style;
+    #[wasm_bindgen(method, getter)]
+    fn style(this: &Raw) -> Style;
+    #[wasm_bindgen(method, js_name = setProperty)]
+    fn set_property(this: &Style, property: &str, value: &str);
+    #[wasm_bindgen(method, catch, js_name = appendChild)]
+    fn append_child(this: &Raw, child: &Node) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = insertBefore)]
+    fn insert_before(this: &Raw, child: &Node, before: Option<&Node>) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = querySelector)]
+    fn query_selector(this: &Raw, selector: &str) -> Result<Option<Element>, JsValue>;
+    #[wasm_bindgen(method, js_name = addEventListener)]
+    fn add_listener(this: &Raw, event: &str, f: &Function);
+    #[wasm_bindgen(method, js_name = removeEventListener)]
+    fn remove_listener(this: &Raw, event: &str, f: &Function);
+    #[wasm_bindgen(method)]
+    fn focus(this: &Raw);
+}
+
+/// `node` for the calls declared here: they are plain JS method calls, so no type check is needed.
+fn raw(node: &JsValue) -> &Raw {
+    node.unchecked_ref()
 }
 
 /// The page's document.
 pub fn document() -> Document {
-    DOCUMENT.with(Document::clone)
+    Global::page_document()
 }
 
 /// A new element. Tag names are literals of this crate, so creation cannot fail.
 pub fn create(tag: &str) -> Element {
-    DOCUMENT.with(|d| d.create_element(tag).expect("a valid tag name"))
+    create_element(tag)
 }
 
 /// A new text node.
 pub fn text_node(text: &str) -> Node {
-    DOCUMENT.with(|d| d.create_text_node(text).into())
+    create_text_node(text)
 }
 
 /// An element under construction: `E::new("div").class("x").attr("role", "log").text("hi")`.
@@ -74,10 +135,7 @@ impl E {
 
     /// A new SVG element (icons).
     pub fn svg(tag: &str) -> E {
-        E(DOCUMENT.with(|d| {
-            d.create_element_ns(Some(SVG_NS), tag)
-                .expect("a valid tag name")
-        }))
+        E(create_element_ns(SVG_NS, tag))
     }
 
     /// Sets the `class` attribute.
@@ -150,7 +208,7 @@ impl E {
 
 /// Sets an attribute.
 pub fn set(el: &Element, name: &str, value: &str) {
-    let _ = el.set_attribute(name, value);
+    raw(el).set_attribute(name, value);
 }
 
 /// Sets an attribute only when its value differs (no needless mutation records).
@@ -166,14 +224,14 @@ pub fn flag(el: &Element, name: &str, on: bool) {
         if on {
             set(el, name, "");
         } else {
-            let _ = el.remove_attribute(name);
+            raw(el).remove_attribute(name);
         }
     }
 }
 
 /// Adds or removes a class.
 pub fn toggle_class(el: &Element, class: &str, on: bool) {
-    let _ = el.class_list().toggle_with_force(class, on);
+    raw(el).class_list().toggle(class, on);
 }
 
 /// Replaces the text of an element when it differs.
@@ -216,31 +274,49 @@ pub fn clear(el: &Element) {
 /// Appends `child` to `parent`.
 #[inline(never)]
 pub fn append(parent: &Node, child: &Node) {
-    let _ = parent.append_child(child);
+    let _ = try_append(parent, child);
+}
+
+/// Appends `child` to `parent`; `Err` when the DOM refuses (e.g. `child` contains `parent`).
+pub fn try_append(parent: &Node, child: &Node) -> Result<(), JsValue> {
+    raw(parent).append_child(child)
 }
 
 /// Inserts `child` into `parent` before `before` (at the end without one).
 pub fn insert(parent: &Node, child: &Node, before: Option<&Node>) {
-    let _ = parent.insert_before(child, before);
+    let _ = raw(parent).insert_before(child, before);
 }
 
 /// Sets a CSS property through CSSOM (never a `style` attribute string: a strict CSP allows this).
 pub fn style(el: &Element, property: &str, value: &str) {
-    if let Some(h) = el.dyn_ref::<HtmlElement>() {
-        let _ = h.style().set_property(property, value);
-    }
+    raw(el).style().set_property(property, value);
 }
 
-/// Focuses an element, if it is focusable.
+/// Focuses an element, if it is focusable (HTML and SVG elements have `focus()`; it never throws).
 pub fn focus(el: &Element) {
-    if let Some(h) = el.dyn_ref::<HtmlElement>() {
-        let _ = h.focus();
-    }
+    raw(el).focus();
+}
+
+/// The first descendant of `root` (an element, shadow root or document) matching `selector`; `Err`
+/// for a selector the browser cannot parse.
+pub fn query(root: &Node, selector: &str) -> Result<Option<Element>, JsValue> {
+    raw(root).query_selector(selector)
 }
 
 /// The first descendant matching `selector`.
-pub fn find(root: &Element, selector: &str) -> Option<Element> {
-    root.query_selector(selector).ok().flatten()
+pub fn find(root: &Node, selector: &str) -> Option<Element> {
+    query(root, selector).ok().flatten()
+}
+
+/// `target.addEventListener(event, f)`, for a caller that keeps its own closure (a [`Listener`]
+/// is the usual way).
+pub fn add_listener(target: &EventTarget, event: &str, f: &Function) {
+    raw(target).add_listener(event, f);
+}
+
+/// `target.removeEventListener(event, f)`, undoing [`add_listener`].
+pub fn remove_listener(target: &EventTarget, event: &str, f: &Function) {
+    raw(target).remove_listener(event, f);
 }
 
 /// An event listener; dropping it removes it from its target (safe from inside its own callback).
@@ -254,7 +330,7 @@ impl Listener {
     /// Listens for `event` on `target`.
     pub fn new(target: &EventTarget, event: &'static str, f: Box<dyn FnMut(Event)>) -> Listener {
         let closure = Closure::wrap(f);
-        let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+        add_listener(target, event, closure.as_ref().unchecked_ref());
         Listener {
             target: target.clone(),
             event,
@@ -265,9 +341,11 @@ impl Listener {
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        let _ = self
-            .target
-            .remove_event_listener_with_callback(self.event, self.closure.as_ref().unchecked_ref());
+        remove_listener(
+            &self.target,
+            self.event,
+            self.closure.as_ref().unchecked_ref(),
+        );
     }
 }
 
@@ -281,31 +359,27 @@ struct Pending {
 
 impl Pending {
     /// Registers `f` to run once after `timeout` milliseconds, or before the next paint (`None`).
-    fn new(f: Box<dyn FnOnce()>, timeout: Option<i32>) -> Option<Pending> {
+    fn new(f: Box<dyn FnOnce()>, timeout: Option<i32>) -> Pending {
         let closure = once(f);
-        let w = web_sys::window()?;
         let cb = closure.as_ref().unchecked_ref();
         let id = match timeout {
-            Some(ms) => w.set_timeout_with_callback_and_timeout_and_arguments_0(cb, ms),
-            None => w.request_animation_frame(cb),
-        }
-        .ok()?;
-        Some(Pending {
+            Some(ms) => set_timeout(cb, ms),
+            None => request_animation_frame(cb),
+        };
+        Pending {
             id,
             frame: timeout.is_none(),
             _closure: closure,
-        })
+        }
     }
 }
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
-            if self.frame {
-                let _ = w.cancel_animation_frame(self.id);
-            } else {
-                w.clear_timeout_with_handle(self.id);
-            }
+        if self.frame {
+            cancel_animation_frame(self.id);
+        } else {
+            clear_timeout(self.id);
         }
     }
 }
@@ -326,14 +400,16 @@ pub(crate) fn once(f: Box<dyn FnOnce()>) -> Closure<dyn FnMut()> {
 }
 
 impl Timeout {
-    /// Runs `f` once after `ms` milliseconds.
+    /// Runs `f` once after `ms` milliseconds. Always `Some`: the `Option` is the callers' slot type.
     pub fn new(ms: f64, f: Box<dyn FnOnce()>) -> Option<Timeout> {
         let ms = if ms.is_finite() && ms > 0.0 {
             ms.min(i32::MAX as f64) as i32
         } else {
             0
         };
-        Pending::new(f, Some(ms)).map(|p| Timeout { _pending: p })
+        Some(Timeout {
+            _pending: Pending::new(f, Some(ms)),
+        })
     }
 }
 
@@ -343,36 +419,26 @@ pub struct Frame {
 }
 
 impl Frame {
-    /// Runs `f` before the next paint.
+    /// Runs `f` before the next paint. Always `Some` (see [`Timeout::new`]).
     pub fn new(f: Box<dyn FnOnce()>) -> Option<Frame> {
-        Pending::new(f, None).map(|p| Frame { _pending: p })
+        Some(Frame {
+            _pending: Pending::new(f, None),
+        })
     }
 }
 
 /// Runs `f` once after `ms` milliseconds, with no handle: for work that must happen whatever becomes
-/// of its owner (the closure frees itself when it runs).
+/// of its owner.
 pub fn after(ms: i32, f: Box<dyn FnOnce()>) {
-    // the timer holds itself until it runs, then lets itself go (safe from inside its callback)
-    let slot: Rc<Cell<Option<Pending>>> = Rc::default();
-    let me = slot.clone();
-    let run = Box::new(move || {
-        let _done = me.take();
-        f();
-    });
-    slot.set(Pending::new(run, Some(ms)));
+    // the timer's JS function owns the callback: `f` is dropped when it runs, the small wrapper
+    // when the browser collects the function
+    set_timeout(once(f).into_js_value().unchecked_ref(), ms);
 }
 
 /// Runs `f` in a microtask (after the current task's synchronous work, before the browser renders).
 pub fn microtask(f: Box<dyn FnOnce()>) {
-    // the callback holds itself until it runs, then lets itself go (as in `after`)
-    let slot = Rc::new(Cell::new(None::<Closure<dyn FnMut()>>));
-    let me = slot.clone();
-    let closure = once(Box::new(move || {
-        let _done = me.take();
-        f();
-    }));
-    queue_microtask(closure.as_ref().unchecked_ref());
-    slot.set(Some(closure));
+    // as in `after`: the JS function owns the callback, and `f` is dropped when it runs
+    queue_microtask(once(f).into_js_value().unchecked_ref());
 }
 
 #[wasm_bindgen]
@@ -408,7 +474,9 @@ impl Scope {
 
     /// Releases everything now (the scope can be reused).
     pub fn clear(&mut self) {
-        for f in std::mem::take(&mut self.cleanups) {
+        // popped from the reversed list: a by-value loop compiles to an iterator with its own drop
+        self.cleanups.reverse();
+        while let Some(f) = self.cleanups.pop() {
             f();
         }
         self.listeners.clear();

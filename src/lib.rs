@@ -9,7 +9,7 @@
 //! - [`model`]: plain data with hand-written JSON conversions: `Config` (every v12 option, §1.3),
 //!   `Message`, wire DTOs, outbox, ids, host events. No browser types; tested natively.
 //! - [`state`]: `ChatState` and its pure reducer `apply(ChatEvent)`; tested natively.
-//! - [`transport`]: the socket.io 4 client (pure `codec` + `socket` over `web_sys::WebSocket`), `fetch`
+//! - [`transport`]: the socket.io 4 client (pure `codec` + `socket` over the browser's `WebSocket`), `fetch`
 //!   JSON client, backoff, and the per-widget `Session` running the v12 startup order (§1.5), reconnects
 //!   and the outbox.
 //! - [`json`](mod@json): the crate's own small JSON: the `Value` tree (insertion-ordered objects, `f64` numbers),

@@ -130,8 +130,7 @@ pub fn mount(
 ) -> Result<Mounted, String> {
     let doc = dom::document();
     let target: Element = match selector {
-        Some(sel) => doc
-            .query_selector(sel)
+        Some(sel) => dom::query(&doc, sel)
             .map_err(|_| concat(&["invalid targetSelector `", sel, "`"]))?
             .ok_or_else(|| concat(&["targetSelector `", sel, "` matches no element"]))?,
         None => doc.body().ok_or("the page has no body")?.into(),
@@ -144,7 +143,7 @@ pub fn mount(
                 stale.remove();
             }
             let host = dom::create("div");
-            host.set_id(&id);
+            dom::set(&host, "id", &id);
             let shadow = host
                 .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
                 .map_err(|_| "cannot attach a shadow root")?;
@@ -154,9 +153,7 @@ pub fn mount(
     // a new host goes into the target; a placeholder moves when the loader drew it into another
     // target (its selector was resolved earlier)
     if !target.contains(Some(&host)) {
-        target
-            .append_child(&host)
-            .map_err(|_| "cannot append the widget host")?;
+        dom::try_append(&target, &host).map_err(|_| "cannot append the widget host")?;
     }
     host.set_class_name("bp-webchat-host");
     let mounted = mount_into(cfg, &host, &shadow, session);
@@ -180,7 +177,7 @@ fn claim_placeholder(doc: &Document, id: &str) -> Option<(Element, ShadowRoot, b
         return None;
     }
     let shadow = host.shadow_root()?;
-    let _ = host.remove_attribute(PLACEHOLDER_ATTR);
+    dom::flag(&host, PLACEHOLDER_ATTR, false);
     let had_focus = shadow.active_element().is_some();
     // setting a node's text removes all its children
     shadow.set_text_content(None);
@@ -189,7 +186,7 @@ fn claim_placeholder(doc: &Document, id: &str) -> Option<(Element, ShadowRoot, b
 
 /// Focus the real launcher (the placeholder had focus when it was replaced).
 fn focus_launcher(shadow: &ShadowRoot) {
-    if let Ok(Some(el)) = shadow.query_selector(".bpw-launcher") {
+    if let Some(el) = dom::find(shadow, ".bpw-launcher") {
         dom::focus(&el);
     }
 }
@@ -198,7 +195,7 @@ fn focus_launcher(shadow: &ShadowRoot) {
 /// chatId): runs after the queue replay, so a click can never reach a placeholder without a widget.
 pub fn remove_placeholders() {
     let doc = dom::document();
-    while let Ok(Some(el)) = doc.query_selector(PLACEHOLDER_SELECTOR) {
+    while let Some(el) = dom::find(&doc, PLACEHOLDER_SELECTOR) {
         el.remove();
     }
 }

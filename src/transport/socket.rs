@@ -1,4 +1,4 @@
-//! A minimal socket.io 4 client over `web_sys::WebSocket` (websocket transport only, §1.5).
+//! A minimal socket.io 4 client over the browser's `WebSocket` (websocket transport only, §1.5).
 //!
 //! It opens `ws(s)://host/socket.io/?visitorId=..&EIO=4&transport=websocket`, answers the Engine.IO
 //! handshake by connecting namespace `/guest`, replies to pings, watches for a silent server (ping
@@ -9,12 +9,35 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{Event, MessageEvent, WebSocket};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Event, EventTarget};
 
 use super::codec::{read_frame, BpEvent, Frame};
-use crate::dom::Timeout;
+use crate::dom::{self, Timeout};
 use crate::text::concat;
+
+// The three WebSocket calls the client makes, declared with what it needs: `send` and `close()`
+// cannot throw here (frames go out only after the server's first frame arrived, so the socket is
+// open; a bare `close()` never throws), so neither carries an exception check.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(extends = EventTarget)]
+    type WebSocket;
+    #[wasm_bindgen(catch, constructor)]
+    fn new(url: &str) -> Result<WebSocket, JsValue>;
+    #[wasm_bindgen(method)]
+    fn send(this: &WebSocket, frame: &str);
+    #[wasm_bindgen(method)]
+    fn close(this: &WebSocket);
+    /// A `message` event (`close` and `error` events have no `data`).
+    type MessageEvent;
+    #[wasm_bindgen(method, getter)]
+    fn data(this: &MessageEvent) -> JsValue;
+}
+
+/// The events the socket listens to (one handler for all three).
+const EVENTS: [&str; 3] = ["message", "close", "error"];
 
 /// The namespace the webchat uses.
 pub const NAMESPACE: &str = "/guest";
@@ -57,7 +80,7 @@ struct Inner {
 
 impl Inner {
     fn send(&self, frame: &str) {
-        let _ = self.ws.send_with_str(frame);
+        self.ws.send(frame);
     }
 
     /// Stop the watchdog and close the connection, once: false when it was already closed.
@@ -66,7 +89,7 @@ impl Inner {
             return false;
         }
         self.watchdog.borrow_mut().take();
-        let _ = self.ws.close();
+        self.ws.close();
         true
     }
 
@@ -115,9 +138,9 @@ impl Inner {
 /// An open (or opening) socket. Drop it to disconnect.
 pub struct Socket {
     inner: Rc<Inner>,
-    /// The one handler of `message`, `close` and `error` (dispatching on the event type: one closure
-    /// of the `Event` type the DOM listeners use keeps the wasm small).
-    _on_event: Closure<dyn FnMut(Event)>,
+    /// The one handler of `message`, `close` and `error` (telling them apart by the message's
+    /// `data`: one closure of the `Event` type the DOM listeners use keeps the wasm small).
+    on_event: Closure<dyn FnMut(Event)>,
 }
 
 impl Socket {
@@ -137,32 +160,30 @@ impl Socket {
             let Some(inner) = weak.upgrade() else {
                 return;
             };
-            if e.type_() == "message" {
-                if let Some(text) = e.unchecked_ref::<MessageEvent>().data().as_string() {
-                    inner.on_frame(&text);
-                }
-            } else {
-                // close or error
+            let data = e.unchecked_ref::<MessageEvent>().data();
+            if let Some(text) = data.as_string() {
+                inner.on_frame(&text);
+            } else if data.is_undefined() {
+                // close or error (a message always has data; a binary one is ignored)
                 inner.close();
             }
         });
-        let f = Some(on_event.as_ref().unchecked_ref());
-        inner.ws.set_onmessage(f);
-        inner.ws.set_onclose(f);
-        inner.ws.set_onerror(f);
-        Ok(Socket {
-            inner,
-            _on_event: on_event,
-        })
+        for event in EVENTS {
+            dom::add_listener(&inner.ws, event, on_event.as_ref().unchecked_ref());
+        }
+        Ok(Socket { inner, on_event })
     }
 }
 
 impl Drop for Socket {
     fn drop(&mut self) {
-        let ws = &self.inner.ws;
-        ws.set_onmessage(None);
-        ws.set_onclose(None);
-        ws.set_onerror(None);
+        for event in EVENTS {
+            dom::remove_listener(
+                &self.inner.ws,
+                event,
+                self.on_event.as_ref().unchecked_ref(),
+            );
+        }
         self.inner.shut();
     }
 }

@@ -236,7 +236,7 @@ fn keyboard_sender(chat: &Chat, input: HtmlTextAreaElement) -> views::Callback<V
     let send = chat.send_payload();
     Rc::new(move |p: Value| {
         send(p);
-        let _ = input.focus();
+        dom::focus(&input);
     })
 }
 
