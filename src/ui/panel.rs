@@ -292,8 +292,9 @@ impl LiveRegion {
             // a text node in a paragraph, never markup
             E::new("p").text(&text).append_to(&self.el);
             if self.held == LIVE_KEEP {
+                // the region holds only the paragraphs added here
                 if let Some(first) = self.el.first_child() {
-                    let _ = self.el.remove_child(&first);
+                    first.unchecked_ref::<Element>().remove();
                 }
             } else {
                 self.held += 1;

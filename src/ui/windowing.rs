@@ -328,7 +328,9 @@ impl Windowing {
             else {
                 continue;
             };
-            let height = row.get_bounding_client_rect().height();
+            // `bottom - top`: the two edges are read elsewhere too (one fewer DOM binding)
+            let rect = row.get_bounding_client_rect();
+            let height = rect.bottom() - rect.top();
             let weight = (!self.layout.borrow().has_weight(index))
                 .then(|| row.query_selector_all("*").map(|l| l.length()).unwrap_or(0) + 1);
             let mut l = self.layout.borrow_mut();
