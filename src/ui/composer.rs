@@ -90,25 +90,13 @@ impl Composer {
             .node(Some(send.0.as_ref()));
         let textarea: HtmlTextAreaElement = input.0.clone().unchecked_into();
         let cursor = Rc::new(Cell::new(None::<usize>));
-        let submit = {
-            let (chat, textarea, cursor) = (cx.chat.clone(), textarea.clone(), cursor.clone());
-            Rc::new(move || {
-                let text = textarea.value();
-                // `disabled` reflects the attribute (set by `update` while locked)
-                if !text.trim().is_empty() && !textarea.has_attribute("disabled") {
-                    chat.run(Command::SendText(text));
-                    textarea.set_value("");
-                    cursor.set(None);
-                }
-            })
-        };
-        let on_submit = submit.clone();
+        let (chat, field, recalled) = (cx.chat.clone(), textarea.clone(), cursor.clone());
         scope.listen(
             &form.0,
             "submit",
             Box::new(move |ev| {
                 ev.prevent_default();
-                on_submit();
+                submit(&chat, &field, &recalled);
             }),
         );
         let chat = cx.chat.clone();
@@ -123,7 +111,7 @@ impl Composer {
                 let key = ev.key();
                 if key == "Enter" && !ev.shift_key() && !ev.is_composing() {
                     ev.prevent_default();
-                    submit();
+                    submit(&chat, &field, &cursor);
                 } else if (key == "ArrowUp" || key == "ArrowDown")
                     && chat.config().enable_persist_history
                     && (cursor.get().is_some() || field.value().is_empty())
@@ -228,6 +216,17 @@ impl Composer {
             el
         });
         self.keyboard_model = Some(model);
+    }
+}
+
+/// Sends the text box's text (unless blank, or the box is locked) and empties it.
+fn submit(chat: &Chat, textarea: &HtmlTextAreaElement, cursor: &Cell<Option<usize>>) {
+    let text = textarea.value();
+    // `disabled` reflects the attribute (set by `update` while locked)
+    if !text.trim().is_empty() && !textarea.has_attribute("disabled") {
+        chat.run(Command::SendText(text));
+        textarea.set_value("");
+        cursor.set(None);
     }
 }
 
