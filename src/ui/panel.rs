@@ -107,9 +107,12 @@ struct HeaderModel {
     close: bool,
 }
 
-/// The header's command buttons, in order: `data-testid`, label, command. The first one toggles the
-/// conversation list (its `aria-pressed` follows the state).
-const BUTTONS: [(&str, Key, fn(String) -> Command); 4] = [
+/// A header command button: its `data-testid`, label and command.
+type HeaderButton = (&'static str, Key, fn(String) -> Command);
+
+/// The header's command buttons, in order. The first one toggles the conversation list (its
+/// `aria-pressed` follows the state).
+const BUTTONS: [HeaderButton; 4] = [
     ("conversations", Key::Conversations, |_| {
         Command::ToggleConversations
     }),
