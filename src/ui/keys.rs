@@ -43,14 +43,16 @@ pub fn arrow_move(key: &str, len: usize, current: Option<usize>) -> Move {
         };
     }
     let last = len - 1;
-    match (key, current) {
-        ("ArrowUp", None) => Move::Message(last),
-        ("ArrowUp", Some(i)) => Move::Message(i.min(last).saturating_sub(1)),
-        ("ArrowDown", None) => Move::Message(0),
-        ("ArrowDown", Some(i)) if i < last => Move::Message(i + 1),
-        ("ArrowDown", Some(_)) => Move::Composer,
-        ("Home", _) => Move::Message(0),
-        ("End", _) => Move::Message(last),
+    // the key is compared once, then the position decides
+    match key {
+        "ArrowUp" => Move::Message(current.map_or(last, |i| i.min(last).saturating_sub(1))),
+        "ArrowDown" => match current {
+            None => Move::Message(0),
+            Some(i) if i < last => Move::Message(i + 1),
+            Some(_) => Move::Composer,
+        },
+        "Home" => Move::Message(0),
+        "End" => Move::Message(last),
         _ => Move::None,
     }
 }
