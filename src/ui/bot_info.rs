@@ -223,18 +223,14 @@ impl Model {
         } else {
             cx.state.bot_info.description.clone()
         };
-        let current = cx
-            .state
-            .language
-            .clone()
-            .unwrap_or_else(|| cx.lang.code().to_string());
+        let current = cx.state.language.as_deref().unwrap_or(cx.lang.code());
         Model {
             title: cx.title(),
             cover: detail_image(details, "coverPictureUrl", host),
             avatar,
             description,
             links: info_links(details, host),
-            languages: language_options(&cx.state.bot_info.languages, &current),
+            languages: language_options(&cx.state.bot_info.languages, current),
             language_label: cx.t(Key::Language),
             started: !cx.state.messages.is_empty(),
         }

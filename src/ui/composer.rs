@@ -109,16 +109,17 @@ impl Composer {
                     return;
                 };
                 let key = ev.key();
+                let up = key == "ArrowUp";
                 if key == "Enter" && !ev.shift_key() && !ev.is_composing() {
                     ev.prevent_default();
                     submit(&chat, &field, &cursor);
-                } else if (key == "ArrowUp" || key == "ArrowDown")
+                } else if (up || key == "ArrowDown")
                     && chat.config().enable_persist_history
                     && (cursor.get().is_some() || field.value().is_empty())
                 {
                     ev.prevent_default();
                     let state = chat.state();
-                    let (next, text) = recall(&state.sent_history, cursor.get(), key == "ArrowUp");
+                    let (next, text) = recall(&state.sent_history, cursor.get(), up);
                     cursor.set(next);
                     field.set_value(text);
                 }
