@@ -157,11 +157,10 @@ pub fn transcript_keydown(
             }
         }
         Move::Composer => {
+            // the transcript sits directly in the panel, as does the composer
             let composer = log
-                .closest("[data-testid=\"panel\"]")
-                .ok()
-                .flatten()
-                .and_then(|p| dom::find(&p, "[data-testid=\"composer\"]"));
+                .parent_node()
+                .and_then(|p| dom::find(p.unchecked_ref(), "[data-testid=\"composer\"]"));
             if let Some(c) = composer {
                 ev.prevent_default();
                 dom::focus(&c);
