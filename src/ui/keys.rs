@@ -110,13 +110,9 @@ pub fn find_row(log: &Element, index: usize) -> Option<Element> {
 
 /// Focuses a row and makes it the one Tab stop among the rows (roving `tabindex`).
 pub fn focus_row(log: &Element, row: &Element) {
-    if let Ok(list) = log.query_selector_all("[data-testid=\"message\"][tabindex=\"0\"]") {
-        for i in 0..list.length() {
-            if let Some(el) = list.item(i) {
-                // `querySelectorAll` lists elements only
-                dom::set(el.unchecked_ref(), "tabindex", "-1");
-            }
-        }
+    // only this function sets a row's tabindex to 0 (rows are built with -1), so at most one has it
+    if let Some(el) = dom::find(log, "[data-testid=\"message\"][tabindex=\"0\"]") {
+        dom::set(&el, "tabindex", "-1");
     }
     dom::set(row, "tabindex", "0");
     dom::focus(row);
