@@ -380,10 +380,11 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
     if first_of_group && (is_bot || env.show_user_avatar) {
         let url = if is_bot {
             // the message's botAvatarUrl, config avatarUrl, then botInfo details.avatarUrl
-            views::avatar_url_for(message, &env.host)
-                .or_else(|| env.config_avatar.clone())
-                .or_else(|| env.info_avatar.clone())
-                .and_then(|u| views::url::safe_url(&u, &env.host))
+            let own = views::avatar_url_for(message, &env.host);
+            own.as_deref()
+                .or(env.config_avatar.as_deref())
+                .or(env.info_avatar.as_deref())
+                .and_then(|u| views::url::safe_url(u, &env.host))
         } else {
             None
         };
