@@ -168,8 +168,13 @@ impl Transcript {
         dom::set_if_changed(&self.log, "aria-label", cx.t(Key::Transcript));
         let shape = shape(s);
         if self.shape.as_ref() != Some(&shape) {
+            // another conversation (not the first one shown), or more pending sends than before
+            let (new_conversation, sent) = match &self.shape {
+                Some(old) => (old.3 != shape.3, shape.4 > old.4),
+                None => (false, shape.4 > 0),
+            };
             self.shape = Some(shape);
-            self.win.on_messages(s);
+            self.win.on_messages(s, new_conversation, sent);
         }
         let total = s.messages.len() + s.pending.len();
         let total_changed = self.total.replace(total) != total;
