@@ -28,27 +28,37 @@ pub enum LinkKind {
     Privacy,
 }
 
+/// What a link kind is: its botInfo `details` key, its `data-link` name and its label.
+type LinkInfo = (LinkKind, &'static str, &'static str, &'static str);
+
+/// Every link kind, in v12's order (the order of [`LinkKind`]'s variants).
+const LINKS: [LinkInfo; 5] = [
+    (LinkKind::Website, "website", "website", "Website: "),
+    (LinkKind::Phone, "phoneNumber", "phone", "Phone: "),
+    (LinkKind::Email, "emailAddress", "email", "Email: "),
+    (
+        LinkKind::Terms,
+        "termsConditions",
+        "terms",
+        "Terms and conditions: ",
+    ),
+    (
+        LinkKind::Privacy,
+        "privacyPolicy",
+        "privacy",
+        "Privacy policy: ",
+    ),
+];
+
 impl LinkKind {
     /// The label shown before the link, with its `": "`.
     pub fn label(self) -> &'static str {
-        match self {
-            LinkKind::Website => "Website: ",
-            LinkKind::Phone => "Phone: ",
-            LinkKind::Email => "Email: ",
-            LinkKind::Terms => "Terms and conditions: ",
-            LinkKind::Privacy => "Privacy policy: ",
-        }
+        LINKS[self as usize].3
     }
 
     /// A stable name for `data-link` (tests, styling).
     pub fn name(self) -> &'static str {
-        match self {
-            LinkKind::Website => "website",
-            LinkKind::Phone => "phone",
-            LinkKind::Email => "email",
-            LinkKind::Terms => "terms",
-            LinkKind::Privacy => "privacy",
-        }
+        LINKS[self as usize].2
     }
 }
 
@@ -138,15 +148,8 @@ fn email_href(raw: &str) -> Option<String> {
 
 /// The links of botInfo `details`, in v12's order, dropping any that is missing or refused.
 pub fn info_links(details: &Value, bot_host: &str) -> Vec<InfoLink> {
-    let entries = [
-        (LinkKind::Website, "website"),
-        (LinkKind::Phone, "phoneNumber"),
-        (LinkKind::Email, "emailAddress"),
-        (LinkKind::Terms, "termsConditions"),
-        (LinkKind::Privacy, "privacyPolicy"),
-    ];
     let mut links = Vec::new();
-    for (kind, key) in entries {
+    for (kind, key, _, _) in LINKS {
         let Some(raw) = text_at(details, key) else {
             continue;
         };
@@ -424,6 +427,14 @@ mod tests {
         assert!(info_links(&json!({"phoneNumber": "123\njavascript:"}), HOST).is_empty());
         assert!(info_links(&json!({"website": 5}), HOST).is_empty());
         assert!(info_links(&Value::Null, HOST).is_empty());
+    }
+
+    #[test]
+    fn the_link_table_follows_the_kinds() {
+        for (i, (kind, _, name, label)) in LINKS.iter().enumerate() {
+            assert_eq!(*kind as usize, i);
+            assert_eq!((kind.name(), kind.label()), (*name, *label));
+        }
     }
 
     #[test]
