@@ -355,6 +355,7 @@ impl Drop for Page {
 
 /// The header button that shows or hides the bot-info page (`aria-pressed` is kept by the header).
 pub fn toggle(cx: &Cx, scope: &mut Scope) -> Element {
+    let label = cx.t(Key::BotInformation);
     let button = E::button("bpw-header-btn bpw-bot-info-toggle")
         .testid("bot-info-toggle")
         .attr(
@@ -365,8 +366,8 @@ pub fn toggle(cx: &Cx, scope: &mut Scope) -> Element {
                 "false"
             },
         )
-        .attr("aria-label", cx.t(Key::BotInformation))
-        .attr("title", cx.t(Key::BotInformation))
+        .attr("aria-label", label)
+        .attr("title", label)
         .child(E::new("span").aria_hidden().text("i"));
     cx.chat
         .on_click(button, scope, |_| Command::ToggleBotInfo, String::new())

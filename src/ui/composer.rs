@@ -48,9 +48,9 @@ impl ComposerSlot {
     }
 
     /// The first element of the slot (content placed above the composer goes before it).
-    pub fn first(&self) -> Option<Element> {
+    pub fn first(&self) -> Option<&Element> {
         if let Some(el) = self.overrides.element() {
-            return Some(el.clone());
+            return Some(el);
         }
         self.composer.as_ref().map(Composer::first)
     }
@@ -140,8 +140,8 @@ impl Composer {
         composer
     }
 
-    fn first(&self) -> Element {
-        self.keyboard.as_ref().unwrap_or(&self.form).clone()
+    fn first(&self) -> &Element {
+        self.keyboard.as_ref().unwrap_or(&self.form)
     }
 
     fn update(&mut self, cx: &Cx) {

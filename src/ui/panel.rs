@@ -400,7 +400,7 @@ impl Body {
                 } = &mut **page;
                 transcript.update(cx);
                 let anchor = composer.first();
-                below.update(cx, section, anchor.as_ref().map(|a| a.as_ref()));
+                below.update(cx, section, anchor.map(|a| a.as_ref()));
                 composer.update(section, &self.end, cx);
             }
         }
