@@ -264,10 +264,10 @@ impl Transcript {
                 .zip(&models)
                 .all(|(v, m)| v.client_id == m.client_id);
         self.pending.clear();
-        let before = self.typing.clone();
+        let before = self.typing.as_ref().map(|t| t.as_ref());
         for model in &models {
             let view = build_pending(cx, model, self.total.get());
-            dom::insert(&self.log, &view.el, before.as_ref().map(|t| t.as_ref()));
+            dom::insert(&self.log, &view.el, before);
             self.pending.push(view);
         }
         self.pending_models = models;
