@@ -40,11 +40,11 @@ pub struct Windowing {
     /// The rendered messages.
     range: Cell<Range>,
     /// The scrolling `role="log"` element.
-    log: Element,
+    pub log: Element,
     /// The container of the spacers and the rendered rows.
-    rows: Element,
+    pub rows: Element,
     /// The spacer standing in for the messages above the window.
-    top: Element,
+    pub top: Element,
     /// The spacer standing in for the messages below the window.
     bottom: Element,
     /// Asks for a render (the range moved).
