@@ -28,27 +28,37 @@ pub enum LinkKind {
     Privacy,
 }
 
+/// What a link kind is: its botInfo `details` key, its `data-link` name and its label.
+type LinkInfo = (LinkKind, &'static str, &'static str, &'static str);
+
+/// Every link kind, in v12's order (the order of [`LinkKind`]'s variants).
+const LINKS: [LinkInfo; 5] = [
+    (LinkKind::Website, "website", "website", "Website: "),
+    (LinkKind::Phone, "phoneNumber", "phone", "Phone: "),
+    (LinkKind::Email, "emailAddress", "email", "Email: "),
+    (
+        LinkKind::Terms,
+        "termsConditions",
+        "terms",
+        "Terms and conditions: ",
+    ),
+    (
+        LinkKind::Privacy,
+        "privacyPolicy",
+        "privacy",
+        "Privacy policy: ",
+    ),
+];
+
 impl LinkKind {
     /// The label shown before the link, with its `": "`.
     pub fn label(self) -> &'static str {
-        match self {
-            LinkKind::Website => "Website: ",
-            LinkKind::Phone => "Phone: ",
-            LinkKind::Email => "Email: ",
-            LinkKind::Terms => "Terms and conditions: ",
-            LinkKind::Privacy => "Privacy policy: ",
-        }
+        LINKS[self as usize].3
     }
 
     /// A stable name for `data-link` (tests, styling).
     pub fn name(self) -> &'static str {
-        match self {
-            LinkKind::Website => "website",
-            LinkKind::Phone => "phone",
-            LinkKind::Email => "email",
-            LinkKind::Terms => "terms",
-            LinkKind::Privacy => "privacy",
-        }
+        LINKS[self as usize].2
     }
 }
 
@@ -138,15 +148,8 @@ fn email_href(raw: &str) -> Option<String> {
 
 /// The links of botInfo `details`, in v12's order, dropping any that is missing or refused.
 pub fn info_links(details: &Value, bot_host: &str) -> Vec<InfoLink> {
-    let entries = [
-        (LinkKind::Website, "website"),
-        (LinkKind::Phone, "phoneNumber"),
-        (LinkKind::Email, "emailAddress"),
-        (LinkKind::Terms, "termsConditions"),
-        (LinkKind::Privacy, "privacyPolicy"),
-    ];
     let mut links = Vec::new();
-    for (kind, key) in entries {
+    for (kind, key, _, _) in LINKS {
         let Some(raw) = text_at(details, key) else {
             continue;
         };
@@ -223,18 +226,14 @@ impl Model {
         } else {
             cx.state.bot_info.description.clone()
         };
-        let current = cx
-            .state
-            .language
-            .clone()
-            .unwrap_or_else(|| cx.lang.code().to_string());
+        let current = cx.state.language.as_deref().unwrap_or(cx.lang.code());
         Model {
             title: cx.title(),
             cover: detail_image(details, "coverPictureUrl", host),
             avatar,
             description,
             links: info_links(details, host),
-            languages: language_options(&cx.state.bot_info.languages, &current),
+            languages: language_options(&cx.state.bot_info.languages, current),
             language_label: cx.t(Key::Language),
             started: !cx.state.messages.is_empty(),
         }
@@ -356,6 +355,7 @@ impl Drop for Page {
 
 /// The header button that shows or hides the bot-info page (`aria-pressed` is kept by the header).
 pub fn toggle(cx: &Cx, scope: &mut Scope) -> Element {
+    let label = cx.t(Key::BotInformation);
     let button = E::button("bpw-header-btn bpw-bot-info-toggle")
         .testid("bot-info-toggle")
         .attr(
@@ -366,8 +366,8 @@ pub fn toggle(cx: &Cx, scope: &mut Scope) -> Element {
                 "false"
             },
         )
-        .attr("aria-label", cx.t(Key::BotInformation))
-        .attr("title", cx.t(Key::BotInformation))
+        .attr("aria-label", label)
+        .attr("title", label)
         .child(E::new("span").aria_hidden().text("i"));
     cx.chat
         .on_click(button, scope, |_| Command::ToggleBotInfo, String::new())
@@ -428,6 +428,14 @@ mod tests {
         assert!(info_links(&json!({"phoneNumber": "123\njavascript:"}), HOST).is_empty());
         assert!(info_links(&json!({"website": 5}), HOST).is_empty());
         assert!(info_links(&Value::Null, HOST).is_empty());
+    }
+
+    #[test]
+    fn the_link_table_follows_the_kinds() {
+        for (i, (kind, _, name, label)) in LINKS.iter().enumerate() {
+            assert_eq!(*kind as usize, i);
+            assert_eq!((kind.name(), kind.label()), (*name, *label));
+        }
     }
 
     #[test]

@@ -48,9 +48,9 @@ impl ComposerSlot {
     }
 
     /// The first element of the slot (content placed above the composer goes before it).
-    pub fn first(&self) -> Option<Element> {
+    pub fn first(&self) -> Option<&Element> {
         if let Some(el) = self.overrides.element() {
-            return Some(el.clone());
+            return Some(el);
         }
         self.composer.as_ref().map(Composer::first)
     }
@@ -90,25 +90,13 @@ impl Composer {
             .node(Some(send.0.as_ref()));
         let textarea: HtmlTextAreaElement = input.0.clone().unchecked_into();
         let cursor = Rc::new(Cell::new(None::<usize>));
-        let submit = {
-            let (chat, textarea, cursor) = (cx.chat.clone(), textarea.clone(), cursor.clone());
-            Rc::new(move || {
-                let text = textarea.value();
-                // `disabled` reflects the attribute (set by `update` while locked)
-                if !text.trim().is_empty() && !textarea.has_attribute("disabled") {
-                    chat.run(Command::SendText(text));
-                    textarea.set_value("");
-                    cursor.set(None);
-                }
-            })
-        };
-        let on_submit = submit.clone();
+        let (chat, field, recalled) = (cx.chat.clone(), textarea.clone(), cursor.clone());
         scope.listen(
             &form.0,
             "submit",
             Box::new(move |ev| {
                 ev.prevent_default();
-                on_submit();
+                submit(&chat, &field, &recalled);
             }),
         );
         let chat = cx.chat.clone();
@@ -121,16 +109,17 @@ impl Composer {
                     return;
                 };
                 let key = ev.key();
+                let up = key == "ArrowUp";
                 if key == "Enter" && !ev.shift_key() && !ev.is_composing() {
                     ev.prevent_default();
-                    submit();
-                } else if (key == "ArrowUp" || key == "ArrowDown")
+                    submit(&chat, &field, &cursor);
+                } else if (up || key == "ArrowDown")
                     && chat.config().enable_persist_history
                     && (cursor.get().is_some() || field.value().is_empty())
                 {
                     ev.prevent_default();
                     let state = chat.state();
-                    let (next, text) = recall(&state.sent_history, cursor.get(), key == "ArrowUp");
+                    let (next, text) = recall(&state.sent_history, cursor.get(), up);
                     cursor.set(next);
                     field.set_value(text);
                 }
@@ -151,8 +140,8 @@ impl Composer {
         composer
     }
 
-    fn first(&self) -> Element {
-        self.keyboard.as_ref().unwrap_or(&self.form).clone()
+    fn first(&self) -> &Element {
+        self.keyboard.as_ref().unwrap_or(&self.form)
     }
 
     fn update(&mut self, cx: &Cx) {
@@ -228,6 +217,17 @@ impl Composer {
             el
         });
         self.keyboard_model = Some(model);
+    }
+}
+
+/// Sends the text box's text (unless blank, or the box is locked) and empties it.
+fn submit(chat: &Chat, textarea: &HtmlTextAreaElement, cursor: &Cell<Option<usize>>) {
+    let text = textarea.value();
+    // `disabled` reflects the attribute (set by `update` while locked)
+    if !text.trim().is_empty() && !textarea.has_attribute("disabled") {
+        chat.run(Command::SendText(text));
+        textarea.set_value("");
+        cursor.set(None);
     }
 }
 

@@ -43,14 +43,16 @@ pub fn arrow_move(key: &str, len: usize, current: Option<usize>) -> Move {
         };
     }
     let last = len - 1;
-    match (key, current) {
-        ("ArrowUp", None) => Move::Message(last),
-        ("ArrowUp", Some(i)) => Move::Message(i.min(last).saturating_sub(1)),
-        ("ArrowDown", None) => Move::Message(0),
-        ("ArrowDown", Some(i)) if i < last => Move::Message(i + 1),
-        ("ArrowDown", Some(_)) => Move::Composer,
-        ("Home", _) => Move::Message(0),
-        ("End", _) => Move::Message(last),
+    // the key is compared once, then the position decides
+    match key {
+        "ArrowUp" => Move::Message(current.map_or(last, |i| i.min(last).saturating_sub(1))),
+        "ArrowDown" => match current {
+            None => Move::Message(0),
+            Some(i) if i < last => Move::Message(i + 1),
+            Some(_) => Move::Composer,
+        },
+        "Home" => Move::Message(0),
+        "End" => Move::Message(last),
         _ => Move::None,
     }
 }
@@ -108,13 +110,9 @@ pub fn find_row(log: &Element, index: usize) -> Option<Element> {
 
 /// Focuses a row and makes it the one Tab stop among the rows (roving `tabindex`).
 pub fn focus_row(log: &Element, row: &Element) {
-    if let Ok(list) = log.query_selector_all("[data-testid=\"message\"][tabindex=\"0\"]") {
-        for i in 0..list.length() {
-            if let Some(el) = list.item(i) {
-                // `querySelectorAll` lists elements only
-                dom::set(el.unchecked_ref(), "tabindex", "-1");
-            }
-        }
+    // only this function sets a row's tabindex to 0 (rows are built with -1), so at most one has it
+    if let Some(el) = dom::find(log, "[data-testid=\"message\"][tabindex=\"0\"]") {
+        dom::set(&el, "tabindex", "-1");
     }
     dom::set(row, "tabindex", "0");
     dom::focus(row);
@@ -155,11 +153,10 @@ pub fn transcript_keydown(
             }
         }
         Move::Composer => {
+            // the transcript sits directly in the panel, as does the composer
             let composer = log
-                .closest("[data-testid=\"panel\"]")
-                .ok()
-                .flatten()
-                .and_then(|p| dom::find(&p, "[data-testid=\"composer\"]"));
+                .parent_node()
+                .and_then(|p| dom::find(p.unchecked_ref(), "[data-testid=\"composer\"]"));
             if let Some(c) = composer {
                 ev.prevent_default();
                 dom::focus(&c);

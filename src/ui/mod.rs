@@ -169,8 +169,8 @@ struct Inner {
     /// Renders done since the last animation frame, and the frame that resets the count.
     renders_in_frame: Cell<u32>,
     frame: RefCell<Option<dom::Frame>>,
-    /// A render waiting for the next frame.
-    pending_render: RefCell<Option<Box<dyn FnOnce()>>>,
+    /// A render is waiting for the next frame.
+    waiting: Cell<bool>,
 }
 
 /// Renders a frame may take at once, in microtasks; past that, the next render waits for the next
@@ -198,7 +198,7 @@ impl Ui {
             subscriptions: RefCell::new(Vec::new()),
             renders_in_frame: Cell::new(0),
             frame: RefCell::new(None),
-            pending_render: RefCell::new(None),
+            waiting: Cell::new(false),
         });
         let subs = {
             let schedule = inner.requester();
@@ -218,7 +218,7 @@ impl Drop for Ui {
         self.inner.dead.set(true);
         self.inner.subscriptions.borrow_mut().clear();
         self.inner.frame.borrow_mut().take();
-        self.inner.pending_render.borrow_mut().take();
+        self.inner.waiting.set(false);
         // during a render (a page view destroyed the widget from its render), the render drops it
         if let Ok(mut root) = self.inner.root.try_borrow_mut() {
             root.take();
@@ -232,17 +232,16 @@ impl Inner {
         if self.scheduled.replace(true) || self.dead.get() {
             return;
         }
-        let me = self.me.clone();
-        let run: Box<dyn FnOnce()> = Box::new(move || {
-            if let Some(me) = me.upgrade() {
-                me.render();
-            }
-        });
         if self.renders_in_frame.get() < RENDERS_PER_FRAME {
-            dom::microtask(run);
+            let me = self.me.clone();
+            dom::microtask(Box::new(move || {
+                if let Some(me) = me.upgrade() {
+                    me.render();
+                }
+            }));
         } else {
             // the frame that resets the count renders first (see `count_render`)
-            *self.pending_render.borrow_mut() = Some(run);
+            self.waiting.set(true);
         }
     }
 
@@ -258,9 +257,8 @@ impl Inner {
             let Some(me) = me.upgrade() else { return };
             me.frame.borrow_mut().take();
             me.renders_in_frame.set(0);
-            let waiting = me.pending_render.borrow_mut().take();
-            if let Some(run) = waiting {
-                run();
+            if me.waiting.replace(false) {
+                me.render();
             }
         }));
         *self.frame.borrow_mut() = frame;

@@ -162,7 +162,7 @@ pub fn resolve(
     overrides: &Overrides,
     location: Location,
     is_registered: impl Fn(&str, &str) -> bool,
-) -> (Vec<OverrideRef>, Vec<String>) {
+) -> (Vec<&OverrideRef>, Vec<String>) {
     let mut warnings: Vec<String> = Vec::new();
     for (l, w) in &overrides.warnings {
         if *l == Some(location) || (l.is_none() && location == Location::BeforeWidget) {
@@ -172,7 +172,7 @@ pub fn resolve(
     let mut found = Vec::new();
     for r in overrides.entries(location) {
         if is_registered(&r.module, &r.component) {
-            found.push(r.clone());
+            found.push(r);
         } else {
             warnings.push(concat(&[
                 "override `",
@@ -306,7 +306,7 @@ impl Slot {
             .testid("override")
             .attr("data-location", self.location.key())
             .0;
-        for r in &found {
+        for r in found {
             let view = render_entry(cx, self.location, r, &mut self.scope);
             dom::append(&wrapper, &view);
         }
@@ -398,7 +398,7 @@ mod tests {
         })));
         let registered = |m: &str, c: &str| m == "m" && c == "Yes";
         let (found, warnings) = resolve(&o, Location::BelowConversation, registered);
-        assert_eq!(found, [r("m", "Yes")]);
+        assert_eq!(found, [&r("m", "Yes")]);
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].contains("m/No") && warnings[0].contains("below_conversation"));
         // option-wide warnings are logged once, by the before_widget slot (always rendered)
@@ -420,7 +420,7 @@ mod tests {
             &json!({"composer": [{"module": "gaps-test", "component": "Banner"}]}),
         ));
         let (found, warnings) = resolve(&o, Location::Composer, views::is_registered);
-        assert_eq!(found, [r("gaps-test", "Banner")]);
+        assert_eq!(found, [&r("gaps-test", "Banner")]);
         assert!(warnings.is_empty());
         views::unregister("gaps-test", "Banner");
         let (found, _) = resolve(&o, Location::Composer, views::is_registered);

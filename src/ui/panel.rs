@@ -102,12 +102,24 @@ struct HeaderModel {
     title: String,
     description: String,
     avatar: Option<String>,
-    conversations: bool,
-    reset: bool,
-    download: bool,
-    delete: bool,
+    /// Which of [`BUTTONS`] config enables.
+    buttons: [bool; 4],
     close: bool,
 }
+
+/// A header command button: its `data-testid`, label and command.
+type HeaderButton = (&'static str, Key, fn(String) -> Command);
+
+/// The header's command buttons, in order. The first one toggles the conversation list (its
+/// `aria-pressed` follows the state).
+const BUTTONS: [HeaderButton; 4] = [
+    ("conversations", Key::Conversations, |_| {
+        Command::ToggleConversations
+    }),
+    ("reset", Key::Reset, |_| Command::Reset),
+    ("download", Key::Download, |_| Command::Download),
+    ("delete-history", Key::Delete, |_| Command::DeleteHistory),
+];
 
 /// Title, description and the conversation buttons enabled by config.
 struct Header {
@@ -141,10 +153,12 @@ impl Header {
             title: cx.title(),
             description: c.bot_convo_description.clone().unwrap_or_default(),
             avatar: c.avatar_url.as_deref().and_then(|u| safe_url(u, &c.host)),
-            conversations: c.show_conversations_button,
-            reset: c.enable_reset,
-            download: c.enable_transcript_download,
-            delete: c.enable_conversation_deletion,
+            buttons: [
+                c.show_conversations_button,
+                c.enable_reset,
+                c.enable_transcript_download,
+                c.enable_conversation_deletion,
+            ],
             close: c.view_mode != ViewMode::Fullscreen,
         };
         if self.model.as_ref() != Some(&model) {
@@ -178,28 +192,18 @@ impl Header {
         let toggle = bot_info::toggle(cx, &mut self.scope);
         dom::append(&actions.0, &toggle);
         self.bot_info = Some(toggle);
-        let mut button = |show: bool, testid: &str, label: &str, cmd: fn(String) -> Command| {
+        self.conversations = None;
+        for (&(testid, key, cmd), &show) in BUTTONS.iter().zip(&m.buttons) {
             if !show {
-                return None;
+                continue;
             }
-            let b = E::button("bpw-header-btn").testid(testid).text(label);
-            let b = cx.chat.on_click(b, &mut self.scope, cmd, String::new());
-            dom::append(&actions.0, &b.0);
-            Some(b.0)
-        };
-        self.conversations = button(
-            m.conversations,
-            "conversations",
-            cx.t(Key::Conversations),
-            |_| Command::ToggleConversations,
-        );
-        button(m.reset, "reset", cx.t(Key::Reset), |_| Command::Reset);
-        button(m.download, "download", cx.t(Key::Download), |_| {
-            Command::Download
-        });
-        button(m.delete, "delete-history", cx.t(Key::Delete), |_| {
-            Command::DeleteHistory
-        });
+            let b = E::button("bpw-header-btn").testid(testid).text(cx.t(key));
+            let b = cx.chat.on_click(b, &mut self.scope, cmd, String::new()).0;
+            dom::append(&actions.0, &b);
+            if testid == "conversations" {
+                self.conversations = Some(b);
+            }
+        }
         if m.close {
             let chat = cx.chat.clone();
             let close = E::button("bpw-header-btn bpw-close")
@@ -292,8 +296,9 @@ impl LiveRegion {
             // a text node in a paragraph, never markup
             E::new("p").text(&text).append_to(&self.el);
             if self.held == LIVE_KEEP {
+                // the region holds only the paragraphs added here
                 if let Some(first) = self.el.first_child() {
-                    let _ = self.el.remove_child(&first);
+                    first.unchecked_ref::<Element>().remove();
                 }
             } else {
                 self.held += 1;
@@ -395,7 +400,7 @@ impl Body {
                 } = &mut **page;
                 transcript.update(cx);
                 let anchor = composer.first();
-                below.update(cx, section, anchor.as_ref().map(|a| a.as_ref()));
+                below.update(cx, section, anchor.map(|a| a.as_ref()));
                 composer.update(section, &self.end, cx);
             }
         }

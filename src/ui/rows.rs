@@ -100,28 +100,30 @@ pub fn composer_locked(messages: &[Message]) -> bool {
 
 /// A short text for a message, as a screen reader should hear it.
 pub fn summary(lang: Lang, m: &Message) -> String {
-    // the text itself, or a localised kind of content with its title
-    let (key, title) = match views::convert(&m.payload).content {
+    // the text itself, or a localised kind of content with its title (borrowed from the converted
+    // payload, which is dropped whole once)
+    let converted = views::convert(&m.payload);
+    let mut titles = String::new();
+    let (key, title) = match &converted.content {
         Content::Text {
             text,
             markdown: true,
-        } => return markdown_text(&text),
-        Content::Text { text, .. } => return text,
-        Content::Image(media) => (Key::Image, media.title),
-        Content::Audio(media) => (Key::Audio, media.title),
-        Content::Video(media) => (Key::Video, media.title),
-        Content::File(media) => (Key::File, media.title),
+        } => return markdown_text(text),
+        Content::Text { text, .. } => return text.clone(),
+        Content::Image(media) => (Key::Image, media.title.as_deref()),
+        Content::Audio(media) => (Key::Audio, media.title.as_deref()),
+        Content::Video(media) => (Key::Video, media.title.as_deref()),
+        Content::File(media) => (Key::File, media.title.as_deref()),
         Content::Carousel(cards) => {
-            let mut titles = String::new();
             for (i, c) in cards.iter().enumerate() {
                 if i > 0 {
                     titles.push_str(", ");
                 }
                 titles.push_str(&c.title);
             }
-            (Key::Cards, Some(titles))
+            (Key::Cards, Some(titles.as_str()))
         }
-        Content::Location(l) => (Key::Location, l.title.or(l.address)),
+        Content::Location(l) => (Key::Location, l.title.as_deref().or(l.address.as_deref())),
         Content::LoginPrompt => (Key::LoginForm, None),
         Content::SessionReset => (Key::SessionReset, None),
         Content::Typing | Content::Visit => return String::new(),
@@ -144,7 +146,7 @@ pub fn summary(lang: Lang, m: &Message) -> String {
     let mut text = t(lang, key).to_string();
     if let Some(title) = title.filter(|t| !t.trim().is_empty()) {
         text.push_str(": ");
-        text.push_str(&title);
+        text.push_str(title);
     }
     text
 }
@@ -193,8 +195,7 @@ impl Announcer {
         conversation: Option<&str>,
         messages: &'a [Message],
     ) -> Vec<&'a Message> {
-        let conv = conversation.map(str::to_string);
-        let fresh = self.conversation.as_ref() != Some(&conv);
+        let fresh = self.conversation.as_ref().map(Option::as_deref) != Some(conversation);
         let unchanged_prefix = self.checked <= messages.len()
             && (self.checked == 0
                 || messages.get(self.checked - 1).map(|m| &m.id) == self.checked_last.as_ref());
@@ -202,7 +203,7 @@ impl Announcer {
         self.checked = messages.len();
         self.checked_last = messages.last().map(|m| m.id.clone());
         if fresh {
-            self.conversation = Some(conv);
+            self.conversation = Some(conversation.map(str::to_string));
             self.seen = IdMap::default();
             for m in messages {
                 self.seen.insert(&m.id, ());

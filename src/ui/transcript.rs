@@ -97,9 +97,7 @@ struct PendingModel {
 
 /// The transcript.
 pub struct Transcript {
-    log: Element,
-    window: Element,
-    top: Element,
+    /// The window, which also holds the log, the rows' container and the top spacer.
     win: Rc<Windowing>,
     rows: Vec<RowView>,
     env: Option<RowEnv>,
@@ -128,14 +126,15 @@ impl Transcript {
             .attr("tabindex", "0")
             .node(Some(window.as_ref()))
             .0;
-        let win = Windowing::new(log.clone(), window.clone(), top.clone(), bottom, request);
+        let win = Windowing::new(log, window, top, bottom, request);
+        let log = &win.log;
         let total = Rc::new(Cell::new(0));
         let mut scope = Scope::new();
         let w = win.clone();
-        scope.listen(&log, "scroll", Box::new(move |_| w.on_scroll()));
+        scope.listen(log, "scroll", Box::new(move |_| w.on_scroll()));
         let (w, chat, t, el) = (win.clone(), cx.chat.clone(), total.clone(), log.clone());
         scope.listen(
-            &log,
+            log,
             "keydown",
             Box::new(move |ev| {
                 if let Some(ev) = ev.dyn_ref::<KeyboardEvent>() {
@@ -143,11 +142,8 @@ impl Transcript {
                 }
             }),
         );
-        dom::insert(section, &log, Some(end.as_ref()));
+        dom::insert(section, log, Some(end.as_ref()));
         let mut transcript = Transcript {
-            log,
-            window,
-            top,
             win,
             rows: Vec::new(),
             env: None,
@@ -165,11 +161,16 @@ impl Transcript {
     /// Patches the transcript for `cx`.
     pub fn update(&mut self, cx: &Cx) {
         let s = cx.state;
-        dom::set_if_changed(&self.log, "aria-label", cx.t(Key::Transcript));
+        dom::set_if_changed(&self.win.log, "aria-label", cx.t(Key::Transcript));
         let shape = shape(s);
         if self.shape.as_ref() != Some(&shape) {
+            // another conversation (not the first one shown), or more pending sends than before
+            let (new_conversation, sent) = match &self.shape {
+                Some(old) => (old.3 != shape.3, shape.4 > old.4),
+                None => (false, shape.4 > 0),
+            };
             self.shape = Some(shape);
-            self.win.on_messages(s);
+            self.win.on_messages(s, new_conversation, sent);
         }
         let total = s.messages.len() + s.pending.len();
         let total_changed = self.total.replace(total) != total;
@@ -219,13 +220,13 @@ impl Transcript {
         }
         // rows that left the window go first, then the kept and new ones are put in order
         drop(old);
-        let mut cursor: Option<Node> = self.top.next_sibling();
+        let mut cursor: Option<Node> = self.win.top.next_sibling();
         for v in &next {
             let el: &Node = v.el.as_ref();
             if cursor.as_ref() == Some(el) {
                 cursor = el.next_sibling();
             } else {
-                dom::insert(&self.window, el, cursor.as_ref());
+                dom::insert(&self.win.rows, el, cursor.as_ref());
             }
         }
         self.rows = next;
@@ -259,10 +260,10 @@ impl Transcript {
                 .zip(&models)
                 .all(|(v, m)| v.client_id == m.client_id);
         self.pending.clear();
-        let before = self.typing.clone();
+        let before = self.typing.as_ref().map(|t| t.as_ref());
         for model in &models {
             let view = build_pending(cx, model, self.total.get());
-            dom::insert(&self.log, &view.el, before.as_ref().map(|t| t.as_ref()));
+            dom::insert(&self.win.log, &view.el, before);
             self.pending.push(view);
         }
         self.pending_models = models;
@@ -281,7 +282,7 @@ impl Transcript {
                 for _ in 0..3 {
                     E::new("span").append_to(&el);
                 }
-                dom::append(&self.log, &el);
+                dom::append(&self.win.log, &el);
                 self.typing = Some(el);
                 true
             }
@@ -300,7 +301,7 @@ impl Drop for Transcript {
         self.win.stop();
         self.rows.clear();
         self.pending.clear();
-        self.log.remove();
+        self.win.log.remove();
     }
 }
 
@@ -380,10 +381,11 @@ fn build_row(cx: &Cx, env: &RowEnv, row: Row, setsize: usize) -> RowView {
     if first_of_group && (is_bot || env.show_user_avatar) {
         let url = if is_bot {
             // the message's botAvatarUrl, config avatarUrl, then botInfo details.avatarUrl
-            views::avatar_url_for(message, &env.host)
-                .or_else(|| env.config_avatar.clone())
-                .or_else(|| env.info_avatar.clone())
-                .and_then(|u| views::url::safe_url(&u, &env.host))
+            let own = views::avatar_url_for(message, &env.host);
+            own.as_deref()
+                .or(env.config_avatar.as_deref())
+                .or(env.info_avatar.as_deref())
+                .and_then(|u| views::url::safe_url(u, &env.host))
         } else {
             None
         };

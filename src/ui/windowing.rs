@@ -40,11 +40,11 @@ pub struct Windowing {
     /// The rendered messages.
     range: Cell<Range>,
     /// The scrolling `role="log"` element.
-    log: Element,
+    pub log: Element,
     /// The container of the spacers and the rendered rows.
-    rows: Element,
+    pub rows: Element,
     /// The spacer standing in for the messages above the window.
-    top: Element,
+    pub top: Element,
     /// The spacer standing in for the messages below the window.
     bottom: Element,
     /// Asks for a render (the range moved).
@@ -62,8 +62,6 @@ pub struct Windowing {
     /// The DOM changed since the last pass: a scroll event now may be the browser clamping the scroll
     /// position to shorter content (the typing indicator left), not the user.
     dirty: Cell<bool>,
-    conversation: RefCell<Option<Option<String>>>,
-    pending: Cell<usize>,
     /// The viewport as last read (by a pass or a scroll event). New messages use it instead of
     /// reading the layout: a read right after the rows changed forces a synchronous reflow, once
     /// per message in a burst.
@@ -101,8 +99,6 @@ impl Windowing {
             passes: Cell::new(0),
             last_top: Cell::new(0),
             dirty: Cell::new(false),
-            conversation: RefCell::new(None),
-            pending: Cell::new(0),
             seen: Cell::new(None),
             written: RefCell::new((String::new(), String::new())),
         })
@@ -133,14 +129,10 @@ impl Windowing {
     }
 
     /// The transcript changed (messages, conversation or pending sends): follow the end if pinned,
-    /// jump there when the user sent something or another conversation was loaded, else stay.
-    pub fn on_messages(&self, s: &ChatState) {
+    /// jump there when the user `sent` something or another conversation was loaded
+    /// (`new_conversation`), else stay.
+    pub fn on_messages(&self, s: &ChatState, new_conversation: bool, sent: bool) {
         let change = self.layout.borrow_mut().sync(&s.messages);
-        let conversation = s.conversation_id.clone();
-        let pending = s.pending.len();
-        let previous = self.conversation.replace(Some(conversation.clone()));
-        let new_conversation = previous.is_some_and(|p| p != conversation);
-        let sent = pending > self.pending.replace(pending);
         if new_conversation || sent {
             self.pinned.set(true);
             self.anchor.set(None);
@@ -328,7 +320,9 @@ impl Windowing {
             else {
                 continue;
             };
-            let height = row.get_bounding_client_rect().height();
+            // `bottom - top`: the two edges are read elsewhere too (one fewer DOM binding)
+            let rect = row.get_bounding_client_rect();
+            let height = rect.bottom() - rect.top();
             let weight = (!self.layout.borrow().has_weight(index))
                 .then(|| row.query_selector_all("*").map(|l| l.length()).unwrap_or(0) + 1);
             let mut l = self.layout.borrow_mut();
