@@ -390,25 +390,6 @@ impl Session {
         true
     }
 
-    /// [`Session::chain`] in the background, for a command: the body is made from `data` by `make`
-    /// (when the chain starts, in a microtask), the reply goes to `then`.
-    fn spawn_post(
-        self: &Rc<Self>,
-        path: &'static str,
-        data: Value,
-        make: Make,
-        authed: bool,
-        then: Then,
-    ) {
-        self.spawn_chain(Job::Post(Post {
-            path,
-            data,
-            make,
-            authed,
-            then,
-        }));
-    }
-
     /// Run the job's chain ([`Session::chain`]) in a microtask.
     fn spawn_chain(self: &Rc<Self>, job: Job) {
         let me = self.clone();
@@ -755,17 +736,17 @@ impl Session {
         }
     }
 
-    /// Run a UI or API command.
+    /// Run a UI or API command. The commands that post end in one [`Session::spawn_chain`].
     pub fn command(self: &Rc<Self>, cmd: Command) {
         if self.destroyed.get() {
             return;
         }
-        match cmd {
-            Command::Open => self.set_open(true),
-            Command::Close => self.set_open(false),
+        let post = match cmd {
+            Command::Open => return self.set_open(true),
+            Command::Close => return self.set_open(false),
             Command::Toggle => {
                 let open = self.state.with(|s| s.open);
-                self.set_open(!open);
+                return self.set_open(!open);
             }
             Command::SendText(text) => {
                 let text = text.trim().to_string();
@@ -773,100 +754,63 @@ impl Session {
                     self.remember_sent(&text);
                     self.send_payload(json!({ "type": "text", "text": text }));
                 }
+                return;
             }
-            Command::SendPayload(p) => self.send_payload(p),
+            Command::SendPayload(p) => return self.send_payload(p),
             Command::Retry(client_id) => {
                 if self.outbox.borrow_mut().retry(&client_id) {
                     self.persist_outbox();
                 }
                 self.apply(ChatEvent::Retrying(client_id));
                 self.ensure_socket();
-                self.flush();
+                return self.flush();
             }
             Command::ToggleBotInfo => {
                 self.apply(ChatEvent::ToggleBotInfo);
+                return;
             }
             Command::SetLanguage(language) => {
                 self.apply(ChatEvent::Language(Some(language.clone())));
-                self.spawn_post(
+                Post::new(
                     "/preferences",
                     json!({ "language": language }),
-                    Make::Body,
                     false,
                     Then::Language,
-                );
+                )
             }
+            // then `get` it, as `LoadConversation` would
             Command::NewConversation => {
-                self.spawn_post(
-                    "/conversations/new",
-                    Value::Null,
-                    Make::Body,
-                    false,
-                    // then `get` it, as `LoadConversation` would
-                    Then::New,
-                );
+                Post::new("/conversations/new", Value::Null, false, Then::New)
             }
             Command::ToggleConversations => {
                 let show = !self.state.with(|s| s.show_list);
-                self.command(Command::ShowConversations(show));
+                return self.command(Command::ShowConversations(show));
             }
-            Command::ShowConversations(false) => {
-                self.apply(ChatEvent::ShowList(false));
+            Command::ShowConversations(show) => {
+                self.apply(ChatEvent::ShowList(show));
+                if !show {
+                    return;
+                }
+                Post::new("/conversations/list", Value::Null, false, Then::ShowList)
             }
-            Command::ShowConversations(true) => {
-                self.apply(ChatEvent::ShowList(true));
-                self.spawn_post(
-                    "/conversations/list",
-                    Value::Null,
-                    Make::Body,
-                    false,
-                    Then::ShowList,
-                );
-            }
-            Command::LoadConversation(id) => {
-                let post = self.load_conversation(Some(id));
-                self.spawn_chain(Job::Post(post));
-            }
-            Command::Reset => {
-                self.spawn_post(
-                    "/conversations/reset",
-                    Value::Null,
-                    Make::Conv,
-                    true,
-                    Then::Ignore,
-                );
-            }
-            Command::Download => {
-                self.spawn_post(
-                    "/conversations/download/txt",
-                    Value::Null,
-                    Make::Conv,
-                    false,
-                    Then::Download,
-                );
-            }
+            Command::LoadConversation(id) => self.load_conversation(Some(id)),
+            Command::Reset => Post::conv("/conversations/reset", true, Then::Ignore),
+            Command::Download => Post::conv("/conversations/download/txt", false, Then::Download),
             Command::Feedback {
                 message_id,
                 feedback,
-            } => {
-                self.spawn_post(
-                    "/saveFeedback",
-                    json!([message_id, feedback.signum()]),
-                    Make::Feedback,
-                    true,
-                    Then::Ignore,
-                );
-            }
+            } => Post {
+                path: "/saveFeedback",
+                data: json!([message_id, feedback.signum()]),
+                make: Make::Feedback,
+                authed: true,
+                then: Then::Ignore,
+            },
             Command::DeleteHistory => {
-                self.spawn_post(
-                    "/conversations/messages/delete",
-                    Value::Null,
-                    Make::Conv,
-                    false,
-                    Then::Deleted,
-                );
+                Post::conv("/conversations/messages/delete", false, Then::Deleted)
             }
-        }
+        };
+        self.spawn_chain(Job::Post(post));
     }
 
     fn set_open(self: &Rc<Self>, open: bool) {
@@ -1051,6 +995,17 @@ impl Post {
             path,
             data: extra,
             make: Make::Body,
+            authed,
+            then,
+        }
+    }
+
+    /// A post of `{webSessionId, conversationId}`: the commands on the current conversation.
+    fn conv(path: &'static str, authed: bool, then: Then) -> Post {
+        Post {
+            path,
+            data: Value::Null,
+            make: Make::Conv,
             authed,
             then,
         }
