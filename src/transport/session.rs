@@ -352,15 +352,10 @@ impl Session {
     }
 
     /// The body of a post ([`Make`]), built when it is sent.
-    fn make(&self, make: Make, mut data: Value) -> Value {
+    fn make(&self, make: Make, data: Value) -> Value {
         match make {
             Make::Body => self.body(data),
             Make::Conv => self.body(json!({ "conversationId": self.conv() })),
-            Make::Feedback => json!({
-                "messageId": data[0].take(),
-                "target": self.visitor_id(),
-                "feedback": data[1].take(),
-            }),
             Make::AsIs => data,
         }
     }
@@ -801,8 +796,12 @@ impl Session {
                 feedback,
             } => Post {
                 path: "/saveFeedback",
-                data: json!([message_id, feedback.signum()]),
-                make: Make::Feedback,
+                data: json!({
+                    "messageId": message_id,
+                    "target": self.visitor_id(),
+                    "feedback": feedback.signum(),
+                }),
+                make: Make::AsIs,
                 authed: true,
                 then: Then::Ignore,
             },
@@ -1090,9 +1089,7 @@ enum Make {
     Body,
     /// `{webSessionId, conversationId}`: the commands on the current conversation.
     Conv,
-    /// `/saveFeedback` of the data `[messageId, feedback]`.
-    Feedback,
-    /// The data itself (null for the botInfo GET).
+    /// The data itself (null for the botInfo GET; the `/saveFeedback` body).
     AsIs,
 }
 
