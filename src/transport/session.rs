@@ -851,9 +851,14 @@ impl Session {
                 delivery: Delivery::Sending,
             }));
         }
-        self.outbox
-            .borrow_mut()
-            .push(OutboxItem::new(client_id, payload.clone(), conversation_id));
+        self.outbox.borrow_mut().push(OutboxItem {
+            client_id,
+            route,
+            payload: payload.clone(),
+            conversation_id,
+            failed: false,
+            attempts: 0,
+        });
         self.persist_outbox();
         self.emit(HostEvent::MessageSent(payload));
         self.ensure_socket();
