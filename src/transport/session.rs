@@ -524,11 +524,9 @@ impl Session {
                     // botInfo is cosmetic: keep going with defaults
                     Err(_) => {}
                 }
-                if !self.destroyed.get() {
-                    let open = self.state.with(|s| s.open);
-                    if !self.lazy() || open {
-                        self.ensure_socket();
-                    }
+                // (`ensure_socket` does nothing once destroyed)
+                if !self.lazy() || self.state.with(|s| s.open) {
+                    self.ensure_socket();
                 }
                 None
             }
