@@ -775,11 +775,11 @@ impl Session {
             Command::NewConversation => {
                 Post::new("/conversations/new", Value::Null, false, Then::New)
             }
-            Command::ToggleConversations => {
-                let show = !self.state.with(|s| s.show_list);
-                return self.command(Command::ShowConversations(show));
-            }
-            Command::ShowConversations(show) => {
+            Command::ToggleConversations | Command::ShowConversations(_) => {
+                let show = match cmd {
+                    Command::ShowConversations(show) => show,
+                    _ => !self.state.with(|s| s.show_list),
+                };
                 self.apply(ChatEvent::ShowList(show));
                 if !show {
                     return;
