@@ -735,11 +735,13 @@ impl Session {
             return;
         }
         let post = match cmd {
-            Command::Open => return self.set_open(true),
-            Command::Close => return self.set_open(false),
-            Command::Toggle => {
-                let open = self.state.with(|s| s.open);
-                return self.set_open(!open);
+            Command::Open | Command::Close | Command::Toggle => {
+                let open = match cmd {
+                    Command::Open => true,
+                    Command::Close => false,
+                    _ => !self.state.with(|s| s.open),
+                };
+                return self.set_open(open);
             }
             Command::SendText(text) => {
                 let text = text.trim().to_string();
