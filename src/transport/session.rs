@@ -889,19 +889,24 @@ impl Session {
 
     /// Show messages left in the persisted outbox as pending bubbles (failed ones with their retry).
     fn restore_pending(&self) {
-        let items = self.outbox.borrow().items.clone();
-        for it in items {
-            if it.route == Route::Messages {
-                self.apply(ChatEvent::Sending(Pending {
-                    client_id: it.client_id,
-                    payload: it.payload,
-                    delivery: if it.failed {
-                        Delivery::Failed
-                    } else {
-                        Delivery::Sending
-                    },
-                }));
-            }
+        let pending: Vec<Pending> = self
+            .outbox
+            .borrow()
+            .items
+            .iter()
+            .filter(|it| it.route == Route::Messages)
+            .map(|it| Pending {
+                client_id: it.client_id.clone(),
+                payload: it.payload.clone(),
+                delivery: if it.failed {
+                    Delivery::Failed
+                } else {
+                    Delivery::Sending
+                },
+            })
+            .collect();
+        for p in pending {
+            self.apply(ChatEvent::Sending(p));
         }
     }
 
