@@ -844,7 +844,9 @@ impl Session {
         let route = Route::for_payload(&payload);
         let conversation_id = self.conv();
         if route == Route::Messages {
-            payload["clientMessageId"] = Value::String(client_id.clone());
+            if let Value::Object(m) = &mut payload {
+                m.put("clientMessageId", Value::String(client_id.clone()));
+            }
             self.apply(ChatEvent::Sending(Pending {
                 client_id: client_id.clone(),
                 payload: payload.clone(),
