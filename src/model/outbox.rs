@@ -200,31 +200,28 @@ impl Outbox {
         let Some(pos) = self.items.iter().position(|i| i.client_id == client_id) else {
             return Step::Gone;
         };
-        match outcome {
-            SendOutcome::Delivered => {
-                self.items.remove(pos);
-                Step::Delivered
-            }
+        let item = &mut self.items[pos];
+        let step = match outcome {
+            SendOutcome::Delivered => Step::Delivered,
             SendOutcome::Rejected => {
-                if self.items[pos].route == Route::Events {
-                    self.items.remove(pos);
-                    Step::Failed { dropped: true }
-                } else {
-                    let item = &mut self.items[pos];
-                    item.failed = true;
-                    item.attempts = 0;
-                    Step::Failed { dropped: false }
-                }
+                let dropped = item.route == Route::Events;
+                item.failed = true;
+                item.attempts = 0;
+                Step::Failed { dropped }
             }
             SendOutcome::Transient => {
-                let item = &mut self.items[pos];
                 item.attempts = item.attempts.saturating_add(1);
                 Step::RetryLater {
                     attempt: item.attempts,
                 }
             }
             SendOutcome::TokenRejected => Step::SendAgain,
+        };
+        // delivered, or an event refused for good: it leaves the queue
+        if matches!(step, Step::Delivered | Step::Failed { dropped: true }) {
+            self.items.remove(pos);
         }
+        step
     }
 
     /// Queue a failed item again (the user pressed retry), keeping its place. Returns whether it was

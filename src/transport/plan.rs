@@ -73,8 +73,12 @@ pub fn visit_payload(language: &str, timezone_hours: f64) -> Value {
 
 /// The language of a `/preferences/get` reply, if it names one.
 pub fn preferred_language(reply: &Value) -> Option<String> {
-    reply
-        .get("language")
+    language_at(reply, &["language"])
+}
+
+/// The trimmed, non-empty string at `path` in `v` (a language the server names).
+fn language_at(v: &Value, path: &[&str]) -> Option<String> {
+    v.path(path)
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -214,15 +218,8 @@ pub fn route_server_event(ev: BpEvent) -> ServerEvent {
             if let Some(obj) = payload.as_object_mut() {
                 obj.remove("__room");
             }
-            let lang_at = |p: &[&str]| {
-                payload
-                    .path(p)
-                    .and_then(Value::as_str)
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_string)
-            };
-            let language = lang_at(&["language"]).or_else(|| lang_at(&["payload", "language"]));
+            let language = language_at(&payload, &["language"])
+                .or_else(|| language_at(&payload, &["payload", "language"]));
             ServerEvent::Data { language, payload }
         }
         "guest.webchat.clear" => match id_text(ev.data.get("conversationId")) {

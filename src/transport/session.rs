@@ -352,15 +352,10 @@ impl Session {
     }
 
     /// The body of a post ([`Make`]), built when it is sent.
-    fn make(&self, make: Make, mut data: Value) -> Value {
+    fn make(&self, make: Make, data: Value) -> Value {
         match make {
             Make::Body => self.body(data),
             Make::Conv => self.body(json!({ "conversationId": self.conv() })),
-            Make::Feedback => json!({
-                "messageId": data[0].take(),
-                "target": self.visitor_id(),
-                "feedback": data[1].take(),
-            }),
             Make::AsIs => data,
         }
     }
@@ -388,25 +383,6 @@ impl Session {
             });
         }
         true
-    }
-
-    /// [`Session::chain`] in the background, for a command: the body is made from `data` by `make`
-    /// (when the chain starts, in a microtask), the reply goes to `then`.
-    fn spawn_post(
-        self: &Rc<Self>,
-        path: &'static str,
-        data: Value,
-        make: Make,
-        authed: bool,
-        then: Then,
-    ) {
-        self.spawn_chain(Job::Post(Post {
-            path,
-            data,
-            make,
-            authed,
-            then,
-        }));
     }
 
     /// Run the job's chain ([`Session::chain`]) in a microtask.
@@ -548,11 +524,9 @@ impl Session {
                     // botInfo is cosmetic: keep going with defaults
                     Err(_) => {}
                 }
-                if !self.destroyed.get() {
-                    let open = self.state.with(|s| s.open);
-                    if !self.lazy() || open {
-                        self.ensure_socket();
-                    }
+                // (`ensure_socket` does nothing once destroyed)
+                if !self.lazy() || self.state.with(|s| s.open) {
+                    self.ensure_socket();
                 }
                 None
             }
@@ -755,17 +729,19 @@ impl Session {
         }
     }
 
-    /// Run a UI or API command.
+    /// Run a UI or API command. The commands that post end in one [`Session::spawn_chain`].
     pub fn command(self: &Rc<Self>, cmd: Command) {
         if self.destroyed.get() {
             return;
         }
-        match cmd {
-            Command::Open => self.set_open(true),
-            Command::Close => self.set_open(false),
-            Command::Toggle => {
-                let open = self.state.with(|s| s.open);
-                self.set_open(!open);
+        let post = match cmd {
+            Command::Open | Command::Close | Command::Toggle => {
+                let open = match cmd {
+                    Command::Open => true,
+                    Command::Close => false,
+                    _ => !self.state.with(|s| s.open),
+                };
+                return self.set_open(open);
             }
             Command::SendText(text) => {
                 let text = text.trim().to_string();
@@ -773,100 +749,67 @@ impl Session {
                     self.remember_sent(&text);
                     self.send_payload(json!({ "type": "text", "text": text }));
                 }
+                return;
             }
-            Command::SendPayload(p) => self.send_payload(p),
+            Command::SendPayload(p) => return self.send_payload(p),
             Command::Retry(client_id) => {
                 if self.outbox.borrow_mut().retry(&client_id) {
                     self.persist_outbox();
                 }
                 self.apply(ChatEvent::Retrying(client_id));
                 self.ensure_socket();
-                self.flush();
+                return self.flush();
             }
             Command::ToggleBotInfo => {
                 self.apply(ChatEvent::ToggleBotInfo);
+                return;
             }
             Command::SetLanguage(language) => {
                 self.apply(ChatEvent::Language(Some(language.clone())));
-                self.spawn_post(
+                Post::new(
                     "/preferences",
                     json!({ "language": language }),
-                    Make::Body,
                     false,
                     Then::Language,
-                );
+                )
             }
+            // then `get` it, as `LoadConversation` would
             Command::NewConversation => {
-                self.spawn_post(
-                    "/conversations/new",
-                    Value::Null,
-                    Make::Body,
-                    false,
-                    // then `get` it, as `LoadConversation` would
-                    Then::New,
-                );
+                Post::new("/conversations/new", Value::Null, false, Then::New)
             }
-            Command::ToggleConversations => {
-                let show = !self.state.with(|s| s.show_list);
-                self.command(Command::ShowConversations(show));
+            Command::ToggleConversations | Command::ShowConversations(_) => {
+                let show = match cmd {
+                    Command::ShowConversations(show) => show,
+                    _ => !self.state.with(|s| s.show_list),
+                };
+                self.apply(ChatEvent::ShowList(show));
+                if !show {
+                    return;
+                }
+                Post::new("/conversations/list", Value::Null, false, Then::ShowList)
             }
-            Command::ShowConversations(false) => {
-                self.apply(ChatEvent::ShowList(false));
-            }
-            Command::ShowConversations(true) => {
-                self.apply(ChatEvent::ShowList(true));
-                self.spawn_post(
-                    "/conversations/list",
-                    Value::Null,
-                    Make::Body,
-                    false,
-                    Then::ShowList,
-                );
-            }
-            Command::LoadConversation(id) => {
-                let post = self.load_conversation(Some(id));
-                self.spawn_chain(Job::Post(post));
-            }
-            Command::Reset => {
-                self.spawn_post(
-                    "/conversations/reset",
-                    Value::Null,
-                    Make::Conv,
-                    true,
-                    Then::Ignore,
-                );
-            }
-            Command::Download => {
-                self.spawn_post(
-                    "/conversations/download/txt",
-                    Value::Null,
-                    Make::Conv,
-                    false,
-                    Then::Download,
-                );
-            }
+            Command::LoadConversation(id) => self.load_conversation(Some(id)),
+            Command::Reset => Post::conv("/conversations/reset", true, Then::Ignore),
+            Command::Download => Post::conv("/conversations/download/txt", false, Then::Download),
             Command::Feedback {
                 message_id,
                 feedback,
-            } => {
-                self.spawn_post(
-                    "/saveFeedback",
-                    json!([message_id, feedback.signum()]),
-                    Make::Feedback,
-                    true,
-                    Then::Ignore,
-                );
-            }
+            } => Post {
+                path: "/saveFeedback",
+                data: json!({
+                    "messageId": message_id,
+                    "target": self.visitor_id(),
+                    "feedback": feedback.signum(),
+                }),
+                make: Make::AsIs,
+                authed: true,
+                then: Then::Ignore,
+            },
             Command::DeleteHistory => {
-                self.spawn_post(
-                    "/conversations/messages/delete",
-                    Value::Null,
-                    Make::Conv,
-                    false,
-                    Then::Deleted,
-                );
+                Post::conv("/conversations/messages/delete", false, Then::Deleted)
             }
-        }
+        };
+        self.spawn_chain(Job::Post(post));
     }
 
     fn set_open(self: &Rc<Self>, open: bool) {
@@ -901,16 +844,23 @@ impl Session {
         let route = Route::for_payload(&payload);
         let conversation_id = self.conv();
         if route == Route::Messages {
-            payload["clientMessageId"] = Value::String(client_id.clone());
+            if let Value::Object(m) = &mut payload {
+                m.put("clientMessageId", Value::String(client_id.clone()));
+            }
             self.apply(ChatEvent::Sending(Pending {
                 client_id: client_id.clone(),
                 payload: payload.clone(),
                 delivery: Delivery::Sending,
             }));
         }
-        self.outbox
-            .borrow_mut()
-            .push(OutboxItem::new(client_id, payload.clone(), conversation_id));
+        self.outbox.borrow_mut().push(OutboxItem {
+            client_id,
+            route,
+            payload: payload.clone(),
+            conversation_id,
+            failed: false,
+            attempts: 0,
+        });
         self.persist_outbox();
         self.emit(HostEvent::MessageSent(payload));
         self.ensure_socket();
@@ -941,19 +891,24 @@ impl Session {
 
     /// Show messages left in the persisted outbox as pending bubbles (failed ones with their retry).
     fn restore_pending(&self) {
-        let items = self.outbox.borrow().items.clone();
-        for it in items {
-            if it.route == Route::Messages {
-                self.apply(ChatEvent::Sending(Pending {
-                    client_id: it.client_id,
-                    payload: it.payload,
-                    delivery: if it.failed {
-                        Delivery::Failed
-                    } else {
-                        Delivery::Sending
-                    },
-                }));
-            }
+        let pending: Vec<Pending> = self
+            .outbox
+            .borrow()
+            .items
+            .iter()
+            .filter(|it| it.route == Route::Messages)
+            .map(|it| Pending {
+                client_id: it.client_id.clone(),
+                payload: it.payload.clone(),
+                delivery: if it.failed {
+                    Delivery::Failed
+                } else {
+                    Delivery::Sending
+                },
+            })
+            .collect();
+        for p in pending {
+            self.apply(ChatEvent::Sending(p));
         }
     }
 
@@ -1056,6 +1011,17 @@ impl Post {
         }
     }
 
+    /// A post of `{webSessionId, conversationId}`: the commands on the current conversation.
+    fn conv(path: &'static str, authed: bool, then: Then) -> Post {
+        Post {
+            path,
+            data: Value::Null,
+            make: Make::Conv,
+            authed,
+            then,
+        }
+    }
+
     /// `/conversations/get` of `id`, whose reply becomes the history.
     fn get_conversation(id: String) -> Post {
         Post::new(
@@ -1135,9 +1101,7 @@ enum Make {
     Body,
     /// `{webSessionId, conversationId}`: the commands on the current conversation.
     Conv,
-    /// `/saveFeedback` of the data `[messageId, feedback]`.
-    Feedback,
-    /// The data itself (null for the botInfo GET).
+    /// The data itself (null for the botInfo GET; the `/saveFeedback` body).
     AsIs,
 }
 
