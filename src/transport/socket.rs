@@ -37,7 +37,7 @@ extern "C" {
 }
 
 /// The events the socket listens to (one handler for all three).
-const EVENTS: [&str; 3] = ["message", "close", "error"];
+static EVENTS: [&str; 3] = ["message", "close", "error"];
 
 /// The namespace the webchat uses.
 pub const NAMESPACE: &str = "/guest";

@@ -11,7 +11,7 @@
 //! characters, and a scheme-like prefix that is not a valid scheme (`%6Aavascript:`, `java&script:`).
 
 /// Schemes a link or media source may use (compared case-insensitively).
-pub const ALLOWED_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+pub static ALLOWED_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
 
 /// Why [`check_url`] refused a URL.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
