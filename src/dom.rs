@@ -26,9 +26,10 @@ use web_sys::{Document, Element, Event, EventTarget, Node};
 /// The SVG namespace, for icons.
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
-// The page's document and timers, bound as the globals they are (`document.createElement`,
-// `setTimeout`): one JS call each, with no `Window` or `Document` object fetched into the wasm
-// first, and no exception check where the call cannot throw (tag names are literals of this crate).
+// The page's document, timers and microtasks, bound as the globals they are
+// (`document.createElement`, `setTimeout`): one JS call each, with no `Window` or `Document` object
+// fetched into the wasm first, and no exception check where the call cannot throw (tag names are
+// literals of this crate).
 #[wasm_bindgen]
 extern "C" {
     /// `globalThis`, for `document`.
@@ -50,6 +51,8 @@ extern "C" {
     fn request_animation_frame(f: &Function) -> i32;
     #[wasm_bindgen(js_name = cancelAnimationFrame)]
     fn cancel_animation_frame(id: i32);
+    #[wasm_bindgen(js_name = queueMicrotask)]
+    fn queue_microtask(f: &Function);
 }
 
 // The element and listener calls of the helpers below, declared with what the helpers need: no
@@ -400,16 +403,16 @@ pub(crate) fn once(f: Box<dyn FnOnce()>) -> Closure<dyn FnMut()> {
 }
 
 impl Timeout {
-    /// Runs `f` once after `ms` milliseconds. Always `Some`: the `Option` is the callers' slot type.
-    pub fn new(ms: f64, f: Box<dyn FnOnce()>) -> Option<Timeout> {
+    /// Runs `f` once after `ms` milliseconds.
+    pub fn new(ms: f64, f: Box<dyn FnOnce()>) -> Timeout {
         let ms = if ms.is_finite() && ms > 0.0 {
             ms.min(i32::MAX as f64) as i32
         } else {
             0
         };
-        Some(Timeout {
+        Timeout {
             _pending: Pending::new(f, Some(ms)),
-        })
+        }
     }
 }
 
@@ -419,11 +422,11 @@ pub struct Frame {
 }
 
 impl Frame {
-    /// Runs `f` before the next paint. Always `Some` (see [`Timeout::new`]).
-    pub fn new(f: Box<dyn FnOnce()>) -> Option<Frame> {
-        Some(Frame {
+    /// Runs `f` before the next paint.
+    pub fn new(f: Box<dyn FnOnce()>) -> Frame {
+        Frame {
             _pending: Pending::new(f, None),
-        })
+        }
     }
 }
 
@@ -439,13 +442,6 @@ pub fn after(ms: i32, f: Box<dyn FnOnce()>) {
 pub fn microtask(f: Box<dyn FnOnce()>) {
     // as in `after`: the JS function owns the callback, and `f` is dropped when it runs
     queue_microtask(once(f).into_js_value().unchecked_ref());
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// The global `queueMicrotask`.
-    #[wasm_bindgen(js_name = queueMicrotask)]
-    fn queue_microtask(f: &js_sys::Function);
 }
 
 /// The listeners and cleanups of one component; dropping the scope releases them all, cleanups first

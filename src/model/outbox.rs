@@ -75,11 +75,17 @@ pub struct OutboxItem {
 }
 
 impl OutboxItem {
-    /// A new queued item.
-    pub fn new(client_id: String, payload: Value, conversation_id: Option<String>) -> Self {
+    /// A new queued item; `route` is [`Route::for_payload`] of `payload`, which the caller has
+    /// already worked out.
+    pub fn new(
+        client_id: String,
+        route: Route,
+        payload: Value,
+        conversation_id: Option<String>,
+    ) -> Self {
         OutboxItem {
             client_id,
-            route: Route::for_payload(&payload),
+            route,
             payload,
             conversation_id,
             failed: false,
@@ -289,7 +295,7 @@ mod tests {
     use crate::json;
 
     fn item(id: &str, payload: Value) -> OutboxItem {
-        OutboxItem::new(id.into(), payload, None)
+        OutboxItem::new(id.into(), Route::for_payload(&payload), payload, None)
     }
 
     fn text(id: &str) -> OutboxItem {
@@ -482,6 +488,7 @@ mod tests {
         let mut o = Outbox::default();
         o.push(OutboxItem::new(
             "k".into(),
+            Route::Messages,
             json!({"type": "text", "text": "hi"}),
             Some("c".into()),
         ));

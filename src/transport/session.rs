@@ -146,7 +146,7 @@ impl Session {
             }),
         );
         // replacing the slot drops (and so cancels) the previous timer
-        slot.replace(timeout);
+        slot.replace(Some(timeout));
     }
 
     /// Startup (§1.5): botInfo (a GET: its body is null), then the socket (now, or on first open when
@@ -853,14 +853,12 @@ impl Session {
                 delivery: Delivery::Sending,
             }));
         }
-        self.outbox.borrow_mut().push(OutboxItem {
+        self.outbox.borrow_mut().push(OutboxItem::new(
             client_id,
             route,
-            payload: payload.clone(),
+            payload.clone(),
             conversation_id,
-            failed: false,
-            attempts: 0,
-        });
+        ));
         self.persist_outbox();
         self.emit(HostEvent::MessageSent(payload));
         self.ensure_socket();

@@ -111,7 +111,7 @@ impl Inner {
             }),
         );
         // replacing the slot cancels the previous watchdog
-        *self.watchdog.borrow_mut() = timeout;
+        *self.watchdog.borrow_mut() = Some(timeout);
     }
 
     fn on_frame(self: &Rc<Self>, frame: &str) {

@@ -261,7 +261,7 @@ impl Inner {
                 me.render();
             }
         }));
-        *self.frame.borrow_mut() = frame;
+        *self.frame.borrow_mut() = Some(frame);
     }
 
     /// Asks for a render (components that change what they show on their own, e.g. the window).

@@ -249,7 +249,7 @@ impl Windowing {
                 me.pass();
             }
         }));
-        *self.frame.borrow_mut() = frame;
+        *self.frame.borrow_mut() = Some(frame);
     }
 
     /// The rendered rows, in order.
